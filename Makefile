@@ -1,0 +1,121 @@
+# Lianxin: build, run and test. `make run` and `make test` are the whole set-up
+# on a fresh Debian 12 machine; see README.md.
+
+CC       ?= gcc
+BUILD    ?= build
+PKGS     := libzmq libprotobuf-c libuv libpq jansson libmicrohttpd libcrypto
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+ifeq ($(SAN),1)
+BUILD    := build-san
+EXTRA_CFLAGS += $(SAN_FLAGS)
+EXTRA_LDFLAGS += $(SAN_FLAGS)
+endif
+
+CFLAGS   := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wno-format-zero-length \
+            -Icommon -I$(BUILD)/gen $(EXTRA_CFLAGS) \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDFLAGS  := $(EXTRA_LDFLAGS)
+
+PROTOS   := $(wildcard proto/*.proto)
+GEN_C    := $(patsubst proto/%.proto,$(BUILD)/gen/%.pb-c.c,$(PROTOS))
+GEN_H    := $(GEN_C:.c=.h)
+GEN_O    := $(GEN_C:.c=.o)
+
+COMMON_C := $(wildcard common/*.c)
+COMMON_O := $(patsubst common/%.c,$(BUILD)/common/%.o,$(COMMON_C))
+LIB      := $(BUILD)/liblianxin.a
+
+SERVICES := $(notdir $(wildcard services/*))
+BINS     := $(patsubst %,$(BUILD)/bin/lianxin-%,$(SERVICES))
+
+UNIT_C   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_C))
+UNIT_SUP := $(filter-out $(UNIT_C),$(wildcard tests/unit/*.c))
+INTEG_C  := $(wildcard tests/integration/test_*.c)
+INTEG_BIN:= $(patsubst tests/integration/%.c,$(BUILD)/tests/integration/%,$(INTEG_C))
+INTEG_SUP:= $(filter-out $(INTEG_C),$(wildcard tests/integration/*.c))
+BENCH_C  := $(wildcard tests/bench/*.c)
+BENCH_BIN:= $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/%,$(BENCH_C))
+
+.PHONY: all deps run test test-san test-unit bench clean valgrind stop
+.SECONDARY:
+
+all: $(BINS) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
+
+deps:
+	@deploy/deps.sh
+
+# ---- generated protobuf-c code ------------------------------------------
+$(BUILD)/gen/%.pb-c.c $(BUILD)/gen/%.pb-c.h: proto/%.proto
+	@mkdir -p $(BUILD)/gen
+	protoc-c --proto_path=proto --c_out=$(BUILD)/gen $<
+
+$(BUILD)/gen/%.pb-c.o: $(BUILD)/gen/%.pb-c.c $(GEN_H)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# ---- the common library ---------------------------------------------------
+$(BUILD)/common/%.o: common/%.c $(wildcard common/*.h) $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(COMMON_O) $(GEN_O)
+	@rm -f $@
+	ar rcs $@ $^
+
+# ---- programs: services/<name>/*.c -> build/bin/lianxin-<name> ------------
+define service_rule
+$(BUILD)/bin/lianxin-$(1): $(wildcard services/$(1)/*.c) $(wildcard services/$(1)/*.h) $(LIB)
+	@mkdir -p $(BUILD)/bin
+	$(CC) $(CFLAGS) -Iservices/$(1) $(LDFLAGS) -o $$@ $(wildcard services/$(1)/*.c) $(LIB) $(LDLIBS)
+endef
+$(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
+
+# A unit test named test_<service>_<what>.c also links that service's logic:
+# every services/<service>/*.c but main.c (which is wiring only).
+svc_of    = $(word 2,$(subst _, ,$(notdir $(1))))
+svc_logic = $(filter-out %/main.c,$(wildcard services/$(call svc_of,$(1))/*.c))
+svc_inc   = $(if $(wildcard services/$(call svc_of,$(1))),-Iservices/$(call svc_of,$(1)))
+.SECONDEXPANSION:
+
+# ---- tests ------------------------------------------------------------------
+$(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_SUP) $(LIB) $$(call svc_logic,$$@)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(call svc_inc,$@) -Itests/unit $(LDFLAGS) -o $@ $< $(UNIT_SUP) \
+	    $(call svc_logic,$@) $(LIB) $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/integration/%: tests/integration/%.c $(INTEG_SUP) $(wildcard tests/integration/*.h) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/integration $(LDFLAGS) -o $@ $< $(INTEG_SUP) $(LIB) $(LDLIBS) -lcurl -lcmocka
+
+$(BUILD)/tests/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/integration $(LDFLAGS) -o $@ $< $(INTEG_SUP) $(LIB) $(LDLIBS) -lcurl
+
+# ---- running ------------------------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/local.sh run
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/local.sh test $(BUILD)
+
+test-san: deps
+	@$(MAKE) --no-print-directory SAN=1 all
+	@deploy/local.sh test build-san
+
+valgrind: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/local.sh valgrind $(BUILD)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/local.sh bench $(BUILD)
+
+stop:
+	@deploy/local.sh stop
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,64 @@
+/* consumer: exactly-once processing of the event streams of some districts.
+ * Events arrive fast over the bus, but the truth is bus.events: the consumer
+ * keeps a cursor per (consumer, stream) in its own schema, updated in the same
+ * transaction as the event's effects. A seq at cursor+1 is applied; above it,
+ * the gap is read from bus.events first; at or below it, it is a duplicate
+ * and dropped. On start and every idle interval it catches up from the table.
+ * A district's events are consumed only by the instance that holds its lease. */
+#ifndef LIANXIN_CONSUMER_H
+#define LIANXIN_CONSUMER_H
+
+#include <stdint.h>
+#include <uv.h>
+#include "envelope.pb-c.h"
+#include "bus.h"
+#include "tx.h"
+#include "txq.h"
+
+typedef enum {
+    CONSUMER_APPLY = 0,             /* seq == cursor + 1 */
+    CONSUMER_DUPLICATE = 1,         /* seq <= cursor */
+    CONSUMER_GAP = 2                /* seq > cursor + 1: read the gap first */
+} consumer_verdict_t;
+
+/* The rule, pure: what to do with event `seq` when the cursor is `cursor`. */
+consumer_verdict_t consumer_check(int64_t cursor, int64_t seq);
+
+/* Applies one event inside the consumer's transaction (on the worker). It may
+ * write its own schema and append events (tx_event). 0 to keep it; -1 to
+ * roll the batch back and retry later (logged; a poison event is retried
+ * with backoff, never skipped silently). Events of types it does not handle
+ * must return 0. */
+typedef int (consumer_apply_fn)(tx_t *tx, const Lianxin__V1__Event *ev, void *arg);
+
+typedef struct consumer consumer_t;
+
+typedef struct consumer_opts {
+    const char *name;               /* "notify": the cursor rows' consumer name */
+    const char *cursor_table;       /* "notify.cursors" (district_code, consumer, producer, seq) */
+    const char *xpub_endpoint;      /* the bus's XPUB */
+    const char *producers;          /* comma-separated streams to follow: "intake" */
+    int idle_ms;                    /* catch-up interval, default 2000 */
+    int max_batch;                  /* events per transaction, default 256 */
+} consumer_opts_t;
+
+/* A consumer on `loop` committing through `txq` (its own queue or shared)
+ * and publishing what it emits on `pub`. NULL on failure. */
+consumer_t *consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
+                         txq_t *txq, bus_pub_t *pub, consumer_apply_fn *fn, void *arg);
+
+/* Follows `district` (subscribes "<district>/"); its events are applied only
+ * while this instance holds the lease "<name>/<district>"
+ * (pg_try_advisory_lock on the txq's connection, retried each interval). */
+int consumer_add_district(consumer_t *self, const char *district);
+
+/* Starts: catch-up now, then on every bus event and every idle interval. */
+int consumer_start(consumer_t *self);
+
+/* Events applied since start (for tests and logs). */
+uint64_t consumer_applied(const consumer_t *self);
+
+/* Idempotent; sets *self_p to NULL. */
+void consumer_destroy(consumer_t **self_p);
+
+#endif

@@ -1,0 +1,25 @@
+/* log: structured log lines on stderr, one per event:
+ *   ts=2026-11-26T06:42:07.123Z level=info prog=intake msg="visit recorded" district=330303 id=17
+ * Messages are short and lower-case. Never pass personal data (visitor names,
+ * phones, passwords, tokens) to these functions. */
+#ifndef LIANXIN_LOG_H
+#define LIANXIN_LOG_H
+
+typedef enum { LOG_DEBUG = 0, LOG_INFO = 1, LOG_WARN = 2, LOG_ERROR = 3 } log_level_t;
+
+/* Names the program in every line and sets the lowest level written.
+ * `level` is "debug", "info", "warn" or "error" (NULL or unknown: info). */
+void log_init(const char *program, const char *level);
+
+/* Writes one line: `msg` is quoted as msg="...", then `kvfmt` (printf-style,
+ * expected to produce space-separated key=value pairs, may be ""). Thread-safe:
+ * each line is written with one write(2). */
+void log_write(log_level_t level, const char *msg, const char *kvfmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define log_debug(msg, ...) log_write(LOG_DEBUG, msg, "" __VA_ARGS__)
+#define log_info(msg, ...)  log_write(LOG_INFO, msg, "" __VA_ARGS__)
+#define log_warn(msg, ...)  log_write(LOG_WARN, msg, "" __VA_ARGS__)
+#define log_error(msg, ...) log_write(LOG_ERROR, msg, "" __VA_ARGS__)
+
+#endif

@@ -1,0 +1,18 @@
+/* mask: how personal data of the public is shown to those who may not read
+ * it in full. Pure functions on UTF-8 text; no I/O. */
+#ifndef LIANXIN_MASK_H
+#define LIANXIN_MASK_H
+
+#include <stddef.h>
+
+/* Keeps the first character of a name and replaces every other character by
+ * '*': "张三" -> "张*", "欧阳娜娜" -> "欧***", "" -> "". Works on UTF-8 code
+ * points; invalid UTF-8 yields "*". 0, or -1 when `out` is too small. */
+int mask_name(const char *name, char *out, size_t outsz);
+
+/* Keeps the first three and last four digits of a phone number and masks the
+ * rest: "13812345678" -> "138****5678". Numbers of 7 characters or fewer keep
+ * only their last two: "5551234" -> "*****34". 0, or -1 when `out` is too small. */
+int mask_phone(const char *phone, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,71 @@
+/* tx: one transaction on a worker's connection, with the events and audit
+ * rows it produces. Events go to bus.events and audit rows to audit.trail in
+ * the same transaction as the change itself (see DESIGN.md, "No event is
+ * lost"); events are published only after COMMIT. A tx never publishes what
+ * was not committed. */
+#ifndef LIANXIN_TX_H
+#define LIANXIN_TX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <protobuf-c/protobuf-c.h>
+#include "common.pb-c.h"
+#include "envelope.pb-c.h"
+#include "db.h"
+#include "bus.h"
+
+typedef struct tx tx_t;
+
+/* A transaction context for `producer` (the service name that numbers the
+ * events: "intake", "notify"). Reusable: tx_begin ... tx_commit, again. */
+tx_t *tx_new(const char *producer);
+void tx_destroy(tx_t **self_p);
+
+/* BEGIN on `db` (connecting if needed). 0, or -1 when PostgreSQL is unreachable. */
+int tx_begin(tx_t *self, db_t *db);
+
+/* The connection of the open transaction. */
+db_t *tx_db(tx_t *self);
+
+/* The transaction's clock: microseconds since the epoch, taken at tx_begin. */
+int64_t tx_now_us(const tx_t *self);
+
+/* Buffers an event of `type` for `district`, its payload packed from `payload`.
+ * Numbered and written at tx_commit. 0 or -1. */
+int tx_event(tx_t *self, const char *district, const char *type,
+             const Lianxin__V1__Actor *actor, const ProtobufCMessage *payload);
+
+/* Buffers an audit row: `actor` did `action` ("visit.record") to
+ * `object_type`/`object_id`; `state` is the new state (e.g. the packed
+ * message), of which only the SHA-256 digest is kept. 0 or -1. */
+int tx_audit(tx_t *self, const char *district, const Lianxin__V1__Actor *actor,
+             const char *action, const char *object_type, const char *object_id,
+             const void *state, size_t len);
+
+/* SAVEPOINT for one command of a group commit; tx_rollback_to undoes its SQL
+ * and drops the events and audit rows buffered since. 0 or -1. */
+int tx_savepoint(tx_t *self);
+int tx_release(tx_t *self);
+int tx_rollback_to(tx_t *self);
+
+/* Numbers the buffered events per (district, producer) stream from
+ * bus.streams (one UPDATE ... RETURNING per stream, districts in sorted
+ * order), inserts them into bus.events, chains the audit rows onto
+ * audit.heads/audit.trail, then COMMITs. 0 on commit; -1 when anything failed
+ * (the transaction is rolled back, nothing buffered survives). */
+int tx_commit(tx_t *self);
+
+/* ROLLBACK and drop everything buffered. */
+void tx_rollback(tx_t *self);
+
+/* After a successful tx_commit: publishes the committed events on the bus
+ * (call on the loop thread, which owns `pub`) and forgets them. 0 or -1. */
+int tx_publish(tx_t *self, bus_pub_t *pub);
+
+/* Numbering, exposed for unit tests: given events of `n` streams in buffer
+ * order (stream index per event) and the first free number of each stream,
+ * writes each event's seq. Numbers are consecutive per stream, in buffer order. */
+void tx_number(const int *stream_of_event, size_t nevents, const int64_t *first_of_stream,
+               int64_t *seq_out);
+
+#endif
