@@ -1,0 +1,136 @@
+/* lianxin-admin: the operator's command line (migrate, seed-demo, create-user,
+ * create-key, audit-verify). Wiring only: parses argv, reads the config,
+ * connects, hands over to the command. Never logs the dsn (it may hold a
+ * password) or anything a command prints once (keys). */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "admin.h"
+#include "log.h"
+
+static const char *s_usage =
+    "usage: lianxin-admin [-c CONFIG] [--dsn DSN] <command> [options]\n"
+    "  migrate [--sql-dir DIR]       apply deploy/sql/NNN_*.sql not applied yet\n"
+    "  seed-demo                     create the demo districts and users (idempotent)\n"
+    "  create-user --username U --role R [--district D] [--member-id N] [--unit-id N]\n"
+    "              [--display-name NAME]   password from LIANXIN_PASSWORD or stdin\n"
+    "  create-key --username U --name N    print a new API key for U\n"
+    "  audit-verify [--district D]   check the audit trail's hash chain\n"
+    "database: --dsn, else LIANXIN_PG_DSN, else pg.dsn of the config\n"
+    "exit: 0 done, 1 refused (changed migration, broken audit chain), 2 error\n";
+
+typedef struct option_def {
+    const char *flag;
+    size_t offset;              /* of the const char * in admin_opts_t */
+} option_def_t;
+
+static const option_def_t s_options[] = {
+    {"--dsn", offsetof(admin_opts_t, dsn)},
+    {"--sql-dir", offsetof(admin_opts_t, sql_dir)},
+    {"--username", offsetof(admin_opts_t, username)},
+    {"--role", offsetof(admin_opts_t, role)},
+    {"--district", offsetof(admin_opts_t, district)},
+    {"--member-id", offsetof(admin_opts_t, member_id)},
+    {"--unit-id", offsetof(admin_opts_t, unit_id)},
+    {"--name", offsetof(admin_opts_t, name)},
+    {"--display-name", offsetof(admin_opts_t, display_name)},
+};
+
+/* Stores `value` for `flag` when it is one of s_options. 0, or -1 if unknown. */
+static int s_set_option(admin_opts_t *o, const char *flag, size_t flaglen, const char *value)
+{
+    for (size_t i = 0; i < sizeof s_options / sizeof s_options[0]; i++)
+        if (strlen(s_options[i].flag) == flaglen
+            && strncmp(s_options[i].flag, flag, flaglen) == 0) {
+            *(const char **) ((char *) o + s_options[i].offset) = value;
+            return 0;
+        }
+    return -1;
+}
+
+/* Parses `--flag value`, `--flag=value`, `-c FILE` and one command word. */
+static int s_parse(int argc, char **argv, admin_opts_t *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+            i++;                            /* config_path_from_args reads it */
+            continue;
+        }
+        if (strncmp(a, "--", 2) == 0) {
+            const char *eq = strchr(a, '=');
+            size_t len = eq ? (size_t) (eq - a) : strlen(a);
+            const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!value || s_set_option(o, a, len, value) != 0)
+                return -1;
+        } else if (!o->command) {
+            o->command = a;
+        } else {
+            return -1;
+        }
+    }
+    return o->command ? 0 : -1;
+}
+
+static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
+{
+    if (strcmp(o->command, "migrate") == 0) {
+        char dir[PATH_MAX];
+        const char *dflt = o->sql_dir ? o->sql_dir : config_get(o->cfg, "admin.sql_dir", NULL);
+        if (migrate_default_dir(dflt, exe, dir, sizeof dir) != 0) {
+            log_error("no sql directory: give --sql-dir or admin.sql_dir");
+            return ADMIN_ERROR;
+        }
+        return migrate_run(db, dir);
+    }
+    if (strcmp(o->command, "seed-demo") == 0)
+        return seed_demo(db);
+    if (strcmp(o->command, "create-user") == 0)
+        return users_cmd_create(db, o);
+    if (strcmp(o->command, "create-key") == 0)
+        return users_cmd_key(db, o);
+    if (strcmp(o->command, "audit-verify") == 0)
+        return users_cmd_audit(db, o);
+    fprintf(stderr, "unknown command: %s\n%s", o->command, s_usage);
+    return ADMIN_ERROR;
+}
+
+static int s_known(const char *command)
+{
+    static const char *known[] = {"migrate", "seed-demo", "create-user", "create-key",
+                                  "audit-verify"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(command, known[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    admin_opts_t o = {0};
+    if (s_parse(argc, argv, &o) != 0 || !s_known(o.command)) {
+        fputs(s_usage, stderr);
+        return ADMIN_ERROR;
+    }
+    config_t *cfg = config_load(config_path_from_args(argc, argv));
+    if (!cfg)
+        return ADMIN_ERROR;
+    o.cfg = cfg;
+    log_init("admin", config_get(cfg, "log.level", "warn"));
+    const char *dsn = o.dsn ? o.dsn : config_get(cfg, "pg.dsn", NULL);
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[len > 0 ? len : 0] = '\0';
+    int rc = ADMIN_ERROR;
+    db_t *db = dsn ? db_new(dsn) : NULL;
+    if (!dsn)
+        log_error("no database: give --dsn, LIANXIN_PG_DSN or pg.dsn");
+    else if (!db || db_connect(db) != 0)
+        log_error("cannot connect to postgresql", "error=\"%s\"", db ? db_error(db) : "");
+    else
+        rc = s_dispatch(db, &o, len > 0 ? exe : NULL);
+    db_destroy(&db);
+    config_destroy(&cfg);
+    return rc;
+}

@@ -1,0 +1,56 @@
+/* access: who the caller is (the principal) and the rules of what they may
+ * address: roles as bits, the district rule (a city-wide user, district "",
+ * may address any district; everybody else only their own) and whose inbox
+ * a caller reads. Pure: decisions only, no I/O and no logging. */
+#ifndef GW_ACCESS_H
+#define GW_ACCESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    ROLE_ADMIN = 1u << 0,
+    ROLE_OFFICE = 1u << 1,
+    ROLE_LEADER = 1u << 2,
+    ROLE_MEMBER = 1u << 3,
+    ROLE_UNIT = 1u << 4,
+    ROLE_PARTNER = 1u << 5,
+    ROLES_ANY = (1u << 6) - 1
+};
+
+/* An authenticated caller, as the session or API key says. */
+typedef struct principal {
+    int64_t user_id;
+    char username[65];
+    char role[16];                  /* admin, office, leader, member, unit, partner */
+    char district[17];              /* "" for city-wide users */
+    int64_t member_id;              /* 0 when not a member */
+    int64_t unit_id;                /* 0 when not a unit's contact */
+    char display_name[129];
+    int via_api_key;                /* 1: X-Api-Key, 0: bearer session */
+} principal_t;
+
+/* The bit of a role name, 0 for an unknown name. */
+unsigned access_role_bit(const char *role);
+
+/* 1 when a caller of `role` may use a route open to the roles in `allowed`. */
+int access_role_ok(unsigned allowed, const char *role);
+
+/* 1 when a caller of district `user_district` may address `path_district`. */
+int access_district_ok(const char *user_district, const char *path_district);
+
+/* The HTTP answer for `p` on a route open to `allowed` addressing
+ * `path_district` (NULL: the route is not under a district): 200 when
+ * allowed, 403 when the role or the district is not. */
+int access_check(unsigned allowed, const principal_t *p, const char *path_district);
+
+/* Whose inbox `p` reads: ("member", member_id) for members, ("unit",
+ * unit_id) for units' contacts, ("user", user_id) for everybody else.
+ * `kind` gets at least 8 bytes. */
+void access_recipient(const principal_t *p, char kind[8], int64_t *id);
+
+/* Copies `src` into `dst` (size `dstsz` > 0), cutting it at a UTF-8
+ * character boundary when it does not fit. */
+void access_copy_utf8(char *dst, size_t dstsz, const char *src);
+
+#endif

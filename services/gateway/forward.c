@@ -1,0 +1,240 @@
+/* forward: JSON -> Command -> service -> Reply -> JSON. The conversion is
+ * generic over the protobuf-c descriptors; no message has hand-written code
+ * here. Never logs payloads or actors beyond the user id. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+#include "common.pb-c.h"
+#include "errors.h"
+#include "forward.h"
+#include "intake.pb-c.h"
+#include "jsonpb.h"
+#include "log.h"
+#include "notify.pb-c.h"
+
+typedef struct fwd_service {
+    char name[32];
+    cmd_client_t *client;
+} fwd_service_t;
+
+struct forward {
+    int n;
+    fwd_service_t s[FORWARD_MAX_SERVICES];
+};
+
+/* Every message type a reply may carry. */
+static const ProtobufCMessageDescriptor *const s_types[] = {
+    &lianxin__v1__visit_ref__descriptor,    &lianxin__v1__inbox_ref__descriptor,
+    &lianxin__v1__record_visit__descriptor, &lianxin__v1__visit_recorded__descriptor,
+    &lianxin__v1__mark_read__descriptor,    &lianxin__v1__visitor__descriptor,
+    &lianxin__v1__int64_value__descriptor,  &lianxin__v1__string_value__descriptor,
+    &lianxin__v1__field_error__descriptor,
+};
+
+const ProtobufCMessageDescriptor *forward_descriptor(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof s_types / sizeof s_types[0]; i++)
+        if (strcmp(s_types[i]->name, name) == 0)
+            return s_types[i];
+    return NULL;
+}
+
+/* ---- the reply ----------------------------------------------------------------- */
+
+static json_t *s_reply_error(const Lianxin__V1__Reply *reply, int status)
+{
+    errors_field_t f[CMD_MAX_FIELDS];
+    int n = 0;
+    for (size_t i = 0; i < reply->n_fields && n < CMD_MAX_FIELDS; i++) {
+        if (!reply->fields[i])
+            continue;
+        f[n].field = reply->fields[i]->field;
+        f[n].code = reply->fields[i]->code;
+        n++;
+    }
+    const char *code = reply->error_code && *reply->error_code ? reply->error_code : NULL;
+    const char *msg = reply->message && *reply->message ? reply->message : NULL;
+    return errors_json(status, code, msg, f, n);
+}
+
+json_t *forward_reply_json(const Lianxin__V1__Reply *reply, int *status)
+{
+    int st = reply->status;
+    if (st < 200 || st > 599) {
+        *status = 502;
+        return errors_json(502, "bad_gateway", "service answered nonsense", NULL, 0);
+    }
+    *status = st;
+    if (st >= 400 || (reply->error_code && *reply->error_code))
+        return s_reply_error(reply, st >= 400 ? st : 500);
+    if (!reply->payload_type || !*reply->payload_type)
+        return st == 204 ? NULL : json_object();
+    const ProtobufCMessageDescriptor *d = forward_descriptor(reply->payload_type);
+    ProtobufCMessage *m = d ? protobuf_c_message_unpack(d, NULL, reply->payload.len,
+                                                        reply->payload.data) : NULL;
+    json_t *j = m ? jsonpb_encode(m) : NULL;
+    if (m)
+        protobuf_c_message_free_unpacked(m, NULL);
+    if (!j) {
+        *status = 502;
+        return errors_json(502, "bad_gateway", "service answered nonsense", NULL, 0);
+    }
+    return j;
+}
+
+/* ---- sending ------------------------------------------------------------------- */
+
+static fwd_service_t *s_service(forward_t *self, const char *type)
+{
+    const char *dot = strchr(type, '.');
+    size_t len = dot ? (size_t) (dot - type) : strlen(type);
+    for (int i = 0; i < self->n; i++)
+        if (strlen(self->s[i].name) == len && strncmp(self->s[i].name, type, len) == 0)
+            return &self->s[i];
+    return NULL;
+}
+
+static void s_on_reply(const Lianxin__V1__Reply *reply, int err, void *arg)
+{
+    gw_call_t *call = arg;
+    if (!gw_call_release(call))
+        return;
+    if (!reply) {
+        if (err == UV_ETIMEDOUT)
+            log_warn("command timed out", "type=%s", call->route->command);
+        gw_reply_error(call, 503, NULL, err == UV_ETIMEDOUT ? "service did not answer in time"
+                                                            : "service unavailable", NULL);
+        return;
+    }
+    int status;
+    json_t *body = forward_reply_json(reply, &status);
+    if (body)
+        gw_reply_json(call, status, body);
+    else
+        gw_reply_empty(call, status);
+}
+
+/* Packs `msg` and sends it as the call's command. 0, or -1 after answering. */
+static int s_send(gw_call_t *call, const ProtobufCMessage *msg)
+{
+    fwd_service_t *svc = call->gw->fwd ? s_service(call->gw->fwd, call->route->command) : NULL;
+    size_t len = protobuf_c_message_get_packed_size(msg);
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!svc || !buf) {
+        free(buf);
+        gw_reply_error(call, 503, NULL, NULL, NULL);
+        return -1;
+    }
+    protobuf_c_message_pack(msg, buf);
+    const principal_t *p = &call->who;
+    Lianxin__V1__Actor actor = LIANXIN__V1__ACTOR__INIT;
+    actor.user_id = p->user_id;
+    actor.username = (char *) p->username;
+    actor.role = (char *) p->role;
+    actor.district = (char *) p->district;
+    actor.member_id = p->member_id;
+    actor.unit_id = p->unit_id;
+    Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
+    cmd.type = (char *) call->route->command;
+    cmd.actor = &actor;
+    cmd.district = (char *) (call->district ? call->district : "");
+    cmd.payload.data = buf;
+    cmd.payload.len = len;
+    const char *id = router_param(&call->params, "id");
+    cmd.object_id = (char *) (id ? id : "");
+    gw_call_hold(call);
+    int rc = cmd_client_send(svc->client, &cmd, call->gw->set.command_timeout_ms, s_on_reply,
+                             call);
+    free(buf);
+    if (rc != 0) {
+        gw_call_release(call);
+        gw_reply_error(call, 503, NULL, "service unavailable", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+void forward_handle(gw_call_t *call)
+{
+    json_t *body;
+    jsonpb_errors_t errs;
+    if (gw_call_body_json(call, &body) != 0)
+        return;
+    memset(&errs, 0, sizeof errs);
+    ProtobufCMessage *msg = jsonpb_decode(call->route->payload, body, call->route->required,
+                                          &errs);
+    json_decref(body);
+    if (!msg) {
+        if (errs.n == 0)
+            gw_reply_error(call, 400, "validation_failed", "request is not valid", NULL);
+        else
+            gw_reply_jsonpb_errors(call, &errs);
+        return;
+    }
+    s_send(call, msg);
+    protobuf_c_message_free_unpacked(msg, NULL);
+}
+
+/* ---- life ---------------------------------------------------------------------- */
+
+forward_t *forward_new(uv_loop_t *loop, void *zctx, const config_t *cfg,
+                       const char *const *services)
+{
+    static const struct { const char *name, *endpoint; } defaults[] = {
+        {"intake", "tcp://127.0.0.1:5571"},
+        {"notify", "tcp://127.0.0.1:5572"},
+    };
+    forward_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    for (int i = 0; services[i] && i < FORWARD_MAX_SERVICES; i++) {
+        char key[64];
+        const char *dflt = NULL;
+        for (size_t k = 0; k < sizeof defaults / sizeof defaults[0]; k++)
+            if (strcmp(defaults[k].name, services[i]) == 0)
+                dflt = defaults[k].endpoint;
+        snprintf(key, sizeof key, "%s.endpoint", services[i]);
+        const char *ep = config_get(cfg, key, dflt);
+        fwd_service_t *s = &self->s[self->n];
+        snprintf(s->name, sizeof s->name, "%s", services[i]);
+        s->client = ep ? cmd_client_new(loop, zctx, ep) : NULL;
+        if (!s->client) {
+            log_error("cannot start command client", "service=%s", services[i]);
+            forward_destroy(&self);
+            return NULL;
+        }
+        self->n++;
+    }
+    return self;
+}
+
+void forward_destroy(forward_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    forward_t *self = *self_p;
+    *self_p = NULL;
+    for (int i = 0; i < self->n; i++)
+        cmd_client_destroy(&self->s[i].client);
+    free(self);
+}
+
+size_t forward_in_flight(const forward_t *self)
+{
+    size_t n = 0;
+    for (int i = 0; self && i < self->n; i++)
+        n += cmd_client_pending(self->s[i].client);
+    return n;
+}
+
+int forward_timeouts(const forward_t *self, const char **names, uint64_t *counts, int max)
+{
+    int n = 0;
+    for (int i = 0; self && i < self->n && n < max; i++, n++) {
+        names[n] = self->s[i].name;
+        counts[n] = cmd_client_timeouts(self->s[i].client);
+    }
+    return n;
+}

@@ -1,0 +1,45 @@
+/* forward: the write path. A command route's JSON body becomes its protobuf
+ * (jsonpb, with the route's required fields), travels as a Command with the
+ * caller as actor over cmd_client (one client per service, from
+ * `<service>.endpoint`), and the Reply becomes the HTTP answer. Never waits
+ * longer than gateway.command_timeout_ms: no answer is 503 with Retry-After. */
+#ifndef GW_FORWARD_H
+#define GW_FORWARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <uv.h>
+#include "config.h"
+#include "envelope.pb-c.h"
+#include "gw.h"
+
+#define FORWARD_MAX_SERVICES 8
+
+/* Clients for the services named in `services` (NULL-terminated, e.g.
+ * {"intake", "notify", NULL}), endpoints from the config. NULL on failure. */
+forward_t *forward_new(uv_loop_t *loop, void *zctx, const config_t *cfg,
+                       const char *const *services);
+
+/* Answers every pending command with 503 and frees. Idempotent. */
+void forward_destroy(forward_t **self_p);
+
+/* The handler of every command route. */
+void forward_handle(gw_call_t *call);
+
+/* Commands in flight, and per service the count of replies that never came. */
+size_t forward_in_flight(const forward_t *self);
+int forward_timeouts(const forward_t *self, const char **names, uint64_t *counts, int max);
+
+/* The generated message type of full name `name` ("lianxin.v1.VisitRef"),
+ * NULL when the gateway does not know it. */
+const ProtobufCMessageDescriptor *forward_descriptor(const char *name);
+
+/* The HTTP answer of a Reply: *status and a new JSON body (NULL for an empty
+ * answer, e.g. 204). Errors take the API's error shape with the reply's field
+ * errors; a payload is unpacked by its payload_type and encoded with jsonpb.
+ * A reply that makes no sense (no status, unknown payload type, bytes that do
+ * not unpack) answers 502 bad_gateway. Pure. */
+json_t *forward_reply_json(const Lianxin__V1__Reply *reply, int *status);
+
+#endif

@@ -1,0 +1,126 @@
+/* gw: the types every part of lianxin-gateway shares: its settings, the
+ * gateway's handles (pool, auth, command forwarding, metrics, limiters), one
+ * call (a request as the gateway sees it) and the route table's row. No
+ * logic lives here; reply helpers are in reply.c. */
+#ifndef GW_GW_H
+#define GW_GW_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <jansson.h>
+#include <protobuf-c/protobuf-c.h>
+#include <uv.h>
+#include "access.h"
+#include "config.h"
+#include "http.h"
+#include "jsonpb.h"
+#include "pgpool.h"
+#include "query.h"
+#include "router.h"
+
+typedef struct auth auth_t;
+typedef struct forward forward_t;
+typedef struct metrics metrics_t;
+typedef struct ratelimit ratelimit_t;
+
+typedef struct gw_settings {
+    char listen[64];
+    int port;
+    char web_root[PATH_MAX];
+    int pg_pool;
+    int pg_queue_timeout_ms;
+    int command_timeout_ms;
+    int session_idle_s;
+    int session_max_s;
+    int login_max_failures;
+    int lockout_s;
+    double rate_per_s;
+    double rate_burst;
+    double login_rate_per_min;
+    size_t body_limit;
+    unsigned max_connections;
+    unsigned connection_timeout_s;
+    int shutdown_grace_ms;
+    char trusted_proxy[64];
+} gw_settings_t;
+
+typedef struct gw {
+    uv_loop_t *loop;
+    gw_settings_t set;
+    http_server_t *http;
+    pgpool_t *pool;
+    auth_t *auth;
+    forward_t *fwd;
+    metrics_t *metrics;
+    ratelimit_t *rl_user;
+    ratelimit_t *rl_login;
+    int stopping;
+} gw_t;
+
+typedef struct gw_route gw_route_t;
+
+/* One request, from its headers to its end; freed with the request. */
+typedef struct gw_call {
+    gw_t *gw;
+    http_req_t *req;
+    const gw_route_t *route;
+    router_params_t params;
+    const char *district;           /* the path's {d}, NULL when none */
+    query_t query;
+    principal_t who;
+    int authed;
+} gw_call_t;
+
+typedef void (gw_handler_fn)(gw_call_t *call);
+
+#define GW_BODY_CONFIG ((size_t) -1)    /* the route's limit is gateway.body_limit */
+
+/* A row of the route table (routes.c). `at` comes first: the router reads
+ * the table through it. */
+struct gw_route {
+    router_entry_t at;              /* method, pattern */
+    unsigned roles;                 /* ROLE_* bits; 0: no authentication */
+    size_t body_limit;              /* bytes; 0: no body; GW_BODY_CONFIG */
+    int body_optional;              /* an empty body means {} */
+    gw_handler_fn *handler;
+    const char *command;            /* "intake.RecordVisit", NULL for reads */
+    const ProtobufCMessageDescriptor *payload;
+    const char *const *required;    /* jsonpb required paths */
+    const char *const *query;       /* query keys the route takes */
+};
+
+/* ---- reply.c ---------------------------------------------------------------- */
+
+/* Answers with `body` (the reference is taken) as compact JSON. */
+void gw_reply_json(gw_call_t *call, int status, json_t *body);
+
+/* Answers with the error body of `status` (code/message NULL: defaults) and
+ * extra headers (NULL-terminated name, value pairs, may be NULL). 503 and
+ * 429 answers carry Retry-After (1 s unless the headers name one). */
+void gw_reply_error(gw_call_t *call, int status, const char *code, const char *message,
+                    const char *const *headers);
+
+/* 400 validation_failed with the decoder's field errors. */
+void gw_reply_jsonpb_errors(gw_call_t *call, const jsonpb_errors_t *errs);
+
+/* 400 bad_request naming one field (a query parameter, a cursor). */
+void gw_reply_bad_field(gw_call_t *call, const char *field, const char *code);
+
+/* An empty answer (204). */
+void gw_reply_empty(gw_call_t *call, int status);
+
+/* The body as a JSON object: 0 with *out (caller owns it); -1 after
+ * answering 400 malformed_json / bad_request. An empty body is {} when the
+ * route allows it. */
+int gw_call_body_json(gw_call_t *call, json_t **out);
+
+/* Holds the call's request across an asynchronous step; release returns 1
+ * when the call can still be answered, 0 when it is gone (do not touch it). */
+void gw_call_hold(gw_call_t *call);
+int gw_call_release(gw_call_t *call);
+
+/* The client address used for per-address limits: the peer, or the last
+ * X-Forwarded-For hop when the peer is gateway.trusted_proxy. */
+void gw_call_client(const gw_call_t *call, char *out, size_t outsz);
+
+#endif

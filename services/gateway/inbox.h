@@ -1,0 +1,16 @@
+/* inbox: GET /v1/districts/{d}/inbox, the caller's own items in
+ * notify.inbox, newest first, keyset-paginated by id. Whose items they are
+ * comes from the principal (access_recipient), never from the request. */
+#ifndef GW_INBOX_H
+#define GW_INBOX_H
+
+#include "gw.h"
+
+#define INBOX_LIMIT_DEFAULT 20
+#define INBOX_LIMIT_MAX 100
+
+extern const char *const inbox_list_keys[];
+
+void inbox_list(gw_call_t *call);
+
+#endif

@@ -1,0 +1,138 @@
+/* ops: health, metrics and the bus lag sampler. The lag of a stream is
+ * bus.streams.next - 1 (the last number given) minus the consumer's cursor;
+ * a stream nobody has a cursor for yet counts from 0 for the consumer that
+ * follows its producer. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "forward.h"
+#include "metrics.h"
+#include "ops.h"
+#include "pgtext.h"
+
+#define OPS_LAG_INTERVAL_MS 5000
+
+/* notify follows intake in this slice; streams of producers nobody
+ * consumes yet are left out rather than reported as growing lag. */
+static const char *const SQL_LAG =
+    "SELECT s.district_code, c.consumer, s.producer, s.next - 1 - coalesce(c.seq, 0)"
+    " FROM bus.streams s JOIN notify.cursors c"
+    "   ON c.district_code = s.district_code AND c.producer = s.producer"
+    " UNION ALL"
+    " SELECT s.district_code, 'notify', s.producer, s.next - 1 FROM bus.streams s"
+    " WHERE s.producer = 'intake' AND NOT EXISTS (SELECT 1 FROM notify.cursors c"
+    "   WHERE c.district_code = s.district_code AND c.producer = s.producer)"
+    " ORDER BY 1, 2, 3 LIMIT 256";
+
+struct ops {
+    gw_t *gw;
+    uv_timer_t timer;
+    int timer_open;
+    int querying;
+    int closing;
+};
+
+/* Freed when both the timer is closed and no query is out. */
+static void s_maybe_free(ops_t *self)
+{
+    if (self->closing && !self->timer_open && !self->querying)
+        free(self);
+}
+
+static void s_on_lag(PGresult *res, void *arg)
+{
+    ops_t *self = arg;
+    self->querying = 0;
+    if (self->closing) {
+        s_maybe_free(self);
+        return;
+    }
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK)
+        return;                     /* keep the last known rows */
+    int n = PQntuples(res);
+    metrics_lag_t *rows = calloc((size_t) (n ? n : 1), sizeof *rows);
+    if (!rows)
+        return;
+    for (int i = 0; i < n; i++) {
+        snprintf(rows[i].district, sizeof rows[i].district, "%s", PQgetvalue(res, i, 0));
+        snprintf(rows[i].consumer, sizeof rows[i].consumer, "%s", PQgetvalue(res, i, 1));
+        snprintf(rows[i].producer, sizeof rows[i].producer, "%s", PQgetvalue(res, i, 2));
+        pgtext_int64(PQgetvalue(res, i, 3), &rows[i].lag);
+    }
+    metrics_set_lag(self->gw->metrics, rows, n);
+    free(rows);
+}
+
+static void s_on_timer(uv_timer_t *t)
+{
+    ops_t *self = t->data;
+    if (self->querying || !self->gw->pool)
+        return;
+    if (pgpool_query(self->gw->pool, SQL_LAG, 0, NULL, s_on_lag, self) == 0)
+        self->querying = 1;
+}
+
+ops_t *ops_new(gw_t *gw)
+{
+    ops_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->gw = gw;
+    uv_timer_init(gw->loop, &self->timer);
+    self->timer.data = self;
+    self->timer_open = 1;
+    uv_timer_start(&self->timer, s_on_timer, 1000, OPS_LAG_INTERVAL_MS);
+    return self;
+}
+
+static void s_on_closed(uv_handle_t *h)
+{
+    ops_t *self = h->data;
+    self->timer_open = 0;
+    s_maybe_free(self);
+}
+
+void ops_destroy(ops_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    ops_t *self = *self_p;
+    *self_p = NULL;
+    self->closing = 1;
+    uv_close((uv_handle_t *) &self->timer, s_on_closed);
+}
+
+void ops_healthz(gw_call_t *call)
+{
+    int up = pgpool_ready(call->gw->pool) > 0;
+    gw_reply_json(call, 200, json_pack("{s:s, s:s}", "status", call->gw->stopping ? "stopping"
+                                                                                  : "ok",
+                                       "db", up ? "ok" : "down"));
+}
+
+void ops_metrics(gw_call_t *call)
+{
+    gw_t *gw = call->gw;
+    metrics_gauges_t g;
+    const char *names[8];
+    uint64_t counts[8];
+    memset(&g, 0, sizeof g);
+    g.commands_in_flight = forward_in_flight(gw->fwd);
+    g.pg_pool_ready = pgpool_ready(gw->pool);
+    g.resident_bytes = metrics_resident_bytes();
+    g.nservices = forward_timeouts(gw->fwd, names, counts, 8);
+    for (int i = 0; i < g.nservices; i++) {
+        g.services[i].service = names[i];
+        g.services[i].timeouts = counts[i];
+    }
+    char *text = metrics_render(gw->metrics, &g);
+    if (!text) {
+        gw_reply_error(call, 500, "internal", "internal error", NULL);
+        return;
+    }
+    static const char *const headers[] = {"Cache-Control", "no-store", NULL};
+    http_respond(call->req, 200, "text/plain; version=0.0.4; charset=utf-8", text,
+                 strlen(text), headers);
+    free(text);
+}

@@ -1,0 +1,120 @@
+/* reads: runs a read handler's query through the pool and answers with its
+ * rows. Pure glue: no SQL of its own. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cursor.h"
+#include "log.h"
+#include "reads.h"
+
+typedef struct read_ctx {
+    gw_call_t *call;
+    const reads_spec_t *spec;
+    int limit;
+} read_ctx_t;
+
+void reads_set(json_t *obj, const char *key, json_t *v)
+{
+    json_object_set_new(obj, key, v ? v : json_null());
+}
+
+const char *reads_district(const gw_call_t *call)
+{
+    return call->district ? call->district : "";
+}
+
+static json_t *s_items(const read_ctx_t *rc, const PGresult *res, int *count)
+{
+    int n = PQntuples(res);
+    if (rc->limit > 0 && n > rc->limit)
+        n = rc->limit;
+    json_t *items = json_array();
+    for (int i = 0; items && i < n; i++) {
+        json_t *o = rc->spec->row(res, i);
+        if (!o || json_array_append_new(items, o) != 0) {
+            json_decref(items);
+            return NULL;
+        }
+    }
+    *count = n;
+    return items;
+}
+
+static void s_answer_list(gw_call_t *call, const read_ctx_t *rc, const PGresult *res)
+{
+    int n = 0;
+    json_t *items = s_items(rc, res, &n);
+    json_t *body = json_object();
+    if (!items || !body) {
+        json_decref(items);
+        json_decref(body);
+        log_error("read rows malformed", "route=\"%s\"", call->route->at.pattern);
+        gw_reply_error(call, 500, "internal", "internal error", NULL);
+        return;
+    }
+    reads_set(body, "items", items);
+    if (rc->spec->key) {
+        char cur[CURSOR_MAX];
+        int64_t a, b;
+        json_t *next = NULL;
+        if (PQntuples(res) > rc->limit && n > 0) {
+            rc->spec->key(res, n - 1, &a, &b);
+            if (cursor_encode(rc->spec->cursor_tag, a, b, cur, sizeof cur) == 0)
+                next = json_string(cur);
+        }
+        reads_set(body, "next_cursor", next);
+    }
+    gw_reply_json(call, 200, body);
+}
+
+static void s_on_rows(PGresult *res, void *arg)
+{
+    read_ctx_t *rc = arg;
+    gw_call_t *call = rc->call;
+    const reads_spec_t *spec = rc->spec;
+    if (!gw_call_release(call)) {
+        free(rc);
+        return;
+    }
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+        const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+        /* connection classes (08, 57 admin shutdown) are outages, the rest bugs */
+        int outage = !st || strncmp(st, "08", 2) == 0 || strncmp(st, "57", 2) == 0;
+        if (res)
+            log_warn("read failed", "route=\"%s\" sqlstate=%s", call->route->at.pattern,
+                     st ? st : "-");
+        if (outage)
+            gw_reply_error(call, 503, NULL, "database unavailable", NULL);
+        else
+            gw_reply_error(call, 500, "internal", "internal error", NULL);
+    } else if (spec->single) {
+        json_t *o = PQntuples(res) > 0 ? spec->row(res, 0) : NULL;
+        if (o)
+            gw_reply_json(call, 200, o);
+        else
+            gw_reply_error(call, 404, NULL, NULL, NULL);
+    } else {
+        s_answer_list(call, rc, res);
+    }
+    free(rc);
+}
+
+void reads_run(gw_call_t *call, const reads_spec_t *spec, int limit, int n,
+               const char *const *params)
+{
+    read_ctx_t *rc = malloc(sizeof *rc);
+    if (!rc) {
+        gw_reply_error(call, 503, NULL, NULL, NULL);
+        return;
+    }
+    rc->call = call;
+    rc->spec = spec;
+    rc->limit = limit;
+    gw_call_hold(call);
+    if (pgpool_query(call->gw->pool, spec->sql, n, params, s_on_rows, rc) != 0) {
+        gw_call_release(call);
+        free(rc);
+        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
+    }
+}

@@ -1,0 +1,41 @@
+/* reads: the shape every read handler shares: one SQL statement through the
+ * pool, rows turned into JSON objects, answered as one object (404 when
+ * there is none) or as {"items":[...],"next_cursor":...} with keyset
+ * pagination. PostgreSQL away is 503 unavailable, promptly (the pool's
+ * queue timeout). Never builds SQL from request text: values travel as
+ * parameters. */
+#ifndef GW_READS_H
+#define GW_READS_H
+
+#include <stdint.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include "gw.h"
+
+/* One row as a JSON object; NULL when the row is malformed. */
+typedef json_t *(reads_row_fn)(const PGresult *res, int row);
+
+/* The keyset position of a row, for its cursor. */
+typedef void (reads_key_fn)(const PGresult *res, int row, int64_t *a, int64_t *b);
+
+typedef struct reads_spec {
+    const char *sql;
+    reads_row_fn *row;
+    int single;                     /* 1: answer the first row, 404 when none */
+    char cursor_tag;                /* lists: the cursor's tag */
+    reads_key_fn *key;              /* lists with pagination, else NULL */
+} reads_spec_t;
+
+/* Runs `spec` with `n` text parameters (NULL is SQL NULL). For a paginated
+ * list the SQL must fetch limit + 1 rows: the extra row only says whether a
+ * next page exists. Answers the call. */
+void reads_run(gw_call_t *call, const reads_spec_t *spec, int limit, int n,
+               const char *const *params);
+
+/* Puts `v` (a reference taken; NULL becomes JSON null) under `key`. */
+void reads_set(json_t *obj, const char *key, json_t *v);
+
+/* The district of the call as an SQL parameter. */
+const char *reads_district(const gw_call_t *call);
+
+#endif

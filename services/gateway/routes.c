@@ -1,0 +1,53 @@
+/* routes: the table. First match wins; the static console is last and only
+ * ever answers GET. Roles per api.md: admins, office staff and members
+ * record visits; leaders also read them; everybody reads their own inbox and
+ * the district's reference data. */
+
+#include "forward.h"
+#include "inbox.h"
+#include "intake.pb-c.h"
+#include "notify.pb-c.h"
+#include "ops.h"
+#include "refdata.h"
+#include "routes.h"
+#include "sessions.h"
+#include "static.h"
+#include "visits.h"
+
+#define LOGIN_BODY_LIMIT 4096
+#define SMALL_BODY_LIMIT 1024
+
+static const char *const s_visit_required[] = {
+    "workroom_id", "received_at", "member_ids", "summary", "category", NULL,
+};
+
+enum {
+    VISIT_WRITERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_MEMBER,
+    VISIT_READERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_MEMBER,
+};
+
+const gw_route_t routes_table[] = {
+    {{"GET", "/healthz"}, 0, 0, 0, ops_healthz, NULL, NULL, NULL, NULL},
+    {{"GET", "/metrics"}, 0, 0, 0, ops_metrics, NULL, NULL, NULL, NULL},
+    {{"POST", "/v1/sessions"}, 0, LOGIN_BODY_LIMIT, 0, sessions_create, NULL, NULL, NULL, NULL},
+    {{"DELETE", "/v1/sessions"}, ROLES_ANY, 0, 0, sessions_delete, NULL, NULL, NULL, NULL},
+    {{"GET", "/v1/me"}, ROLES_ANY, 0, 0, sessions_me, NULL, NULL, NULL, NULL},
+    {{"POST", "/v1/districts/{d}/visits"}, VISIT_WRITERS, GW_BODY_CONFIG, 0, forward_handle,
+     "intake.RecordVisit", &lianxin__v1__record_visit__descriptor, s_visit_required, NULL},
+    {{"GET", "/v1/districts/{d}/visits"}, VISIT_READERS, 0, 0, visits_list, NULL, NULL, NULL,
+     visits_list_keys},
+    {{"GET", "/v1/districts/{d}/visits/{id}"}, VISIT_READERS, 0, 0, visits_get, NULL, NULL,
+     NULL, NULL},
+    {{"GET", "/v1/districts/{d}/inbox"}, ROLES_ANY, 0, 0, inbox_list, NULL, NULL, NULL,
+     inbox_list_keys},
+    {{"POST", "/v1/districts/{d}/inbox/{id}/read"}, ROLES_ANY, SMALL_BODY_LIMIT, 1,
+     forward_handle, "notify.MarkRead", &lianxin__v1__mark_read__descriptor, NULL, NULL},
+    {{"GET", "/v1/districts/{d}/workrooms"}, ROLES_ANY, 0, 0, refdata_workrooms, NULL, NULL,
+     NULL, NULL},
+    {{"GET", "/v1/districts/{d}/members"}, ROLES_ANY, 0, 0, refdata_members, NULL, NULL, NULL,
+     NULL},
+    {{"GET", "/v1/districts/{d}/units"}, ROLES_ANY, 0, 0, refdata_units, NULL, NULL, NULL, NULL},
+    {{"GET", "/*"}, 0, 0, 0, static_serve, NULL, NULL, NULL, NULL},
+};
+
+const size_t routes_count = sizeof routes_table / sizeof routes_table[0];

@@ -1,0 +1,27 @@
+/* lianxin-intake: visits and the public-opinion log. Wiring only: the
+ * command handlers live in visits.c, the rules in visit_rules.c, and the
+ * skeleton (config, loop, worker, bus, command server) in common/service.c.
+ * Nothing here may hold domain logic. */
+#include "intake.pb-c.h"
+#include "service.h"
+#include "visits.h"
+
+static const cmd_handler_t s_handlers[] = {
+    { "intake.RecordVisit", &lianxin__v1__record_visit__descriptor,
+      visits_validate, visits_execute },
+};
+
+static const service_def_t s_def = {
+    .name = "intake",
+    .handlers = s_handlers,
+    .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
+    .apply = NULL,
+    .consumes = NULL,
+    .init = visits_init,
+    .fini = visits_fini,
+};
+
+int main(int argc, char **argv)
+{
+    return service_main(argc, argv, &s_def);
+}

@@ -1,0 +1,32 @@
+/* inbox: notify's in-app inbox. The apply function turns a visit.recorded
+ * event into one inbox row per recipient inside the consumer's transaction
+ * (the cursor, not the unique key, is what makes it exactly-once); the
+ * MarkRead handler marks the caller's own item read. Never shows one
+ * recipient's items to another. */
+#ifndef LIANXIN_INBOX_H
+#define LIANXIN_INBOX_H
+
+#include "cmd.h"
+#include "config.h"
+#include "consumer.h"
+
+/* service_def_t.init / fini: the (small) state of the service. */
+int inbox_init(const config_t *cfg, void **app);
+void inbox_fini(void *app);
+
+/* consumer_apply_fn: visit.recorded -> rows in notify.inbox for the room's
+ * rota of the month and its head, once each. Other types: 0, nothing done.
+ * A payload that cannot be unpacked is logged at error level (district,
+ * producer, seq) and skipped, since retrying cannot fix it; a failed
+ * statement returns -1 so the batch is retried. */
+int inbox_apply(tx_t *tx, const Lianxin__V1__Event *ev, void *arg);
+
+/* cmd_handler_t for notify.MarkRead (object_id = the inbox id): validate
+ * checks the district and that the actor maps to a recipient (403), and
+ * that the id is a positive integer (404 otherwise); execute sets read_at
+ * (kept when already set) on the caller's own item: 200 InboxRef, or 404
+ * when there is no such item of theirs. */
+int inbox_mark_read_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
+int inbox_mark_read_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
+
+#endif

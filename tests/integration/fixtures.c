@@ -1,0 +1,118 @@
+/* fixtures: request bodies and SQL expectations shared by test_slice,
+ * test_badinput, test_chaos and the benchmark. The expected recipients are
+ * computed in SQL independently of notify's code, from the rota and the
+ * rooms, so a bug in notify cannot hide itself. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "timeutil.h"
+#include "fixtures.h"
+
+char *fixture_visit(int64_t room, const int64_t *members, size_t n, const char *category,
+                    int ago_s, int visitor)
+{
+    char received[40], id[24];
+    json_t *ids = json_array(), *body;
+    char *text;
+
+    time_format(time_now_us() - (int64_t)ago_s * 1000000, received, sizeof received);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(id, sizeof id, "%lld", (long long)members[i]);
+        json_array_append_new(ids, json_string(id));
+    }
+    snprintf(id, sizeof id, "%lld", (long long)room);
+    body = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s}",
+                     "workroom_id", id, "received_at", received, "member_ids", ids,
+                     "summary", "路口红绿灯时间太短，老人过马路困难，希望延长绿灯时间。",
+                     "category", category, "location", "永中街道文化礼堂",
+                     "on_spot_action", "answered", "kind", "reception");
+    if (visitor)
+        json_object_set_new(body, "visitor",
+                            json_pack("{s:s, s:s}", "name", "张三", "phone", "13812345678"));
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    return text;
+}
+
+long long fixture_notify_lag(harness_t *h, const char *district)
+{
+    const char *p[1] = { district };
+
+    return harness_sql_ll(h,
+        "SELECT coalesce((SELECT next - 1 FROM bus.streams"
+        "                 WHERE district_code = $1 AND producer = 'intake'), 0)"
+        "     - coalesce((SELECT seq FROM notify.cursors WHERE district_code = $1"
+        "                 AND consumer = 'notify' AND producer = 'intake'), 0)", 1, p);
+}
+
+int fixture_wait_caught_up(harness_t *h, const char *district, int timeout_ms)
+{
+    int64_t deadline = harness_now_ms() + timeout_ms;
+    long long lag = -1;
+
+    while (harness_now_ms() < deadline) {
+        if ((lag = fixture_notify_lag(h, district)) == 0)
+            return 0;
+        harness_sleep_ms(100);
+    }
+    fprintf(stderr, "fixtures: notify still %lld events behind after %d ms\n", lag, timeout_ms);
+    return -1;
+}
+
+/* The expected (visit, member) pairs of district $1, as a CTE named exp:
+ * the room's rota in the month (UTC+8) of received_at, and the room's head. */
+#define EXPECTED_CTE \
+    "exp AS (SELECT v.id, r.member_id AS m FROM intake.visits v" \
+    "  JOIN intake.rota r ON r.district_code = v.district_code AND r.workroom_id = v.workroom_id" \
+    "   AND r.duty_date >= date_trunc('month', v.received_at AT TIME ZONE INTERVAL '+08:00')::date" \
+    "   AND r.duty_date < (date_trunc('month', v.received_at AT TIME ZONE INTERVAL '+08:00')" \
+    "                      + interval '1 month')::date" \
+    "  WHERE v.district_code = $1" \
+    " UNION SELECT v.id, w.head_member_id FROM intake.visits v" \
+    "  JOIN core.workrooms w ON w.district_code = v.district_code AND w.id = v.workroom_id" \
+    "  WHERE v.district_code = $1 AND w.head_member_id IS NOT NULL)"
+
+int fixture_recipients_check(harness_t *h, const char *district, long long *missing,
+                             long long *extra, long long *doubled)
+{
+    const char *p[1] = { district };
+    PGresult *r = harness_sql(h,
+        "WITH " EXPECTED_CTE ","
+        " act AS (SELECT object_id::bigint AS id, recipient_id AS m, count(*) AS n"
+        "   FROM notify.inbox WHERE district_code = $1 AND kind = 'visit.recorded'"
+        "    AND recipient_kind = 'member' GROUP BY 1, 2)"
+        " SELECT count(*) FILTER (WHERE act.id IS NULL), count(*) FILTER (WHERE exp.id IS NULL),"
+        "        count(*) FILTER (WHERE act.n > 1)"
+        " FROM exp FULL JOIN act ON act.id = exp.id AND act.m = exp.m", 1, p);
+
+    if (!r)
+        return -1;
+    *missing = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    *extra = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+    *doubled = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+    PQclear(r);
+    return 0;
+}
+
+int fixture_expected(harness_t *h, const char *district, const char *visit_id,
+                     char *out, size_t outsz)
+{
+    const char *p[2] = { district, visit_id };
+    PGresult *r = harness_sql(h,
+        "WITH " EXPECTED_CTE
+        " SELECT coalesce(array_agg(m ORDER BY m), '{}') FROM exp WHERE id = $2::bigint", 2, p);
+
+    if (!r)
+        return -1;
+    snprintf(out, outsz, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return 0;
+}
+
+void fixture_counts(harness_t *h, fixture_counts_t *out)
+{
+    out->visits = harness_sql_ll(h, "SELECT count(*) FROM intake.visits", 0, NULL);
+    out->events = harness_sql_ll(h, "SELECT count(*) FROM bus.events", 0, NULL);
+    out->audit = harness_sql_ll(h, "SELECT count(*) FROM audit.trail", 0, NULL);
+}

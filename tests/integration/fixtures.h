@@ -1,0 +1,41 @@
+/* fixtures: what the slice's integration tests and the benchmark share:
+ * visit request bodies, and the SQL checks of notify's inbox against the rota
+ * (who should have been told). Test code only; never used by a service. */
+#ifndef LIANXIN_FIXTURES_H
+#define LIANXIN_FIXTURES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "harness.h"
+
+/* A RecordVisit JSON body (malloc'd): room `room`, members `members[n]`,
+ * `category` ("transport"), received `ago_s` seconds before now (UTC+8 text);
+ * with the visitor 张三 / 13812345678 when `visitor`, else anonymous. */
+char *fixture_visit(int64_t room, const int64_t *members, size_t n, const char *category,
+                    int ago_s, int visitor);
+
+/* Events of district's intake stream not yet applied by notify: the stream's
+ * last seq minus notify's cursor (0 when caught up), -1 on error. */
+long long fixture_notify_lag(harness_t *h, const char *district);
+
+/* Waits until fixture_notify_lag is 0 (polling), at most `timeout_ms`.
+ * 0 when caught up, -1 otherwise (the lag is printed). */
+int fixture_wait_caught_up(harness_t *h, const char *district, int timeout_ms);
+
+/* Compares, for every visit of `district`, notify.inbox's recipients with
+ * the expected set (the room's rota in the month of received_at, UTC+8, and
+ * the room's head): counts of expected rows missing, rows not expected, and
+ * (visit, recipient) pairs with more than one row. 0, or -1 on SQL error. */
+int fixture_recipients_check(harness_t *h, const char *district, long long *missing,
+                             long long *extra, long long *doubled);
+
+/* Members (ids) of a room's expected recipients for a visit, from SQL, as
+ * "{1,3,4,5}" (sorted) into `out`. 0 or -1. */
+int fixture_expected(harness_t *h, const char *district, const char *visit_id,
+                     char *out, size_t outsz);
+
+/* Counts rows of intake.visits, bus.events and audit.trail (all districts). */
+typedef struct fixture_counts { long long visits, events, audit; } fixture_counts_t;
+void fixture_counts(harness_t *h, fixture_counts_t *out);
+
+#endif

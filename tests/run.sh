@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# run.sh: runs the unit then the integration test binaries of a build, shows
+# their output as it comes, tallies cmocka's summaries and ends with exactly
+# "N passed, N failed". Never hides a binary that crashed, hung or printed no
+# summary: each such binary counts as one named failure.
+#
+# usage: tests/run.sh BUILD [NAME...]   NAME: test_x, unit/test_x or integration/test_x
+# Exit 0 only when nothing failed and at least one test passed.
+set -uo pipefail
+
+BUILD=${1:?usage: tests/run.sh BUILD [NAME...]}
+shift
+FILTERS=("$@")
+TIME_LIMIT=${LIANXIN_TEST_TIMEOUT:-900}
+LOG="$BUILD/tests/run.log"
+mkdir -p "$BUILD/tests"
+: >"$LOG"
+export CMOCKA_MESSAGE_OUTPUT=stdout
+
+passed=0
+failed=0
+failures=()
+
+# 0 when binary kind/name ($1) is selected by the command line.
+selected() {
+    local f
+    [ "${#FILTERS[@]}" -eq 0 ] && return 0
+    for f in "${FILTERS[@]}"; do
+        [ "$f" = "$1" ] || [ "$f" = "${1#*/}" ] && return 0
+    done
+    return 1
+}
+
+# Line-buffered stdout where that is safe: stdbuf preloads a library, which a
+# sanitizer runtime refuses to follow.
+line_buffered() {
+    if ldd "$1" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+        "$@"
+    else
+        stdbuf -oL -eL "$@"
+    fi
+}
+
+# Reads one binary's output ($2) and its exit status ($3); adds to the tally.
+tally() {
+    local id=$1 out=$2 rc=$3 p f names
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]\+\) test(s)\.$/\1/p' "$out" | awk '{s += $1} END {print s + 0}')
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]\+\) test(s), listed below:$/\1/p' "$out" |
+        awk '{s += $1} END {print s + 0}')
+    passed=$((passed + p))
+    failed=$((failed + f))
+    # the names follow each "listed below:" line, one "[  FAILED  ] name" each
+    names=$(awk '/^\[  FAILED  \] [0-9]+ test\(s\), listed below:$/ {list = 1; next}
+                 list && /^\[  FAILED  \] / {sub(/^\[  FAILED  \] /, ""); print; next}
+                 {list = 0}' "$out")
+    while IFS= read -r n; do
+        [ -n "$n" ] && failures+=("$id: $n")
+    done <<<"$names"
+    if [ "$f" -eq 0 ] && [ "$rc" -ne 0 ]; then
+        failed=$((failed + 1))
+        case $rc in
+            124) failures+=("$id: timed out after ${TIME_LIMIT}s") ;;
+            *) if grep -q '^\[  FAILED  \] GROUP \(SETUP\|TEARDOWN\)' "$out"; then
+                   failures+=("$id: $(grep -o 'GROUP \(SETUP\|TEARDOWN\)' "$out" | head -n 1 |
+                                      tr 'A-Z' 'a-z') failed (exit $rc)")
+               elif [ "$rc" -gt 128 ]; then
+                   failures+=("$id: killed by signal $((rc - 128))")
+               else
+                   failures+=("$id: exited with status $rc without a cmocka failure")
+               fi ;;
+        esac
+    elif [ "$rc" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+        failed=$((failed + 1))
+        failures+=("$id: printed no cmocka summary")
+    fi
+    printf -- '---- %s: %d passed, %d failed (exit %d)\n' "$id" "$p" "$f" "$rc" | tee -a "$LOG"
+}
+
+run_one() {
+    local bin=$1 id=$2 out rc start
+    out=$(mktemp)
+    start=$SECONDS
+    printf '==== %s\n' "$id" | tee -a "$LOG"
+    line_buffered timeout -k 30 "$TIME_LIMIT" "$bin" 2>&1 </dev/null | tee "$out" | tee -a "$LOG"
+    rc=${PIPESTATUS[0]}
+    tally "$id" "$out" "$rc"
+    printf -- '     %s took %ds\n' "$id" $((SECONDS - start)) >>"$LOG"
+    rm -f "$out"
+}
+
+ran=0
+for kind in unit integration; do
+    while IFS= read -r bin; do
+        if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then continue; fi
+        id="$kind/${bin##*/}"
+        selected "$id" || continue
+        ran=$((ran + 1))
+        run_one "$bin" "$id"
+    done < <(printf '%s\n' "$BUILD/tests/$kind"/test_* | LC_ALL=C sort)
+done
+
+{
+    echo
+    if [ "$ran" -eq 0 ]; then
+        echo "no test binary found in $BUILD/tests/{unit,integration}${FILTERS:+ matching ${FILTERS[*]}}"
+    fi
+    if [ "${#failures[@]}" -gt 0 ]; then
+        echo "failed tests:"
+        printf '  %s\n' "${failures[@]}"
+    fi
+    echo "$passed passed, $failed failed"
+} | tee -a "$LOG"
+
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
