@@ -16,11 +16,14 @@
 #include "pipeline.h"
 #include "ratelimit.h"
 
+#define GW_FLUSH_MS 300              /* after the grace: time to send the 503s */
+
 typedef struct gw_full {
     gw_t gw;                        /* first: the handlers see only this */
     ops_t *ops;
     uv_timer_t stop_timer;
-    int64_t stop_started;
+    int stop_phase;                 /* 0 grace, 1 flushing the last answers */
+    uint64_t stop_started;
     void (*done)(void *arg);
     void *done_arg;
 } gw_full_t;
@@ -91,13 +94,22 @@ int gateway_settings(const config_t *cfg, gw_settings_t *s)
 
 /* ---- life -------------------------------------------------------------------------- */
 
-static void s_free_parts(gw_full_t *g)
+/* Everything that can still answer a waiting request does so now (503):
+ * commands are cancelled, queued queries failed. The pool goes before auth
+ * (its callbacks still use auth), and auth before anything could use the
+ * pool again (logins finishing in the thread pool see auth destroyed). */
+static void s_cancel_work(gw_full_t *g)
 {
     ops_destroy(&g->ops);
     forward_destroy(&g->gw.fwd);
-    http_server_destroy(&g->gw.http);
     pgpool_destroy(&g->gw.pool);
     auth_destroy(&g->gw.auth);
+}
+
+static void s_free_parts(gw_full_t *g)
+{
+    s_cancel_work(g);
+    http_server_destroy(&g->gw.http);
     ratelimit_destroy(&g->gw.rl_user);
     ratelimit_destroy(&g->gw.rl_login);
     metrics_destroy(&g->gw.metrics);
@@ -156,15 +168,26 @@ static void s_on_stop_timer_closed(uv_handle_t *h)
         done(arg);
 }
 
+/* Every 20 ms while stopping: in the grace, requests in flight may finish;
+ * then whatever still waits is answered 503 and given a moment to be sent;
+ * then the server and the rest are closed. */
 static void s_on_stop_tick(uv_timer_t *t)
 {
     gw_full_t *g = t->data;
-    uint64_t waited = uv_now(g->gw.loop) - (uint64_t) g->stop_started;
+    uint64_t waited = uv_now(g->gw.loop) - g->stop_started;
     size_t live = http_server_live(g->gw.http);
-    if (live > 0 && waited < (uint64_t) g->gw.set.shutdown_grace_ms)
+    if (g->stop_phase == 0) {
+        if (live > 0 && waited < (uint64_t) g->gw.set.shutdown_grace_ms)
+            return;
+        if (live > 0)
+            log_warn("grace over, answering the rest", "live=%zu", live);
+        s_cancel_work(g);
+        g->stop_phase = 1;
+        g->stop_started = uv_now(g->gw.loop);
         return;
-    if (live > 0)
-        log_warn("grace over, closing requests", "live=%zu", live);
+    }
+    if (live > 0 && waited < GW_FLUSH_MS)
+        return;
     uv_timer_stop(t);
     s_free_parts(g);
     uv_close((uv_handle_t *) t, s_on_stop_timer_closed);
@@ -178,7 +201,7 @@ void gateway_stop(gw_t *gw, void (*done)(void *arg), void *arg)
     gw->stopping = 1;
     g->done = done;
     g->done_arg = arg;
-    g->stop_started = (int64_t) uv_now(gw->loop);
+    g->stop_started = uv_now(gw->loop);
     log_info("gateway stopping", "live=%zu", http_server_live(gw->http));
     http_server_quiesce(gw->http);
     uv_timer_start(&g->stop_timer, s_on_stop_tick, 0, 20);

@@ -4,6 +4,7 @@
  * memory, never lets a suspended connection wait without a kick. */
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -415,37 +416,64 @@ static void s_mhd_log(void *cls, const char *fmt, va_list ap)
     log_warn("http server", "detail=\"%s\"", buf);
 }
 
-static struct MHD_Daemon *s_start(http_server_t *self, const http_opts_t *o)
+/* The listening socket, made here so that SO_REUSEADDR is certain (a
+ * restart must not wait for TIME_WAIT) and SO_REUSEPORT is not (a second
+ * gateway on the same port must fail, not share it). -1 on failure. */
+static int s_listen(const http_opts_t *o, int *port)
 {
-    struct sockaddr_in6 a6;
-    struct sockaddr_in a4;
-    struct sockaddr *sa;
-    unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-    memset(&a6, 0, sizeof a6);
-    memset(&a4, 0, sizeof a4);
-    if (inet_pton(AF_INET, o->listen, &a4.sin_addr) == 1) {
-        a4.sin_family = AF_INET;
-        a4.sin_port = htons((uint16_t) o->port);
-        sa = (struct sockaddr *) &a4;
-    } else if (inet_pton(AF_INET6, o->listen, &a6.sin6_addr) == 1) {
-        a6.sin6_family = AF_INET6;
-        a6.sin6_port = htons((uint16_t) o->port);
-        sa = (struct sockaddr *) &a6;
-        flags |= MHD_USE_IPv6;
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int one = 1;
+    memset(&ss, 0, sizeof ss);
+    struct sockaddr_in *a4 = (struct sockaddr_in *) &ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *) &ss;
+    if (inet_pton(AF_INET, o->listen, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t) o->port);
+        len = sizeof *a4;
+    } else if (inet_pton(AF_INET6, o->listen, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t) o->port);
+        len = sizeof *a6;
     } else {
         log_error("listen address malformed", "listen=%s", o->listen);
-        return NULL;
+        return -1;
     }
-    return MHD_start_daemon(
-        flags, (uint16_t) o->port, NULL, NULL, s_access, self,
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, (struct sockaddr *) &ss, len) != 0 || listen(fd, 511) != 0) {
+        log_error("cannot listen", "listen=%s port=%d error=\"%s\"", o->listen, o->port,
+                  strerror(errno));
+        close(fd);
+        return -1;
+    }
+    len = sizeof ss;
+    getsockname(fd, (struct sockaddr *) &ss, &len);
+    *port = ntohs(ss.ss_family == AF_INET ? a4->sin_port : a6->sin6_port);
+    return fd;
+}
+
+static struct MHD_Daemon *s_start(http_server_t *self, const http_opts_t *o)
+{
+    int fd = s_listen(o, &self->port);
+    if (fd < 0)
+        return NULL;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        s_access, self,
         MHD_OPTION_EXTERNAL_LOGGER, s_mhd_log, self,
-        MHD_OPTION_SOCK_ADDR, sa,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket) fd,
         MHD_OPTION_URI_LOG_CALLBACK, s_on_uri, self,
         MHD_OPTION_NOTIFY_COMPLETED, s_on_completed, self,
         MHD_OPTION_CONNECTION_LIMIT, o->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, o->connection_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->connection_memory,
         MHD_OPTION_END);
+    if (!d)
+        close(fd);
+    return d;
 }
 
 http_server_t *http_server_new(uv_loop_t *loop, const http_opts_t *opts,
@@ -459,13 +487,10 @@ http_server_t *http_server_new(uv_loop_t *loop, const http_opts_t *opts,
     self->arg = arg;
     self->d = s_start(self, opts);
     if (!self->d) {
-        log_error("cannot listen", "listen=%s port=%d", opts->listen, opts->port);
         free(self);
         return NULL;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(self->d, MHD_DAEMON_INFO_EPOLL_FD);
-    const union MHD_DaemonInfo *pi = MHD_get_daemon_info(self->d, MHD_DAEMON_INFO_BIND_PORT);
-    self->port = pi ? pi->port : opts->port;
     if (!di || uv_poll_init(loop, &self->poll, di->epoll_fd) != 0) {
         MHD_stop_daemon(self->d);
         free(self);

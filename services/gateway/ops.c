@@ -106,9 +106,7 @@ void ops_destroy(ops_t **self_p)
 void ops_healthz(gw_call_t *call)
 {
     int up = pgpool_ready(call->gw->pool) > 0;
-    gw_reply_json(call, 200, json_pack("{s:s, s:s}", "status", call->gw->stopping ? "stopping"
-                                                                                  : "ok",
-                                       "db", up ? "ok" : "down"));
+    gw_reply_json(call, 200, json_pack("{s:s, s:s}", "status", "ok", "db", up ? "ok" : "down"));
 }
 
 void ops_metrics(gw_call_t *call)

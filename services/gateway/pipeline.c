@@ -111,6 +111,10 @@ static void s_on_headers(http_req_t *req, void *arg)
     call->gw = gw;
     call->req = req;
     http_req_set_app(req, call, free);
+    if (gw->stopping) {             /* a keep-alive connection's next request */
+        gw_reply_error(call, 503, NULL, "shutting down", NULL);
+        return;
+    }
     int i = router_find(routes_table, routes_count, sizeof routes_table[0], http_req_method(req),
                         http_req_path(req), &call->params, &status, allow, sizeof allow);
     if (i < 0) {
@@ -229,6 +233,10 @@ static void s_on_request(http_req_t *req, void *arg)
     gw_call_t *call = http_req_app(req);
     if (!call || !call->route)
         return;
+    if (!call->gw->auth) {          /* stopping: its parts are gone already */
+        gw_reply_error(call, 503, NULL, "shutting down", NULL);
+        return;
+    }
     if (call->route->roles == 0)
         s_run(call);
     else
