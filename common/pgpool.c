@@ -1,7 +1,9 @@
 /* pgpool: a few non-blocking libpq connections driven by the libuv loop, for
  * short queries that must never block it (the gateway's reads and its auth
- * writes). Every query is answered exactly once, with a result or with NULL;
- * the pool never logs SQL parameters (they may be tokens or personal data). */
+ * writes). Every query is answered exactly once, with a result or with NULL:
+ * NULL also when a running query outlives max(5 s, 5 x the queue timeout),
+ * which treats a hung server like a lost one (the connection is remade).
+ * The pool never logs SQL or parameters (they may be tokens or personal data). */
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +14,8 @@
 #define PGPOOL_MAX_QUEUE 8192
 #define PGPOOL_BACKOFF_MIN_MS 100
 #define PGPOOL_BACKOFF_MAX_MS 5000
+#define PGPOOL_RUN_MIN_MS 5000      /* a running query is given up after the larger of this */
+#define PGPOOL_RUN_FACTOR 5         /* and 5 x the queue timeout: a hung server is "down" */
 
 typedef struct pgq {
     struct pgq *next;
@@ -35,7 +39,7 @@ typedef struct pgconn {
     cstate_t state;
     pgq_t *q;                       /* the query running */
     PGresult *res;                  /* its first result */
-    uv_timer_t retry;
+    uv_timer_t retry;               /* reconnection backoff; while busy, the query's limit */
     int backoff_ms;
 } pgconn_t;
 
@@ -291,10 +295,20 @@ static void s_flush(pgconn_t *c)
         s_fail(c, "send failed");
 }
 
+static void s_on_query_timeout(uv_timer_t *t)
+{
+    pgconn_t *c = t->data;
+    if (c->state == C_BUSY)
+        s_fail(c, "query timed out");
+}
+
 static void s_start(pgconn_t *c, pgq_t *q)
 {
+    int limit = c->pool->queue_timeout_ms * PGPOOL_RUN_FACTOR;
     c->q = q;
     c->state = C_BUSY;
+    uv_timer_start(&c->retry, s_on_query_timeout,
+                   (uint64_t) (limit > PGPOOL_RUN_MIN_MS ? limit : PGPOOL_RUN_MIN_MS), 0);
     if (!PQsendQueryParams(c->pg, q->sql, q->n, NULL, (const char *const *) q->params,
                            NULL, NULL, 0)) {
         s_fail(c, PQerrorMessage(c->pg));
@@ -321,6 +335,7 @@ static void s_collect(pgconn_t *c)
         c->q = NULL;
         c->res = NULL;
         c->state = C_IDLE;
+        uv_timer_stop(&c->retry);
         s_answer(q, res);
         if (c->state == C_IDLE && PQstatus(c->pg) == CONNECTION_BAD)
             s_fail(c, "connection bad");

@@ -110,7 +110,8 @@
 
   /* "2026-11-26T09:30" from <input type=datetime-local> is Beijing time. */
   function toRfc3339(local) {
-    return local ? local + ':00+08:00' : '';
+    if (!local) return '';
+    return (local.length === 16 ? local + ':00' : local) + '+08:00';
   }
 
   function nowLocalCst() {
@@ -137,9 +138,9 @@
     $('login-error').textContent = '';
     try {
       const r = await api('POST', '/v1/sessions', {
-        username: f.username.value.trim(), password: f.password.value,
+        username: f.elements.username.value.trim(), password: f.elements.password.value,
       });
-      f.password.value = '';
+      f.elements.password.value = '';
       state.token = r.token;
       sessionStorage.setItem('lianxin.token', r.token);
       await enter(r.user);
@@ -196,9 +197,9 @@
 
   function fillRooms() {
     const form = $('visit-form');
-    form.workroom_id.replaceChildren(el('option', { value: '' }, '请选择'),
+    form.elements.workroom_id.replaceChildren(el('option', { value: '' }, '请选择'),
       ...state.workrooms.map((w) => el('option', { value: w.id }, w.name)));
-    const filter = $('log-filter').workroom_id;
+    const filter = $('log-filter').elements.workroom_id;
     filter.replaceChildren(el('option', { value: '' }, '全部'),
       ...state.workrooms.map((w) => el('option', { value: w.id }, w.name)));
     fillMembers();
@@ -207,7 +208,7 @@
   /* The members of the chosen room (all of the district before a room is chosen). */
   function fillMembers() {
     const form = $('visit-form');
-    const room = state.workrooms.find((w) => w.id === form.workroom_id.value);
+    const room = state.workrooms.find((w) => w.id === form.elements.workroom_id.value);
     const own = room ? room.member_ids : [];
     const rest = [...state.members.keys()].filter((id) => !own.includes(id));
     const me = state.user && state.user.member_id;
@@ -221,27 +222,27 @@
 
   function fillCategories() {
     const opts = () => CATEGORIES.map(([v, l]) => el('option', { value: v }, l));
-    $('visit-form').category.replaceChildren(el('option', { value: '' }, '请选择'), ...opts());
-    $('log-filter').category.replaceChildren(el('option', { value: '' }, '全部'), ...opts());
+    $('visit-form').elements.category.replaceChildren(el('option', { value: '' }, '请选择'), ...opts());
+    $('log-filter').elements.category.replaceChildren(el('option', { value: '' }, '全部'), ...opts());
   }
 
   /* ---- 记录来访 ------------------------------------------------------------------ */
 
   function visitBody(f) {
     const body = {
-      workroom_id: f.workroom_id.value || null,
-      received_at: toRfc3339(f.received_at.value) || null,
+      workroom_id: f.elements.workroom_id.value || null,
+      received_at: toRfc3339(f.elements.received_at.value) || null,
       member_ids: [...$('member-choices').querySelectorAll('input:checked')].map((c) => c.value),
-      summary: f.summary.value.trim() || null,
-      category: f.category.value || null,
-      location: f.location.value.trim(),
-      kind: f.kind.value,
-      promised: f.promised.value.trim(),
+      summary: f.elements.summary.value.trim() || null,
+      category: f.elements.category.value || null,
+      location: f.elements.location.value.trim(),
+      kind: f.elements.kind.value,
+      promised: f.elements.promised.value.trim(),
     };
-    if (f.on_spot_action.value) body.on_spot_action = f.on_spot_action.value;
-    const name = f.visitor_name.value.trim();
-    const phone = f.visitor_phone.value.trim();
-    if (!f.anonymous.checked && (name || phone)) {
+    if (f.elements.on_spot_action.value) body.on_spot_action = f.elements.on_spot_action.value;
+    const name = f.elements.visitor_name.value.trim();
+    const phone = f.elements.visitor_phone.value.trim();
+    if (!f.elements.anonymous.checked && (name || phone)) {
       body.visitor = {};
       if (name) body.visitor.name = name;
       if (phone) body.visitor.phone = phone;
@@ -260,12 +261,12 @@
     try {
       const r = await api('POST', dpath('/visits'), visitBody(f));
       notice('已记录（编号 ' + r.id + '）');
-      f.summary.value = '';
-      f.promised.value = '';
-      f.visitor_name.value = '';
-      f.visitor_phone.value = '';
-      f.location.value = '';
-      f.received_at.value = nowLocalCst();
+      f.elements.summary.value = '';
+      f.elements.promised.value = '';
+      f.elements.visitor_name.value = '';
+      f.elements.visitor_phone.value = '';
+      f.elements.location.value = '';
+      f.elements.received_at.value = nowLocalCst();
     } catch (e) {
       showFieldErrors(f, e.fields);
       $('visit-error').textContent = e.message;
@@ -291,10 +292,10 @@
   async function loadLog(more) {
     const f = $('log-filter');
     const q = new URLSearchParams({ limit: '20' });
-    if (f.workroom_id.value) q.set('workroom_id', f.workroom_id.value);
-    if (f.category.value) q.set('category', f.category.value);
-    if (f.from.value) q.set('from', f.from.value);
-    if (f.to.value) q.set('to', f.to.value);
+    if (f.elements.workroom_id.value) q.set('workroom_id', f.elements.workroom_id.value);
+    if (f.elements.category.value) q.set('category', f.elements.category.value);
+    if (f.elements.from.value) q.set('from', f.elements.from.value);
+    if (f.elements.to.value) q.set('to', f.elements.to.value);
     if (more && state.logCursor) q.set('cursor', state.logCursor);
     try {
       const r = await api('GET', dpath('/visits?' + q));
@@ -376,12 +377,12 @@
 
   async function start() {
     fillCategories();
-    $('visit-form').received_at.value = nowLocalCst();
+    $('visit-form').elements.received_at.value = nowLocalCst();
     $('login-form').addEventListener('submit', login);
     $('logout').addEventListener('click', () => logout(true));
     $('visit-form').addEventListener('submit', recordVisit);
-    $('visit-form').workroom_id.addEventListener('change', fillMembers);
-    $('visit-form').anonymous.addEventListener('change', (e) => {
+    $('visit-form').elements.workroom_id.addEventListener('change', fillMembers);
+    $('visit-form').elements.anonymous.addEventListener('change', (e) => {
       $('visitor-fields').hidden = e.target.checked;
     });
     $('log-filter').addEventListener('submit', (e) => { e.preventDefault(); loadLog(false); });

@@ -1,6 +1,7 @@
 /* gateway: settings, construction and the ordered stop of lianxin-gateway.
  * The stop order matters: the HTTP side first (no new work), then command
- * clients and the pool (whose callbacks answer what is left), then auth. */
+ * clients and the pool (whose callbacks answer what is left), then auth.
+ * Never frees a part that a pending callback may still reach. */
 
 #include <stdio.h>
 #include <stdlib.h>

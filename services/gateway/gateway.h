@@ -1,6 +1,7 @@
 /* gateway: lianxin-gateway as one object: reads its settings, builds the
  * pool, auth, command clients, limiters, metrics and the HTTP server on a
- * loop, and stops them in order. main.c only wires this to signals. */
+ * loop, and stops them in order. main.c only wires this to signals. Never
+ * exits the process itself. */
 #ifndef GW_GATEWAY_H
 #define GW_GATEWAY_H
 

@@ -1,7 +1,7 @@
 /* gw: the types every part of lianxin-gateway shares: its settings, the
  * gateway's handles (pool, auth, command forwarding, metrics, limiters), one
- * call (a request as the gateway sees it) and the route table's row. No
- * logic lives here; reply helpers are in reply.c. */
+ * call (a request as the gateway sees it) and the route table's row. Never
+ * any logic here; reply helpers are in reply.c. */
 #ifndef GW_GW_H
 #define GW_GW_H
 

@@ -1,5 +1,6 @@
 /* inbox: the read side of the in-app inbox. Marking an item read is a
- * command to lianxin-notify (forward.c); this file only reads. */
+ * command to lianxin-notify (forward.c); this file only reads, and never
+ * takes the recipient from the request. */
 
 #include <stdio.h>
 #include "cursor.h"

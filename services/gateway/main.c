@@ -1,6 +1,7 @@
 /* lianxin-gateway: the HTTP/JSON API and the web console. Wiring only: the
- * config, the log, the loop, the ZeroMQ context, the gateway, the signals.
- * Exits 0 after a clean stop on SIGINT/SIGTERM, 1 when it cannot start. */
+ * config, the log, the loop, the ZeroMQ context, the gateway, the signals;
+ * never any logic. Exits 0 after a clean stop on SIGINT/SIGTERM, 1 when it
+ * cannot start. */
 
 #include <signal.h>
 #include <stdio.h>
@@ -56,5 +57,8 @@ int main(int argc, char **argv)
     zmq_ctx_term(zctx);
     uv_loop_close(loop);
     config_destroy(&cfg);
+    /* join the thread pool now, while OpenSSL can still free the per-thread
+     * state of the threads that checked passwords */
+    uv_library_shutdown();
     return 0;
 }

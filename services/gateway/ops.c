@@ -1,17 +1,24 @@
-/* ops: health, metrics and the bus lag sampler. The lag of a stream is
- * bus.streams.next - 1 (the last number given) minus the consumer's cursor;
- * a stream nobody has a cursor for yet counts from 0 for the consumer that
- * follows its producer. */
+/* ops: health, metrics, the bus lag sampler and the session purge. The lag
+ * of a stream is bus.streams.next - 1 (the last number given) minus the
+ * consumer's cursor; a stream nobody has a cursor for yet counts from 0 for
+ * the consumer that follows its producer. Never blocks a request on them. */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "forward.h"
+#include "log.h"
 #include "metrics.h"
 #include "ops.h"
 #include "pgtext.h"
 
 #define OPS_LAG_INTERVAL_MS 5000
+#define OPS_PURGE_EVERY 720         /* ticks: expired sessions are purged hourly */
+
+/* auth.sessions is the gateway's own table: sessions a day past their end
+ * are of no use to anyone (a revoked or expired token is refused anyway). */
+static const char *const SQL_PURGE =
+    "DELETE FROM auth.sessions WHERE expires_at < now() - interval '1 day'";
 
 /* notify follows intake in this slice; streams of producers nobody
  * consumes yet are left out rather than reported as growing lag. */
@@ -29,8 +36,9 @@ struct ops {
     gw_t *gw;
     uv_timer_t timer;
     int timer_open;
-    int querying;
+    int querying;                   /* queries out: the lag sample and the purge */
     int closing;
+    unsigned ticks;
 };
 
 /* Freed when both the timer is closed and no query is out. */
@@ -40,10 +48,19 @@ static void s_maybe_free(ops_t *self)
         free(self);
 }
 
+static void s_on_purge(PGresult *res, void *arg)
+{
+    ops_t *self = arg;
+    self->querying--;
+    if (res && PQresultStatus(res) == PGRES_COMMAND_OK && atoi(PQcmdTuples(res)) > 0)
+        log_info("expired sessions purged", "n=%s", PQcmdTuples(res));
+    s_maybe_free(self);
+}
+
 static void s_on_lag(PGresult *res, void *arg)
 {
     ops_t *self = arg;
-    self->querying = 0;
+    self->querying--;
     if (self->closing) {
         s_maybe_free(self);
         return;
@@ -70,7 +87,10 @@ static void s_on_timer(uv_timer_t *t)
     if (self->querying || !self->gw->pool)
         return;
     if (pgpool_query(self->gw->pool, SQL_LAG, 0, NULL, s_on_lag, self) == 0)
-        self->querying = 1;
+        self->querying++;
+    if (++self->ticks % OPS_PURGE_EVERY == 1 &&
+        pgpool_query(self->gw->pool, SQL_PURGE, 0, NULL, s_on_purge, self) == 0)
+        self->querying++;
 }
 
 ops_t *ops_new(gw_t *gw)

@@ -1,6 +1,7 @@
-/* ops: what operators ask of the gateway: GET /healthz, GET /metrics, and
- * the bus lag sampler that feeds lianxin_bus_lag_events every 5 s through
- * the pool. Reads nothing that names a person. */
+/* ops: what operators ask of the gateway: GET /healthz, GET /metrics, the
+ * bus lag sampler that feeds lianxin_bus_lag_events every 5 s through the
+ * pool, and the hourly purge of sessions a day past their end. Never reads
+ * anything that names a person. */
 #ifndef GW_OPS_H
 #define GW_OPS_H
 

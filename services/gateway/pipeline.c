@@ -1,6 +1,7 @@
 /* pipeline: from headers to handler, in a fixed order, and the request's
  * log line and metrics at the end. Authentication may wait on the database;
- * everything else here is decided on the spot. */
+ * everything else here is decided on the spot. Never lets a handler run
+ * before the route's checks passed. */
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* ratelimit: token buckets in a small chained hash table. Keys whose bucket
  * has refilled completely carry no information and are swept when the
- * table fills up. */
+ * table fills up; the table never grows past its bound. Pure. */
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* refdata: GET /v1/districts/{d}/workrooms, /members, /units. */
+/* refdata: GET /v1/districts/{d}/workrooms, /members, /units, straight
+ * from schema core; never writes and never reads another district. */
 
 #include "pgtext.h"
 #include "reads.h"

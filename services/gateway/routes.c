@@ -1,7 +1,7 @@
 /* routes: the table. First match wins; the static console is last and only
  * ever answers GET. Roles per api.md: admins, office staff and members
  * record visits; leaders also read them; everybody reads their own inbox and
- * the district's reference data. */
+ * the district's reference data. No route is public unless listed so here. */
 
 #include "forward.h"
 #include "inbox.h"

@@ -1,7 +1,7 @@
 /* routes: the gateway's route table, as data: method, pattern, the roles
  * admitted, the body limit, the handler, and for commands the command type,
  * its protobuf and its required fields. Changing what a route admits is a
- * change of this table and nothing else. */
+ * change of this table and never of a handler. */
 #ifndef GW_ROUTES_H
 #define GW_ROUTES_H
 

@@ -1,6 +1,6 @@
 /* sessions: login, logout and "who am I". The slow and stateful parts are in
  * auth.c; this file turns them into HTTP answers, and limits login attempts
- * per client address before any work is done. */
+ * per client address before any work is done. Never logs or echoes a password. */
 
 #include <stdio.h>
 #include <string.h>

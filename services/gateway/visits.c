@@ -1,6 +1,7 @@
 /* visits: GET /v1/districts/{d}/visits[/{id}]. The SQL takes every value
- * as a parameter; times cross as integer microseconds so no server setting
- * changes their meaning, and the keyset (received_at, id) is exact. */
+ * as a parameter, never request text; times cross as integer microseconds so
+ * no server setting changes their meaning, and the keyset (received_at, id)
+ * is exact. */
 
 #include <stdio.h>
 #include <string.h>
