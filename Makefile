@@ -39,7 +39,7 @@ INTEG_SUP:= $(filter-out $(INTEG_C),$(wildcard tests/integration/*.c))
 BENCH_C  := $(wildcard tests/bench/*.c)
 BENCH_BIN:= $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/%,$(BENCH_C))
 
-.PHONY: all deps run test test-san test-unit bench clean valgrind stop
+.PHONY: all deps run test test-san test-unit bench clean valgrind stop fuzz
 .SECONDARY:
 
 all: $(BINS) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
@@ -89,9 +89,26 @@ $(BUILD)/tests/integration/%: tests/integration/%.c $(INTEG_SUP) $(wildcard test
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/integration $(LDFLAGS) -o $@ $< $(INTEG_SUP) $(LIB) $(LDLIBS) -lcurl -lcmocka
 
-$(BUILD)/tests/bench/%: tests/bench/%.c $(LIB)
+$(BUILD)/tests/bench/%: tests/bench/%.c $(INTEG_SUP) $(wildcard tests/integration/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/integration $(LDFLAGS) -o $@ $< $(INTEG_SUP) $(LIB) $(LDLIBS) -lcurl
+
+# ---- fuzzing (clang's libFuzzer; not part of `all` or `test`) -----------------
+# `make fuzz` builds $(BUILD)/fuzz/fuzz_jsonpb; run it on a corpus directory:
+#   mkdir -p build/fuzz/corpus && build/fuzz/fuzz_jsonpb -max_total_time=60 build/fuzz/corpus
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_PROTO := testing intake common
+FUZZ_SRC   := tests/fuzz/fuzz_jsonpb.c common/jsonpb.c \
+              $(patsubst %,$(BUILD)/gen/%.pb-c.c,$(FUZZ_PROTO))
+
+fuzz: $(BUILD)/fuzz/fuzz_jsonpb
+
+$(BUILD)/fuzz/fuzz_jsonpb: $(FUZZ_SRC) common/jsonpb.h $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Icommon -I$(BUILD)/gen -o $@ $(FUZZ_SRC) \
+	    $(shell pkg-config --cflags --libs jansson libprotobuf-c 2>/dev/null)
 
 # ---- running ------------------------------------------------------------------
 run: deps

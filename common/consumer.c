@@ -62,6 +62,7 @@ struct consumer {
     txq_t *txq;
     bus_pub_t *pub;
     consumer_apply_fn *fn;
+    consumer_apply_many_fn *many;   /* NULL: one by one only */
     void *arg;
     bus_sub_t *sub;
     uv_timer_t idle, retry;
@@ -191,38 +192,58 @@ s_free_events(Lianxin__V1__Event **evs, int n)
             lianxin__v1__event__free_unpacked(evs[i], NULL);
 }
 
-/* Applies events[0..n) in order; returns how many were applied. */
+/* 0 when event i of the run after `cursor` may be applied; -1 (logged) when
+ * it is undecodable or not the next number: the run stops there. */
+static int
+s_check_event(consumer_t *self, const s_stream_t *s, int64_t cursor,
+              Lianxin__V1__Event **evs, int i)
+{
+    const char *why = !evs[i] ? "undecodable event in log"
+                      : evs[i]->seq != cursor + 1 + i ? "gap in event log" : NULL;
+    if (why)
+        log_error(why, "consumer=%s district=%s producer=%s seq=%lld", self->name,
+                  s->district, s->producer, (long long) (cursor + 1 + i));
+    return why ? -1 : 0;
+}
+
+/* Applies events[0..n) in order; returns how many were applied. With
+ * `many`, the valid ones go to apply_many at once, and S_MANY_FAILED says
+ * it failed (the caller rolls back and applies one by one). */
+#define S_MANY_FAILED (-2)
+
 static int
 s_apply_all(consumer_t *self, const s_stream_t *s, int64_t cursor,
-            Lianxin__V1__Event **evs, int n)
+            Lianxin__V1__Event **evs, int n, int many)
 {
-    for (int i = 0; i < n; i++) {
-        Lianxin__V1__Event *ev = evs[i];
-        if (!ev) {
-            log_error("undecodable event in log", "consumer=%s district=%s producer=%s seq=%lld",
-                      self->name, s->district, s->producer, (long long) (cursor + 1 + i));
-            return i;
-        }
-        if (ev->seq != cursor + 1 + i) {
-            log_error("gap in event log", "consumer=%s district=%s producer=%s seq=%lld",
-                      self->name, s->district, s->producer, (long long) (cursor + 1 + i));
-            return i;
-        }
-        if (self->fn(self->tx, ev, self->arg) != 0) {
+    int i = 0;
+    for (; i < n && s_check_event(self, s, cursor, evs, i) == 0; i++) {
+        if (many)
+            continue;
+        if (self->fn(self->tx, evs[i], self->arg) != 0) {
             log_warn("apply failed", "consumer=%s district=%s producer=%s seq=%lld type=%s",
-                     self->name, s->district, s->producer, (long long) ev->seq, ev->type);
+                     self->name, s->district, s->producer, (long long) evs[i]->seq,
+                     evs[i]->type);
             return i;
         }
     }
-    return n;
+    if (many && i > 0
+        && (self->many(self->tx, (const Lianxin__V1__Event *const *) evs, (size_t) i,
+                       self->arg) != 0
+            || db_tx_failed(tx_db(self->tx)))) {
+        log_warn("batched apply failed, applying one by one", "consumer=%s district=%s"
+                 " producer=%s n=%d", self->name, s->district, s->producer, i);
+        return S_MANY_FAILED;
+    }
+    return i;
 }
 
-/* One transaction for at most `limit` events of part `p`. 0 when every
- * collected event was applied and committed; otherwise -1 and *stopped_at
- * is the index of the event that could not be applied (-1: no event to
- * blame, e.g. the commit failed). */
+/* One transaction for at most `limit` events of part `p`, applied one by
+ * one or, with `many`, through apply_many. 0 when every collected event was
+ * applied and committed; S_MANY_FAILED when apply_many failed (rolled back);
+ * otherwise -1 and *stopped_at is the index of the event that could not be
+ * applied (-1: no event to blame, e.g. the commit failed). */
 static int
-s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at)
+s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at, int many)
 {
     Lianxin__V1__Event **evs = calloc((size_t) limit, sizeof *evs);
     int64_t cursor = 0;
@@ -240,14 +261,15 @@ s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at)
     if (s_lock_cursor(self, db, p->stream, &cursor) == 0
         && s_collect(p, db, cursor, limit, evs, &n, &more) == 0) {
         p->cursor = cursor;
-        done = s_apply_all(self, p->stream, cursor, evs, n);
+        done = s_apply_all(self, p->stream, cursor, evs, n, many);
     }
     int rc = -1;
     if (done == n && n == 0) {
         tx_rollback(self->tx);
         rc = 0;
     } else if (done == n) {
-        if (s_save_cursor(self, db, p->stream, cursor + n) == 0 && tx_commit(self->tx) == 0) {
+        if (s_save_cursor(self, db, p->stream, cursor + n) == 0
+            && tx_commit_relaxed(self->tx) == 0) {
             p->cursor = cursor + n;
             p->applied += (uint64_t) n;
             p->more = more;
@@ -255,6 +277,8 @@ s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at)
         }
     } else if (done >= 0) {
         *stopped_at = done;
+    } else if (done == S_MANY_FAILED) {
+        rc = S_MANY_FAILED;
     }
     if (rc != 0)
         tx_rollback(self->tx);
@@ -263,17 +287,21 @@ s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at)
     return rc;
 }
 
-/* Runs part `p`. When event k of a batch fails, the k before it are
+/* Runs part `p`, batched first when there is an apply_many, one by one
+ * when that fails. When event k of a batch fails, the k before it are
  * committed on their own, so one poison event holds back only itself. */
 static void
 s_run_part(consumer_t *self, db_t *db, s_part_t *p)
 {
-    int stopped_at = -1;
-    if (s_batch(self, db, p, self->max_batch, &stopped_at) == 0)
+    int stopped_at = -1, many = self->many != NULL;
+    int rc = s_batch(self, db, p, self->max_batch, &stopped_at, many);
+    if (rc == S_MANY_FAILED)
+        rc = s_batch(self, db, p, self->max_batch, &stopped_at, many = 0);
+    if (rc == 0)
         return;
     p->failed = 1;
     if (stopped_at > 0)
-        s_batch(self, db, p, stopped_at, &stopped_at);
+        s_batch(self, db, p, stopped_at, &stopped_at, many);
 }
 
 static int
@@ -626,6 +654,34 @@ s_on_close(uv_handle_t *handle)
     s_maybe_free(self);
 }
 
+/* consumer_pair_many's table: written at start-up only, read by consumer_new. */
+static struct {
+    consumer_apply_fn *fn;
+    consumer_apply_many_fn *many;
+} s_pairs[4];
+
+int
+consumer_pair_many(consumer_apply_fn *fn, consumer_apply_many_fn *many)
+{
+    for (size_t i = 0; fn && many && i < sizeof s_pairs / sizeof *s_pairs; i++) {
+        if (!s_pairs[i].fn || s_pairs[i].fn == fn) {
+            s_pairs[i].fn = fn;
+            s_pairs[i].many = many;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static consumer_apply_many_fn *
+s_many_of(const consumer_opts_t *opts, consumer_apply_fn *fn)
+{
+    for (size_t i = 0; !opts->apply_many && i < sizeof s_pairs / sizeof *s_pairs; i++)
+        if (s_pairs[i].fn == fn)
+            return s_pairs[i].many;
+    return opts->apply_many;
+}
+
 consumer_t *
 consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
              txq_t *txq, bus_pub_t *pub, consumer_apply_fn *fn, void *arg)
@@ -639,6 +695,7 @@ consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
     self->txq = txq;
     self->pub = pub;
     self->fn = fn;
+    self->many = s_many_of(opts, fn);
     self->arg = arg;
     if (s_init_opts(self, opts) != 0) {
         log_error("consumer options invalid", "consumer=%s", opts->name ? opts->name : "");

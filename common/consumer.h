@@ -4,7 +4,10 @@
  * transaction as the event's effects. A seq at cursor+1 is applied; above it,
  * the gap is read from bus.events first; at or below it, it is a duplicate
  * and dropped. On start and every idle interval it catches up from the table.
- * A district's events are consumed only by the instance that holds its lease. */
+ * A district's events are consumed only by the instance that holds its lease.
+ * A run of events is applied in one go when there is an apply_many, one by
+ * one when that fails; transactions that emit no events commit without
+ * waiting for the WAL flush (tx_commit_relaxed: lost whole, replayed). */
 #ifndef LIANXIN_CONSUMER_H
 #define LIANXIN_CONSUMER_H
 
@@ -31,6 +34,15 @@ consumer_verdict_t consumer_check(int64_t cursor, int64_t seq);
  * must return 0. */
 typedef int (consumer_apply_fn)(tx_t *tx, const Lianxin__V1__Event *ev, void *arg);
 
+/* Optional batched form: applies `n` consecutive events of one stream
+ * (evs[i]->seq == evs[0]->seq + i, none NULL) at once, e.g. one INSERT for
+ * all of them, skipping types it does not handle. 0 when all were applied;
+ * -1 (or an SQL error that aborts the transaction) makes the consumer roll
+ * the batch back and apply the same events one by one with the
+ * consumer_apply_fn, so that a poison event still holds back only itself. */
+typedef int (consumer_apply_many_fn)(tx_t *tx, const Lianxin__V1__Event *const *evs, size_t n,
+                                     void *arg);
+
 typedef struct consumer consumer_t;
 
 typedef struct consumer_opts {
@@ -40,7 +52,15 @@ typedef struct consumer_opts {
     const char *producers;          /* comma-separated streams to follow: "intake" */
     int idle_ms;                    /* catch-up interval, default 2000 */
     int max_batch;                  /* events per transaction, default 256 */
+    consumer_apply_many_fn *apply_many;     /* optional, see above */
 } consumer_opts_t;
+
+/* Pairs `fn` with its batched form `many` for every consumer made from now
+ * on with `fn` and no opts->apply_many. For services, whose consumer
+ * options common/service.c builds from a service_def_t (which has no
+ * apply_many field): call it in main before service_main. 0, or -1 when the
+ * process-wide table (4 pairs) is full. Not thread-safe: start-up only. */
+int consumer_pair_many(consumer_apply_fn *fn, consumer_apply_many_fn *many);
 
 /* A consumer on `loop` committing through `txq` (its own queue or shared)
  * and publishing what it emits on `pub`. NULL on failure. */

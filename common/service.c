@@ -12,6 +12,7 @@
 
 #define SERVICE_RETRY_MS 2000
 #define SERVICE_KEY_MAX 96
+#define SERVICE_ENDPOINT_MAX 256
 
 typedef struct {
     const service_def_t *def;
@@ -25,7 +26,8 @@ typedef struct {
     consumer_t *consumer;
     uv_signal_t sigint, sigterm;
     uv_timer_t retry;               /* reloading the districts while PostgreSQL is away */
-    const char *endpoint;
+    char endpoint[SERVICE_ENDPOINT_MAX];    /* a copy: logged after the config is gone */
+    size_t max_batch;
     int stopping;
 } s_service_t;
 
@@ -157,6 +159,42 @@ s_start_consumer(s_service_t *svc)
     return s_follow_districts(svc);
 }
 
+/* "<name>.max_batch": commands per group commit, 1..CMD_MAX_BATCH (1: one
+ * transaction per command). Out of range is clamped, with a warning. */
+static size_t
+s_max_batch(const s_service_t *svc)
+{
+    char key[SERVICE_KEY_MAX];
+    snprintf(key, sizeof key, "%s.max_batch", svc->def->name);
+    long long n = config_get_int(svc->cfg, key, CMD_MAX_BATCH);
+    if (n < 1 || n > CMD_MAX_BATCH) {
+        log_warn("config value out of range, clamped", "key=%s min=1 max=%d", key,
+                 CMD_MAX_BATCH);
+        n = n < 1 ? 1 : CMD_MAX_BATCH;
+    }
+    return (size_t) n;
+}
+
+static int
+s_start_commands(s_service_t *svc)
+{
+    const service_def_t *def = svc->def;
+    const char *endpoint = s_get(svc, "endpoint", NULL);
+    if (!endpoint || strlen(endpoint) >= sizeof svc->endpoint) {
+        log_error(endpoint ? "config value too long" : "missing config key",
+                  "key=%s.endpoint", def->name);
+        return -1;
+    }
+    snprintf(svc->endpoint, sizeof svc->endpoint, "%s", endpoint);
+    svc->cmd = cmd_server_new(&svc->loop, svc->zctx, svc->endpoint, def->handlers,
+                              def->nhandlers, svc->txq, svc->pub, def->name, svc->app);
+    if (!svc->cmd)
+        return -1;
+    svc->max_batch = s_max_batch(svc);
+    cmd_server_set_max_batch(svc->cmd, svc->max_batch);
+    return 0;
+}
+
 static int
 s_start(s_service_t *svc)
 {
@@ -165,17 +203,8 @@ s_start(s_service_t *svc)
     svc->pub = bus_pub_new(svc->zctx, config_get(svc->cfg, "bus.xsub", "tcp://127.0.0.1:5560"));
     if (!svc->txq || !svc->pub)
         return -1;
-    if (def->nhandlers > 0) {
-        svc->endpoint = s_get(svc, "endpoint", NULL);
-        if (!svc->endpoint) {
-            log_error("missing config key", "key=%s.endpoint", def->name);
-            return -1;
-        }
-        svc->cmd = cmd_server_new(&svc->loop, svc->zctx, svc->endpoint, def->handlers,
-                                  def->nhandlers, svc->txq, svc->pub, def->name, svc->app);
-        if (!svc->cmd)
-            return -1;
-    }
+    if (def->nhandlers > 0 && s_start_commands(svc) != 0)
+        return -1;
     if (def->apply && s_start_consumer(svc) != 0)
         return -1;
     return 0;
@@ -273,15 +302,16 @@ service_main(int argc, char **argv, const service_def_t *def)
         rc = 1;
         s_teardown(&svc);
     } else {
-        log_info("started", "endpoint=%s", svc.endpoint ? svc.endpoint : "-");
+        log_info("started", "endpoint=%s max_batch=%zu", svc.endpoint[0] ? svc.endpoint : "-",
+                 svc.max_batch);
     }
     if (loop_ok)
         s_run_loop(&svc);           /* after a failed start: closes what it opened */
     if (svc.zctx)
         zmq_ctx_term(svc.zctx);
-    log_info("stopped", "endpoint=%s code=%d", svc.endpoint ? svc.endpoint : "-", rc);
+    log_info("stopped", "endpoint=%s code=%d", svc.endpoint[0] ? svc.endpoint : "-", rc);
     if (def->fini)
         def->fini(svc.app);
-    config_destroy(&svc.cfg);       /* svc.endpoint points into it */
+    config_destroy(&svc.cfg);
     return rc;
 }

@@ -14,10 +14,6 @@
 #define TX_NAME_MAX 64              /* district codes and event types */
 #define TX_FAST_STREAMS 256         /* tx_number keeps counters for these */
 
-#define OID_INT8 20
-#define OID_TEXT 25
-#define OID_BYTEA 17
-
 typedef struct {
     char *district, *type;
     int64_t occurred_at, seq;
@@ -267,7 +263,23 @@ tx_audit(tx_t *self, const char *district, const Lianxin__V1__Actor *actor,
     return 0;
 }
 
-/* ---- savepoints --------------------------------------------------------- */
+/* ---- marks and savepoints ----------------------------------------------- */
+
+void
+tx_mark(const tx_t *self, tx_mark_t *mark)
+{
+    if (!mark)
+        return;
+    mark->events = self ? self->events.n : 0;
+    mark->audits = self ? self->audits.n : 0;
+}
+
+void
+tx_rewind(tx_t *self, const tx_mark_t *mark)
+{
+    if (self && mark)
+        s_truncate(self, mark->events, mark->audits);
+}
 
 int
 tx_savepoint(tx_t *self)
@@ -337,83 +349,11 @@ tx_number(const int *stream_of_event, size_t nevents, const int64_t *first_of_st
 
 /* ---- commit ------------------------------------------------------------- */
 
-/* A binary one-dimensional array parameter, for `unnest($n::T[])`. */
-typedef struct {
-    uint8_t *buf;
-    size_t len, cap;
-    int failed;
-} s_arr_t;
-
-static void
-s_arr_put(s_arr_t *a, const void *data, size_t n)
-{
-    if (a->failed)
-        return;
-    if (a->len + n > a->cap) {
-        size_t cap = a->cap ? a->cap : 256;
-        while (cap < a->len + n)
-            cap *= 2;
-        uint8_t *buf = realloc(a->buf, cap);
-        if (!buf) {
-            a->failed = 1;
-            return;
-        }
-        a->buf = buf;
-        a->cap = cap;
-    }
-    memcpy(a->buf + a->len, data, n);
-    a->len += n;
-}
-
-static void
-s_arr_u32(s_arr_t *a, uint32_t v)
-{
-    uint8_t be[4] = { (uint8_t) (v >> 24), (uint8_t) (v >> 16), (uint8_t) (v >> 8), (uint8_t) v };
-    s_arr_put(a, be, 4);
-}
-
-/* Header of an array of `n` elements of type `oid`: ndim 1, no nulls. */
-static void
-s_arr_begin(s_arr_t *a, uint32_t oid, size_t n)
-{
-    a->len = 0;
-    a->failed = 0;
-    s_arr_u32(a, 1);
-    s_arr_u32(a, 0);
-    s_arr_u32(a, oid);
-    s_arr_u32(a, (uint32_t) n);
-    s_arr_u32(a, 1);
-}
-
-static void
-s_arr_bytes(s_arr_t *a, const void *data, size_t n)
-{
-    s_arr_u32(a, (uint32_t) n);
-    s_arr_put(a, data, n);
-}
-
-static void
-s_arr_text(s_arr_t *a, const char *s)
-{
-    s_arr_bytes(a, s, strlen(s));
-}
-
-static void
-s_arr_int8(s_arr_t *a, int64_t v)
-{
-    uint8_t be[8];
-    uint64_t u = (uint64_t) v;
-    for (int i = 7; i >= 0; i--, u >>= 8)
-        be[i] = (uint8_t) u;
-    s_arr_bytes(a, be, 8);
-}
-
 /* Runs `sql` with `n` parameters; `arrs[i]` non-NULL makes parameter i
- * binary (an array or raw bytes), else `text[i]` is its text. 0 or -1.
- * Failures are reported by the ROLLBACK that follows, through db.c. */
+ * binary (an array or raw bytes), else `text[i]` is its text. 0 or -1. */
 static int
 s_exec_mixed(tx_t *self, const char *step, const char *sql, int n,
-             const char *const *text, s_arr_t *const *arrs)
+             const char *const *text, db_array_t *const *arrs)
 {
     const char *vals[16];
     int lens[16], fmts[16];
@@ -424,15 +364,14 @@ s_exec_mixed(tx_t *self, const char *step, const char *sql, int n,
         lens[i] = arrs[i] ? (int) arrs[i]->len : 0;
         fmts[i] = arrs[i] ? 1 : 0;
     }
-    PGresult *res = PQexecParams(db_conn(self->db), sql, n, NULL, vals, lens, fmts, 0);
-    int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
-    if (!ok) {
-        const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    PGresult *res = db_exec_params(self->db, sql, n, vals, lens, fmts);
+    if (!res) {
         log_warn("tx write failed", "producer=%s step=%s sqlstate=%s", self->producer, step,
-                 state ? state : "none");
+                 db_broken(self->db) ? "none" : db_sqlstate(self->db));
+        return -1;
     }
     PQclear(res);
-    return ok ? 0 : -1;
+    return 0;
 }
 
 /* The distinct districts of `n` strings at `stride` apart, sorted, into a
@@ -547,21 +486,21 @@ s_insert_events(tx_t *self)
 {
     size_t n = self->events.n;
     s_event_t *ev = self->events.items;
-    s_arr_t d = { 0 }, s = { 0 }, t = { 0 }, o = { 0 }, e = { 0 };
-    s_arr_begin(&d, OID_TEXT, n);
-    s_arr_begin(&s, OID_INT8, n);
-    s_arr_begin(&t, OID_TEXT, n);
-    s_arr_begin(&o, OID_INT8, n);
-    s_arr_begin(&e, OID_BYTEA, n);
+    db_array_t d = { 0 }, s = { 0 }, t = { 0 }, o = { 0 }, e = { 0 };
+    db_array_begin(&d, DB_OID_TEXT);
+    db_array_begin(&s, DB_OID_INT8);
+    db_array_begin(&t, DB_OID_TEXT);
+    db_array_begin(&o, DB_OID_INT8);
+    db_array_begin(&e, DB_OID_BYTEA);
     for (size_t i = 0; i < n; i++) {
-        s_arr_text(&d, ev[i].district);
-        s_arr_int8(&s, ev[i].seq);
-        s_arr_text(&t, ev[i].type);
-        s_arr_int8(&o, ev[i].occurred_at);
-        s_arr_bytes(&e, ev[i].packed, ev[i].packed_len);
+        db_array_text(&d, ev[i].district);
+        db_array_int8(&s, ev[i].seq);
+        db_array_text(&t, ev[i].type);
+        db_array_int8(&o, ev[i].occurred_at);
+        db_array_bytes(&e, ev[i].packed, ev[i].packed_len);
     }
     const char *text[] = { NULL, self->producer, NULL, NULL, NULL, NULL };
-    s_arr_t *arrs[] = { &d, NULL, &s, &t, &o, &e };
+    db_array_t *arrs[] = { &d, NULL, &s, &t, &o, &e };
     int rc = s_exec_mixed(self, "events",
         "INSERT INTO bus.events (district_code, producer, seq, type, occurred_at, envelope)"
         " SELECT d, $2::text, s, t, 'epoch'::timestamptz + o * interval '1 microsecond', e"
@@ -603,13 +542,13 @@ s_lock_head(tx_t *self, const char *district, int64_t *seq, uint8_t hash[32])
 }
 
 typedef struct {
-    s_arr_t seq, at, user, role, action, otype, oid, digest, prev, hash;
+    db_array_t seq, at, user, role, action, otype, oid, digest, prev, hash;
 } s_audit_arrs_t;
 
 static void
 s_audit_arrs_free(s_audit_arrs_t *a)
 {
-    s_arr_t *all[] = { &a->seq, &a->at, &a->user, &a->role, &a->action,
+    db_array_t *all[] = { &a->seq, &a->at, &a->user, &a->role, &a->action,
                        &a->otype, &a->oid, &a->digest, &a->prev, &a->hash };
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         free(all[i]->buf);
@@ -617,15 +556,16 @@ s_audit_arrs_free(s_audit_arrs_t *a)
 
 /* Chains the district's rows onto `hash` (updated to the last row's). */
 static void
-s_chain_rows(tx_t *self, const char *district, size_t n, int64_t *seq, uint8_t hash[32],
+s_chain_rows(tx_t *self, const char *district, int64_t *seq, uint8_t hash[32],
              s_audit_arrs_t *a)
 {
-    s_arr_t *all[] = { &a->seq, &a->at, &a->user, &a->digest, &a->prev, &a->hash,
+    db_array_t *all[] = { &a->seq, &a->at, &a->user, &a->digest, &a->prev, &a->hash,
                        &a->role, &a->action, &a->otype, &a->oid };
-    static const uint32_t oids[] = { OID_INT8, OID_INT8, OID_INT8, OID_BYTEA, OID_BYTEA,
-                                     OID_BYTEA, OID_TEXT, OID_TEXT, OID_TEXT, OID_TEXT };
+    static const uint32_t oids[] = { DB_OID_INT8, DB_OID_INT8, DB_OID_INT8, DB_OID_BYTEA,
+                                     DB_OID_BYTEA, DB_OID_BYTEA, DB_OID_TEXT, DB_OID_TEXT,
+                                     DB_OID_TEXT, DB_OID_TEXT };
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        s_arr_begin(all[i], oids[i], n);
+        db_array_begin(all[i], oids[i]);
     for (size_t i = 0; i < self->audits.n; i++) {
         s_audit_t *r = S_AT(self->audits, s_audit_t, i);
         if (strcmp(r->district, district) != 0)
@@ -633,23 +573,23 @@ s_chain_rows(tx_t *self, const char *district, size_t n, int64_t *seq, uint8_t h
         audit_row_t row = { district, ++*seq, r->at_us, r->actor_user_id, r->actor_role,
                             r->action, r->object_type, r->object_id, { 0 } };
         memcpy(row.digest, r->digest, 32);
-        s_arr_bytes(&a->prev, hash, 32);
+        db_array_bytes(&a->prev, hash, 32);
         audit_row_hash(hash, &row, hash);
-        s_arr_int8(&a->seq, row.seq);
-        s_arr_int8(&a->at, row.at_us);
-        s_arr_int8(&a->user, row.actor_user_id);
-        s_arr_text(&a->role, row.actor_role);
-        s_arr_text(&a->action, row.action);
-        s_arr_text(&a->otype, row.object_type);
-        s_arr_text(&a->oid, row.object_id);
-        s_arr_bytes(&a->digest, row.digest, 32);
-        s_arr_bytes(&a->hash, hash, 32);
+        db_array_int8(&a->seq, row.seq);
+        db_array_int8(&a->at, row.at_us);
+        db_array_int8(&a->user, row.actor_user_id);
+        db_array_text(&a->role, row.actor_role);
+        db_array_text(&a->action, row.action);
+        db_array_text(&a->otype, row.object_type);
+        db_array_text(&a->oid, row.object_id);
+        db_array_bytes(&a->digest, row.digest, 32);
+        db_array_bytes(&a->hash, hash, 32);
     }
 }
 
 /* Appends the district's buffered audit rows and moves its head. */
 static int
-s_write_audit(tx_t *self, const char *district, size_t n)
+s_write_audit(tx_t *self, const char *district)
 {
     int64_t seq = 0;
     uint8_t hash[32];
@@ -657,13 +597,13 @@ s_write_audit(tx_t *self, const char *district, size_t n)
         return -1;
     s_audit_arrs_t a;
     memset(&a, 0, sizeof a);
-    s_chain_rows(self, district, n, &seq, hash, &a);
+    s_chain_rows(self, district, &seq, hash, &a);
     char last[24];
     snprintf(last, sizeof last, "%lld", (long long) seq);
-    s_arr_t head = { .buf = hash, .len = 32 };
+    db_array_t head = { .buf = hash, .len = 32 };
     const char *text[] = { district, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                            NULL, last, NULL };
-    s_arr_t *arrs[] = { NULL, &a.seq, &a.at, &a.user, &a.role, &a.action, &a.otype, &a.oid,
+    db_array_t *arrs[] = { NULL, &a.seq, &a.at, &a.user, &a.role, &a.action, &a.otype, &a.oid,
                         &a.digest, &a.prev, &a.hash, NULL, &head };
     int rc = s_exec_mixed(self, "audit",
         "WITH t AS (INSERT INTO audit.trail (district_code, seq, at, at_us, actor_user_id,"
@@ -688,12 +628,8 @@ s_write_audits(tx_t *self)
     if (!ds)
         return -1;
     int rc = 0;
-    for (size_t d = 0; rc == 0 && d < nd; d++) {
-        size_t n = 0;
-        for (size_t i = 0; i < self->audits.n; i++)
-            n += strcmp(au[i].district, ds[d]) == 0;
-        rc = s_write_audit(self, ds[d], n);
-    }
+    for (size_t d = 0; rc == 0 && d < nd; d++)
+        rc = s_write_audit(self, ds[d]);
     free(ds);
     return rc;
 }
@@ -716,8 +652,8 @@ s_keep_committed(tx_t *self)
     return 0;
 }
 
-int
-tx_commit(tx_t *self)
+static int
+s_commit(tx_t *self, int relaxed)
 {
     if (!self || !self->open)
         return -1;
@@ -728,7 +664,9 @@ tx_commit(tx_t *self)
         rc = s_insert_events(self);
     if (rc == 0 && self->audits.n > 0)
         rc = s_write_audits(self);
-    if (rc == 0)
+    if (rc == 0 && relaxed && self->events.n == 0)
+        rc = db_run_script(self->db, "SET LOCAL synchronous_commit TO off; COMMIT");
+    else if (rc == 0)
         rc = db_run(self->db, "COMMIT", 0, NULL);
     if (rc != 0) {
         log_warn("tx commit failed", "producer=%s events=%zu audits=%zu", self->producer,
@@ -741,6 +679,18 @@ tx_commit(tx_t *self)
     s_truncate(self, self->events.n, 0);
     s_keep_committed(self);         /* committed either way: at worst not published */
     return 0;
+}
+
+int
+tx_commit(tx_t *self)
+{
+    return s_commit(self, 0);
+}
+
+int
+tx_commit_relaxed(tx_t *self)
+{
+    return s_commit(self, 1);
 }
 
 void

@@ -42,6 +42,16 @@ int tx_audit(tx_t *self, const char *district, const Lianxin__V1__Actor *actor,
              const char *action, const char *object_type, const char *object_id,
              const void *state, size_t len);
 
+/* A position in the buffers of events and audit rows, and the way back to
+ * it without SQL: for a command refused after it buffered some, on the fast
+ * path of a group commit (no savepoint). */
+typedef struct tx_mark {
+    size_t events, audits;
+} tx_mark_t;
+void tx_mark(const tx_t *self, tx_mark_t *mark);
+/* Drops what was buffered since `mark` (nothing when the buffers are shorter). */
+void tx_rewind(tx_t *self, const tx_mark_t *mark);
+
 /* SAVEPOINT for one command of a group commit; tx_rollback_to undoes its SQL
  * and drops the events and audit rows buffered since. 0 or -1. */
 int tx_savepoint(tx_t *self);
@@ -54,6 +64,15 @@ int tx_rollback_to(tx_t *self);
  * audit.heads/audit.trail, then COMMITs. 0 on commit; -1 when anything failed
  * (the transaction is rolled back, nothing buffered survives). */
 int tx_commit(tx_t *self);
+
+/* tx_commit for consumers: when the transaction buffered no events, the
+ * COMMIT returns before its WAL reaches the disk (synchronous_commit off for
+ * this transaction only), so the worker does not wait for the flush. A crash
+ * may then lose the last such transactions, whole: a consumer's cursor moves
+ * in the same transaction as its effects, so it re-applies those events from
+ * bus.events. A transaction with events commits durably (they are published
+ * after COMMIT and must never be taken back). Same results as tx_commit. */
+int tx_commit_relaxed(tx_t *self);
 
 /* ROLLBACK and drop everything buffered. */
 void tx_rollback(tx_t *self);

@@ -31,14 +31,16 @@ selected() {
     return 1
 }
 
-# Line-buffered stdout where that is safe: stdbuf preloads a library, which a
-# sanitizer runtime refuses to follow.
-line_buffered() {
-    if ldd "$1" 2>/dev/null | grep -q 'libasan\|libtsan'; then
-        "$@"
-    else
-        stdbuf -oL -eL "$@"
-    fi
+# Runs test binary $1 under a time limit, line-buffered where that is safe:
+# stdbuf preloads a library, which a sanitizer runtime refuses to follow (it
+# must come first), so a sanitized binary runs as it is. (Not `ldd | grep -q`:
+# under pipefail, grep quitting early can fail the pipeline with SIGPIPE.)
+run_limited() {
+    local limit=(timeout -k 30 "$TIME_LIMIT")
+    case $(ldd "$1" 2>/dev/null) in
+        *libasan*|*libtsan*|*libubsan*) "${limit[@]}" "$1" ;;
+        *) stdbuf -oL -eL "${limit[@]}" "$1" ;;
+    esac
 }
 
 # Reads one binary's output ($2) and its exit status ($3); adds to the tally.
@@ -81,7 +83,7 @@ run_one() {
     out=$(mktemp)
     start=$SECONDS
     printf '==== %s\n' "$id" | tee -a "$LOG"
-    line_buffered timeout -k 30 "$TIME_LIMIT" "$bin" 2>&1 </dev/null | tee "$out" | tee -a "$LOG"
+    run_limited "$bin" 2>&1 </dev/null | tee "$out" | tee -a "$LOG"
     rc=${PIPESTATUS[0]}
     tally "$id" "$out" "$rc"
     printf -- '     %s took %ds\n' "$id" $((SECONDS - start)) >>"$LOG"

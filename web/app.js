@@ -28,6 +28,9 @@
     validation_failed: '请检查标红的内容',
     unprocessable: '工作室或委员不存在',
     malformed_json: '请求格式错误',
+    bad_request: '请求参数不正确',
+    internal: '服务器内部错误，请联系管理员',
+    bad_gateway: '服务应答异常，请稍后重试',
   };
 
   const $ = (id) => document.getElementById(id);
@@ -38,7 +41,9 @@
     members: new Map(),
     logCursor: null,
     inboxCursor: null,
+    unreadTimer: null,
   };
+  const UNREAD_POLL_MS = 60000;
 
   /* ---- the API ------------------------------------------------------------ */
 
@@ -65,7 +70,8 @@
     } catch (e) {
       throw new ApiError(0, { error: { code: 'unavailable' } });
     }
-    const data = res.status === 204 ? null : await res.json().catch(() => null);
+    /* an unread body, even an empty one, shows up as a cancelled request */
+    const data = res.status === 204 ? (await res.text(), null) : await res.json().catch(() => null);
     if (!res.ok) {
       const e = new ApiError(res.status, data);
       if (res.status === 401 && path !== '/v1/sessions') logout(false);
@@ -120,13 +126,20 @@
 
   function clearFieldErrors(form) {
     form.querySelectorAll('.field-error').forEach((s) => { s.textContent = ''; });
+    form.querySelectorAll('[aria-invalid]').forEach((c) => c.removeAttribute('aria-invalid'));
   }
 
+  /* Each error goes under its field, whose control is outlined in red. */
   function showFieldErrors(form, fields) {
     for (const [path, code] of Object.entries(fields)) {
       const key = path.replace(/\[\d+\]$/, '');
       const slot = form.querySelector('.field-error[data-field="' + CSS.escape(key) + '"]');
-      if (slot) slot.textContent = FIELD_CODES[code] || code;
+      if (!slot) continue;
+      slot.textContent = FIELD_CODES[code] || code;
+      const box = slot.closest('label, fieldset');
+      const control = box && box.querySelector('input, select, textarea');
+      if (box && box.tagName === 'FIELDSET') box.setAttribute('aria-invalid', 'true');
+      else if (control) control.setAttribute('aria-invalid', 'true');
     }
   }
 
@@ -155,6 +168,8 @@
     }
     state.token = null;
     state.user = null;
+    clearInterval(state.unreadTimer);
+    state.unreadTimer = null;
     sessionStorage.removeItem('lianxin.token');
     $('app-view').hidden = true;
     $('who').hidden = true;
@@ -170,7 +185,8 @@
     $('app-view').hidden = false;
     await loadReference();
     showTab('record');
-    refreshUnread();
+    clearInterval(state.unreadTimer);
+    state.unreadTimer = setInterval(refreshUnread, UNREAD_POLL_MS);
   }
 
   function roleName(r) {
@@ -269,7 +285,8 @@
       f.elements.received_at.value = nowLocalCst();
     } catch (e) {
       showFieldErrors(f, e.fields);
-      $('visit-error').textContent = e.message;
+      $('visit-error').textContent = e.status === 403 && state.user && state.user.role === 'member'
+        ? '委员只能记录本人参与的接待：请在接待委员中勾选本人' : e.message;
     } finally {
       button.disabled = false;
     }
@@ -325,6 +342,7 @@
         try {
           await api('POST', dpath('/inbox/' + encodeURIComponent(it.id) + '/read'));
           li.classList.remove('unread');
+          li.querySelector('.meta').append(' · 已读');
           b.remove();
           refreshUnread();
         } catch (e) {
@@ -349,12 +367,16 @@
       state.inboxCursor = r.next_cursor;
       $('inbox-more').hidden = !r.next_cursor;
       $('inbox-empty').hidden = list.children.length > 0;
+      if (!more) refreshUnread();
     } catch (e) {
       notice(e.message, true);
     }
   }
 
+  /* The unread badge: on login, on every tab change, after reading, and
+   * every minute (new items arrive as other people record visits). */
   async function refreshUnread() {
+    if (!state.token) return;
     try {
       const r = await api('GET', dpath('/inbox?unread=true&limit=100'));
       const n = r.items.length;
@@ -372,7 +394,8 @@
     });
     for (const t of ['record', 'log', 'inbox']) $('tab-' + t).hidden = t !== name;
     if (name === 'log') loadLog(false);
-    if (name === 'inbox') loadInbox(false);
+    if (name === 'inbox') loadInbox(false);   /* refreshes the badge too */
+    else refreshUnread();
   }
 
   async function start() {

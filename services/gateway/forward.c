@@ -67,8 +67,10 @@ json_t *forward_reply_json(const Lianxin__V1__Reply *reply, int *status)
         return errors_json(502, "bad_gateway", "service answered nonsense", NULL, 0);
     }
     *status = st;
-    if (st >= 400 || (reply->error_code && *reply->error_code))
-        return s_reply_error(reply, st >= 400 ? st : 500);
+    if (st < 400 && reply->error_code && *reply->error_code)
+        *status = st = 500;             /* a success that names an error: a bug */
+    if (st >= 400)
+        return s_reply_error(reply, st);
     if (!reply->payload_type || !*reply->payload_type)
         return st == 204 ? NULL : json_object();
     const ProtobufCMessageDescriptor *d = forward_descriptor(reply->payload_type);

@@ -38,8 +38,9 @@ const ProtobufCMessageDescriptor *forward_descriptor(const char *name);
 /* The HTTP answer of a Reply: *status and a new JSON body (NULL for an empty
  * answer, e.g. 204). Errors take the API's error shape with the reply's field
  * errors; a payload is unpacked by its payload_type and encoded with jsonpb.
- * A reply that makes no sense (no status, unknown payload type, bytes that do
- * not unpack) answers 502 bad_gateway. Pure. */
+ * A reply that makes no sense (a status outside 200-599, an unknown payload
+ * type, bytes that do not unpack) answers 502 bad_gateway; a status below 400
+ * with an error code answers 500 with that code. Pure. */
 json_t *forward_reply_json(const Lianxin__V1__Reply *reply, int *status);
 
 #endif

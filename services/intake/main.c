@@ -7,8 +7,8 @@
 #include "visits.h"
 
 static const cmd_handler_t s_handlers[] = {
-    { "intake.RecordVisit", &lianxin__v1__record_visit__descriptor,
-      visits_validate, visits_execute },
+    { .type = "intake.RecordVisit", .request = &lianxin__v1__record_visit__descriptor,
+      .validate = visits_validate, .execute_many = visits_execute_many },
 };
 
 static const service_def_t s_def = {

@@ -1,7 +1,8 @@
-/* visits: recording a visit (接待/走访) into the public-opinion log. The
+/* visits: recording visits (接待/走访) into the public-opinion log. The
  * validate half runs on the loop and never does I/O; the execute half runs on
- * the worker inside the batch's transaction. The visitor's name and phone are
- * sealed before they leave this file and are never logged. */
+ * the worker inside the batch's transaction, ONE statement for all the visits
+ * of a batch. The visitor's name and phone are sealed before they leave this
+ * file and are never logged. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,64 +14,73 @@
 #include "visit_rules.h"
 #include "visits.h"
 
-#define ID_BLOCK 64                 /* visit ids fetched per round trip */
-#define SEALED_HEX_MAX (2 * (VISIT_MAX_NAME * 4 + CRYPTO_SEAL_OVERHEAD) + 3)
-
-#define STMT_NAME "intake_record_visit"
+#define ID_BLOCK 256                /* visit ids fetched at least per round trip */
+#define ID_CAP (CMD_MAX_BATCH + ID_BLOCK)
+#define SEALED_MAX (VISIT_MAX_NAME * 4 + CRYPTO_SEAL_OVERHEAD)
+#define ROTA_MAX 256
 
 struct visits {
     uint8_t key[CRYPTO_KEY_LEN];
-    int64_t ids[ID_BLOCK];          /* touched only on the worker thread */
-    int nids, next;
-    int prepared;                   /* STMT_NAME exists on connection generation `gen` */
-    unsigned gen;
+    int64_t ids[ID_CAP];            /* touched only on the worker thread */
+    size_t nids, next;
 };
 
-/* The text parameters of the insert statement (see s_sql). */
-enum { P_DISTRICT, P_ROOM, P_MEMBERS, P_ID, P_KIND, P_RECEIVED, P_NAME, P_PHONE,
-       P_NAME_MASKED, P_PHONE_MASKED, P_SUMMARY, P_CATEGORY, P_LOCATION, P_ACTION,
-       P_PROMISED, P_CREATED_BY, P_CREATED_AT, P_MONTH_FROM, P_MONTH_TO, P_COUNT };
+/* The array parameters of s_sql, one element per visit, in this order. */
+enum { A_DISTRICT, A_ID, A_ROOM, A_MEMBERS, A_KIND, A_RECEIVED, A_NAME, A_PHONE,
+       A_NAME_MASKED, A_PHONE_MASKED, A_SUMMARY, A_CATEGORY, A_LOCATION, A_ACTION,
+       A_PROMISED, A_CREATED_BY, A_MONTH, A_COUNT };
 
-typedef struct visit_params {
-    const char *v[P_COUNT];
-    char room[24], id[24], received[24], created_by[24], created_at[24];
-    char month_from[32], month_to[32];
-    char kind[32], category[48], action[48];
-    char name_masked[VISIT_MAX_NAME * 4 + 1], phone_masked[VISIT_MAX_PHONE + 1];
-    char name_hex[SEALED_HEX_MAX], phone_hex[SEALED_HEX_MAX];
-    char *members;                  /* "{1,2,3}", malloc'd */
-} visit_params_t;
+/* The result columns of s_sql, one row per visit in input order. */
+enum { R_ORD, R_ROOM_FOUND, R_ROOM_NAME, R_HEAD, R_MISSING, R_INSERTED, R_ROTA };
 
-/* One round trip: the room and the members are checked and the visit is
- * inserted only when all exist; the room's head and its rota for the month
- * of received_at come back for the event. */
+/* One round trip for n visits: each row's room and members are checked (all
+ * the batch's member ids in one join), the rows that pass are inserted, and
+ * every row comes back, in input order, with what its reply and event need:
+ * whether the room exists (its name and head), the indexes of unknown
+ * members, whether it was inserted, and the room's rota for the month of its
+ * received_at (looked up once per distinct room and month). Member ids travel
+ * as '{1,2}' texts cast per row. */
 static const char *s_sql =
-    "WITH room AS ("
-    "  SELECT name, head_member_id FROM core.workrooms"
-    "  WHERE district_code = $1 AND id = $2::bigint),"
+    "WITH v AS ("
+    "  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],"
+    "    $6::bigint[], $7::bytea[], $8::bytea[], $9::text[], $10::text[], $11::text[],"
+    "    $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[], $17::text[])"
+    "  WITH ORDINALITY AS u(district, id, room, members, kind, received, name, phone,"
+    "    name_masked, phone_masked, summary, category, location, action, promised,"
+    "    created_by, month, ord)),"
     " missing AS ("
-    "  SELECT coalesce(array_agg(u.ord - 1 ORDER BY u.ord), '{}'::bigint[]) AS idx"
-    "  FROM unnest($3::bigint[]) WITH ORDINALITY AS u(mid, ord)"
-    "  WHERE NOT EXISTS (SELECT 1 FROM core.members m"
-    "                    WHERE m.district_code = $1 AND m.id = u.mid)),"
+    "  SELECT v.ord, array_agg(e.pos - 1 ORDER BY e.pos) AS idx"
+    "  FROM v CROSS JOIN unnest(v.members::bigint[]) WITH ORDINALITY AS e(mid, pos)"
+    "  LEFT JOIN core.members x ON x.district_code = v.district AND x.id = e.mid"
+    "  WHERE x.id IS NULL GROUP BY v.ord),"
+    " c AS ("
+    "  SELECT v.*, r.name AS room_name, coalesce(r.head_member_id, 0) AS head,"
+    "    r.id IS NOT NULL AS room_found, coalesce(missing.idx, '{}') AS missing"
+    "  FROM v LEFT JOIN core.workrooms r ON r.district_code = v.district AND r.id = v.room"
+    "  LEFT JOIN missing ON missing.ord = v.ord),"
     " ins AS ("
     "  INSERT INTO intake.visits (district_code, id, workroom_id, kind, received_at,"
     "    member_ids, visitor_name, visitor_phone, visitor_name_masked,"
     "    visitor_phone_masked, summary, category, location, on_spot_action, promised,"
     "    created_by, created_at)"
-    "  SELECT $1, $4::bigint, $2::bigint, $5,"
-    "    'epoch'::timestamptz + $6::bigint * interval '1 microsecond', $3::bigint[],"
-    "    $7::bytea, $8::bytea, $9, $10, $11, $12, $13, $14, $15, $16::bigint,"
-    "    'epoch'::timestamptz + $17::bigint * interval '1 microsecond'"
-    "  WHERE EXISTS (SELECT 1 FROM room)"
-    "    AND cardinality((SELECT idx FROM missing)) = 0"
-    "  RETURNING id)"
-    " SELECT (SELECT count(*) FROM room), (SELECT name FROM room),"
-    "  coalesce((SELECT head_member_id FROM room), 0), (SELECT idx FROM missing),"
-    "  (SELECT count(*) FROM ins),"
-    "  ARRAY(SELECT DISTINCT r.member_id FROM intake.rota r"
-    "        WHERE r.district_code = $1 AND r.workroom_id = $2::bigint"
-    "          AND r.duty_date >= $18::date AND r.duty_date < $19::date ORDER BY 1)";
+    "  SELECT district, id, room, kind,"
+    "    'epoch'::timestamptz + received * interval '1 microsecond', members::bigint[],"
+    "    name, phone, name_masked, phone_masked, summary, category, location, action,"
+    "    promised, created_by, 'epoch'::timestamptz + $18::bigint * interval '1 microsecond'"
+    "  FROM c WHERE room_found AND cardinality(missing) = 0"
+    "  RETURNING id),"
+    " rota AS ("
+    "  SELECT d.district, d.room, d.month,"
+    "    ARRAY(SELECT DISTINCT t.member_id FROM intake.rota t"
+    "          WHERE t.district_code = d.district AND t.workroom_id = d.room"
+    "            AND t.duty_date >= d.month::date"
+    "            AND t.duty_date < d.month::date + interval '1 month' ORDER BY 1) AS ids"
+    "  FROM (SELECT DISTINCT district, room, month FROM v) d)"
+    " SELECT c.ord, c.room_found, c.room_name, c.head, c.missing,"
+    "  c.id IN (SELECT id FROM ins), rota.ids"
+    " FROM c JOIN rota"
+    "  ON rota.district = c.district AND rota.room = c.room AND rota.month = c.month"
+    " ORDER BY c.ord";
 
 /* ---- state ------------------------------------------------------------------ */
 
@@ -120,101 +130,104 @@ int visits_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 
 /* ---- execute helpers (worker) -------------------------------------------------- */
 
-/* A failed statement: 503 when the connection went away (the whole batch
- * fails), 500 otherwise. The SQLSTATE is logged, never the parameters. */
-static int s_db_fail(tx_t *tx, cmd_result_t *res, const char *what, const char *sqlstate)
+/* Sets `n` results for a failed statement: 503 when the connection went away
+ * (the whole batch fails), 500 otherwise. The SQLSTATE is logged, never the
+ * parameters. Returns -1. */
+static int s_db_fail(tx_t *tx, cmd_result_t *const *res, size_t n, const char *what)
 {
     db_t *db = tx_db(tx);
+    int lost = db_broken(db);
 
-    if (db_broken(db))
-        return cmd_fail(res, 503, "unavailable", "database unavailable");
-    log_error("statement failed", "what=%s sqlstate=%s", what, sqlstate ? sqlstate : db_sqlstate(db));
-    return cmd_fail(res, 500, "internal", "internal error");
+    if (!lost)
+        log_error("statement failed", "what=%s sqlstate=%s", what, db_sqlstate(db));
+    for (size_t i = 0; i < n; i++)
+        cmd_fail(res[i], lost ? 503 : 500, lost ? "unavailable" : "internal",
+                 lost ? "database unavailable" : "internal error");
+    return -1;
 }
 
-/* Takes the next visit id, fetching a block of ID_BLOCK from the sequence
- * when the block is used up. Ids of rolled-back commands are simply unused. */
-static int s_next_id(visits_t *v, db_t *db, int64_t *id)
+/* Takes `n` visit ids, fetching at least ID_BLOCK more from the sequence in
+ * one round trip when the block runs short. Ids of commands that end up
+ * refused or rolled back are simply unused. 0 or -1. */
+static int s_take_ids(visits_t *v, db_t *db, size_t n, int64_t *out)
 {
-    static const char *sql = "SELECT nextval('intake.visit_ids') FROM generate_series(1, 64)";
+    static const char *sql = "SELECT nextval('intake.visit_ids') FROM generate_series(1, $1::int)";
+    size_t have = v->nids - v->next, want = n > have + ID_BLOCK ? n - have : ID_BLOCK;
+    char count[24];
+    const char *params[] = { count };
     PGresult *r;
 
-    if (v->next >= v->nids) {
-        if (!(r = db_exec(db, sql, 0, NULL)))
+    if (have < n) {
+        memmove(v->ids, v->ids + v->next, have * sizeof *v->ids);
+        snprintf(count, sizeof count, "%zu", want);
+        if (!(r = db_exec(db, sql, 1, params)))
             return -1;
-        v->nids = PQntuples(r) < ID_BLOCK ? PQntuples(r) : ID_BLOCK;
-        for (int i = 0; i < v->nids; i++)
-            v->ids[i] = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-        v->next = 0;
+        for (int i = 0; i < PQntuples(r) && have < ID_CAP; i++)
+            v->ids[have++] = strtoll(PQgetvalue(r, i, 0), NULL, 10);
         PQclear(r);
-        if (v->nids == 0)
+        v->nids = have;
+        v->next = 0;
+        if (have < n)
             return -1;
     }
-    *id = v->ids[v->next++];
+    memcpy(out, v->ids + v->next, n * sizeof *out);
+    v->next += n;
     return 0;
 }
 
-/* Seals `pt` for record `aad` and writes it as bytea hex text ("\x...").
- * An empty value stays NULL (*out_p = NULL). 0 or -1. */
-static int s_seal_hex(const uint8_t *key, const char *aad, const char *pt,
-                      char *hex, size_t hexsz, const char **out_p)
+/* Seals `pt` for record `aad` as a bytea element; an empty value is NULL.
+ * 0 or -1. */
+static int s_seal(const uint8_t *key, const char *aad, const char *pt, db_array_t *a)
 {
-    uint8_t sealed[VISIT_MAX_NAME * 4 + CRYPTO_SEAL_OVERHEAD];
+    uint8_t sealed[SEALED_MAX];
     size_t len = pt ? strlen(pt) : 0, slen = 0;
 
-    *out_p = NULL;
-    if (len == 0)
+    if (len == 0) {
+        db_array_null(a);
         return 0;
-    if (len + CRYPTO_SEAL_OVERHEAD > sizeof sealed || 2 * (len + CRYPTO_SEAL_OVERHEAD) + 3 > hexsz)
+    }
+    if (len + CRYPTO_SEAL_OVERHEAD > sizeof sealed ||
+        crypto_seal(key, aad, pt, len, sealed, &slen) != 0)
         return -1;
-    if (crypto_seal(key, aad, pt, len, sealed, &slen) != 0)
-        return -1;
-    hex[0] = '\\';
-    hex[1] = 'x';
-    crypto_hex(sealed, slen, hex + 2);
+    db_array_bytes(a, sealed, slen);
     memset(sealed, 0, sizeof sealed);
-    *out_p = hex;
     return 0;
 }
 
-/* The visitor block: sealed name and phone bound to this visit, and their
- * masked forms. Anonymous visits leave both NULL and "". */
-static int s_visitor(const visits_t *v, const char *district, int64_t id,
-                     const Lianxin__V1__RecordVisit *rv, visit_params_t *p)
+/* The visitor block: name and phone sealed to this visit, and their masked
+ * forms. Anonymous visits get NULL and "". 0 or -1. */
+static int s_add_visitor(const visits_t *v, const char *district, int64_t id,
+                         const Lianxin__V1__RecordVisit *rv, db_array_t *a)
 {
-    const Lianxin__V1__Visitor *vis = rv->visitor;
-    char aad[96];
+    const Lianxin__V1__Visitor *vis = visit_has_visitor(rv) ? rv->visitor : NULL;
+    char aad[96], name[VISIT_MAX_NAME * 4 + 1] = "", phone[VISIT_MAX_PHONE + 1] = "";
+    int rc;
 
-    p->name_masked[0] = p->phone_masked[0] = '\0';
-    p->v[P_NAME] = p->v[P_PHONE] = NULL;
-    if (!visit_has_visitor(rv))
-        return 0;
     snprintf(aad, sizeof aad, "%s/visit/%lld/name", district, (long long)id);
-    if (s_seal_hex(v->key, aad, vis->name, p->name_hex, sizeof p->name_hex, &p->v[P_NAME]))
-        return -1;
+    rc = s_seal(v->key, aad, vis ? vis->name : NULL, &a[A_NAME]);
     snprintf(aad, sizeof aad, "%s/visit/%lld/phone", district, (long long)id);
-    if (s_seal_hex(v->key, aad, vis->phone, p->phone_hex, sizeof p->phone_hex, &p->v[P_PHONE]))
-        return -1;
-    if (vis->name && vis->name[0] && mask_name(vis->name, p->name_masked, sizeof p->name_masked))
-        return -1;
-    if (vis->phone && vis->phone[0] && mask_phone(vis->phone, p->phone_masked, sizeof p->phone_masked))
-        return -1;
-    return 0;
+    rc |= s_seal(v->key, aad, vis ? vis->phone : NULL, &a[A_PHONE]);
+    if (vis && vis->name && vis->name[0])
+        rc |= mask_name(vis->name, name, sizeof name);
+    if (vis && vis->phone && vis->phone[0])
+        rc |= mask_phone(vis->phone, phone, sizeof phone);
+    db_array_text(&a[A_NAME_MASKED], name);
+    db_array_text(&a[A_PHONE_MASKED], phone);
+    memset(name, 0, sizeof name);
+    memset(phone, 0, sizeof phone);
+    return rc ? -1 : 0;
 }
 
-/* "{1,2,3}" for a bigint[] parameter. NULL on allocation failure. */
-static char *s_int_array(const int64_t *ids, size_t n)
+/* "{1,2,3}", the text of a bigint[], into `out` (n * 21 + 3 bytes). */
+static void s_int_array(const int64_t *ids, size_t n, char *out)
 {
-    char *out = malloc(n * 21 + 3), *p = out;
+    char *p = out;
 
-    if (!out)
-        return NULL;
     *p++ = '{';
     for (size_t i = 0; i < n; i++)
         p += sprintf(p, i ? ",%lld" : "%lld", (long long)ids[i]);
     *p++ = '}';
     *p = '\0';
-    return out;
 }
 
 /* Parses PostgreSQL's text form of a bigint[] ("{3,5}") into `out`.
@@ -235,76 +248,127 @@ static size_t s_parse_ids(const char *text, int64_t *out, size_t max)
     return n;
 }
 
-/* The first day of the month (UTC+8) of `us` and of the month after. */
-static void s_month(int64_t us, char *from, size_t fromsz, char *to, size_t tosz)
+/* The first day of the month (UTC+8) of `us`, "2026-11-01". */
+static void s_month(int64_t us, char *out, size_t outsz)
 {
     int y, m, d;
 
     time_ymd(us, &y, &m, &d);
-    snprintf(from, fromsz, "%04d-%02d-01", y, m);
-    if (++m > 12) {
-        m = 1;
-        y++;
-    }
-    snprintf(to, tosz, "%04d-%02d-01", y, m);
+    snprintf(out, outsz, "%04d-%02d-01", y, m);
 }
 
-static void s_enum_text(const ProtobufCEnumDescriptor *desc, int value, char *out, size_t outsz)
+static void s_add_enum(db_array_t *a, const ProtobufCEnumDescriptor *desc, int value)
 {
-    if (value == 0 || jsonpb_enum_name(desc, value, out, outsz) != 0)
-        out[0] = '\0';
+    char text[48];
+
+    if (value == 0 || jsonpb_enum_name(desc, value, text, sizeof text) != 0)
+        text[0] = '\0';
+    db_array_text(a, text);
 }
 
-/* Fills every parameter but the visitor's. 0 or -1 (allocation). */
-static int s_params(const cmd_ctx_t *ctx, tx_t *tx, int64_t id, int64_t received_us,
-                    visit_params_t *p)
+/* ---- the statement's rows ------------------------------------------------------------ */
+
+typedef struct visit_rows {
+    db_array_t a[A_COUNT];
+    size_t n;
+} visit_rows_t;
+
+static void s_rows_begin(visit_rows_t *rows)
+{
+    static const uint32_t oids[A_COUNT] = {
+        [A_ID] = DB_OID_INT8, [A_ROOM] = DB_OID_INT8, [A_RECEIVED] = DB_OID_INT8,
+        [A_NAME] = DB_OID_BYTEA, [A_PHONE] = DB_OID_BYTEA, [A_CREATED_BY] = DB_OID_INT8,
+    };
+
+    memset(rows, 0, sizeof *rows);
+    for (int i = 0; i < A_COUNT; i++)
+        db_array_begin(&rows->a[i], oids[i] ? oids[i] : DB_OID_TEXT);
+}
+
+static void s_rows_free(visit_rows_t *rows)
+{
+    for (int i = 0; i < A_COUNT; i++) {
+        if (rows->a[i].buf)
+            memset(rows->a[i].buf, 0, rows->a[i].len);     /* masked and sealed copies */
+        db_array_free(&rows->a[i]);
+    }
+}
+
+/* Appends visit `id` of command `ctx`, received at `received_us`. 0 or -1. */
+static int s_rows_add(visit_rows_t *rows, const cmd_ctx_t *ctx, int64_t id, int64_t received_us)
 {
     const Lianxin__V1__RecordVisit *rv = (const Lianxin__V1__RecordVisit *)ctx->req;
     const Lianxin__V1__Actor *actor = ctx->cmd->actor;
     int kind = rv->kind ? (int)rv->kind : LIANXIN__V1__VISIT_KIND__VISIT_KIND_RECEPTION;
+    char members[VISIT_MAX_MEMBERS * 21 + 3], month[16];
+    db_array_t *a = rows->a;
 
-    snprintf(p->room, sizeof p->room, "%lld", (long long)rv->workroom_id);
-    snprintf(p->id, sizeof p->id, "%lld", (long long)id);
-    snprintf(p->received, sizeof p->received, "%lld", (long long)received_us);
-    snprintf(p->created_by, sizeof p->created_by, "%lld", (long long)(actor ? actor->user_id : 0));
-    snprintf(p->created_at, sizeof p->created_at, "%lld", (long long)tx_now_us(tx));
-    s_month(received_us, p->month_from, sizeof p->month_from, p->month_to, sizeof p->month_to);
-    s_enum_text(&lianxin__v1__visit_kind__descriptor, kind, p->kind, sizeof p->kind);
-    s_enum_text(&lianxin__v1__visit_category__descriptor, (int)rv->category,
-                p->category, sizeof p->category);
-    s_enum_text(&lianxin__v1__on_spot_action__descriptor, (int)rv->on_spot_action,
-                p->action, sizeof p->action);
-    if (!(p->members = s_int_array(rv->member_ids, rv->n_member_ids)))
+    if (rv->n_member_ids > VISIT_MAX_MEMBERS)                   /* validated already */
         return -1;
-    p->v[P_DISTRICT] = ctx->cmd->district;
-    p->v[P_ROOM] = p->room;
-    p->v[P_MEMBERS] = p->members;
-    p->v[P_ID] = p->id;
-    p->v[P_KIND] = p->kind;
-    p->v[P_RECEIVED] = p->received;
-    p->v[P_NAME_MASKED] = p->name_masked;
-    p->v[P_PHONE_MASKED] = p->phone_masked;
-    p->v[P_SUMMARY] = rv->summary;
-    p->v[P_CATEGORY] = p->category;
-    p->v[P_LOCATION] = rv->location ? rv->location : "";
-    p->v[P_ACTION] = p->action;
-    p->v[P_PROMISED] = rv->promised ? rv->promised : "";
-    p->v[P_CREATED_BY] = p->created_by;
-    p->v[P_CREATED_AT] = p->created_at;
-    p->v[P_MONTH_FROM] = p->month_from;
-    p->v[P_MONTH_TO] = p->month_to;
-    return 0;
+    s_int_array(rv->member_ids, rv->n_member_ids, members);
+    s_month(received_us, month, sizeof month);
+    db_array_text(&a[A_DISTRICT], ctx->cmd->district);
+    db_array_int8(&a[A_ID], id);
+    db_array_int8(&a[A_ROOM], rv->workroom_id);
+    db_array_text(&a[A_MEMBERS], members);
+    s_add_enum(&a[A_KIND], &lianxin__v1__visit_kind__descriptor, kind);
+    db_array_int8(&a[A_RECEIVED], received_us);
+    db_array_text(&a[A_SUMMARY], rv->summary ? rv->summary : "");
+    s_add_enum(&a[A_CATEGORY], &lianxin__v1__visit_category__descriptor, (int)rv->category);
+    db_array_text(&a[A_LOCATION], rv->location ? rv->location : "");
+    s_add_enum(&a[A_ACTION], &lianxin__v1__on_spot_action__descriptor, (int)rv->on_spot_action);
+    db_array_text(&a[A_PROMISED], rv->promised ? rv->promised : "");
+    db_array_int8(&a[A_CREATED_BY], actor ? actor->user_id : 0);
+    db_array_text(&a[A_MONTH], month);
+    rows->n++;
+    return s_add_visitor(ctx->app, ctx->cmd->district, id, rv, a);
 }
 
-/* 422 with a field per unknown room or member, from the statement's row. */
-static int s_not_found(PGresult *r, cmd_result_t *res)
+/* 1 when every array was built (no allocation failed). */
+static int s_rows_ok(const visit_rows_t *rows)
+{
+    for (int i = 0; i < A_COUNT; i++)
+        if (rows->a[i].failed)
+            return 0;
+    return 1;
+}
+
+/* Runs s_sql over the rows: the result (one row per visit) or NULL. */
+static PGresult *s_rows_exec(visit_rows_t *rows, tx_t *tx)
+{
+    const char *vals[A_COUNT + 1];
+    int lens[A_COUNT + 1], fmts[A_COUNT + 1];
+    char now[24];
+    PGresult *r;
+
+    for (int i = 0; i < A_COUNT; i++) {
+        vals[i] = (const char *)rows->a[i].buf;
+        lens[i] = (int)rows->a[i].len;
+        fmts[i] = 1;
+    }
+    snprintf(now, sizeof now, "%lld", (long long)tx_now_us(tx));
+    vals[A_COUNT] = now;
+    lens[A_COUNT] = 0;
+    fmts[A_COUNT] = 0;
+    r = db_exec_params(tx_db(tx), s_sql, A_COUNT + 1, vals, lens, fmts);
+    if (r && PQntuples(r) != (int)rows->n) {
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* ---- answers ------------------------------------------------------------------------- */
+
+/* 422 with a field per unknown room or member, from the visit's row. */
+static int s_not_found(PGresult *r, int row, cmd_result_t *res)
 {
     int64_t idx[VISIT_MAX_MEMBERS];
-    size_t n = s_parse_ids(PQgetvalue(r, 0, 3), idx, VISIT_MAX_MEMBERS);
+    size_t n = s_parse_ids(PQgetvalue(r, row, R_MISSING), idx, VISIT_MAX_MEMBERS);
     char field[64];
 
     cmd_fail(res, 422, "unprocessable", "unknown workroom or members");
-    if (strcmp(PQgetvalue(r, 0, 0), "0") == 0)
+    if (strcmp(PQgetvalue(r, row, R_ROOM_FOUND), "t") != 0)
         cmd_field_error(res, "workroom_id", "not_found");
     for (size_t i = 0; i < n; i++) {
         snprintf(field, sizeof field, "member_ids[%lld]", (long long)idx[i]);
@@ -313,14 +377,15 @@ static int s_not_found(PGresult *r, cmd_result_t *res)
     return -1;
 }
 
-/* Buffers visit.recorded and the audit row, and sets the 201 reply. */
+/* Buffers visit.recorded and the audit row of an inserted visit, and sets
+ * the 201 reply. 0, or -1 with a 500 (the batch then falls back). */
 static int s_record(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, int64_t received_us,
-                    PGresult *r, cmd_result_t *res)
+                    PGresult *r, int row, cmd_result_t *res)
 {
     const Lianxin__V1__RecordVisit *rv = (const Lianxin__V1__RecordVisit *)ctx->req;
     Lianxin__V1__VisitRecorded ev = LIANXIN__V1__VISIT_RECORDED__INIT;
     Lianxin__V1__VisitRef ref = LIANXIN__V1__VISIT_REF__INIT;
-    int64_t rota[256];
+    int64_t rota[ROTA_MAX];
     char received[40], idtext[24];
     uint8_t *packed;
     size_t len;
@@ -333,10 +398,10 @@ static int s_record(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, int64_t received
     ev.n_member_ids = rv->n_member_ids;
     ev.member_ids = rv->member_ids;
     ev.category = rv->category;
-    ev.n_rota_member_ids = s_parse_ids(PQgetvalue(r, 0, 5), rota, 256);
+    ev.n_rota_member_ids = s_parse_ids(PQgetvalue(r, row, R_ROTA), rota, ROTA_MAX);
     ev.rota_member_ids = rota;
-    ev.head_member_id = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
-    ev.workroom_name = PQgetvalue(r, 0, 1);
+    ev.head_member_id = strtoll(PQgetvalue(r, row, R_HEAD), NULL, 10);
+    ev.workroom_name = PQgetvalue(r, row, R_ROOM_NAME);
     if (tx_event(tx, ctx->cmd->district, "visit.recorded", ctx->cmd->actor, &ev.base))
         return cmd_fail(res, 500, "internal", "event not buffered");
     len = protobuf_c_message_get_packed_size(&ev.base);
@@ -353,76 +418,81 @@ static int s_record(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, int64_t received
     return cmd_ok(res, 201, &ref.base) ? cmd_fail(res, 500, "internal", "reply") : 0;
 }
 
-/* A failed libpq call made outside db.c: keeps its SQLSTATE in `state`, and
- * on a lost connection makes db.c notice (db_broken) by touching the
- * connection through db_run. Returns NULL. */
-static PGresult *s_failed(db_t *db, PGresult *r, char state[8])
+/* Answers every row of the statement's result. 0, or -1 when a visit that
+ * was inserted could not be answered (its event or audit row is missing:
+ * the batch must fall back). */
+static int s_answer_all(tx_t *tx, const cmd_ctx_t *ctxs, cmd_result_t *const *res,
+                        const size_t *cmd_of_row, const int64_t *ids,
+                        const int64_t *received, PGresult *r)
 {
-    const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-
-    snprintf(state, 8, "%s", st ? st : "");
-    PQclear(r);
-    if (PQstatus(db_conn(db)) == CONNECTION_BAD)
-        db_run(db, "SELECT 1", 0, NULL);
-    return NULL;
-}
-
-/* Runs s_sql as a prepared statement, planned once per connection (the
- * planning is most of the statement's cost). The result, or NULL with the
- * SQLSTATE in `state` (db_broken tells a lost connection). */
-static PGresult *s_exec(visits_t *v, db_t *db, const char *const *params, char state[8])
-{
-    PGconn *c = db_conn(db);
-    PGresult *r;
-
-    state[0] = '\0';
-    if (!c)
-        return db_exec(db, s_sql, P_COUNT, params);
-    if (!v->prepared || v->gen != db_generation(db)) {
-        r = PQprepare(c, STMT_NAME, s_sql, 0, NULL);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK)
-            return s_failed(db, r, state);
-        PQclear(r);
-        v->prepared = 1;
-        v->gen = db_generation(db);
+    for (int row = 0; row < PQntuples(r); row++) {
+        size_t i = cmd_of_row[row];
+        if (strtol(PQgetvalue(r, row, R_ORD), NULL, 10) != row + 1)
+            return cmd_fail(res[i], 500, "internal", "rows out of order");
+        if (strcmp(PQgetvalue(r, row, R_INSERTED), "t") != 0)
+            s_not_found(r, row, res[i]);
+        else if (s_record(tx, &ctxs[i], ids[row], received[row], r, row, res[i]) != 0)
+            return -1;
+        else
+            log_debug("visit recorded", "district=%s id=%lld", ctxs[i].cmd->district,
+                      (long long)ids[row]);
     }
-    r = PQexecPrepared(c, STMT_NAME, P_COUNT, params, NULL, NULL, 0);
-    return PQresultStatus(r) == PGRES_TUPLES_OK ? r : s_failed(db, r, state);
+    return 0;
 }
 
 /* ---- execute (worker, inside the transaction) ----------------------------------- */
 
-int visits_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
+/* The rows of the statement: every command whose received_at parses (the
+ * others were validated already; they get 400 here and no row). Returns the
+ * row count, or -1 (500s set) when building failed. */
+static int s_build(tx_t *tx, const cmd_ctx_t *ctxs, cmd_result_t *const *res, size_t n,
+                   visit_rows_t *rows, size_t *cmd_of_row, int64_t *ids, int64_t *received)
 {
-    visits_t *v = ctx->app;
-    const Lianxin__V1__RecordVisit *rv = (const Lianxin__V1__RecordVisit *)ctx->req;
-    visit_params_t p;
-    PGresult *r;
-    int64_t id, received_us;
-    char state[8];
-    int rc;
+    visits_t *v = ctxs[0].app;
+    size_t k = 0;
+    int bad = 0;
 
-    memset(&p, 0, sizeof p);
-    if (time_parse(rv->received_at, &received_us) != 0)      /* validated already */
-        return cmd_field_error(res, "received_at", "invalid");
-    if (s_next_id(v, tx_db(tx), &id) != 0)
-        return s_db_fail(tx, res, "visit_ids", NULL);
-    if (s_params(ctx, tx, id, received_us, &p) != 0 ||
-        s_visitor(v, ctx->cmd->district, id, rv, &p) != 0) {
-        free(p.members);
-        return cmd_fail(res, 500, "internal", "visit not prepared");
+    for (size_t i = 0; i < n; i++) {
+        const Lianxin__V1__RecordVisit *rv = (const Lianxin__V1__RecordVisit *)ctxs[i].req;
+        if (time_parse(rv->received_at, &received[k]) != 0)
+            cmd_field_error(res[i], "received_at", "invalid");
+        else
+            cmd_of_row[k++] = i;
     }
-    r = s_exec(v, tx_db(tx), p.v, state);
-    free(p.members);
-    memset(&p, 0, sizeof p);        /* drops the masked and sealed copies */
+    if (k > 0 && s_take_ids(v, tx_db(tx), k, ids) != 0)
+        return s_db_fail(tx, res, n, "visit_ids");
+    s_rows_begin(rows);
+    for (size_t j = 0; j < k; j++)
+        bad |= s_rows_add(rows, &ctxs[cmd_of_row[j]], ids[j], received[j]) != 0;
+    if (bad || !s_rows_ok(rows)) {
+        for (size_t i = 0; i < n; i++)
+            cmd_fail(res[i], 500, "internal", "visit not prepared");
+        return -1;
+    }
+    return (int)k;
+}
+
+int visits_execute_many(tx_t *tx, const cmd_ctx_t *ctxs, cmd_result_t *const *res, size_t n)
+{
+    size_t cmd_of_row[CMD_MAX_BATCH];
+    int64_t ids[CMD_MAX_BATCH], received[CMD_MAX_BATCH];
+    visit_rows_t rows;
+    PGresult *r;
+    int k, rc;
+
+    if (n == 0 || n > CMD_MAX_BATCH)
+        return -1;
+    memset(&rows, 0, sizeof rows);
+    k = s_build(tx, ctxs, res, n, &rows, cmd_of_row, ids, received);
+    if (k <= 0) {
+        s_rows_free(&rows);
+        return k;
+    }
+    r = s_rows_exec(&rows, tx);
+    s_rows_free(&rows);
     if (!r)
-        return s_db_fail(tx, res, "visit_insert", state[0] ? state : NULL);
-    if (strcmp(PQgetvalue(r, 0, 4), "1") != 0)
-        rc = s_not_found(r, res);
-    else
-        rc = s_record(tx, ctx, id, received_us, r, res);
+        return s_db_fail(tx, res, n, "visit_insert");
+    rc = s_answer_all(tx, ctxs, res, cmd_of_row, ids, received, r);
     PQclear(r);
-    if (rc == 0)
-        log_debug("visit recorded", "district=%s id=%lld", ctx->cmd->district, (long long)id);
     return rc;
 }

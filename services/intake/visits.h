@@ -1,8 +1,9 @@
 /* visits: the intake.RecordVisit command: validate on the loop (roles and the
  * request's own content, no I/O), execute on the worker inside the group
- * commit (rooms and members checked, the visit inserted with the visitor's
- * name and phone sealed, the visit.recorded event and the audit row
- * buffered). Never logs or stores the visitor's name or phone in clear. */
+ * commit, all the batch's visits in one statement (rooms and members
+ * checked, the valid visits inserted with the visitor's name and phone
+ * sealed, their visit.recorded events and audit rows buffered). Never logs
+ * or stores the visitor's name or phone in clear. */
 #ifndef LIANXIN_VISITS_H
 #define LIANXIN_VISITS_H
 
@@ -24,10 +25,15 @@ void visits_fini(void *app);
  * the content breaks a rule (visit_rules.h). */
 int visits_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
 
-/* cmd_handler_t.execute for intake.RecordVisit: 422 unprocessable with
+/* cmd_handler_t.execute_many for intake.RecordVisit, n commands at once
+ * (the safe mode calls it with n = 1): per command 422 unprocessable with
  * fields "workroom_id" / "member_ids[i]": "not_found" when the room or a
- * member is not in the district; 503 when PostgreSQL went away; else 201
- * with a VisitRef. One statement per visit (plus one per 64 visits for ids). */
-int visits_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
+ * member is not in the district (nothing written or buffered for it), else
+ * 201 with a VisitRef, the visit inserted and visit.recorded and its audit
+ * row buffered. ONE statement for the n visits, plus one for visit ids per
+ * ID_BLOCK (256) visits. Returns 0; -1 with 503s when PostgreSQL went away,
+ * with 500s when a statement or an allocation failed (the server then runs
+ * the batch again one savepoint per command). */
+int visits_execute_many(tx_t *tx, const cmd_ctx_t *ctxs, cmd_result_t *const *res, size_t n);
 
 #endif

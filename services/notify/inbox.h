@@ -1,5 +1,5 @@
-/* inbox: notify's in-app inbox. The apply function turns a visit.recorded
- * event into one inbox row per recipient inside the consumer's transaction
+/* inbox: notify's in-app inbox. The apply functions turn visit.recorded
+ * events into one inbox row per recipient inside the consumer's transaction
  * (the cursor, not the unique key, is what makes it exactly-once); the
  * MarkRead handler marks the caller's own item read. Never shows one
  * recipient's items to another. */
@@ -20,6 +20,13 @@ void inbox_fini(void *app);
  * producer, seq) and skipped, since retrying cannot fix it; a failed
  * statement returns -1 so the batch is retried. */
 int inbox_apply(tx_t *tx, const Lianxin__V1__Event *ev, void *arg);
+
+/* consumer_apply_many_fn: the same for a run of events, ONE INSERT for all
+ * their recipients. It does not skip rows that exist already (cheaper; the
+ * cursor rules them out): 0, or -1 when the statement failed, e.g. on such a
+ * duplicate (23505), and the consumer then applies the run one by one with
+ * inbox_apply, which skips them. */
+int inbox_apply_many(tx_t *tx, const Lianxin__V1__Event *const *evs, size_t n, void *arg);
 
 /* cmd_handler_t for notify.MarkRead (object_id = the inbox id): validate
  * checks the district and that the actor maps to a recipient (403), and

@@ -7,8 +7,8 @@
 #include "inbox.h"
 
 static const cmd_handler_t s_handlers[] = {
-    { "notify.MarkRead", &lianxin__v1__mark_read__descriptor,
-      inbox_mark_read_validate, inbox_mark_read_execute },
+    { .type = "notify.MarkRead", .request = &lianxin__v1__mark_read__descriptor,
+      .validate = inbox_mark_read_validate, .execute = inbox_mark_read_execute, .atomic = 1 },
 };
 
 static const service_def_t s_def = {
@@ -23,5 +23,7 @@ static const service_def_t s_def = {
 
 int main(int argc, char **argv)
 {
+    if (consumer_pair_many(inbox_apply, inbox_apply_many) != 0)
+        return 1;
     return service_main(argc, argv, &s_def);
 }

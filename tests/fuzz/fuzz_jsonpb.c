@@ -2,13 +2,10 @@
  * it into lianxin.v1.RecordVisit and lianxin.v1.TestAll, and for every message
  * that decodes checks that encode -> decode -> encode and pack -> unpack ->
  * encode give the same JSON; aborts on any difference. Never writes files.
- * Build and run (clang 14 with libFuzzer is installed; from the checkout):
- *   make build/gen/testing.pb-c.c build/gen/intake.pb-c.c build/gen/common.pb-c.c
- *   clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
- *     -Icommon -Ibuild/gen tests/fuzz/fuzz_jsonpb.c common/jsonpb.c \
- *     build/gen/testing.pb-c.c build/gen/intake.pb-c.c build/gen/common.pb-c.c \
- *     $(pkg-config --cflags --libs jansson libprotobuf-c) -o build/fuzz_jsonpb
- *   mkdir -p build/fuzz-corpus && build/fuzz_jsonpb -max_total_time=60 build/fuzz-corpus */
+ * Build and run (clang 14 with libFuzzer; from the checkout; not part of
+ * `make all` or `make test`):
+ *   make fuzz        (clang -fsanitize=fuzzer,address,undefined, see the Makefile)
+ *   mkdir -p build/fuzz/corpus && build/fuzz/fuzz_jsonpb -max_total_time=60 build/fuzz/corpus */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

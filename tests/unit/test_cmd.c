@@ -590,7 +590,8 @@ s_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 }
 
 static const cmd_handler_t s_handlers[] = {
-    { "test.Do", &lianxin__v1__int64_value__descriptor, s_validate, s_execute },
+    { .type = "test.Do", .request = &lianxin__v1__int64_value__descriptor,
+      .validate = s_validate, .execute = s_execute },
 };
 
 static void

@@ -129,6 +129,13 @@ static void test_reply_payload(void **state)
     bare.status = 204;
     assert_null(forward_reply_json(&bare, &status));
     assert_int_equal(status, 204);
+    bare.status = 201;                  /* a success naming an error: 500, never 201 */
+    bare.error_code = "conflict";
+    j = forward_reply_json(&bare, &status);
+    assert_int_equal(status, 500);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")),
+                        "conflict");
+    json_decref(j);
     assert_non_null(forward_descriptor("lianxin.v1.InboxRef"));
     assert_null(forward_descriptor(NULL));
 }
