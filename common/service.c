@@ -178,6 +178,8 @@ s_start(s_service_t *svc)
     }
     if (def->apply && s_start_consumer(svc) != 0)
         return -1;
+    if (def->start && def->start(&svc->loop, svc->txq, svc->pub, svc->cfg, svc->app) != 0)
+        return -1;
     return 0;
 }
 
@@ -194,6 +196,8 @@ s_close_any(uv_handle_t *handle, void *arg)
 static void
 s_teardown(s_service_t *svc)
 {
+    if (svc->def->stop)
+        svc->def->stop(svc->app);
     consumer_destroy(&svc->consumer);
     cmd_server_destroy(&svc->cmd);
     bus_pub_destroy(&svc->pub);

@@ -21,6 +21,13 @@ typedef struct service_def {
      * the service's own state (returned through *app). 0 or -1 (exit 1). */
     int (*init)(const config_t *cfg, void **app);
     void (*fini)(void *app);
+    /* Optional: called on the loop once the worker, the publisher and the
+     * command server run, for the service's own timers (e.g. intake's
+     * duty reminders). 0 or -1 (the start fails). */
+    int (*start)(uv_loop_t *loop, txq_t *txq, bus_pub_t *pub, const config_t *cfg, void *app);
+    /* Optional: called first at teardown (also after a failed start); from
+     * then on the service must not submit to the txq nor publish. */
+    void (*stop)(void *app);
 } service_def_t;
 
 /* Runs the service until SIGINT/SIGTERM. Config keys used (all documented in

@@ -13,6 +13,7 @@
 #include "jsonpb.h"
 #include "log.h"
 #include "notify.pb-c.h"
+#include "intake_api.h"
 
 typedef struct fwd_service {
     char name[32];
@@ -38,7 +39,7 @@ const ProtobufCMessageDescriptor *forward_descriptor(const char *name)
     for (size_t i = 0; name && i < sizeof s_types / sizeof s_types[0]; i++)
         if (strcmp(s_types[i]->name, name) == 0)
             return s_types[i];
-    return NULL;
+    return intake_api_descriptor(name);
 }
 
 /* ---- the reply ----------------------------------------------------------------- */
@@ -159,9 +160,14 @@ static int s_send(gw_call_t *call, const ProtobufCMessage *msg)
 void forward_handle(gw_call_t *call)
 {
     json_t *body;
-    jsonpb_errors_t errs;
     if (gw_call_body_json(call, &body) != 0)
         return;
+    forward_handle_json(call, body);
+}
+
+void forward_handle_json(gw_call_t *call, json_t *body)
+{
+    jsonpb_errors_t errs;
     memset(&errs, 0, sizeof errs);
     ProtobufCMessage *msg = jsonpb_decode(call->route->payload, body, call->route->required,
                                           &errs);

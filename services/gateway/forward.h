@@ -27,6 +27,10 @@ void forward_destroy(forward_t **self_p);
 /* The handler of every command route. */
 void forward_handle(gw_call_t *call);
 
+/* The same with the body already read (and maybe amended by the caller):
+ * `body` (a reference taken) becomes the command's payload. */
+void forward_handle_json(gw_call_t *call, json_t *body);
+
 /* Commands in flight, and per service the count of replies that never came. */
 size_t forward_in_flight(const forward_t *self);
 int forward_timeouts(const forward_t *self, const char **names, uint64_t *counts, int max);

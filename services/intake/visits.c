@@ -70,7 +70,8 @@ static const char *s_sql =
     "  (SELECT count(*) FROM ins),"
     "  ARRAY(SELECT DISTINCT r.member_id FROM intake.rota r"
     "        WHERE r.district_code = $1 AND r.workroom_id = $2::bigint"
-    "          AND r.duty_date >= $18::date AND r.duty_date < $19::date ORDER BY 1)";
+    "          AND r.duty_date >= $18::date AND r.duty_date < $19::date"
+    "          AND r.status NOT IN ('draft', 'excused') ORDER BY 1)";
 
 /* ---- state ------------------------------------------------------------------ */
 
