@@ -80,12 +80,13 @@ static int s_links(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const int64_t *au
     char *tv = intake_ids_text(d->visit_ids, d->n_visit_ids);
     const char *p[5] = {ctx->cmd->district, intake_num(ids, id), ta, tv,
                         authors ? "t" : "f"};
+    const char *pv[3] = {p[0], p[1], tv};
     int visits = report_present(d, create, "visit_ids");
     PGresult *r = ta && tv ? db_exec(tx_db(tx),
         "SELECT (SELECT count(*) FROM core.members WHERE district_code = $1"
         "   AND id = ANY ($3::bigint[])) = cardinality($3::bigint[]),"
         " (SELECT count(*) FROM intake.visits WHERE district_code = $1"
-        "   AND id = ANY ($4::bigint[])) = cardinality($4::bigint[])", 4, p) : NULL;
+        "   AND id = ANY ($4::bigint[])) = cardinality($4::bigint[]), $2::bigint", 4, p) : NULL;
     int ok_a = r && PQgetvalue(r, 0, 0)[0] == 't', ok_v = r && PQgetvalue(r, 0, 1)[0] == 't';
     int rc = 0;
     if (!r)
@@ -101,8 +102,8 @@ static int s_links(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const int64_t *au
                || (visits && (db_run(tx_db(tx), "DELETE FROM intake.report_visits WHERE"
                                      " district_code = $1 AND report_id = $2::bigint", 2, p) != 0
                               || db_run(tx_db(tx), "INSERT INTO intake.report_visits SELECT"
-                                        " DISTINCT $1, $2::bigint, v FROM unnest($4::bigint[])"
-                                        " v", 4, p) != 0))) {
+                                        " DISTINCT $1, $2::bigint, v FROM unnest($3::bigint[])"
+                                        " v", 3, pv) != 0))) {
         rc = intake_db_fail(tx, res, "report.links.write");
     }
     PQclear(r);
