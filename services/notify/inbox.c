@@ -11,6 +11,7 @@
 #include "timeutil.h"
 #include "recipients.h"
 #include "inbox.h"
+#include "intake_events.h"
 
 /* The service's state: nothing yet beyond a marker that init ran. */
 typedef struct inbox {
@@ -103,7 +104,7 @@ int inbox_apply(tx_t *tx, const Lianxin__V1__Event *ev, void *arg)
 
     (void)arg;
     if (!ev->type || strcmp(ev->type, "visit.recorded") != 0)
-        return 0;
+        return intake_events_apply(tx, ev);
     vr = lianxin__v1__visit_recorded__unpack(NULL, ev->payload.len, ev->payload.data);
     if (!vr) {
         log_error("malformed event skipped", "district=%s producer=%s seq=%lld type=%s",

@@ -152,6 +152,16 @@ static void test_transitions(void **state)
     http_resp_clear(&r);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type LIKE"
                                          " 'report.%'", 0, NULL), 9);
+    /* the authors hear of the adoption, once each, in their own inbox */
+    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
+                                      " 'report.adopted'", 2, 10000), 2);
+    assert_int_equal(i3_req(S.h, "GET", D "/inbox", S.member2, NULL, 200, &r), 200);
+    assert_non_null(strstr(r.raw, "report.adopted"));
+    assert_non_null(strstr(r.raw, number));
+    http_resp_clear(&r);
+    assert_int_equal(i3_req(S.h, "GET", D "/inbox", S.member3, NULL, 200, &r), 200);
+    assert_null(strstr(r.raw, "report.adopted"));
+    http_resp_clear(&r);
 }
 
 static void test_merge(void **state)

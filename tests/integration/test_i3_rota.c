@@ -282,6 +282,10 @@ static void test_swap(void **state)
     assert_true(i3_str(r.json, "swap_id")[0] != '\0');
     http_resp_clear(&r);
     assert_int_equal(i3_status(S.h, "POST", path, a, body), 409);       /* one pending */
+    char sql[160];                                  /* b hears of it */
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM notify.inbox WHERE kind ="
+             " 'rota.swap_requested' AND recipient_id = %.23s", y.member);
+    assert_int_equal(i3_wait_sql(S.h, sql, 1, 10000), 1);
     snprintf(path, sizeof path, D "/rota/%.23s/swap/accept", y.id);
     assert_int_equal(i3_status(S.h, "POST", path, a, NULL), 403);       /* only b accepts */
     assert_int_equal(i3_req(S.h, "POST", path, b, NULL, 200, &r), 200);
@@ -383,6 +387,18 @@ static void test_upcoming_timer(void **state)
     PQclear(res);
     assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM bus.events WHERE type ="
                                       " 'duty.upcoming'", 1, 10000), 1);
+    /* notify tells exactly the members on duty there that day, once each */
+    long long want = harness_sql_ll(S.h, "SELECT count(*) FROM intake.rota WHERE workroom_id = 1"
+                                         " AND duty_date = '2026-12-25' AND status IN"
+                                         " ('published', 'confirmed')", 0, NULL);
+    assert_true(want >= 1);
+    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
+                                      " 'duty.upcoming'", want, 10000), want);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox i WHERE kind ="
+                                         " 'duty.upcoming' AND NOT EXISTS (SELECT 1 FROM"
+                                         " intake.rota r WHERE r.workroom_id = 1 AND r.duty_date"
+                                         " = '2026-12-25' AND r.member_id = i.recipient_id)",
+                                    0, NULL), 0);
     /* a stale reminder (its day has begun) is consumed without an event */
     res = harness_sql(S.h, "INSERT INTO intake.timers VALUES ('330303', 'duty.upcoming', 2,"
                            " '2026-01-26', now() - interval '1 minute')", 0, NULL);

@@ -239,6 +239,14 @@ static void test_override(void **state)
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
     http_resp_clear(&r);
     assert_int_equal(i3_status(S.h, "GET", path, S.unit1, NULL), 404);
+    /* the leadership hears of each class-1 issue */
+    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
+                                      " 'issue.escalated'", 2, 10000), 2);
+    assert_int_equal(i3_req(S.h, "GET", D "/inbox", S.leader, NULL, 200, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
+    assert_string_equal(i3_str(json_array_get(json_object_get(r.json, "items"), 0), "kind"),
+                        "issue.escalated");
+    http_resp_clear(&r);
 }
 
 static void test_log_csv(void **state)
