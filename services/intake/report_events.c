@@ -170,10 +170,13 @@ static int s_run(step_t *s, const char *sql, int n, const char *a, const char *b
     return 0;
 }
 
+/* The number's year is the year of the submission (today, UTC+8), whatever
+ * `date` the body names. */
 static int on_submit(step_t *s)
 {
-    char year[8];
-    snprintf(year, sizeof year, "%.4s", s->date);
+    char year[8], today[11];
+    calendar_day_format(intake_today(s->tx), today, sizeof today);
+    snprintf(year, sizeof year, "%.4s", today);
     return s_run(s, "WITH n AS (INSERT INTO intake.report_numbers (district_code, year, next)"
                     " VALUES ($1, $3::int, 2) ON CONFLICT (district_code, year) DO UPDATE"
                     " SET next = intake.report_numbers.next + 1 RETURNING next - 1 AS num)"
