@@ -2,12 +2,15 @@
  * an iCalendar feed (RFC 5545: CRLF, folded lines, one UID per duty,
  * Asia/Shanghai times), a room's public-opinion log and the report
  * statistics as CSV (UTF-8 with BOM, Chinese headers, CRLF, RFC 4180
- * quoting). Visitor data in the log is always the masked form: the clear
- * form is only ever read one visit at a time, through intake, audited. */
+ * quoting). Visitor data in the log is the masked form; with
+ * ?reveal=visitor (office, admin) intake builds the file with visitors in
+ * clear and audits it: the gateway never holds the key. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "access.h"
+#include "forward.h"
+#include "visit_edit.pb-c.h"
 #include "intake_api.h"
 #include "log.h"
 #include "pgpool.h"
@@ -172,43 +175,15 @@ static const char *const SQL_LOG =
     " AND ($4::text IS NULL OR v.received_at < ($4::date + 1)::timestamp AT TIME ZONE"
     " 'Asia/Shanghai') ORDER BY v.received_at, v.id LIMIT 200000";
 
-static const char *s_label(const char *const map[][2], const char *key)
-{
-    for (size_t i = 0; map[i][0]; i++)
-        if (strcmp(map[i][0], key) == 0)
-            return map[i][1];
-    return key;
-}
-
-static const char *const s_categories[][2] = {
-    {"urban_construction", "城乡建设"}, {"transport", "交通"}, {"education", "教育"},
-    {"health", "医疗卫生"}, {"social_security", "社会保障"}, {"environment", "生态环境"},
-    {"public_security", "社会治安"}, {"business", "营商环境"}, {"other", "其他"}, {NULL, NULL},
-};
-static const char *const s_kinds[][2] = {
-    {"reception", "接待"}, {"home_visit", "走访"}, {NULL, NULL},
-};
-static const char *const s_actions[][2] = {
-    {"answered", "当场答复"}, {"explained_policy", "政策解释"}, {"referred", "转交办理"},
-    {"recorded", "记录待办"}, {NULL, NULL},
-};
-
 static void s_render_log(gw_call_t *call, const PGresult *res, textbuf_t *b)
 {
-    static const char *const head[] = {"编号", "接待时间", "类型", "接待委员", "来访人",
-                                       "联系电话", "诉求摘要", "类别", "地点", "现场处置",
-                                       "承诺事项", "分级"};
     (void) call;
-    textbuf_puts(b, "\xEF\xBB\xBF");
-    textfmt_csv_row(b, head, 12);
+    textfmt_log_header(b);
     for (int i = 0; i < PQntuples(res) && !b->failed; i++) {
-        const char *f[12];
-        for (int k = 0; k < 12; k++)
+        const char *f[TEXTFMT_LOG_FIELDS];
+        for (int k = 0; k < TEXTFMT_LOG_FIELDS; k++)
             f[k] = PQgetvalue(res, i, k);
-        f[2] = s_label(s_kinds, f[2]);
-        f[7] = s_label(s_categories, f[7]);
-        f[9] = s_label(s_actions, f[9]);
-        textfmt_csv_row(b, f, 12);
+        textfmt_log_row(b, f);
     }
 }
 
@@ -218,12 +193,63 @@ static int s_date_ok(const char *v)
     return v == NULL || (strlen(v) == 10 && time_parse(v, &us) == 0);
 }
 
+/* The audited export's answer: the CSV intake built, or its error. */
+static void s_on_export(const Lianxin__V1__Reply *reply, int err, void *arg)
+{
+    gw_call_t *call = arg;
+    int status;
+    if (!gw_call_release(call))
+        return;
+    if (!reply) {
+        gw_reply_error(call, 503, NULL, err == UV_ETIMEDOUT ? "service did not answer in time"
+                                                            : "service unavailable", NULL);
+        return;
+    }
+    Lianxin__V1__ExportFile *f = reply->status == 200 && reply->payload_type
+        && strcmp(reply->payload_type, "lianxin.v1.ExportFile") == 0
+        ? lianxin__v1__export_file__unpack(NULL, reply->payload.len, reply->payload.data) : NULL;
+    if (!f) {
+        json_t *body = forward_reply_json(reply, &status);
+        if (status == 200)
+            status = 502;
+        gw_reply_json(call, status, body ? body : json_object());
+        return;
+    }
+    char disp[128];
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", f->filename ? f->filename : "log.csv");
+    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp, NULL};
+    http_respond(call->req, 200, "text/csv; charset=utf-8", f->data.data, f->data.len, h);
+    lianxin__v1__export_file__free_unpacked(f, NULL);
+}
+
+/* ?reveal=visitor: office and admin only, built and audited by intake. */
+static void s_export_revealed(gw_call_t *call, const char *from, const char *to)
+{
+    const char *reveal = query_get(&call->query, "reveal");
+    if (strcmp(reveal, "visitor") != 0) {
+        gw_reply_bad_field(call, "reveal", "unknown_value");
+        return;
+    }
+    if (strcmp(call->who.role, "office") != 0 && strcmp(call->who.role, "admin") != 0) {
+        gw_reply_error(call, 403, NULL, "only office and admin see visitors", NULL);
+        return;
+    }
+    Lianxin__V1__ExportLog msg = LIANXIN__V1__EXPORT_LOG__INIT;
+    msg.from = (char *) (from ? from : "");
+    msg.to = (char *) (to ? to : "");
+    forward_command(call, "intake.ExportLog", &msg.base, s_on_export);
+}
+
 void exports_log_csv(gw_call_t *call)
 {
     const char *from = query_get(&call->query, "from"), *to = query_get(&call->query, "to");
     char name[64];
     if (!s_date_ok(from) || !s_date_ok(to)) {
         gw_reply_bad_field(call, s_date_ok(from) ? "to" : "from", "invalid");
+        return;
+    }
+    if (query_get(&call->query, "reveal")) {
+        s_export_revealed(call, from, to);
         return;
     }
     const char *p[4] = {reads_district(call), router_param(&call->params, "id"), from, to};
@@ -242,7 +268,7 @@ static void s_render_stats(gw_call_t *call, const PGresult *res, textbuf_t *b)
     for (int i = 0; i < PQntuples(res) && !b->failed; i++) {
         const char *name = PQgetvalue(res, i, 2);
         if (by && strcmp(by, "category") == 0)
-            name = s_label(s_categories, name);
+            name = textfmt_category_zh(name);
         const char *f[7] = {PQgetvalue(res, i, 0), name, PQgetvalue(res, i, 1),
                             PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5),
                             PQgetvalue(res, i, 6)};

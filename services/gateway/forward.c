@@ -120,7 +120,13 @@ static void s_on_reply(const Lianxin__V1__Reply *reply, int err, void *arg)
 /* Packs `msg` and sends it as the call's command. 0, or -1 after answering. */
 static int s_send(gw_call_t *call, const ProtobufCMessage *msg)
 {
-    fwd_service_t *svc = call->gw->fwd ? s_service(call->gw->fwd, call->route->command) : NULL;
+    return forward_command(call, call->route->command, msg, s_on_reply);
+}
+
+int forward_command(gw_call_t *call, const char *type, const ProtobufCMessage *msg,
+                    cmd_reply_fn *fn)
+{
+    fwd_service_t *svc = call->gw->fwd ? s_service(call->gw->fwd, type) : NULL;
     size_t len = protobuf_c_message_get_packed_size(msg);
     uint8_t *buf = malloc(len ? len : 1);
     if (!svc || !buf) {
@@ -138,7 +144,7 @@ static int s_send(gw_call_t *call, const ProtobufCMessage *msg)
     actor.member_id = p->member_id;
     actor.unit_id = p->unit_id;
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
-    cmd.type = (char *) call->route->command;
+    cmd.type = (char *) type;
     cmd.actor = &actor;
     cmd.district = (char *) (call->district ? call->district : "");
     cmd.payload.data = buf;
@@ -146,8 +152,7 @@ static int s_send(gw_call_t *call, const ProtobufCMessage *msg)
     const char *id = router_param(&call->params, "id");
     cmd.object_id = (char *) (id ? id : "");
     gw_call_hold(call);
-    int rc = cmd_client_send(svc->client, &cmd, call->gw->set.command_timeout_ms, s_on_reply,
-                             call);
+    int rc = cmd_client_send(svc->client, &cmd, call->gw->set.command_timeout_ms, fn, call);
     free(buf);
     if (rc != 0) {
         gw_call_release(call);

@@ -24,7 +24,7 @@ const char *const intake_api_month_keys[] = {"month", NULL};
 const char *const intake_api_issues_keys[] = {"visit_id", "grade", "status", NULL};
 const char *const intake_api_reports_keys[] = {"q", "state", "limit", "cursor", NULL};
 const char *const intake_api_stats_keys[] = {"by", "period", NULL};
-const char *const intake_api_log_keys[] = {"from", "to", NULL};
+const char *const intake_api_log_keys[] = {"from", "to", "reveal", NULL};
 
 static const ProtobufCMessageDescriptor *const s_types[] = {
     &lianxin__v1__rota_generated__descriptor, &lianxin__v1__rota_published__descriptor,

@@ -39,6 +39,8 @@
              visit_edit_execute)                                                              \
     INTAKE_H("intake.RevealVisitor", lianxin__v1__reveal_visitor, visit_reveal_validate,      \
              visit_reveal_execute)                                                            \
+    INTAKE_H("intake.ExportLog", lianxin__v1__export_log, log_export_validate,                \
+             log_export_execute)                                                              \
     INTAKE_H("intake.GradeIssue", lianxin__v1__grade_issue, issues_grade_validate,            \
              issues_grade_execute)                                                            \
     INTAKE_H("intake.OverrideGrade", lianxin__v1__override_grade, issues_override_validate,   \

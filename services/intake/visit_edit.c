@@ -350,14 +350,14 @@ int visit_edit_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 
 /* ---- reveal ----------------------------------------------------------------------------- */
 
-/* Opens the sealed bytea column `col` of row 0 into out ("" when NULL). */
-static int s_open(const PGresult *r, int col, const char *aad, char *out, size_t outsz)
+int visit_open_sealed(const PGresult *r, int row, int col, const char *aad, char *out,
+                      size_t outsz)
 {
     size_t blen = 0, plen = 0;
     out[0] = '\0';
-    if (PQgetisnull(r, 0, col))
+    if (PQgetisnull(r, row, col))
         return 0;
-    unsigned char *bin = PQunescapeBytea((const unsigned char *) PQgetvalue(r, 0, col), &blen);
+    unsigned char *bin = PQunescapeBytea((const unsigned char *) PQgetvalue(r, row, col), &blen);
     int rc = bin && blen < outsz + CRYPTO_SEAL_OVERHEAD
                  ? crypto_open(intake_app()->key, aad, bin, blen, (uint8_t *) out, &plen)
                  : -1;
@@ -386,9 +386,9 @@ int visit_reveal_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         return cmd_fail(res, 404, "not_found", "no such visit");
     }
     snprintf(aad, sizeof aad, "%s/visit/%s/name", ctx->cmd->district, ids);
-    int bad = s_open(r, 0, aad, name, sizeof name);
+    int bad = visit_open_sealed(r, 0, 0, aad, name, sizeof name);
     snprintf(aad, sizeof aad, "%s/visit/%s/phone", ctx->cmd->district, ids);
-    bad |= s_open(r, 1, aad, phone, sizeof phone);
+    bad |= visit_open_sealed(r, 0, 1, aad, phone, sizeof phone);
     PQclear(r);
     if (bad)
         return cmd_fail(res, 500, "internal", "visitor data cannot be opened");

@@ -290,8 +290,30 @@ static void test_log_csv(void **state)
     assert_string_equal(c->field[row][11], "1/2/1/4");
     assert_null(strstr(r.raw, "李四"));
     i3_csv_free(c);
+    http_resp_clear(&r);
+    /* ?reveal=visitor: office and admin only, built by intake, one audit row each */
+    snprintf(path, sizeof path, D "/workrooms/1/log.csv?from=%s&to=%s&reveal=visitor", date, date);
+    assert_int_equal(i3_status(S.h, "GET", path, S.member1, NULL), 403);
+    assert_int_equal(i3_status(S.h, "GET", path, S.leader, NULL), 403);
+    assert_int_equal(i3_status(S.h, "GET", path, S.unit1, NULL), 403);
+    assert_int_equal(i3_status(S.h, "GET", D "/workrooms/1/log.csv?reveal=all", S.office, NULL), 400);
+    assert_int_equal(i3_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    assert_int_equal(i3_csv_parse(r.raw, r.raw_len, c), 0);
+    assert_true(c->bom && c->crlf_only);
+    row = 0;
+    for (size_t i = 1; i < c->nrows; i++)
+        if (strcmp(c->field[i][0], S.visit) == 0)
+            row = i;
+    assert_true(row > 0);
+    assert_string_equal(c->field[row][4], "李四");
+    assert_string_equal(c->field[row][5], "13900001111");
+    assert_string_equal(c->field[row][2], "走访");
+    assert_string_equal(c->field[0][11], "分级");
+    i3_csv_free(c);
     free(c);
     http_resp_clear(&r);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
+                                         " 'visit.export_revealed' AND object_id = '1'", 0, NULL), 1);
 }
 
 int main(void)

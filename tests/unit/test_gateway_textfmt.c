@@ -80,6 +80,26 @@ static void test_ics_fold(void **state)
     textbuf_free(&b);
 }
 
+static void test_log_layout(void **state)
+{
+    textbuf_t b;
+    const char *f[TEXTFMT_LOG_FIELDS] = {"17", "2026-11-26 09:30", "home_visit", "陈建国、林晓燕",
+                                         "张*", "138****5678", "a \"b\", c", "transport", "",
+                                         "referred", "", "1/4"};
+    (void) state;
+    textbuf_init(&b);
+    textfmt_log_header(&b);
+    assert_true(strncmp(b.data, "\xEF\xBB\xBF编号,接待时间,类型,", 27) == 0);
+    assert_true(b.len > 5 && memcmp(b.data + b.len - 2, "\r\n", 2) == 0);
+    size_t head = b.len;
+    textfmt_log_row(&b, f);
+    assert_string_equal(b.data + head, "17,2026-11-26 09:30,走访,陈建国、林晓燕,张*,138****5678,"
+                                       "\"a \"\"b\"\", c\",交通,,转交办理,,1/4\r\n");
+    assert_string_equal(textfmt_category_zh("nonsense"), "nonsense");
+    assert_string_equal(textfmt_action_zh("answered"), "当场答复");
+    textbuf_free(&b);
+}
+
 static void test_periods(void **state)
 {
     char from[11], to[11];
@@ -109,6 +129,7 @@ int main(void)
         cmocka_unit_test(test_csv_fields),
         cmocka_unit_test(test_ics_escape),
         cmocka_unit_test(test_ics_fold),
+        cmocka_unit_test(test_log_layout),
         cmocka_unit_test(test_periods),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* textfmt: CSV and iCalendar text, pure. */
+/* textfmt: CSV and iCalendar text, pure. See textfmt.h. */
 #include <stdlib.h>
 #include <string.h>
 #include "textfmt.h"
@@ -117,4 +117,60 @@ void textfmt_ics_line(textbuf_t *b, const char *name, const char *value)
     else
         s_fold(b, line.data, line.len);
     textbuf_free(&line);
+}
+
+/* ---- the public-opinion log ------------------------------------------------------------ */
+
+static const char *s_label(const char *const map[][2], const char *key)
+{
+    for (size_t i = 0; key && map[i][0]; i++)
+        if (strcmp(map[i][0], key) == 0)
+            return map[i][1];
+    return key ? key : "";
+}
+
+const char *textfmt_category_zh(const char *name)
+{
+    static const char *const map[][2] = {
+        {"urban_construction", "城乡建设"}, {"transport", "交通"}, {"education", "教育"},
+        {"health", "医疗卫生"}, {"social_security", "社会保障"}, {"environment", "生态环境"},
+        {"public_security", "社会治安"}, {"business", "营商环境"}, {"other", "其他"},
+        {NULL, NULL},
+    };
+    return s_label(map, name);
+}
+
+const char *textfmt_kind_zh(const char *name)
+{
+    static const char *const map[][2] = {{"reception", "接待"}, {"home_visit", "走访"}, {NULL, NULL}};
+    return s_label(map, name);
+}
+
+const char *textfmt_action_zh(const char *name)
+{
+    static const char *const map[][2] = {
+        {"answered", "当场答复"}, {"explained_policy", "政策解释"}, {"referred", "转交办理"},
+        {"recorded", "记录待办"}, {NULL, NULL},
+    };
+    return s_label(map, name);
+}
+
+void textfmt_log_header(textbuf_t *b)
+{
+    static const char *const head[TEXTFMT_LOG_FIELDS] = {
+        "编号", "接待时间", "类型", "接待委员", "来访人", "联系电话", "诉求摘要", "类别", "地点",
+        "现场处置", "承诺事项", "分级"};
+    textbuf_puts(b, "\xEF\xBB\xBF");
+    textfmt_csv_row(b, head, TEXTFMT_LOG_FIELDS);
+}
+
+void textfmt_log_row(textbuf_t *b, const char *const f[TEXTFMT_LOG_FIELDS])
+{
+    const char *g[TEXTFMT_LOG_FIELDS];
+    for (int k = 0; k < TEXTFMT_LOG_FIELDS; k++)
+        g[k] = f[k] ? f[k] : "";
+    g[2] = textfmt_kind_zh(g[2]);
+    g[7] = textfmt_category_zh(g[7]);
+    g[9] = textfmt_action_zh(g[9]);
+    textfmt_csv_row(b, g, TEXTFMT_LOG_FIELDS);
 }
