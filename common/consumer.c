@@ -654,34 +654,6 @@ s_on_close(uv_handle_t *handle)
     s_maybe_free(self);
 }
 
-/* consumer_pair_many's table: written at start-up only, read by consumer_new. */
-static struct {
-    consumer_apply_fn *fn;
-    consumer_apply_many_fn *many;
-} s_pairs[4];
-
-int
-consumer_pair_many(consumer_apply_fn *fn, consumer_apply_many_fn *many)
-{
-    for (size_t i = 0; fn && many && i < sizeof s_pairs / sizeof *s_pairs; i++) {
-        if (!s_pairs[i].fn || s_pairs[i].fn == fn) {
-            s_pairs[i].fn = fn;
-            s_pairs[i].many = many;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static consumer_apply_many_fn *
-s_many_of(const consumer_opts_t *opts, consumer_apply_fn *fn)
-{
-    for (size_t i = 0; !opts->apply_many && i < sizeof s_pairs / sizeof *s_pairs; i++)
-        if (s_pairs[i].fn == fn)
-            return s_pairs[i].many;
-    return opts->apply_many;
-}
-
 consumer_t *
 consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
              txq_t *txq, bus_pub_t *pub, consumer_apply_fn *fn, void *arg)
@@ -695,7 +667,7 @@ consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
     self->txq = txq;
     self->pub = pub;
     self->fn = fn;
-    self->many = s_many_of(opts, fn);
+    self->many = opts->apply_many;
     self->arg = arg;
     if (s_init_opts(self, opts) != 0) {
         log_error("consumer options invalid", "consumer=%s", opts->name ? opts->name : "");

@@ -55,13 +55,6 @@ typedef struct consumer_opts {
     consumer_apply_many_fn *apply_many;     /* optional, see above */
 } consumer_opts_t;
 
-/* Pairs `fn` with its batched form `many` for every consumer made from now
- * on with `fn` and no opts->apply_many. For services, whose consumer
- * options common/service.c builds from a service_def_t (which has no
- * apply_many field): call it in main before service_main. 0, or -1 when the
- * process-wide table (4 pairs) is full. Not thread-safe: start-up only. */
-int consumer_pair_many(consumer_apply_fn *fn, consumer_apply_many_fn *many);
-
 /* A consumer on `loop` committing through `txq` (its own queue or shared)
  * and publishing what it emits on `pub`. NULL on failure. */
 consumer_t *consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,

@@ -147,6 +147,7 @@ s_start_consumer(s_service_t *svc)
         .cursor_table = table,
         .xpub_endpoint = config_get(svc->cfg, "bus.xpub", "tcp://127.0.0.1:5561"),
         .producers = svc->def->consumes,
+        .apply_many = svc->def->apply_many,
     };
     svc->consumer = consumer_new(&svc->loop, svc->zctx, &opts, svc->txq, svc->pub,
                                  svc->def->apply, svc->app);
@@ -207,6 +208,8 @@ s_start(s_service_t *svc)
         return -1;
     if (def->apply && s_start_consumer(svc) != 0)
         return -1;
+    if (def->start && def->start(&svc->loop, svc->txq, svc->pub, svc->cfg, svc->app) != 0)
+        return -1;
     return 0;
 }
 
@@ -223,6 +226,8 @@ s_close_any(uv_handle_t *handle, void *arg)
 static void
 s_teardown(s_service_t *svc)
 {
+    if (svc->def->stop)
+        svc->def->stop(svc->app);
     consumer_destroy(&svc->consumer);
     cmd_server_destroy(&svc->cmd);
     bus_pub_destroy(&svc->pub);

@@ -16,11 +16,19 @@ typedef struct service_def {
     const cmd_handler_t *handlers;      /* may be NULL when nhandlers == 0 */
     size_t nhandlers;
     consumer_apply_fn *apply;           /* NULL: the service consumes nothing */
+    consumer_apply_many_fn *apply_many; /* optional: a run of events at once */
     const char *consumes;               /* producers followed, "intake,consult" */
     /* Called once after the config is read and before anything starts; fills
      * the service's own state (returned through *app). 0 or -1 (exit 1). */
     int (*init)(const config_t *cfg, void **app);
     void (*fini)(void *app);
+    /* Optional: called on the loop once the worker, the publisher and the
+     * command server run, for the service's own timers (e.g. intake's
+     * duty reminders). 0 or -1 (the start fails). */
+    int (*start)(uv_loop_t *loop, txq_t *txq, bus_pub_t *pub, const config_t *cfg, void *app);
+    /* Optional: called first at teardown (also after a failed start); from
+     * then on the service must not submit to the txq nor publish. */
+    void (*stop)(void *app);
 } service_def_t;
 
 /* Runs the service until SIGINT/SIGTERM. Config keys used (all documented in

@@ -13,6 +13,7 @@
 #include "jsonpb.h"
 #include "log.h"
 #include "notify.pb-c.h"
+#include "intake_api.h"
 
 typedef struct fwd_service {
     char name[32];
@@ -38,7 +39,7 @@ const ProtobufCMessageDescriptor *forward_descriptor(const char *name)
     for (size_t i = 0; name && i < sizeof s_types / sizeof s_types[0]; i++)
         if (strcmp(s_types[i]->name, name) == 0)
             return s_types[i];
-    return NULL;
+    return intake_api_descriptor(name);
 }
 
 /* ---- the reply ----------------------------------------------------------------- */
@@ -121,7 +122,13 @@ static void s_on_reply(const Lianxin__V1__Reply *reply, int err, void *arg)
 /* Packs `msg` and sends it as the call's command. 0, or -1 after answering. */
 static int s_send(gw_call_t *call, const ProtobufCMessage *msg)
 {
-    fwd_service_t *svc = call->gw->fwd ? s_service(call->gw->fwd, call->route->command) : NULL;
+    return forward_command(call, call->route->command, msg, s_on_reply);
+}
+
+int forward_command(gw_call_t *call, const char *type, const ProtobufCMessage *msg,
+                    cmd_reply_fn *fn)
+{
+    fwd_service_t *svc = call->gw->fwd ? s_service(call->gw->fwd, type) : NULL;
     size_t len = protobuf_c_message_get_packed_size(msg);
     uint8_t *buf = malloc(len ? len : 1);
     if (!svc || !buf) {
@@ -139,7 +146,7 @@ static int s_send(gw_call_t *call, const ProtobufCMessage *msg)
     actor.member_id = p->member_id;
     actor.unit_id = p->unit_id;
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
-    cmd.type = (char *) call->route->command;
+    cmd.type = (char *) type;
     cmd.actor = &actor;
     cmd.district = (char *) (call->district ? call->district : "");
     cmd.payload.data = buf;
@@ -147,8 +154,7 @@ static int s_send(gw_call_t *call, const ProtobufCMessage *msg)
     const char *id = router_param(&call->params, "id");
     cmd.object_id = (char *) (id ? id : "");
     gw_call_hold(call);
-    int rc = cmd_client_send(svc->client, &cmd, call->gw->set.command_timeout_ms, s_on_reply,
-                             call);
+    int rc = cmd_client_send(svc->client, &cmd, call->gw->set.command_timeout_ms, fn, call);
     free(buf);
     if (rc != 0) {
         gw_call_release(call);
@@ -161,9 +167,14 @@ static int s_send(gw_call_t *call, const ProtobufCMessage *msg)
 void forward_handle(gw_call_t *call)
 {
     json_t *body;
-    jsonpb_errors_t errs;
     if (gw_call_body_json(call, &body) != 0)
         return;
+    forward_handle_json(call, body);
+}
+
+void forward_handle_json(gw_call_t *call, json_t *body)
+{
+    jsonpb_errors_t errs;
     memset(&errs, 0, sizeof errs);
     ProtobufCMessage *msg = jsonpb_decode(call->route->payload, body, call->route->required,
                                           &errs);

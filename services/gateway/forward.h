@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <uv.h>
 #include "config.h"
+#include "cmd.h"
 #include "envelope.pb-c.h"
 #include "gw.h"
 
@@ -26,6 +27,17 @@ void forward_destroy(forward_t **self_p);
 
 /* The handler of every command route. */
 void forward_handle(gw_call_t *call);
+
+/* The same with the body already read (and maybe amended by the caller):
+ * `body` (a reference taken) becomes the command's payload. */
+void forward_handle_json(gw_call_t *call, json_t *body);
+
+/* Sends `msg` as command `type` for the call (actor, district, the path's
+ * id) and has `fn` called with the call as its argument; `fn` must start
+ * with gw_call_release(call) and answer the call. 0, or -1 after answering
+ * 503. */
+int forward_command(gw_call_t *call, const char *type, const ProtobufCMessage *msg,
+                    cmd_reply_fn *fn);
 
 /* Commands in flight, and per service the count of replies that never came. */
 size_t forward_in_flight(const forward_t *self);

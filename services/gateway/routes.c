@@ -13,6 +13,7 @@
 #include "sessions.h"
 #include "static.h"
 #include "visits.h"
+#include "intake_routes.h"
 
 #define LOGIN_BODY_LIMIT 4096
 #define SMALL_BODY_LIMIT 1024
@@ -47,6 +48,7 @@ const gw_route_t routes_table[] = {
     {{"GET", "/v1/districts/{d}/members"}, ROLES_ANY, 0, 0, refdata_members, NULL, NULL, NULL,
      NULL},
     {{"GET", "/v1/districts/{d}/units"}, ROLES_ANY, 0, 0, refdata_units, NULL, NULL, NULL, NULL},
+    INTAKE_ISSUE3_ROUTES
     {{"GET", "/*"}, 0, 0, 0, static_serve, NULL, NULL, NULL, NULL},
 };
 

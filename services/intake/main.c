@@ -5,10 +5,14 @@
 #include "intake.pb-c.h"
 #include "service.h"
 #include "visits.h"
+#include "intake_app.h"
+#include "intake_handlers.h"
+#include "timers.h"
 
 static const cmd_handler_t s_handlers[] = {
     { .type = "intake.RecordVisit", .request = &lianxin__v1__record_visit__descriptor,
       .validate = visits_validate, .execute_many = visits_execute_many },
+    INTAKE_ISSUE3_HANDLERS
 };
 
 static const service_def_t s_def = {
@@ -17,8 +21,10 @@ static const service_def_t s_def = {
     .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
     .apply = NULL,
     .consumes = NULL,
-    .init = visits_init,
-    .fini = visits_fini,
+    .init = intake_app_init,
+    .fini = intake_app_fini,
+    .start = timers_start,
+    .stop = timers_stop,
 };
 
 int main(int argc, char **argv)

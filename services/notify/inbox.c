@@ -12,6 +12,7 @@
 #include "timeutil.h"
 #include "recipients.h"
 #include "inbox.h"
+#include "intake_events.h"
 
 /* The service's state: nothing yet beyond a marker that init ran. */
 typedef struct inbox {
@@ -96,14 +97,15 @@ static void s_rows_add_visit(inbox_rows_t *rows, const Lianxin__V1__Event *ev,
     rows->n += n;
 }
 
-/* Adds the rows of event `ev`: visit.recorded only; a payload that cannot
- * be unpacked is logged and skipped (retrying cannot fix it). 0 or -1. */
-static int s_rows_add(inbox_rows_t *rows, const Lianxin__V1__Event *ev)
+/* Adds the rows of event `ev` when it is a visit.recorded (a payload that
+ * cannot be unpacked is logged and skipped: retrying cannot fix it); any
+ * other event is applied at once by intake_events_apply. 0 or -1. */
+static int s_rows_add(inbox_rows_t *rows, tx_t *tx, const Lianxin__V1__Event *ev)
 {
     Lianxin__V1__VisitRecorded *vr;
 
     if (!ev->type || strcmp(ev->type, "visit.recorded") != 0)
-        return 0;
+        return intake_events_apply(tx, ev);
     vr = lianxin__v1__visit_recorded__unpack(NULL, ev->payload.len, ev->payload.data);
     if (!vr) {
         log_error("malformed event skipped", "district=%s producer=%s seq=%lld type=%s",
@@ -149,7 +151,7 @@ static int s_apply(tx_t *tx, const Lianxin__V1__Event *const *evs, size_t n, int
     for (int i = 0; i < C_COUNT; i++)
         db_array_begin(&rows.a[i], oids[i]);
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = s_rows_add(&rows, evs[i]);
+        rc = s_rows_add(&rows, tx, evs[i]);
     if (rc == 0 && rows.n > 0 && s_rows_exec(&rows, tx, skip) != 0) {
         log_warn("inbox insert failed", "district=%s producer=%s seq=%lld n=%zu sqlstate=%s",
                  evs[0]->district, evs[0]->producer, (long long)evs[0]->seq, n,

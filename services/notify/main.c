@@ -16,6 +16,7 @@ static const service_def_t s_def = {
     .handlers = s_handlers,
     .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
     .apply = inbox_apply,
+    .apply_many = inbox_apply_many,
     .consumes = "intake",
     .init = inbox_init,
     .fini = inbox_fini,
@@ -23,7 +24,5 @@ static const service_def_t s_def = {
 
 int main(int argc, char **argv)
 {
-    if (consumer_pair_many(inbox_apply, inbox_apply_many) != 0)
-        return 1;
     return service_main(argc, argv, &s_def);
 }

@@ -68,6 +68,7 @@ int fixture_wait_caught_up(harness_t *h, const char *district, int timeout_ms)
     "   AND r.duty_date >= date_trunc('month', v.received_at AT TIME ZONE INTERVAL '+08:00')::date" \
     "   AND r.duty_date < (date_trunc('month', v.received_at AT TIME ZONE INTERVAL '+08:00')" \
     "                      + interval '1 month')::date" \
+    "   AND r.status NOT IN ('draft', 'excused')" \
     "  WHERE v.district_code = $1" \
     " UNION SELECT v.id, w.head_member_id FROM intake.visits v" \
     "  JOIN core.workrooms w ON w.district_code = v.district_code AND w.id = v.workroom_id" \

@@ -1,0 +1,405 @@
+/* visit_edit: see visit_edit.h. The edit is validated as the whole visit
+ * it produces (visit_rules_check on the merged record), so an edit can
+ * never make a visit that could not have been recorded. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "intake_app.h"
+#include "jsonpb.h"
+#include "mask.h"
+#include "timeutil.h"
+#include "visit_edit.h"
+#include "visit_edit.pb-c.h"
+#include "visit_rules.h"
+
+typedef struct cur {
+    int64_t room, received_us, members[VISIT_MAX_MEMBERS];
+    size_t nmembers;
+    char name_masked[VISIT_MAX_NAME * 4 + 1], phone_masked[VISIT_MAX_PHONE + 1];
+    char *summary, *category, *location, *action, *promised, *kind;
+    int version;
+    PGresult *res;                  /* owns the strings */
+} cur_t;
+
+static const char *const s_writers[] = {"member", "office", "admin", NULL};
+static const char *const s_office[] = {"office", "admin", NULL};
+
+int visit_edit_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
+{
+    if (!intake_role_is(ctx, s_writers) || !intake_district_ok(ctx))
+        return cmd_fail(res, 403, "forbidden", "not allowed to edit visits");
+    return 0;
+}
+
+int visit_reveal_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
+{
+    if (!intake_role_is(ctx, s_office) || !intake_district_ok(ctx))
+        return cmd_fail(res, 403, "forbidden", "office or admin only");
+    return 0;
+}
+
+static int s_present(const Lianxin__V1__EditVisit *e, const char *field)
+{
+    for (size_t i = 0; i < e->n_present; i++)
+        if (strcmp(e->present[i], field) == 0)
+            return 1;
+    return 0;
+}
+
+/* Loads and locks the visit. 1 found, 0 not, -1 error (res set). */
+static int s_load(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, cur_t *c, cmd_result_t *res)
+{
+    char ids[24];
+    const char *p[2] = {ctx->cmd->district, intake_num(ids, id)};
+    PGresult *r = db_exec(tx_db(tx),
+        "SELECT workroom_id, (extract(epoch FROM received_at) * 1000000)::bigint, member_ids,"
+        " visitor_name_masked, visitor_phone_masked, summary, category, location, on_spot_action,"
+        " promised, kind, version FROM intake.visits WHERE district_code = $1"
+        " AND id = $2::bigint FOR UPDATE", 2, p);
+    if (!r)
+        return intake_db_fail(tx, res, "visit.edit.load");
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return 0;
+    }
+    c->res = r;
+    c->room = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    c->received_us = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+    c->nmembers = intake_parse_ids(PQgetvalue(r, 0, 2), c->members, VISIT_MAX_MEMBERS);
+    snprintf(c->name_masked, sizeof c->name_masked, "%s", PQgetvalue(r, 0, 3));
+    snprintf(c->phone_masked, sizeof c->phone_masked, "%s", PQgetvalue(r, 0, 4));
+    c->summary = PQgetvalue(r, 0, 5);
+    c->category = PQgetvalue(r, 0, 6);
+    c->location = PQgetvalue(r, 0, 7);
+    c->action = PQgetvalue(r, 0, 8);
+    c->promised = PQgetvalue(r, 0, 9);
+    c->kind = PQgetvalue(r, 0, 10);
+    c->version = atoi(PQgetvalue(r, 0, 11));
+    return 1;
+}
+
+static int s_enum(const ProtobufCEnumDescriptor *d, const char *name)
+{
+    int v = 0;
+    return name && *name && jsonpb_enum_value(d, name, &v) == 0 ? v : 0;
+}
+
+static void s_enum_name(const ProtobufCEnumDescriptor *d, int v, char *out, size_t n)
+{
+    if (v == 0 || jsonpb_enum_name(d, v, out, n) != 0)
+        out[0] = '\0';
+}
+
+/* ---- the merged record ------------------------------------------------------------ */
+
+typedef struct merged {
+    Lianxin__V1__RecordVisit rv;
+    char received[48], category[48], action[48], kind[32];
+    char members_text[VISIT_MAX_MEMBERS * 21 + 3];
+} merged_t;
+
+static void s_merge(const Lianxin__V1__EditVisit *e, const cur_t *c, merged_t *m)
+{
+    lianxin__v1__record_visit__init(&m->rv);
+#define PICK(f, cur) (s_present(e, #f) ? e->f : (cur))
+    m->rv.workroom_id = PICK(workroom_id, c->room);
+    time_format(c->received_us, m->received, sizeof m->received);
+    m->rv.received_at = s_present(e, "received_at") ? e->received_at : m->received;
+    if (s_present(e, "member_ids")) {
+        m->rv.member_ids = e->member_ids;
+        m->rv.n_member_ids = e->n_member_ids;
+    } else {
+        m->rv.member_ids = (int64_t *) c->members;
+        m->rv.n_member_ids = c->nmembers;
+    }
+    m->rv.visitor = s_present(e, "visitor") ? e->visitor : NULL;
+    m->rv.summary = PICK(summary, c->summary);
+    m->rv.location = PICK(location, c->location);
+    m->rv.promised = PICK(promised, c->promised);
+#define PICK_ENUM(f, d, cur) (s_present(e, #f) ? (int) e->f : s_enum(&d, cur))
+    m->rv.category = (Lianxin__V1__VisitCategory) PICK_ENUM(
+        category, lianxin__v1__visit_category__descriptor, c->category);
+    m->rv.on_spot_action = (Lianxin__V1__OnSpotAction) PICK_ENUM(
+        on_spot_action, lianxin__v1__on_spot_action__descriptor, c->action);
+    m->rv.kind = (Lianxin__V1__VisitKind) PICK_ENUM(kind, lianxin__v1__visit_kind__descriptor,
+                                                    c->kind);
+#undef PICK_ENUM
+#undef PICK
+    if (m->rv.kind == 0)
+        m->rv.kind = LIANXIN__V1__VISIT_KIND__VISIT_KIND_RECEPTION;
+    s_enum_name(&lianxin__v1__visit_category__descriptor, m->rv.category, m->category,
+                sizeof m->category);
+    s_enum_name(&lianxin__v1__on_spot_action__descriptor, m->rv.on_spot_action, m->action,
+                sizeof m->action);
+    s_enum_name(&lianxin__v1__visit_kind__descriptor, m->rv.kind, m->kind, sizeof m->kind);
+    char *t = intake_ids_text(m->rv.member_ids, m->rv.n_member_ids);
+    snprintf(m->members_text, sizeof m->members_text, "%s", t ? t : "{}");
+    free(t);
+}
+
+/* {"field": {"from": .., "to": ..}} for every field whose text changed. */
+static void s_diff(json_t *ch, const char *field, const char *from, const char *to)
+{
+    if (strcmp(from, to) != 0)
+        json_object_set_new(ch, field, json_pack("{s:s, s:s}", "from", from, "to", to));
+}
+
+static json_t *s_changes(const cur_t *c, const merged_t *m, int64_t received_us,
+                         const char *name_m, const char *phone_m, int visitor)
+{
+    json_t *ch = json_object();
+    char room[24], was_room[24], was_received[48], received[48];
+    char *was_members = intake_ids_text(c->members, c->nmembers);
+    s_diff(ch, "workroom_id", intake_num(was_room, c->room), intake_num(room, m->rv.workroom_id));
+    time_format(c->received_us, was_received, sizeof was_received);
+    time_format(received_us, received, sizeof received);
+    s_diff(ch, "received_at", was_received, received);
+    s_diff(ch, "member_ids", was_members ? was_members : "", m->members_text);
+    s_diff(ch, "summary", c->summary, m->rv.summary);
+    s_diff(ch, "category", c->category, m->category);
+    s_diff(ch, "location", c->location, m->rv.location ? m->rv.location : "");
+    s_diff(ch, "on_spot_action", c->action, m->action);
+    s_diff(ch, "promised", c->promised, m->rv.promised ? m->rv.promised : "");
+    s_diff(ch, "kind", c->kind, m->kind);
+    if (visitor) {
+        s_diff(ch, "visitor.name", c->name_masked, name_m);
+        s_diff(ch, "visitor.phone", c->phone_masked, phone_m);
+    }
+    free(was_members);
+    return ch;
+}
+
+/* ---- apply -------------------------------------------------------------------------- */
+
+/* Seals `pt` for `aad` as bytea hex ("\x..."), NULL for an empty value. */
+static const char *s_seal(const char *aad, const char *pt, char *hex, size_t hexsz)
+{
+    uint8_t sealed[VISIT_MAX_NAME * 4 + VISIT_MAX_PHONE + CRYPTO_SEAL_OVERHEAD];
+    size_t len = pt ? strlen(pt) : 0, slen = 0;
+    if (len == 0 || len + CRYPTO_SEAL_OVERHEAD > sizeof sealed
+        || 2 * (len + CRYPTO_SEAL_OVERHEAD) + 3 > hexsz
+        || crypto_seal(intake_app()->key, aad, pt, len, sealed, &slen) != 0)
+        return NULL;
+    hex[0] = '\\';
+    hex[1] = 'x';
+    crypto_hex(sealed, slen, hex + 2);
+    memset(sealed, 0, sizeof sealed);
+    return hex;
+}
+
+typedef struct vis {
+    char name_hex[2 * (VISIT_MAX_NAME * 4 + CRYPTO_SEAL_OVERHEAD) + 8];
+    char phone_hex[2 * (VISIT_MAX_PHONE + CRYPTO_SEAL_OVERHEAD) + 8];
+    char name_m[VISIT_MAX_NAME * 4 + 1], phone_m[VISIT_MAX_PHONE + 1];
+    const char *name, *phone;
+} vis_t;
+
+static void s_visitor(const cmd_ctx_t *ctx, int64_t id, const Lianxin__V1__Visitor *v, vis_t *o)
+{
+    char aad[96];
+    memset(o, 0, sizeof *o);
+    if (!v)
+        return;
+    snprintf(aad, sizeof aad, "%s/visit/%lld/name", ctx->cmd->district, (long long) id);
+    o->name = s_seal(aad, v->name, o->name_hex, sizeof o->name_hex);
+    snprintf(aad, sizeof aad, "%s/visit/%lld/phone", ctx->cmd->district, (long long) id);
+    o->phone = s_seal(aad, v->phone, o->phone_hex, sizeof o->phone_hex);
+    if (v->name && *v->name)
+        mask_name(v->name, o->name_m, sizeof o->name_m);
+    if (v->phone && *v->phone)
+        mask_phone(v->phone, o->phone_m, sizeof o->phone_m);
+}
+
+static int s_update(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const merged_t *m,
+                    int64_t received_us, const vis_t *v, int visitor, const char *changes,
+                    int *version, cmd_result_t *res)
+{
+    char ids[24], room[24], rec[24], by[24];
+    const char *p[18] = {ctx->cmd->district, intake_num(ids, id),
+                         intake_num(room, m->rv.workroom_id), intake_num(rec, received_us),
+                         m->members_text, m->rv.summary, m->category,
+                         m->rv.location ? m->rv.location : "", m->action,
+                         m->rv.promised ? m->rv.promised : "", m->kind,
+                         intake_num(by, ctx->cmd->actor->user_id), visitor ? "t" : "f",
+                         v->name, v->phone, v->name_m, v->phone_m, changes};
+    PGresult *r = db_exec(tx_db(tx),
+        "WITH up AS (UPDATE intake.visits SET workroom_id = $3::bigint,"
+        "  received_at = 'epoch'::timestamptz + $4::bigint * interval '1 microsecond',"
+        "  member_ids = $5::bigint[], summary = $6, category = $7, location = $8,"
+        "  on_spot_action = $9, promised = $10, kind = $11, version = version + 1,"
+        "  updated_at = now(), updated_by = $12::bigint,"
+        "  visitor_name = CASE WHEN $13::bool THEN $14::bytea ELSE visitor_name END,"
+        "  visitor_phone = CASE WHEN $13::bool THEN $15::bytea ELSE visitor_phone END,"
+        "  visitor_name_masked = CASE WHEN $13::bool THEN $16 ELSE visitor_name_masked END,"
+        "  visitor_phone_masked = CASE WHEN $13::bool THEN $17 ELSE visitor_phone_masked END"
+        "  WHERE district_code = $1 AND id = $2::bigint RETURNING version)"
+        " INSERT INTO intake.visit_history (district_code, visit_id, version, changed_at,"
+        "  changed_by, changed_by_role, changes)"
+        " SELECT $1, $2::bigint, version, now(), $12::bigint, '', $18::jsonb FROM up"
+        " RETURNING version", 18, p);
+    if (!r) {
+        if (strcmp(db_sqlstate(tx_db(tx)), "23503") == 0) {
+            cmd_fail(res, 422, "unprocessable", "no such work room");
+            return cmd_field_error(res, "workroom_id", "not_found");
+        }
+        return intake_db_fail(tx, res, "visit.edit");
+    }
+    *version = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    const char *q[4] = {ctx->cmd->district, ids, ctx->cmd->actor->role, NULL};
+    char ver[24];
+    q[3] = intake_num(ver, *version);
+    if (db_run(tx_db(tx), "UPDATE intake.visit_history SET changed_by_role = $3"
+                          " WHERE district_code = $1 AND visit_id = $2::bigint"
+                          " AND version = $4::int", 4, q) != 0)
+        return intake_db_fail(tx, res, "visit.edit.history");
+    return 0;
+}
+
+/* Members of the merged record must exist in the district (422 otherwise). */
+static int s_members_exist(tx_t *tx, const cmd_ctx_t *ctx, const merged_t *m, cmd_result_t *res)
+{
+    const char *p[2] = {ctx->cmd->district, m->members_text};
+    PGresult *r = db_exec(tx_db(tx), "SELECT count(*) = cardinality($2::bigint[]) FROM"
+                                     " core.members WHERE district_code = $1"
+                                     " AND id = ANY ($2::bigint[])", 2, p);
+    if (!r)
+        return intake_db_fail(tx, res, "visit.edit.members");
+    int ok = PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    if (ok)
+        return 0;
+    cmd_fail(res, 422, "unprocessable", "unknown member");
+    return cmd_field_error(res, "member_ids", "not_found");
+}
+
+static int s_may_edit(const cmd_ctx_t *ctx, const cur_t *c, const merged_t *m, cmd_result_t *res)
+{
+    const Lianxin__V1__Actor *a = ctx->cmd->actor;
+    int in_old = 0;
+    if (strcmp(a->role, "member") != 0)
+        return 0;
+    for (size_t i = 0; i < c->nmembers; i++)
+        in_old |= c->members[i] == a->member_id;
+    if (!in_old || visit_rules_allowed(a, ctx->cmd->district, m->rv.member_ids,
+                                       m->rv.n_member_ids) != 0)
+        return cmd_fail(res, 403, "forbidden", "only a member of the visit may edit it");
+    return 0;
+}
+
+static int s_edit(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, cur_t *c, cmd_result_t *res)
+{
+    const Lianxin__V1__EditVisit *e = (const Lianxin__V1__EditVisit *) ctx->req;
+    merged_t m;
+    visit_errors_t errs;
+    int64_t received_us;
+    vis_t v;
+    int visitor = s_present(e, "visitor"), version = c->version;
+    s_merge(e, c, &m);
+    if (s_may_edit(ctx, c, &m, res) != 0)
+        return -1;
+    if (visit_rules_check(&m.rv, tx_now_us(tx), &errs, &received_us) != 0) {
+        for (int i = 0; i < errs.n; i++)
+            cmd_field_error(res, errs.e[i].field, errs.e[i].code);
+        return -1;
+    }
+    if (s_present(e, "member_ids") && s_members_exist(tx, ctx, &m, res) != 0)
+        return -1;
+    s_visitor(ctx, id, visitor ? e->visitor : NULL, &v);
+    json_t *ch = s_changes(c, &m, received_us, v.name_m, v.phone_m, visitor);
+    char *text = ch ? json_dumps(ch, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    Lianxin__V1__VisitEdited out = LIANXIN__V1__VISIT_EDITED__INIT;
+    const char *key;
+    json_t *val;
+    char *names[32];
+    size_t n = 0;
+    int rc = text ? 0 : cmd_fail(res, 500, "internal", "internal error");
+    if (rc == 0 && json_object_size(ch) > 0)
+        rc = s_update(tx, ctx, id, &m, received_us, &v, visitor, text, &version, res);
+    json_object_foreach(ch, key, val)
+        if (n < 32)
+            names[n++] = (char *) key;
+    out.id = id;
+    out.version = version;
+    out.changed = names;
+    out.n_changed = n;
+    if (rc == 0 && n > 0)
+        rc = intake_record(tx, ctx, res, "visit.edited", &out.base, "visit.edit", "visit", id);
+    if (rc == 0)
+        rc = cmd_ok(res, 200, &out.base);
+    free(text);
+    json_decref(ch);
+    return rc;
+}
+
+int visit_edit_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
+{
+    int64_t id;
+    cur_t c;
+    memset(&c, 0, sizeof c);
+    if (intake_object_id(ctx, &id) != 0)
+        return cmd_fail(res, 404, "not_found", "no such visit");
+    int found = s_load(tx, ctx, id, &c, res);
+    if (found <= 0)
+        return found == 0 ? cmd_fail(res, 404, "not_found", "no such visit") : -1;
+    int rc = s_edit(tx, ctx, id, &c, res);
+    PQclear(c.res);
+    return rc;
+}
+
+/* ---- reveal ----------------------------------------------------------------------------- */
+
+int visit_open_sealed(const PGresult *r, int row, int col, const char *aad, char *out,
+                      size_t outsz)
+{
+    size_t blen = 0, plen = 0;
+    out[0] = '\0';
+    if (PQgetisnull(r, row, col))
+        return 0;
+    unsigned char *bin = PQunescapeBytea((const unsigned char *) PQgetvalue(r, row, col), &blen);
+    int rc = bin && blen < outsz + CRYPTO_SEAL_OVERHEAD
+                 ? crypto_open(intake_app()->key, aad, bin, blen, (uint8_t *) out, &plen)
+                 : -1;
+    if (bin) {
+        memset(bin, 0, blen);
+        PQfreemem(bin);
+    }
+    if (rc == 0 && plen < outsz)
+        out[plen] = '\0';
+    return rc == 0 && plen < outsz ? 0 : -1;
+}
+
+int visit_reveal_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
+{
+    int64_t id;
+    char ids[24], aad[96], name[VISIT_MAX_NAME * 4 + 1], phone[VISIT_MAX_PHONE + 1];
+    if (intake_object_id(ctx, &id) != 0)
+        return cmd_fail(res, 404, "not_found", "no such visit");
+    const char *p[2] = {ctx->cmd->district, intake_num(ids, id)};
+    PGresult *r = db_exec(tx_db(tx), "SELECT visitor_name, visitor_phone FROM intake.visits"
+                                     " WHERE district_code = $1 AND id = $2::bigint", 2, p);
+    if (!r)
+        return intake_db_fail(tx, res, "visit.reveal");
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return cmd_fail(res, 404, "not_found", "no such visit");
+    }
+    snprintf(aad, sizeof aad, "%s/visit/%s/name", ctx->cmd->district, ids);
+    int bad = visit_open_sealed(r, 0, 0, aad, name, sizeof name);
+    snprintf(aad, sizeof aad, "%s/visit/%s/phone", ctx->cmd->district, ids);
+    bad |= visit_open_sealed(r, 0, 1, aad, phone, sizeof phone);
+    PQclear(r);
+    if (bad)
+        return cmd_fail(res, 500, "internal", "visitor data cannot be opened");
+    Lianxin__V1__RevealVisitor audit = LIANXIN__V1__REVEAL_VISITOR__INIT;
+    Lianxin__V1__Visitor out = LIANXIN__V1__VISITOR__INIT;
+    out.name = name;
+    out.phone = phone;
+    int rc = intake_record(tx, ctx, res, NULL, &audit.base, "visit.reveal_visitor", "visit", id);
+    if (rc == 0)
+        rc = cmd_ok(res, 200, &out.base);
+    memset(name, 0, sizeof name);
+    memset(phone, 0, sizeof phone);
+    return rc;
+}

@@ -1,0 +1,168 @@
+/* intake_events: see intake_events.h. Texts are Chinese, short, and never
+ * carry visitor data (the events carry none). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "grading.pb-c.h"
+#include "intake_events.h"
+#include "log.h"
+#include "reports.pb-c.h"
+#include "rota.pb-c.h"
+
+#define MAX_TO 64
+
+/* One inbox row per recipient of kind `rkind` ("member", "user"). The SQL
+ * `who` yields the recipients' ids ($2 is the id array text). */
+static int s_insert(tx_t *tx, const Lianxin__V1__Event *ev, const char *rkind, const char *who,
+                    const char *ids, const char *kind, const char *title, const char *body,
+                    const char *otype, long long oid)
+{
+    char sql[1024], seq[24], obj[24];
+    snprintf(seq, sizeof seq, "%lld", (long long) ev->seq);
+    snprintf(obj, sizeof obj, "%lld", oid);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO notify.inbox (district_code, id, recipient_kind, recipient_id, kind,"
+             "  title, body, object_type, object_id, source_producer, source_seq, created_at)"
+             " SELECT $1, nextval('notify.inbox_ids'), $3, r, $4, $5, $6, $7, $8, $9, $10::bigint,"
+             "  now() FROM (%s) AS w(r)"
+             " ON CONFLICT (district_code, recipient_kind, recipient_id, source_producer,"
+             "  source_seq) DO NOTHING", who);
+    const char *p[10] = {ev->district, ids, rkind, kind, title, body, otype, obj, ev->producer,
+                         seq};
+    if (db_run(tx_db(tx), sql, 10, p) != 0) {
+        log_warn("inbox insert failed", "district=%s producer=%s seq=%lld type=%s sqlstate=%s",
+                 ev->district, ev->producer, (long long) ev->seq, ev->type,
+                 db_sqlstate(tx_db(tx)));
+        return -1;
+    }
+    return 0;
+}
+
+static const char *const s_members = "SELECT DISTINCT unnest($2::bigint[])";
+
+static void s_ids(const int64_t *ids, size_t n, char *out, size_t outsz)
+{
+    size_t used = (size_t) snprintf(out, outsz, "{");
+    for (size_t i = 0; i < n && i < MAX_TO && used < outsz; i++)
+        used += (size_t) snprintf(out + used, outsz - used, i ? ",%lld" : "%lld",
+                                  (long long) ids[i]);
+    if (used < outsz)
+        snprintf(out + used, outsz - used, "}");
+}
+
+/* "12月25日" from "2026-12-25". */
+static void s_md(const char *date, char *out, size_t outsz)
+{
+    int y = 0, m = 0, d = 0;
+    if (!date || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3)
+        snprintf(out, outsz, "%s", date ? date : "");
+    else
+        snprintf(out, outsz, "%d月%d日", m, d);
+}
+
+static int on_duty_upcoming(tx_t *tx, const Lianxin__V1__Event *ev)
+{
+    Lianxin__V1__DutyUpcoming *m = lianxin__v1__duty_upcoming__unpack(NULL, ev->payload.len,
+                                                                      ev->payload.data);
+    char ids[MAX_TO * 21 + 3], body[400], md[32];
+    if (!m)
+        return 1;
+    s_ids(m->member_ids, m->n_member_ids, ids, sizeof ids);
+    s_md(m->duty_date, md, sizeof md);
+    snprintf(body, sizeof body, "明天（%s）您在%s值班，接待群众来访。", md,
+             m->workroom_name ? m->workroom_name : "");
+    int rc = s_insert(tx, ev, "member", s_members, ids, "duty.upcoming", "明日值班提醒", body,
+                      "workroom", (long long) m->workroom_id);
+    lianxin__v1__duty_upcoming__free_unpacked(m, NULL);
+    return rc;
+}
+
+static int on_rota_changed(tx_t *tx, const Lianxin__V1__Event *ev)
+{
+    Lianxin__V1__RotaChanged *m = lianxin__v1__rota_changed__unpack(NULL, ev->payload.len,
+                                                                    ev->payload.data);
+    char ids[48], body[200], md[32];
+    int rc = 0;
+    if (!m)
+        return 1;
+    if (m->change && strcmp(m->change, "swap_requested") == 0 && m->previous_member_id > 0) {
+        snprintf(ids, sizeof ids, "{%lld}", (long long) m->previous_member_id);
+        s_md(m->duty_date, md, sizeof md);
+        snprintf(body, sizeof body, "有委员请求与您调换值班（对方值班日 %s），请确认。", md);
+        rc = s_insert(tx, ev, "member", s_members, ids, "rota.swap_requested", "值班调换请求",
+                      body, "rota", (long long) m->rota_id);
+    }
+    lianxin__v1__rota_changed__free_unpacked(m, NULL);
+    return rc;
+}
+
+static const char *s_level(const char *level)
+{
+    static const char *const map[][2] = {
+        {"district", "区级"}, {"city", "市级"}, {"province", "省级"}, {"national", "全国"},
+    };
+    for (size_t i = 0; level && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(level, map[i][0]) == 0)
+            return map[i][1];
+    return "";
+}
+
+static int on_report_adopted(tx_t *tx, const Lianxin__V1__Event *ev)
+{
+    Lianxin__V1__ReportChanged *m = lianxin__v1__report_changed__unpack(NULL, ev->payload.len,
+                                                                        ev->payload.data);
+    char ids[MAX_TO * 21 + 3], body[400];
+    if (!m)
+        return 1;
+    s_ids(m->author_ids, m->n_author_ids, ids, sizeof ids);
+    snprintf(body, sizeof body, "您的社情民意信息《%s》（%s）已被%s采用。", m->title ? m->title : "",
+             m->number ? m->number : "", s_level(m->level));
+    int rc = s_insert(tx, ev, "member", s_members, ids, "report.adopted", "社情民意信息被采用",
+                      body, "report", (long long) m->report_id);
+    lianxin__v1__report_changed__free_unpacked(m, NULL);
+    return rc;
+}
+
+/* The district's leaders are the users of role leader (read from auth.users). */
+static int on_issue_escalated(tx_t *tx, const Lianxin__V1__Event *ev)
+{
+    Lianxin__V1__IssueRouted *m = lianxin__v1__issue_routed__unpack(NULL, ev->payload.len,
+                                                                    ev->payload.data);
+    char body[600], md[32];
+    if (!m)
+        return 1;
+    s_md(m->due_on, md, sizeof md);
+    snprintf(body, sizeof body, "一类诉求（重要且难度大）：%.300s，请于%s前阅处。",
+             m->summary ? m->summary : "", md);
+    int rc = s_insert(tx, ev, "user",
+                      "SELECT id FROM auth.users WHERE district_code = $1 AND role = 'leader'"
+                      " AND NOT disabled AND $2::text IS NOT NULL", "{}", "issue.escalated",
+                      "一类诉求待阅处", body, "issue", (long long) m->issue_id);
+    lianxin__v1__issue_routed__free_unpacked(m, NULL);
+    return rc;
+}
+
+int intake_events_apply(tx_t *tx, const Lianxin__V1__Event *ev)
+{
+    static const struct {
+        const char *type;
+        int (*fn)(tx_t *, const Lianxin__V1__Event *);
+    } cases[] = {
+        {"duty.upcoming", on_duty_upcoming},
+        {"rota.changed", on_rota_changed},
+        {"report.adopted", on_report_adopted},
+        {"issue.escalated", on_issue_escalated},
+    };
+    for (size_t i = 0; ev->type && i < sizeof cases / sizeof cases[0]; i++) {
+        if (strcmp(ev->type, cases[i].type) != 0)
+            continue;
+        int rc = cases[i].fn(tx, ev);
+        if (rc == 1) {
+            log_error("malformed event skipped", "district=%s producer=%s seq=%lld type=%s",
+                      ev->district, ev->producer, (long long) ev->seq, ev->type);
+            return 0;
+        }
+        return rc;
+    }
+    return 0;
+}
