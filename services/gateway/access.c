@@ -35,6 +35,9 @@ int access_district_ok(const char *user_district, const char *path_district)
 
 int access_check(unsigned allowed, const principal_t *p, const char *path_district)
 {
+    if (p && strcmp(p->role, "feed") == 0)
+        return (allowed & ACCESS_FEED_TOKEN) && path_district && p->district[0] &&
+               strcmp(p->district, path_district) == 0 ? 200 : 403;
     if (!p || !access_role_ok(allowed, p->role))
         return 403;
     if (path_district && !access_district_ok(p->district, path_district))

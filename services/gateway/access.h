@@ -15,7 +15,12 @@ enum {
     ROLE_MEMBER = 1u << 3,
     ROLE_UNIT = 1u << 4,
     ROLE_PARTNER = 1u << 5,
-    ROLES_ANY = (1u << 6) - 1
+    ROLES_ANY = (1u << 6) - 1,
+    /* Not a role but a route flag, set in the route table beside the roles:
+     * the route also admits, without Authorization, the feed token of the
+     * member its path names (the principal of role "feed", see feeds.h).
+     * No role name maps to it, so it never admits a user. */
+    ACCESS_FEED_TOKEN = 1u << 8
 };
 
 /* An authenticated caller, as the session or API key says. */
@@ -41,7 +46,9 @@ int access_district_ok(const char *user_district, const char *path_district);
 
 /* The HTTP answer for `p` on a route open to `allowed` addressing
  * `path_district` (NULL: the route is not under a district): 200 when
- * allowed, 403 when the role or the district is not. */
+ * allowed, 403 when the role or the district is not. A feed principal (role
+ * "feed") is allowed only on a route with ACCESS_FEED_TOKEN and only in its
+ * own district; that it names the path's member is the look-up's job. */
 int access_check(unsigned allowed, const principal_t *p, const char *path_district);
 
 /* Whose inbox `p` reads: ("member", member_id) for members, ("unit",

@@ -1,6 +1,7 @@
 /* exports: the files people open in other programs: a member's duties as
  * an iCalendar feed (RFC 5545: CRLF, folded lines, one UID per duty,
- * Asia/Shanghai times), a room's public-opinion log and the report
+ * Asia/Shanghai times; with a bearer token or, for calendar apps, the
+ * member's feed token: feeds.h), a room's public-opinion log and the report
  * statistics as CSV (UTF-8 with BOM, Chinese headers, CRLF, RFC 4180
  * quoting). Visitor data in the log is the masked form; with
  * ?reveal=visitor (office, admin) intake builds the file with visitors in
@@ -150,7 +151,8 @@ void exports_duties_ics(gw_call_t *call)
     const char *id = router_param(&call->params, "id");
     char own[24];
     snprintf(own, sizeof own, "%lld", (long long) call->who.member_id);
-    if (strcmp(call->who.role, "member") == 0 && strcmp(own, id ? id : "") != 0) {
+    if ((strcmp(call->who.role, "member") == 0 || strcmp(call->who.role, "feed") == 0) &&
+        strcmp(own, id ? id : "") != 0) {
         gw_reply_error(call, 403, NULL, "only your own duties", NULL);
         return;
     }

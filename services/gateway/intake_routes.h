@@ -1,10 +1,12 @@
 /* intake_routes: the route table rows of issue 3 (rota, visit edits, the
- * visitor reveal, grading, reports, exports), spliced into routes.c's table
- * with one line so that file stays the one table. Data only. Commands are
+ * visitor reveal, grading, reports, exports, the duties feed's token: the
+ * feed is the one route flagged ACCESS_FEED_TOKEN), spliced into routes.c's
+ * table with one line so that file stays the one table. Data only. Commands are
  * checked again by intake (roles, whose row, the report's state machine). */
 #ifndef GW_INTAKE_ROUTES_H
 #define GW_INTAKE_ROUTES_H
 
+#include "feeds.h"
 #include "forward.h"
 #include "grading.pb-c.h"
 #include "intake_api.h"
@@ -56,7 +58,12 @@ static const char *const s_i3_report[] = {"title", "category", NULL};
            "intake.MarkAttendance", lianxin__v1__mark_attendance, s_i3_status, NULL)         \
     I3_CMD("/members/{id}/unavailable", I3_MEMBERS, I3_SMALL, 0, forward_handle,             \
            "intake.DeclareUnavailable", lianxin__v1__declare_unavailable, s_i3_dates, NULL)  \
-    I3_GET("/members/{id}/duties.ics", I3_READERS, exports_duties_ics, NULL)                 \
+    I3_GET("/members/{id}/duties.ics", I3_READERS | ACCESS_FEED_TOKEN, exports_duties_ics,   \
+           feeds_query_keys)                                                                 \
+    {{"POST", "/v1/districts/{d}/members/{id}/feed-token"}, I3_MEMBERS, I3_SMALL, 1,         \
+     feeds_create, NULL, NULL, NULL, NULL},                                                  \
+    {{"DELETE", "/v1/districts/{d}/members/{id}/feed-token"}, I3_MEMBERS, 0, 0, feeds_revoke, \
+     NULL, NULL, NULL, NULL},                                                                \
     I3_CMD("/visits/{id}/edit", I3_MEMBERS, GW_BODY_CONFIG, 0, intake_api_forward_edit,      \
            "intake.EditVisit", lianxin__v1__edit_visit, NULL, NULL)                          \
     I3_GET("/visits/{id}/history", I3_READERS, intake_api_visit_history, NULL)               \

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 #include "auth.h"
+#include "feeds.h"
 #include "log.h"
 #include "metrics.h"
 #include "pipeline.h"
@@ -169,7 +170,12 @@ static void s_authorized(gw_call_t *call)
 {
     char key[96], retry[16];
     int after = 1;
-    snprintf(key, sizeof key, "u:%s/%lld", call->who.district, (long long) call->who.user_id);
+    if (strcmp(call->who.role, "feed") == 0)    /* no user: the feed's member */
+        snprintf(key, sizeof key, "f:%s/%lld", call->who.district,
+                 (long long) call->who.member_id);
+    else
+        snprintf(key, sizeof key, "u:%s/%lld", call->who.district,
+                 (long long) call->who.user_id);
     if (!ratelimit_take(call->gw->rl_user, key, time_now_us(), &after)) {
         snprintf(retry, sizeof retry, "%d", after);
         const char *h[] = {"Retry-After", retry, NULL};
@@ -228,6 +234,49 @@ static void s_authenticate(gw_call_t *call)
     }
 }
 
+/* A route flagged ACCESS_FEED_TOKEN and a request with neither
+ * Authorization nor X-Api-Key: the query's feed token is the credential.
+ * With either header the ordinary authentication decides, as anywhere. */
+static int s_wants_feed(const gw_call_t *call)
+{
+    return (call->route->roles & ACCESS_FEED_TOKEN) != 0 &&
+           !http_req_header(call->req, "Authorization") &&
+           !http_req_header(call->req, "X-Api-Key");
+}
+
+static void s_on_feed(int status, void *arg)
+{
+    gw_call_t *call = arg;
+    int64_t member = 0;
+    if (!gw_call_release(call))
+        return;
+    if (status == 200 && query_id(router_param(&call->params, "id"), &member) == 0)
+        feeds_principal(&call->who, call->district, member);
+    else if (status == 200)
+        status = 401;
+    s_after_auth(call, status);
+}
+
+/* The feed token travels in the query, so the query is read first here. */
+static void s_authenticate_feed(gw_call_t *call)
+{
+    static const char *const challenge[] = {"WWW-Authenticate", "Bearer", NULL};
+    if (s_query(call) != 0)
+        return;
+    const char *token = query_get(&call->query, "token");
+    if (!token) {
+        gw_reply_error(call, 401, NULL, NULL, challenge);
+        return;
+    }
+    gw_call_hold(call);
+    int st = feeds_resolve(call->gw, call->district, router_param(&call->params, "id"), token,
+                           s_on_feed, call);
+    if (st != 0) {
+        gw_call_release(call);
+        s_after_auth(call, st);
+    }
+}
+
 static void s_on_request(http_req_t *req, void *arg)
 {
     (void) arg;
@@ -240,6 +289,8 @@ static void s_on_request(http_req_t *req, void *arg)
     }
     if (call->route->roles == 0)
         s_run(call);
+    else if (s_wants_feed(call))
+        s_authenticate_feed(call);
     else
         s_authenticate(call);
 }

@@ -1,8 +1,9 @@
 /* pipeline: the order every request goes through, as http hooks: route
  * (404/405), body headers (400/411/413/415), body, authentication (401/503),
  * rate limit (429), role and district (403), query string (400), handler;
- * and at the end one log line and the metrics. Never logs bodies, tokens,
- * keys or query values. */
+ * and at the end one log line and the metrics. A route flagged
+ * ACCESS_FEED_TOKEN called without credentials reads its query first: the
+ * feed token is there. Never logs bodies, tokens, keys or query strings. */
 #ifndef GW_PIPELINE_H
 #define GW_PIPELINE_H
 

@@ -2,8 +2,9 @@
  * logins: generation (fairness, no double-booking, unavailable dates, the
  * holiday move), publication and its timers, confirm, excuse, swap, edits
  * answering 409 with the member, the date and the other room, attendance,
- * the absence and reminder timers, the iCalendar feed parsed back, and the
- * roles and districts refused. Must never skip. */
+ * the absence and reminder timers, the iCalendar feed parsed back, its
+ * feed token (calendar apps' access without Authorization), and the roles
+ * and districts refused. Must never skip. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -339,6 +340,143 @@ static void test_duties_ics(void **state)
     free(m);
 }
 
+/* A GET of `path` with no Authorization header at all. Returns the status
+ * and keeps the answer in *r (cleared by the caller). */
+static long s_get_anon(const char *path, http_resp_t *r)
+{
+    http_req_t q = {0};
+    q.method = "GET";
+    q.path = path;
+    harness_http(S.h, &q, r);
+    return r->status;
+}
+
+static long s_get_anon_status(const char *path)
+{
+    http_resp_t r;
+    long st = s_get_anon(path, &r);
+    http_resp_clear(&r);
+    return st;
+}
+
+/* POST .../feed-token as `token`: the feed URL's path and query (malloc'd),
+ * NULL when the answer was not 201 with a well-formed URL. */
+static char *s_feed_url(const char *member, const char *token)
+{
+    char path[128], want[128];
+    http_resp_t r;
+    char *url = NULL;
+    snprintf(path, sizeof path, D "/members/%.23s/feed-token", member);
+    snprintf(want, sizeof want, D "/members/%.23s/duties.ics?token=", member);
+    if (i3_req(S.h, "POST", path, token, NULL, 201, &r) == 201) {
+        const char *u = i3_str(r.json, "url");
+        if (strncmp(u, want, strlen(want)) == 0 && strlen(u) == strlen(want) + 64)
+            url = strdup(u);
+    }
+    http_resp_clear(&r);
+    return url;
+}
+
+/* The gateway's log holds `needle`: 1, 0, -1 when it cannot be read. */
+static int s_log_has(const char *needle)
+{
+    char path[512], *buf;
+    snprintf(path, sizeof path, "%s/gateway.log", harness_dir(S.h));
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    buf = calloc(1, 8u << 20);
+    size_t n = buf ? fread(buf, 1, (8u << 20) - 1, f) : 0;
+    fclose(f);
+    int found = buf && n > 0 && memmem(buf, n, needle, strlen(needle)) != NULL;
+    free(buf);
+    return buf ? found : -1;
+}
+
+/* The subscribable feed: the member makes a feed token, a calendar app
+ * fetches the same iCalendar with it and no Authorization; a wrong, an
+ * old, a revoked or another member's token is 401; units and other members
+ * cannot make one (403); the token never reaches the log. */
+static void test_feed_token(void **state)
+{
+    char path[128], bad[256], other_path[128], *unfolded = NULL;
+    http_resp_t r, rb;
+    (void) state;
+    assert_true(S.ready);
+    s_load("2026-12", S.office);
+    rota_row_t x = S.rows[3];
+    const char *other = strcmp(x.member, "2") == 0 ? "3" : "2";
+    char *m = s_login_member(strtoll(x.member, NULL, 10));
+    char *o = s_login_member(strtoll(other, NULL, 10));
+    assert_non_null(m);
+    assert_non_null(o);
+    snprintf(path, sizeof path, D "/members/%.23s/duties.ics", x.member);
+    snprintf(other_path, sizeof other_path, D "/members/%.23s/feed-token", x.member);
+
+    /* who may make one */
+    assert_int_equal(i3_status(S.h, "POST", other_path, S.unit1, NULL), 403);
+    assert_int_equal(i3_status(S.h, "POST", other_path, o, NULL), 403);
+    assert_int_equal(i3_status(S.h, "DELETE", other_path, o, NULL), 403);
+    assert_int_equal(i3_status(S.h, "POST", D "/members/999999/feed-token", S.office, NULL), 404);
+    assert_int_equal(s_get_anon_status(path), 401);                     /* no token at all */
+
+    /* the member's own token fetches the same file as the bearer token */
+    char *url1 = s_feed_url(x.member, m);
+    assert_non_null(url1);
+    assert_int_equal(s_get_anon(url1, &r), 200);
+    assert_int_equal(i3_req(S.h, "GET", path, m, NULL, 200, &rb), 200);
+    assert_int_equal(r.raw_len, rb.raw_len);
+    assert_memory_equal(r.raw, rb.raw, r.raw_len);
+    assert_int_equal(i3_ics_unfold(r.raw, r.raw_len, &unfolded), 0);
+    assert_int_equal(strncmp(unfolded, "BEGIN:VCALENDAR\nVERSION:2.0\n", 28), 0);
+    assert_true(i3_ics_count(unfolded, "BEGIN:VEVENT") >= 1);
+    assert_int_equal(i3_ics_count(unfolded, "BEGIN:VEVENT"), i3_ics_count(unfolded, "END:VEVENT"));
+    free(unfolded);
+    http_resp_clear(&r);
+    http_resp_clear(&rb);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM auth.feed_tokens WHERE"
+                                         " member_id = $1::bigint AND length(token_hash) = 32",
+                                    1, (const char *[]){x.member}), 1);
+
+    /* a wrong token, a malformed one, the token on another route */
+    snprintf(bad, sizeof bad, "%s", url1);
+    char *last = bad + strlen(bad) - 1;
+    *last = *last == '0' ? '1' : '0';
+    assert_int_equal(s_get_anon_status(bad), 401);
+    snprintf(bad, sizeof bad, "%s?token=xyz", path);
+    assert_int_equal(s_get_anon_status(bad), 401);
+    snprintf(bad, sizeof bad, D "/rota?month=2026-12&token=%s", strstr(url1, "token=") + 6);
+    assert_int_equal(s_get_anon_status(bad), 401);                      /* grants only the feed */
+
+    /* another member's token on this member's feed */
+    char *url_o = s_feed_url(other, o);
+    assert_non_null(url_o);
+    snprintf(bad, sizeof bad, "%s%s", path, strchr(url_o, '?'));
+    assert_int_equal(s_get_anon_status(bad), 401);
+    assert_int_equal(s_get_anon_status(url_o), 200);
+
+    /* office makes a new one: the old stops working; DELETE revokes */
+    char *url2 = s_feed_url(x.member, S.office);
+    assert_non_null(url2);
+    assert_string_not_equal(url1, url2);
+    assert_int_equal(s_get_anon_status(url1), 401);
+    assert_int_equal(s_get_anon_status(url2), 200);
+    assert_int_equal(i3_status(S.h, "DELETE", other_path, m, NULL), 204);
+    assert_int_equal(s_get_anon_status(url2), 401);
+    assert_int_equal(i3_status(S.h, "GET", path, m, NULL), 200);        /* bearer as before */
+
+    /* the request lines are there, the tokens are not */
+    assert_int_equal(s_log_has("/duties.ics status=200"), 1);
+    assert_int_equal(s_log_has(strstr(url1, "token=") + 6), 0);
+    assert_int_equal(s_log_has(strstr(url2, "token=") + 6), 0);
+    assert_int_equal(s_log_has(strstr(url_o, "token=") + 6), 0);
+    free(url1);
+    free(url2);
+    free(url_o);
+    free(m);
+    free(o);
+}
+
 /* The absence check the day after a duty day: a member in a visit of the
  * room that day served, the other rostered one is absent (rota.absent). */
 static void test_absence_timer(void **state)
@@ -449,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_conflict_names_member_date_room),
         cmocka_unit_test(test_swap),
         cmocka_unit_test(test_duties_ics),
+        cmocka_unit_test(test_feed_token),
         cmocka_unit_test(test_absence_timer),
         cmocka_unit_test(test_upcoming_timer),
         cmocka_unit_test(test_attendance),
