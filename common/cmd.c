@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "textfmt.h"
 #include "zwatch.h"
 
 /* Wire: the client sends [empty delimiter, packed Command]; the ROUTER sees
@@ -37,12 +38,7 @@ cmd__now_ms(void)
 static void
 s_copy(char *dst, size_t size, const char *src)
 {
-    size_t n = src ? strlen(src) : 0;
-    if (n >= size) {
-        n = size - 1;
-        while (n > 0 && ((unsigned char) src[n] & 0xC0) == 0x80)
-            n--;
-    }
+    size_t n = textfmt_utf8_prefix(src, size - 1);
     if (n > 0)
         memcpy(dst, src, n);
     dst[n] = '\0';

@@ -129,6 +129,18 @@ static const char *s_label(const char *const map[][2], const char *key)
     return key ? key : "";
 }
 
+size_t textfmt_utf8_prefix(const char *s, size_t max)
+{
+    size_t n = s ? strnlen(s, max + 1) : 0;
+
+    if (n <= max)
+        return n;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 const char *textfmt_category_zh(const char *name)
 {
     static const char *const map[][2] = {

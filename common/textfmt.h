@@ -42,6 +42,11 @@ void textfmt_ics_text(textbuf_t *b, const char *value);
 /* The Chinese label of a visit category, kind or on-spot action JSON name
  * ("transport" -> "交通"); the name itself when unknown. */
 const char *textfmt_category_zh(const char *name);
+
+/* The length of the longest prefix of `s` that is at most `max` bytes long
+ * and ends on a UTF-8 character boundary: text cut to it never ends in half
+ * a character (PostgreSQL refuses such text). */
+size_t textfmt_utf8_prefix(const char *s, size_t max);
 const char *textfmt_kind_zh(const char *name);
 const char *textfmt_action_zh(const char *name);
 

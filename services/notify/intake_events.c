@@ -8,6 +8,7 @@
 #include "log.h"
 #include "reports.pb-c.h"
 #include "rota.pb-c.h"
+#include "textfmt.h"
 
 #define MAX_TO 64
 
@@ -69,7 +70,8 @@ static int on_duty_upcoming(tx_t *tx, const Lianxin__V1__Event *ev)
         return 1;
     s_ids(m->member_ids, m->n_member_ids, ids, sizeof ids);
     s_md(m->duty_date, md, sizeof md);
-    snprintf(body, sizeof body, "明天（%s）您在%s值班，接待群众来访。", md,
+    snprintf(body, sizeof body, "明天（%s）您在%.*s值班，接待群众来访。", md,
+             (int) textfmt_utf8_prefix(m->workroom_name, 300),
              m->workroom_name ? m->workroom_name : "");
     int rc = s_insert(tx, ev, "member", s_members, ids, "duty.upcoming", "明日值班提醒", body,
                       "workroom", (long long) m->workroom_id);
@@ -132,8 +134,8 @@ static int on_issue_escalated(tx_t *tx, const Lianxin__V1__Event *ev)
     if (!m)
         return 1;
     s_md(m->due_on, md, sizeof md);
-    snprintf(body, sizeof body, "一类诉求（重要且难度大）：%.300s，请于%s前阅处。",
-             m->summary ? m->summary : "", md);
+    snprintf(body, sizeof body, "一类诉求（重要且难度大）：%.*s，请于%s前阅处。",
+             (int) textfmt_utf8_prefix(m->summary, 300), m->summary ? m->summary : "", md);
     int rc = s_insert(tx, ev, "user",
                       "SELECT id FROM auth.users WHERE district_code = $1 AND role = 'leader'"
                       " AND NOT disabled AND $2::text IS NOT NULL", "{}", "issue.escalated",

@@ -100,6 +100,19 @@ static void test_log_layout(void **state)
     textbuf_free(&b);
 }
 
+/* A cut never splits a character: "张三" is 6 bytes, 3 per character. */
+static void test_utf8_prefix(void **state)
+{
+    (void)state;
+    assert_int_equal(textfmt_utf8_prefix("张三", 6), 6);
+    assert_int_equal(textfmt_utf8_prefix("张三", 5), 3);
+    assert_int_equal(textfmt_utf8_prefix("张三", 4), 3);
+    assert_int_equal(textfmt_utf8_prefix("张三", 2), 0);
+    assert_int_equal(textfmt_utf8_prefix("ab张", 4), 2);
+    assert_int_equal(textfmt_utf8_prefix("abc", 10), 3);
+    assert_int_equal(textfmt_utf8_prefix(NULL, 10), 0);
+}
+
 static void test_periods(void **state)
 {
     char from[11], to[11];
@@ -131,6 +144,7 @@ int main(void)
         cmocka_unit_test(test_ics_fold),
         cmocka_unit_test(test_log_layout),
         cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_utf8_prefix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
