@@ -506,7 +506,7 @@ cmd_tests() {
         test) "$ROOT/tests/run.sh" "$BUILD_ABS" 8>&- || rc=$? ;;
         valgrind)
             local names=() t
-            for t in ${LIANXIN_VALGRIND_TESTS:-test_slice}; do names+=("integration/$t"); done
+            for t in ${LIANXIN_VALGRIND_TESTS:-test_slice test_i3_rota test_i3_visits test_i3_reports}; do names+=("integration/$t"); done
             LIANXIN_VALGRIND=1 "$ROOT/tests/run.sh" "$BUILD_ABS" "${names[@]}" 8>&- || rc=$? ;;
         bench) run_benches || rc=$? ;;
     esac
