@@ -45,20 +45,6 @@ int access_check(unsigned allowed, const principal_t *p, const char *path_distri
     return 200;
 }
 
-void access_recipient(const principal_t *p, char kind[8], int64_t *id)
-{
-    if (strcmp(p->role, "member") == 0 && p->member_id > 0) {
-        strcpy(kind, "member");
-        *id = p->member_id;
-    } else if (strcmp(p->role, "unit") == 0 && p->unit_id > 0) {
-        strcpy(kind, "unit");
-        *id = p->unit_id;
-    } else {
-        strcpy(kind, "user");
-        *id = p->user_id;
-    }
-}
-
 void access_copy_utf8(char *dst, size_t dstsz, const char *src)
 {
     size_t n = src ? strlen(src) : 0;

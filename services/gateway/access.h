@@ -51,11 +51,6 @@ int access_district_ok(const char *user_district, const char *path_district);
  * own district; that it names the path's member is the look-up's job. */
 int access_check(unsigned allowed, const principal_t *p, const char *path_district);
 
-/* Whose inbox `p` reads: ("member", member_id) for members, ("unit",
- * unit_id) for units' contacts, ("user", user_id) for everybody else.
- * `kind` gets at least 8 bytes. */
-void access_recipient(const principal_t *p, char kind[8], int64_t *id);
-
 /* Copies `src` into `dst` (size `dstsz` > 0), cutting it at a UTF-8
  * character boundary when it does not fit. */
 void access_copy_utf8(char *dst, size_t dstsz, const char *src);

@@ -3,13 +3,15 @@
  * Asia/Shanghai times; with a bearer token or, for calendar apps, the
  * member's feed token: feeds.h), a room's public-opinion log and the report
  * statistics as CSV (UTF-8 with BOM, Chinese headers, CRLF, RFC 4180
- * quoting). Visitor data in the log is the masked form; with
+ * quoting). Visitor data in the log is the masked form, paged into a spool
+ * file by csvstream.c so that a long log never sits in memory; with
  * ?reveal=visitor (office, admin) intake builds the file with visitors in
  * clear and audits it: the gateway never holds the key. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "access.h"
+#include "csvstream.h"
 #include "forward.h"
 #include "visit_edit.pb-c.h"
 #include "intake_api.h"
@@ -163,32 +165,6 @@ void exports_duties_ics(gw_call_t *call)
 
 /* ---- the public-opinion log ------------------------------------------------------------- */
 
-static const char *const SQL_LOG =
-    "SELECT v.id, to_char(v.received_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
-    " v.kind, coalesce((SELECT string_agg(m.name, '、' ORDER BY u.ord) FROM"
-    "   unnest(v.member_ids) WITH ORDINALITY u(mid, ord) JOIN core.members m"
-    "   ON m.district_code = v.district_code AND m.id = u.mid), ''),"
-    " v.visitor_name_masked, v.visitor_phone_masked, v.summary, v.category, v.location,"
-    " v.on_spot_action, v.promised,"
-    " coalesce((SELECT string_agg(i.grade::text, '/' ORDER BY i.id) FROM intake.issues i"
-    "   WHERE i.district_code = v.district_code AND i.visit_id = v.id), '')"
-    " FROM intake.visits v WHERE v.district_code = $1 AND v.workroom_id = $2::bigint"
-    " AND ($3::text IS NULL OR v.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Shanghai')"
-    " AND ($4::text IS NULL OR v.received_at < ($4::date + 1)::timestamp AT TIME ZONE"
-    " 'Asia/Shanghai') ORDER BY v.received_at, v.id LIMIT 200000";
-
-static void s_render_log(gw_call_t *call, const PGresult *res, textbuf_t *b)
-{
-    (void) call;
-    textfmt_log_header(b);
-    for (int i = 0; i < PQntuples(res) && !b->failed; i++) {
-        const char *f[TEXTFMT_LOG_FIELDS];
-        for (int k = 0; k < TEXTFMT_LOG_FIELDS; k++)
-            f[k] = PQgetvalue(res, i, k);
-        textfmt_log_row(b, f);
-    }
-}
-
 static int s_date_ok(const char *v)
 {
     int64_t us;
@@ -254,9 +230,9 @@ void exports_log_csv(gw_call_t *call)
         s_export_revealed(call, from, to);
         return;
     }
-    const char *p[4] = {reads_district(call), router_param(&call->params, "id"), from, to};
-    snprintf(name, sizeof name, "log-%s-%s.csv", reads_district(call), p[1]);
-    s_export(call, SQL_LOG, 4, p, s_render_log, "text/csv; charset=utf-8", name);
+    const char *room = router_param(&call->params, "id");
+    snprintf(name, sizeof name, "log-%s-%s.csv", reads_district(call), room);
+    csvstream_log(call, reads_district(call), room, from, to, name);
 }
 
 /* ---- statistics ------------------------------------------------------------------------- */

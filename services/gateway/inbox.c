@@ -1,21 +1,40 @@
-/* inbox: the read side of the in-app inbox. Marking an item read is a
- * command to lianxin-notify (forward.c); this file only reads, and never
- * takes the recipient from the request. */
+/* inbox: the read side of the in-app inbox: the caller's own items and their
+ * role's in their district. Marking an item read is a command to
+ * lianxin-notify (forward.c); this file only reads, and never takes the
+ * recipient from the request. */
 
 #include <stdio.h>
+#include <string.h>
 #include "cursor.h"
 #include "inbox.h"
+#include "inbox_addr.h"
 #include "pgtext.h"
 #include "reads.h"
 
+/* The caller's own items ($2, $3) and the items addressed to their role in
+ * the district ($7 = 'role:<role>', NULL for none; recipient_id 0), each
+ * branch an index range scan of inbox_by_recipient, merged by id. A role
+ * item's read state is the caller's own ($8 = user id), from
+ * notify.inbox_reads: one leader reading it leaves it unread for the others. */
 static const char *const SQL_INBOX =
     "SELECT id, kind, title, body, object_type, object_id,"
     " (extract(epoch from created_at) * 1000000)::bigint,"
     " (extract(epoch from read_at) * 1000000)::bigint"
-    " FROM notify.inbox"
-    " WHERE district_code = $1 AND recipient_kind = $2 AND recipient_id = $3::bigint"
-    " AND ($4::bool IS NOT TRUE OR read_at IS NULL)"
-    " AND ($5::bigint IS NULL OR id < $5::bigint)"
+    " FROM ((SELECT id, kind, title, body, object_type, object_id, created_at, read_at"
+    "   FROM notify.inbox"
+    "   WHERE district_code = $1 AND recipient_kind = $2 AND recipient_id = $3::bigint"
+    "   AND ($4::bool IS NOT TRUE OR read_at IS NULL)"
+    "   AND ($5::bigint IS NULL OR id < $5::bigint)"
+    "   ORDER BY id DESC LIMIT $6::int)"
+    " UNION ALL"
+    "  (SELECT i.id, i.kind, i.title, i.body, i.object_type, i.object_id, i.created_at,"
+    "   r.read_at"
+    "   FROM notify.inbox i LEFT JOIN notify.inbox_reads r ON r.district_code = i.district_code"
+    "   AND r.inbox_id = i.id AND r.user_id = $8::bigint"
+    "   WHERE i.district_code = $1 AND i.recipient_kind = $7::text AND i.recipient_id = 0"
+    "   AND ($4::bool IS NOT TRUE OR r.read_at IS NULL)"
+    "   AND ($5::bigint IS NULL OR i.id < $5::bigint)"
+    "   ORDER BY i.id DESC LIMIT $6::int)) AS u"
     " ORDER BY id DESC LIMIT $6::int";
 
 const char *const inbox_list_keys[] = {"unread", "limit", "cursor", NULL};
@@ -47,7 +66,9 @@ void inbox_list(gw_call_t *call)
     const char *v;
     int unread = 0, limit;
     int64_t after = 0, zero = 0;
-    char kind[8], rid[24], cur[24], lim[16];
+    char rid[24], uid[24], cur[24], lim[16];
+    inbox_addr_t own, role;
+    const principal_t *p = &call->who;
     if ((v = query_get(&call->query, "unread")) && query_bool(v, &unread) != 0) {
         gw_reply_bad_field(call, "unread", "invalid");
         return;
@@ -62,12 +83,15 @@ void inbox_list(gw_call_t *call)
         gw_reply_bad_field(call, "cursor", "invalid");
         return;
     }
-    int64_t id;
-    access_recipient(&call->who, kind, &id);
-    snprintf(rid, sizeof rid, "%lld", (long long) id);
+    int has_role = inbox_addr_role(p->role, p->user_id, p->district, call->district, &role) == 0;
+    if (inbox_addr_own(p->role, p->user_id, p->member_id, p->unit_id, &own) != 0)
+        own.id = 0;                 /* an account with no address of its own: role items only */
+    snprintf(rid, sizeof rid, "%lld", (long long) own.id);
+    snprintf(uid, sizeof uid, "%lld", (long long) p->user_id);
     snprintf(cur, sizeof cur, "%lld", (long long) after);
     snprintf(lim, sizeof lim, "%d", limit + 1);
-    const char *params[6] = {reads_district(call), kind, rid, unread ? "true" : "false",
-                             after ? cur : NULL, lim};
-    reads_run(call, &s_list, limit, 6, params);
+    const char *params[8] = {reads_district(call), own.kind, rid, unread ? "true" : "false",
+                             after ? cur : NULL, lim, has_role ? role.kind : NULL,
+                             has_role ? uid : NULL};
+    reads_run(call, &s_list, limit, 8, params);
 }

@@ -1,4 +1,5 @@
-/* inbox: writes and marks notify.inbox rows. apply runs on the worker inside
+/* inbox: writes notify.inbox rows and marks them read (a role item in
+ * notify.inbox_reads, per user). apply runs on the worker inside
  * the consumer's transaction, one INSERT for all the recipients of a run of
  * events; validate on the loop (no I/O); execute on the worker inside the
  * command batch. Never logs titles, bodies or payloads. */
@@ -12,6 +13,7 @@
 #include "timeutil.h"
 #include "recipients.h"
 #include "inbox.h"
+#include "inbox_addr.h"
 #include "intake_events.h"
 
 /* The service's state: nothing yet beyond a marker that init ran. */
@@ -39,11 +41,30 @@ static const char *s_insert_skip_sql = S_INSERT
     " ON CONFLICT (district_code, recipient_kind, recipient_id, source_producer, source_seq)"
     " DO NOTHING";
 
+/* Marks item $2 read for the caller, in one statement: either the caller's
+ * own item ($3, $4: read_at in the row, kept when set), or an item addressed
+ * to the caller's role in the district ($5 = 'role:<role>', NULL when the
+ * caller has none here; $6 = the user id): read_at in the caller's own row of
+ * notify.inbox_reads, so that the other holders of the role keep theirs. An
+ * id has one recipient, so at most one branch returns a row; none: not the
+ * caller's. DO UPDATE (a no-op) rather than DO NOTHING so that a second
+ * MarkRead, even a concurrent one, returns the first read_at. */
 static const char *s_read_sql =
-    "UPDATE notify.inbox SET read_at = coalesce(read_at, now())"
-    " WHERE district_code = $1 AND id = $2::bigint"
-    "   AND recipient_kind = $3 AND recipient_id = $4::bigint"
-    " RETURNING id, (extract(epoch FROM read_at) * 1000000)::bigint";
+    "WITH own AS ("
+    "  UPDATE notify.inbox SET read_at = coalesce(read_at, now())"
+    "  WHERE district_code = $1 AND id = $2::bigint"
+    "    AND recipient_kind = $3 AND recipient_id = $4::bigint"
+    "  RETURNING id, read_at),"
+    " shared AS ("
+    "  INSERT INTO notify.inbox_reads AS r (district_code, inbox_id, user_id, read_at)"
+    "  SELECT district_code, id, $6::bigint, now() FROM notify.inbox"
+    "  WHERE district_code = $1 AND id = $2::bigint AND recipient_kind = $5::text"
+    "    AND recipient_id = 0 AND $6::bigint > 0"
+    "  ON CONFLICT (district_code, inbox_id, user_id) DO UPDATE SET read_at = r.read_at"
+    "  RETURNING inbox_id, read_at)"
+    " SELECT id, (extract(epoch FROM read_at) * 1000000)::bigint FROM own"
+    " UNION ALL"
+    " SELECT inbox_id, (extract(epoch FROM read_at) * 1000000)::bigint FROM shared";
 
 int inbox_init(const config_t *cfg, void **app)
 {
@@ -199,13 +220,18 @@ static int s_district_ok(const Lianxin__V1__Actor *a, const char *district)
     return strcmp(a->district, district) == 0;
 }
 
+/* The actor's own inbox address (inbox_addr_own). 0 or -1. */
+static int s_own_addr(const Lianxin__V1__Actor *a, inbox_addr_t *out)
+{
+    return a ? inbox_addr_own(a->role, a->user_id, a->member_id, a->unit_id, out) : -1;
+}
+
 int inbox_mark_read_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 {
-    const char *kind;
-    int64_t id;
+    inbox_addr_t own;
 
     if (!s_district_ok(ctx->cmd->actor, ctx->cmd->district) ||
-        recipients_of_actor(ctx->cmd->actor, &kind, &id) != 0)
+        s_own_addr(ctx->cmd->actor, &own) != 0)
         return cmd_fail(res, 403, "forbidden", "not allowed");
     if (s_object_id(ctx->cmd->object_id) < 0)
         return cmd_fail(res, 404, "not_found", "no such inbox item");
@@ -215,19 +241,25 @@ int inbox_mark_read_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 int inbox_mark_read_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     Lianxin__V1__InboxRef ref = LIANXIN__V1__INBOX_REF__INIT;
-    const char *kind, *params[4];
-    char rid[24], read_at[40];
-    int64_t id;
+    const Lianxin__V1__Actor *a = ctx->cmd->actor;
+    const char *params[6];
+    char rid[24], read_at[40], uid[24];
+    inbox_addr_t own, role;
+    int has_role;
     PGresult *r;
 
-    if (recipients_of_actor(ctx->cmd->actor, &kind, &id) != 0)
+    if (s_own_addr(a, &own) != 0)
         return cmd_fail(res, 403, "forbidden", "not allowed");
-    snprintf(rid, sizeof rid, "%lld", (long long)id);
+    snprintf(rid, sizeof rid, "%lld", (long long)own.id);
+    has_role = inbox_addr_role(a->role, a->user_id, a->district, ctx->cmd->district, &role) == 0;
+    snprintf(uid, sizeof uid, "%lld", (long long)a->user_id);
     params[0] = ctx->cmd->district;
     params[1] = ctx->cmd->object_id;
-    params[2] = kind;
+    params[2] = own.kind;
     params[3] = rid;
-    if (!(r = db_exec(tx_db(tx), s_read_sql, 4, params))) {
+    params[4] = has_role ? role.kind : NULL;
+    params[5] = has_role ? uid : NULL;
+    if (!(r = db_exec(tx_db(tx), s_read_sql, 6, params))) {
         if (db_broken(tx_db(tx)))
             return cmd_fail(res, 503, "unavailable", "database unavailable");
         log_error("statement failed", "what=mark_read sqlstate=%s", db_sqlstate(tx_db(tx)));

@@ -1,8 +1,8 @@
 /* inbox: notify's in-app inbox. The apply functions turn visit.recorded
  * events into one inbox row per recipient inside the consumer's transaction
  * (the cursor, not the unique key, is what makes it exactly-once); the
- * MarkRead handler marks the caller's own item read. Never shows one
- * recipient's items to another. */
+ * MarkRead handler marks the caller's own item read, and a role item read
+ * for the caller alone. Never shows one recipient's items to another. */
 #ifndef LIANXIN_INBOX_H
 #define LIANXIN_INBOX_H
 
@@ -31,8 +31,11 @@ int inbox_apply_many(tx_t *tx, const Lianxin__V1__Event *const *evs, size_t n, v
 /* cmd_handler_t for notify.MarkRead (object_id = the inbox id): validate
  * checks the district and that the actor maps to a recipient (403), and
  * that the id is a positive integer (404 otherwise); execute sets read_at
- * (kept when already set) on the caller's own item: 200 InboxRef, or 404
- * when there is no such item of theirs. */
+ * (kept when already set) on the caller's own item, or, for an item
+ * addressed to the caller's role in the caller's own district ("role:leader"),
+ * in the caller's row of notify.inbox_reads (the other holders of the role
+ * keep their own read state): 200 InboxRef, or 404 when the item is neither
+ * the caller's nor their role's. A refusal writes nothing. */
 int inbox_mark_read_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
 int inbox_mark_read_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
 

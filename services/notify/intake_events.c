@@ -12,7 +12,7 @@
 
 #define MAX_TO 64
 
-/* One inbox row per recipient of kind `rkind` ("member", "user"). The SQL
+/* One inbox row per recipient of kind `rkind` ("member", "role:leader"). The SQL
  * `who` yields the recipients' ids ($2 is the id array text). */
 static int s_insert(tx_t *tx, const Lianxin__V1__Event *ev, const char *rkind, const char *who,
                     const char *ids, const char *kind, const char *title, const char *body,
@@ -125,7 +125,12 @@ static int on_report_adopted(tx_t *tx, const Lianxin__V1__Event *ev)
     return rc;
 }
 
-/* The district's leaders are the users of role leader (read from auth.users). */
+/* One item addressed to the leader role of the district (recipient_id 0):
+ * every leader of the district sees it in their inbox and reads it for
+ * themselves (notify.inbox_reads). Who the leaders are is the gateway's
+ * business (auth): notify never reads it. */
+static const char *const s_role = "SELECT 0::bigint WHERE $2::text IS NOT NULL";
+
 static int on_issue_escalated(tx_t *tx, const Lianxin__V1__Event *ev)
 {
     Lianxin__V1__IssueRouted *m = lianxin__v1__issue_routed__unpack(NULL, ev->payload.len,
@@ -136,10 +141,8 @@ static int on_issue_escalated(tx_t *tx, const Lianxin__V1__Event *ev)
     s_md(m->due_on, md, sizeof md);
     snprintf(body, sizeof body, "一类诉求（重要且难度大）：%.*s，请于%s前阅处。",
              (int) textfmt_utf8_prefix(m->summary, 300), m->summary ? m->summary : "", md);
-    int rc = s_insert(tx, ev, "user",
-                      "SELECT id FROM auth.users WHERE district_code = $1 AND role = 'leader'"
-                      " AND NOT disabled AND $2::text IS NOT NULL", "{}", "issue.escalated",
-                      "一类诉求待阅处", body, "issue", (long long) m->issue_id);
+    int rc = s_insert(tx, ev, "role:leader", s_role, "{}", "issue.escalated", "一类诉求待阅处",
+                      body, "issue", (long long) m->issue_id);
     lianxin__v1__issue_routed__free_unpacked(m, NULL);
     return rc;
 }

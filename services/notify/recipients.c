@@ -66,19 +66,3 @@ int recipients_visit_body(const char *room_name, const char *received_at, int ca
     return (n < 0 || (size_t)n >= outsz) ? -1 : 0;
 }
 
-int recipients_of_actor(const Lianxin__V1__Actor *actor, const char **kind, int64_t *id)
-{
-    if (!actor || !actor->role)
-        return -1;
-    if (strcmp(actor->role, "member") == 0) {
-        *kind = "member";
-        *id = actor->member_id;
-    } else if (strcmp(actor->role, "unit") == 0) {
-        *kind = "unit";
-        *id = actor->unit_id;
-    } else {
-        *kind = "user";
-        *id = actor->user_id;
-    }
-    return *id > 0 ? 0 : -1;
-}

@@ -29,9 +29,4 @@ const char *recipients_category_label(int category);
 int recipients_visit_body(const char *room_name, const char *received_at, int category,
                           char *out, size_t outsz);
 
-/* The inbox recipient of the caller of a command: a member's is ("member",
- * member_id), a unit user's ("unit", unit_id), anybody else's ("user",
- * user_id). 0, or -1 when the actor lacks the id its role needs. */
-int recipients_of_actor(const Lianxin__V1__Actor *actor, const char **kind, int64_t *id);
-
 #endif

@@ -2,8 +2,11 @@
  * edits keep history (who, what, when; the visitor only masked), home
  * visits and what was promised, the visitor in clear only for office and
  * admin with an audit row per read, the room's log as CSV parsed back
- * (BOM, Chinese headers, CRLF, quoting, masked visitor), and the four-class
- * grading with its events, due dates and the office's override. */
+ * (BOM, Chinese headers, CRLF, quoting, masked visitor; and a log of more
+ * rows than one page, complete and in order), and the four-class
+ * grading with its events, due dates and the office's override, whose
+ * class-1 item reaches every leader of the district, each reading it for
+ * themselves. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <curl/curl.h>
 #include "calendar.h"
 #include "fixtures.h"
 #include "harness.h"
@@ -214,6 +218,93 @@ static void test_grading(void **state)
                                          " 'issue.micro_consultation_requested')", 0, NULL), 3);
 }
 
+/* The newest item of `token`'s inbox (`query` appended to the path): its id
+ * and read_at ("" when null) into the caller's buffers; returns how many
+ * items the page holds, -1 on a bad answer. */
+static int s_inbox_top(const char *token, const char *query, char id[24], char read_at[40])
+{
+    char path[128];
+    http_resp_t r;
+    snprintf(path, sizeof path, D "/inbox%s", query);
+    if (i3_req(S.h, "GET", path, token, NULL, 200, &r) != 200) {
+        http_resp_clear(&r);
+        return -1;
+    }
+    json_t *items = json_object_get(r.json, "items"), *top = json_array_get(items, 0);
+    int n = (int) json_array_size(items);
+    snprintf(id, 24, "%s", i3_str(top, "id"));
+    snprintf(read_at, 40, "%s", i3_str(top, "read_at"));
+    for (int i = 0; i < n; i++)
+        if (strcmp(i3_str(json_array_get(items, (size_t) i), "kind"), "issue.escalated") != 0)
+            n = -1;                 /* a leader's inbox holds only the class-1 items here */
+    http_resp_clear(&r);
+    return n;
+}
+
+/* The leadership hears of each class-1 issue: ONE item per event addressed
+ * to the district's leader role (notify never reads auth), which every
+ * leader sees, each with their own read state. leader2 is created here,
+ * after the items: a role item reaches whoever holds the role. */
+static void test_leaders_inbox(void)
+{
+    char *leader2, id[24], id2[24], at[40], at2[40], first[40], path[128];
+    http_resp_t r;
+    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
+                                      " 'issue.escalated'", 2, 10000), 2);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
+                                         " 'issue.escalated' AND recipient_kind = 'role:leader'"
+                                         " AND recipient_id = 0", 0, NULL), 2);
+    assert_int_equal(harness_sql_ll(S.h, "WITH n AS (INSERT INTO auth.users (district_code, id,"
+                                         " username, password_hash, role, display_name)"
+                                         " SELECT district_code, nextval('auth.user_ids'),"
+                                         " 'leader2', password_hash, 'leader', '副主席'"
+                                         " FROM auth.users WHERE username = 'leader'"
+                                         " RETURNING id) SELECT count(*) FROM n", 0, NULL), 1);
+    assert_non_null(leader2 = harness_login(S.h, "leader2", "lianxin-demo"));
+    /* both see both items, unread */
+    assert_int_equal(s_inbox_top(S.leader, "", id, at), 2);
+    assert_string_equal(at, "");
+    assert_int_equal(s_inbox_top(leader2, "", id2, at2), 2);
+    assert_string_equal(id2, id);
+    assert_string_equal(at2, "");
+    /* leader reads it: read for leader, still unread for leader2 */
+    snprintf(path, sizeof path, D "/inbox/%s/read", id);
+    assert_int_equal(i3_req(S.h, "POST", path, S.leader, NULL, 200, &r), 200);
+    assert_string_equal(i3_str(r.json, "id"), id);
+    snprintf(first, sizeof first, "%s", i3_str(r.json, "read_at"));
+    assert_true(first[0]);
+    http_resp_clear(&r);
+    assert_int_equal(s_inbox_top(S.leader, "", id2, at), 2);
+    assert_string_equal(at, first);
+    assert_int_equal(s_inbox_top(S.leader, "?unread=true", id2, at), 1);
+    assert_string_not_equal(id2, id);
+    assert_int_equal(s_inbox_top(leader2, "", id2, at2), 2);
+    assert_string_equal(at2, "");
+    assert_int_equal(s_inbox_top(leader2, "?unread=true", id2, at2), 2);
+    assert_string_equal(id2, id);
+    /* leader2 reads it too; leader's second read keeps the first time */
+    assert_int_equal(i3_req(S.h, "POST", path, leader2, "{}", 200, &r), 200);
+    assert_true(i3_str(r.json, "read_at")[0]);
+    http_resp_clear(&r);
+    assert_int_equal(s_inbox_top(leader2, "?unread=true", id2, at2), 1);
+    assert_int_equal(i3_req(S.h, "POST", path, S.leader, NULL, 200, &r), 200);
+    assert_string_equal(i3_str(r.json, "read_at"), first);
+    http_resp_clear(&r);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox_reads", 0, NULL), 2);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox WHERE read_at IS NOT"
+                                         " NULL AND kind = 'issue.escalated'", 0, NULL), 0);
+    /* not the office's: neither listed nor markable; nor another district's */
+    assert_int_equal(i3_req(S.h, "GET", D "/inbox", S.office, NULL, 200, &r), 200);
+    for (size_t i = 0; i < json_array_size(json_object_get(r.json, "items")); i++)
+        assert_string_not_equal(i3_str(json_array_get(json_object_get(r.json, "items"), i),
+                                       "kind"), "issue.escalated");
+    http_resp_clear(&r);
+    assert_int_equal(i3_status(S.h, "POST", path, S.office, NULL), 404);
+    assert_int_equal(i3_status(S.h, "POST", path, S.office2, NULL), 403);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox_reads", 0, NULL), 2);
+    free(leader2);
+}
+
 static void test_override(void **state)
 {
     char path[128];
@@ -239,14 +330,7 @@ static void test_override(void **state)
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
     http_resp_clear(&r);
     assert_int_equal(i3_status(S.h, "GET", path, S.unit1, NULL), 404);
-    /* the leadership hears of each class-1 issue */
-    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
-                                      " 'issue.escalated'", 2, 10000), 2);
-    assert_int_equal(i3_req(S.h, "GET", D "/inbox", S.leader, NULL, 200, &r), 200);
-    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
-    assert_string_equal(i3_str(json_array_get(json_object_get(r.json, "items"), 0), "kind"),
-                        "issue.escalated");
-    http_resp_clear(&r);
+    test_leaders_inbox();
 }
 
 static void test_log_csv(void **state)
@@ -316,6 +400,233 @@ static void test_log_csv(void **state)
                                          " 'visit.export_revealed' AND object_id = '1'", 0, NULL), 1);
 }
 
+/* ---- the log of more rows than one page ------------------------------------------------ */
+
+#define BULK "4321"                 /* two pages of 2,000 and some: csvstream.h */
+
+typedef struct s_rec {
+    char *id, *summary;
+    int nfields;
+} s_rec_t;
+
+typedef struct s_recs {
+    s_rec_t *r;
+    size_t n, cap;
+    int bad;                        /* a bare LF or CR, or a malformed quote */
+} s_recs_t;
+
+/* One RFC 4180 field from *p (quoted or not), malloc'd; *p moves past it. */
+static char *s_field(const char **p, const char *end, int *bad)
+{
+    const char *q = *p;
+    size_t n = 0;
+    char *out = malloc((size_t) (end - q) + 1);
+    if (!out)
+        return NULL;
+    if (q < end && *q == '"') {
+        for (q++; q < end; q++) {
+            if (*q == '"' && q + 1 < end && q[1] == '"')
+                out[n++] = *q++;
+            else if (*q == '"')
+                break;
+            else
+                out[n++] = *q;
+        }
+        if (q >= end)
+            *bad = 1;
+        else
+            q++;
+    } else {
+        while (q < end && *q != ',' && *q != '\r' && *q != '\n')
+            out[n++] = *q++;
+    }
+    out[n] = '\0';
+    *p = q;
+    return out;
+}
+
+/* Every record of a CSV of any length: its id (field 0), its summary (field
+ * 6) and its field count. 0, or -1 when memory ran out. */
+static int s_records(const char *text, size_t len, s_recs_t *out)
+{
+    const char *p = text, *end = text + len;
+    memset(out, 0, sizeof *out);
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (p < end) {
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 1024;
+            s_rec_t *r = realloc(out->r, out->cap * sizeof *r);
+            if (!r)
+                return -1;
+            out->r = r;
+        }
+        s_rec_t *rec = &out->r[out->n++];
+        memset(rec, 0, sizeof *rec);
+        for (;;) {
+            char *f = s_field(&p, end, &out->bad);
+            if (!f)
+                return -1;
+            if (rec->nfields == 0)
+                rec->id = f;
+            else if (rec->nfields == 6)
+                rec->summary = f;
+            else
+                free(f);
+            rec->nfields++;
+            if (p < end && *p == ',') {
+                p++;
+                continue;
+            }
+            break;
+        }
+        if (end - p >= 2 && p[0] == '\r' && p[1] == '\n')
+            p += 2;
+        else
+            out->bad = 1, p = end;
+    }
+    return 0;
+}
+
+static void s_records_free(s_recs_t *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->r[i].id);
+        free(c->r[i].summary);
+    }
+    free(c->r);
+    memset(c, 0, sizeof *c);
+}
+
+/* The visits of room 2 in the order the log must have, as one text of
+ * comma-separated ids, from SQL. */
+static char *s_expected_ids(const char *where)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT string_agg(id::text, ',' ORDER BY received_at, id) FROM"
+             " intake.visits WHERE district_code = '330303' AND workroom_id = 2 %s", where);
+    PGresult *r = harness_sql(S.h, sql, 0, NULL);
+    char *ids = r && PQntuples(r) == 1 ? strdup(PQgetvalue(r, 0, 0)) : NULL;
+    PQclear(r);
+    return ids;
+}
+
+/* Fetches `path` and checks every record against the ids `want` in order. */
+static void s_check_log(const char *path, const char *want, size_t want_rows)
+{
+    http_resp_t r;
+    s_recs_t c;
+    assert_int_equal(i3_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    assert_true(r.raw_len >= 3 && memcmp(r.raw, "\xEF\xBB\xBF", 3) == 0);
+    assert_int_equal(s_records(r.raw, r.raw_len, &c), 0);
+    assert_false(c.bad);
+    assert_int_equal(c.n, want_rows + 1);
+    assert_string_equal(c.r[0].id, "编号");
+    size_t len = 0;
+    for (size_t i = 1; i < c.n; i++) {
+        assert_int_equal(c.r[i].nfields, 12);
+        size_t k = strlen(c.r[i].id);
+        assert_true(strlen(want + len) >= k);
+        assert_memory_equal(want + len, c.r[i].id, k);     /* the same id, in order */
+        len += k;
+        assert_true(want[len] == (i + 1 < c.n ? ',' : '\0'));
+        len += want[len] == ',';
+        if (strncmp(c.r[i].summary, "批量", 6) == 0)
+            assert_non_null(strstr(c.r[i].summary, ", \"引号\"\n第二行"));
+    }
+    s_records_free(&c);
+    http_resp_clear(&r);
+}
+
+static size_t s_discard(char *buf, size_t size, size_t n, void *arg)
+{
+    (void) buf;
+    (void) arg;
+    return size * n;
+}
+
+static size_t s_header_cb(char *buf, size_t size, size_t n, void *arg)
+{
+    char *seen = arg;
+    size_t len = size * n, have = strlen(seen);
+    if (have + len < 2048) {
+        memcpy(seen + have, buf, len);
+        seen[have + len] = '\0';
+    }
+    return len;
+}
+
+/* The headers of today's export: text/csv, the attachment's name, no store. */
+static void s_check_headers(const char *path)
+{
+    char url[256], auth[160], seen[2048] = "";
+    CURL *e = curl_easy_init();
+    struct curl_slist *hl = NULL;
+    long status = 0;
+    assert_non_null(e);
+    snprintf(url, sizeof url, "%s%s", harness_base_url(S.h), path);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", S.office);
+    hl = curl_slist_append(hl, auth);
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, s_header_cb);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *) seen);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, s_discard);
+    assert_int_equal(curl_easy_perform(e), CURLE_OK);
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(e);
+    assert_int_equal(status, 200);
+    assert_non_null(strcasestr(seen, "Content-Type: text/csv; charset=utf-8\r\n"));
+    assert_non_null(strcasestr(seen, "Content-Disposition: attachment; filename=\"log-330303-2.csv\""));
+    assert_non_null(strcasestr(seen, "Cache-Control: no-store\r\n"));
+}
+
+/* More rows than one page: bulk visits in room 2, several to a minute (so a
+ * page ends inside a run of equal times) and later ids at earlier times,
+ * with quotes, commas and a line break in the summary. The CSV parses back
+ * complete and in (received_at, id) order, whole and for a period. */
+static void test_log_csv_pages(void **state)
+{
+    char path[160], *want;
+    (void) state;
+    assert_true(S.ready);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM core.workrooms WHERE"
+                                         " district_code = '330303' AND id = 2", 0, NULL), 1);
+    PGresult *r = harness_sql(S.h,
+        "INSERT INTO intake.visits (district_code, id, workroom_id, kind, received_at, member_ids,"
+        " visitor_name_masked, visitor_phone_masked, summary, category, location, on_spot_action,"
+        " promised, created_by, created_at) SELECT '330303', nextval('intake.visit_ids'), 2,"
+        " 'reception', timestamptz '2025-03-01 09:00+08' + ((" BULK " - g) / 7) * interval"
+        " '5 minutes', '{1,2}', '王*', '137****0000', '批量' || g || ', \"引号\"' || E'\\n第二行',"
+        " 'transport', '', 'answered', '', 1, now() FROM generate_series(1, " BULK ") g",
+        0, NULL);
+    assert_non_null(r);
+    assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+    PQclear(r);
+    long long rows = harness_sql_ll(S.h, "SELECT count(*) FROM intake.visits WHERE district_code"
+                                         " = '330303' AND workroom_id = 2", 0, NULL);
+    assert_true(rows >= atoll(BULK));
+    want = s_expected_ids("");
+    assert_non_null(want);
+    s_check_log(D "/workrooms/2/log.csv", want, (size_t) rows);
+    free(want);
+    s_check_headers(D "/workrooms/2/log.csv");
+    /* a period: 2025-03-02 and 03 (UTC+8), still over one page */
+    const char *period = "AND received_at >= '2025-03-02 00:00+08' AND received_at < '2025-03-04 00:00+08'";
+    want = s_expected_ids(period);
+    assert_non_null(want);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM intake.visits WHERE district_code = '330303'"
+             " AND workroom_id = 2 %s", period);
+    rows = harness_sql_ll(S.h, sql, 0, NULL);
+    assert_true(rows > 2000);
+    snprintf(path, sizeof path, D "/workrooms/2/log.csv?from=2025-03-02&to=2025-03-03");
+    s_check_log(path, want, (size_t) rows);
+    free(want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_grading),
         cmocka_unit_test(test_override),
         cmocka_unit_test(test_log_csv),
+        cmocka_unit_test(test_log_csv_pages),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -55,31 +55,6 @@ static void test_districts(void **state)
     assert_int_equal(access_check(ROLES_ANY, NULL, NULL), 403);
 }
 
-static void test_recipient(void **state)
-{
-    (void) state;
-    char kind[8];
-    int64_t id;
-    principal_t m = s_p("member", "330303");
-    m.member_id = 12;
-    access_recipient(&m, kind, &id);
-    assert_string_equal(kind, "member");
-    assert_int_equal(id, 12);
-    principal_t u = s_p("unit", "330303");
-    u.unit_id = 3;
-    access_recipient(&u, kind, &id);
-    assert_string_equal(kind, "unit");
-    assert_int_equal(id, 3);
-    principal_t o = s_p("office", "330303");
-    o.member_id = 5;                /* not a member by role: their own user inbox */
-    access_recipient(&o, kind, &id);
-    assert_string_equal(kind, "user");
-    assert_int_equal(id, 7);
-    principal_t broken = s_p("member", "330303");   /* a member without member_id */
-    access_recipient(&broken, kind, &id);
-    assert_string_equal(kind, "user");
-}
-
 static void test_copy_utf8(void **state)
 {
     (void) state;
@@ -144,7 +119,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roles),     cmocka_unit_test(test_districts),
-        cmocka_unit_test(test_recipient), cmocka_unit_test(test_copy_utf8),
+        cmocka_unit_test(test_copy_utf8),
         cmocka_unit_test(test_bearer),    cmocka_unit_test(test_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

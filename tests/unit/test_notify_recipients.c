@@ -94,36 +94,6 @@ static void test_visit_body_fallbacks(void **state)
                                            tiny, sizeof tiny), -1);
 }
 
-static void test_recipient_of_actor(void **state)
-{
-    Lianxin__V1__Actor a = LIANXIN__V1__ACTOR__INIT;
-    const char *kind = NULL;
-    int64_t id = 0;
-
-    (void)state;
-    a.user_id = 100; a.member_id = 7; a.unit_id = 3;
-    a.role = "member";
-    assert_int_equal(recipients_of_actor(&a, &kind, &id), 0);
-    assert_string_equal(kind, "member");
-    assert_true(id == 7);
-    a.role = "unit";
-    assert_int_equal(recipients_of_actor(&a, &kind, &id), 0);
-    assert_string_equal(kind, "unit");
-    assert_true(id == 3);
-    a.role = "office";
-    assert_int_equal(recipients_of_actor(&a, &kind, &id), 0);
-    assert_string_equal(kind, "user");
-    assert_true(id == 100);
-    a.role = "admin";
-    assert_int_equal(recipients_of_actor(&a, &kind, &id), 0);
-    assert_string_equal(kind, "user");
-    a.role = "member"; a.member_id = 0;                 /* a member user without a member */
-    assert_int_equal(recipients_of_actor(&a, &kind, &id), -1);
-    a.role = "unit"; a.unit_id = 0;
-    assert_int_equal(recipients_of_actor(&a, &kind, &id), -1);
-    assert_int_equal(recipients_of_actor(NULL, &kind, &id), -1);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,7 +103,6 @@ int main(void)
         cmocka_unit_test(test_category_labels),
         cmocka_unit_test(test_visit_body),
         cmocka_unit_test(test_visit_body_fallbacks),
-        cmocka_unit_test(test_recipient_of_actor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
