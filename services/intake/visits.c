@@ -12,6 +12,7 @@
 #include "mask.h"
 #include "timeutil.h"
 #include "visit_rules.h"
+#include "intake_app.h"
 #include "visits.h"
 
 #define ID_BLOCK 256                /* visit ids fetched at least per round trip */
@@ -219,36 +220,6 @@ static int s_add_visitor(const visits_t *v, const char *district, int64_t id,
     return rc ? -1 : 0;
 }
 
-/* "{1,2,3}", the text of a bigint[], into `out` (n * 21 + 3 bytes). */
-static void s_int_array(const int64_t *ids, size_t n, char *out)
-{
-    char *p = out;
-
-    *p++ = '{';
-    for (size_t i = 0; i < n; i++)
-        p += sprintf(p, i ? ",%lld" : "%lld", (long long)ids[i]);
-    *p++ = '}';
-    *p = '\0';
-}
-
-/* Parses PostgreSQL's text form of a bigint[] ("{3,5}") into `out`.
- * Returns the count stored (at most `max`). */
-static size_t s_parse_ids(const char *text, int64_t *out, size_t max)
-{
-    size_t n = 0;
-    char *end;
-
-    if (*text == '{')
-        text++;
-    while (*text && *text != '}' && n < max) {
-        out[n++] = strtoll(text, &end, 10);
-        if (end == text)
-            break;
-        text = *end == ',' ? end + 1 : end;
-    }
-    return n;
-}
-
 /* The first day of the month (UTC+8) of `us`, "2026-11-01". */
 static void s_month(int64_t us, char *out, size_t outsz)
 {
@@ -301,17 +272,19 @@ static int s_rows_add(visit_rows_t *rows, const cmd_ctx_t *ctx, int64_t id, int6
     const Lianxin__V1__RecordVisit *rv = (const Lianxin__V1__RecordVisit *)ctx->req;
     const Lianxin__V1__Actor *actor = ctx->cmd->actor;
     int kind = rv->kind ? (int)rv->kind : LIANXIN__V1__VISIT_KIND__VISIT_KIND_RECEPTION;
-    char members[VISIT_MAX_MEMBERS * 21 + 3], month[16];
+    char month[16], *members;
     db_array_t *a = rows->a;
 
     if (rv->n_member_ids > VISIT_MAX_MEMBERS)                   /* validated already */
         return -1;
-    s_int_array(rv->member_ids, rv->n_member_ids, members);
+    if (!(members = intake_ids_text(rv->member_ids, rv->n_member_ids)))
+        return -1;
     s_month(received_us, month, sizeof month);
     db_array_text(&a[A_DISTRICT], ctx->cmd->district);
     db_array_int8(&a[A_ID], id);
     db_array_int8(&a[A_ROOM], rv->workroom_id);
     db_array_text(&a[A_MEMBERS], members);
+    free(members);
     s_add_enum(&a[A_KIND], &lianxin__v1__visit_kind__descriptor, kind);
     db_array_int8(&a[A_RECEIVED], received_us);
     db_array_text(&a[A_SUMMARY], rv->summary ? rv->summary : "");
@@ -365,7 +338,7 @@ static PGresult *s_rows_exec(visit_rows_t *rows, tx_t *tx)
 static int s_not_found(PGresult *r, int row, cmd_result_t *res)
 {
     int64_t idx[VISIT_MAX_MEMBERS];
-    size_t n = s_parse_ids(PQgetvalue(r, row, R_MISSING), idx, VISIT_MAX_MEMBERS);
+    size_t n = intake_parse_ids(PQgetvalue(r, row, R_MISSING), idx, VISIT_MAX_MEMBERS);
     char field[64];
 
     cmd_fail(res, 422, "unprocessable", "unknown workroom or members");
@@ -399,7 +372,7 @@ static int s_record(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, int64_t received
     ev.n_member_ids = rv->n_member_ids;
     ev.member_ids = rv->member_ids;
     ev.category = rv->category;
-    ev.n_rota_member_ids = s_parse_ids(PQgetvalue(r, row, R_ROTA), rota, ROTA_MAX);
+    ev.n_rota_member_ids = intake_parse_ids(PQgetvalue(r, row, R_ROTA), rota, ROTA_MAX);
     ev.rota_member_ids = rota;
     ev.head_member_id = strtoll(PQgetvalue(r, row, R_HEAD), NULL, 10);
     ev.workroom_name = PQgetvalue(r, row, R_ROOM_NAME);
