@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "timeutil.h"
 #include "textfmt.h"
 #include "zwatch.h"
 
@@ -24,14 +25,6 @@
 #define CMD_MAP_MIN 256
 
 /* ---- helpers ------------------------------------------------------------- */
-
-int64_t
-cmd__now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Copies `src` into `dst` (size > 0), truncating on a UTF-8 character
  * boundary so a cut never yields an invalid string on the wire. */
@@ -408,7 +401,7 @@ cmd_client_send(cmd_client_t *self, Lianxin__V1__Command *cmd, int timeout_ms,
     snprintf(id, sizeof id, "%s%llu", self->prefix, (unsigned long long) p->seq);
     char *caller_id = cmd->correlation_id;
     cmd->correlation_id = id;
-    cmd->deadline = cmd__now_ms() + timeout_ms;
+    cmd->deadline = time_now_us() / 1000 + timeout_ms;
     int rc = s_client_send_frames(self, cmd);
     cmd->correlation_id = caller_id;
     if (rc != 0) {

@@ -144,7 +144,6 @@ int cmd_run(const cmd_txops_t *ops, void *t, tx_t *tx, cmd_slot_t *slots, size_t
 
 /* ---- internal: shared by cmd.c and cmd_server.c ----------------------- */
 
-int64_t cmd__now_ms(void);
 int cmd__socket_opts(void *sock);
 struct zmq_msg_t;
 int cmd__recv_frames(void *sock, struct zmq_msg_t *parts, int max);

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "timeutil.h"
 #include "zwatch.h"
 
 #define CMD_MAX_PENDING (16 * CMD_MAX_BATCH)   /* queued beyond it: 503 */
@@ -375,7 +376,7 @@ s_check(cmd_server_t *self, cmd_item_t *item)
     item->handler = s_find_handler(self, c->type);
     if (!item->handler)
         return s_reject(self, item, 404, "unknown_command", "unknown command");
-    if (c->deadline > 0 && c->deadline <= cmd__now_ms()) {
+    if (c->deadline > 0 && c->deadline <= time_now_us() / 1000) {
         self->stats.expired++;
         log_debug("expired command dropped", "type=%s", item->handler->type);
         s_item_free(item);
@@ -552,7 +553,7 @@ s_batch_start(cmd_server_t *self)
         uv_timer_start(&self->timer, s_on_timer, 10, 0);
         return;
     }
-    int64_t now = cmd__now_ms();
+    int64_t now = time_now_us() / 1000;
     while (self->head && b->n < self->max_batch) {
         cmd_item_t *item = self->head;
         self->head = item->next;

@@ -169,15 +169,22 @@ s_split_cst(int64_t us, int64_t *y, int *m, int *d, int64_t *us_of_day)
     s_civil_from_days(days, y, m, d);
 }
 
+/* s_split_cst for the times the text forms can show (years 0-9999). 0 or -1. */
+static int
+s_split_shown(int64_t us, int64_t *y, int *m, int *d, int64_t *rest)
+{
+    if (us < -(INT64_MAX / 2) || us > INT64_MAX / 2)
+        return -1;
+    s_split_cst(us, y, m, d, rest);
+    return *y < 0 || *y > 9999 ? -1 : 0;
+}
+
 int
 time_format(int64_t us, char *out, size_t outsz)
 {
-    if (!out || us < -(INT64_MAX / 2) || us > INT64_MAX / 2)
-        return -1;
     int64_t y, rest;
     int m, d;
-    s_split_cst(us, &y, &m, &d, &rest);
-    if (y < 0 || y > 9999)
+    if (!out || s_split_shown(us, &y, &m, &d, &rest) != 0)
         return -1;
     int64_t s = rest / S_US_PER_S;
     int ms = (int) ((rest % S_US_PER_S) / 1000);
@@ -189,12 +196,9 @@ time_format(int64_t us, char *out, size_t outsz)
 int
 time_date(int64_t us, char *out, size_t outsz)
 {
-    if (!out || us < -(INT64_MAX / 2) || us > INT64_MAX / 2)
-        return -1;
     int64_t y, rest;
     int m, d;
-    s_split_cst(us, &y, &m, &d, &rest);
-    if (y < 0 || y > 9999)
+    if (!out || s_split_shown(us, &y, &m, &d, &rest) != 0)
         return -1;
     int n = snprintf(out, outsz, "%04d-%02d-%02d", (int) y, m, d);
     return n < 0 || (size_t) n >= outsz ? -1 : 0;

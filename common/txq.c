@@ -25,7 +25,7 @@ struct txq {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    s_list_t todo;                  /* guarded by lock */
+    s_list_t queue;                 /* guarded by lock */
     s_list_t done;                  /* guarded by lock */
     int stopping;                   /* guarded by lock */
     int pending;                    /* submitted, done callback not yet run (loop only) */
@@ -59,14 +59,14 @@ s_worker(void *arg)
     txq_t *self = arg;
     pthread_mutex_lock(&self->lock);
     for (;;) {
-        while (!self->todo.head && !self->stopping)
+        while (!self->queue.head && !self->stopping)
             pthread_cond_wait(&self->wake, &self->lock);
-        s_job_t *job = self->todo.head;
+        s_job_t *job = self->queue.head;
         if (!job)
             break;                  /* stopping and nothing left */
-        self->todo.head = job->next;
-        if (!self->todo.head)
-            self->todo.tail = NULL;
+        self->queue.head = job->next;
+        if (!self->queue.head)
+            self->queue.tail = NULL;
         pthread_mutex_unlock(&self->lock);
         job->rc = job->job(self->db, job->arg);
         pthread_mutex_lock(&self->lock);
@@ -155,7 +155,7 @@ txq_submit(txq_t *self, txq_job_fn *job, txq_done_fn *done, void *arg)
         free(j);
         return -1;
     }
-    s_push(&self->todo, j);
+    s_push(&self->queue, j);
     self->pending++;
     pthread_cond_signal(&self->wake);
     pthread_mutex_unlock(&self->lock);
