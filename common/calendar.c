@@ -1,5 +1,5 @@
 /* calendar: working days in China, per the State Council's yearly notice,
- * loaded from deploy/calendar/<year>.txt (see calendar.h). A year without a
+ * loaded from deploy/calendar/<year>.txt or entry by entry (see calendar.h). A year without a
  * file is plain Monday-Friday; this file never invents holidays for it. */
 #include "calendar.h"
 
@@ -223,6 +223,8 @@ const char *calendar_error(const calendar_t *self)
     return self ? self->error : "";
 }
 
+static s_year_t *s_year_get(calendar_t *self, int year);
+
 int calendar_add(calendar_t *self, calendar_day_t date, calendar_kind_t kind, const char *name)
 {
     if (!self || date < S_DAY_MIN || date > S_DAY_MAX)
@@ -233,21 +235,78 @@ int calendar_add(calendar_t *self, calendar_day_t date, calendar_kind_t kind, co
         return -1;
     int year;
     calendar_day_to_ymd(date, &year, NULL, NULL);
+    s_year_t *y = s_year_get(self, year);
+    return y ? s_year_set(y, date, kind, name) : -1;
+}
+
+/* The year's entry, created empty when missing. NULL when memory ran out. */
+static s_year_t *s_year_get(calendar_t *self, int year)
+{
     s_year_t *y = s_year_find(self, year);
-    if (!y) {
-        if (!(y = s_year_new(year)))
-            return -1;
-        if (s_year_put(self, y) < 0) {
-            s_year_free(&y);
-            return -1;
-        }
+    if (y)
+        return y;
+    if (!(y = s_year_new(year)))
+        return NULL;
+    if (s_year_put(self, y) < 0) {
+        s_year_free(&y);
+        return NULL;
     }
-    return s_year_set(y, date, kind, name);
+    return y;
+}
+
+int calendar_mark_year(calendar_t *self, int year)
+{
+    if (!self || year < CALENDAR_YEAR_MIN || year > CALENDAR_YEAR_MAX)
+        return -1;
+    return s_year_get(self, year) ? 0 : -1;
 }
 
 int calendar_has_year(const calendar_t *self, int year)
 {
     return s_year_find(self, year) != NULL;
+}
+
+/* ---- entries as text and the years due ------------------------------------- */
+
+calendar_entry_err_t calendar_entry_parse(int year, const char *date_text,
+                                          const char *kind_text, calendar_day_t *date,
+                                          calendar_kind_t *kind)
+{
+    calendar_day_t d;
+    calendar_kind_t k;
+    int y;
+    if (calendar_day_parse(date_text, &d) < 0)
+        return CALENDAR_ENTRY_BAD_DATE;
+    calendar_day_to_ymd(d, &y, NULL, NULL);
+    if (year != 0 && y != year)
+        return CALENDAR_ENTRY_OTHER_YEAR;
+    if (kind_text && strcmp(kind_text, "holiday") == 0)
+        k = CALENDAR_HOLIDAY;
+    else if (kind_text && strcmp(kind_text, "workday") == 0)
+        k = CALENDAR_WORKDAY;
+    else
+        return CALENDAR_ENTRY_BAD_KIND;
+    if (k == CALENDAR_WORKDAY && calendar_day_weekday(d) < 6)
+        return CALENDAR_ENTRY_WEEKDAY_WORKDAY;
+    *date = d;
+    *kind = k;
+    return CALENDAR_ENTRY_OK;
+}
+
+const char *calendar_kind_text(calendar_kind_t kind)
+{
+    return kind == CALENDAR_HOLIDAY ? "holiday" : kind == CALENDAR_WORKDAY ? "workday" : "";
+}
+
+int calendar_years_due(calendar_day_t today, int years[2])
+{
+    int y, m;
+    calendar_day_to_ymd(today, &y, &m, NULL);
+    years[0] = y;
+    if (m < CALENDAR_NOTICE_MONTH || y >= CALENDAR_YEAR_MAX)
+        return 1;
+    years[1] = y + 1;
+    return 2;
 }
 
 /* ---- loading -------------------------------------------------------------- */
@@ -313,28 +372,26 @@ static int s_parse_line(calendar_t *self, const char *path, int lineno, char *li
     char *date_s = s_word(&rest), *kind_s = s_word(&rest), *name = rest;
     calendar_day_t date;
     calendar_kind_t kind;
-    if (calendar_day_parse(date_s, &date) < 0)
+    switch (calendar_entry_parse(*year, date_s, kind_s, &date, &kind)) {
+    case CALENDAR_ENTRY_OK:
+        break;
+    case CALENDAR_ENTRY_BAD_DATE:
         return s_fail(self, path, lineno, "bad date \"%.20s\"", date_s);
-    if (strcmp(kind_s, "holiday") == 0)
-        kind = CALENDAR_HOLIDAY;
-    else if (strcmp(kind_s, "workday") == 0)
-        kind = CALENDAR_WORKDAY;
-    else
+    case CALENDAR_ENTRY_OTHER_YEAR:
+        return s_fail(self, path, lineno, "date %s is not in %d", date_s, *year);
+    case CALENDAR_ENTRY_BAD_KIND:
         return s_fail(self, path, lineno, "unknown kind \"%.20s\"", kind_s);
+    case CALENDAR_ENTRY_WEEKDAY_WORKDAY:
+        return s_fail(self, path, lineno, "workday %s is not a saturday or sunday", date_s);
+    }
     if (strlen(name) > S_NAME_MAX)
         return s_fail(self, path, lineno, "name longer than %d bytes", S_NAME_MAX);
-    int y;
-    calendar_day_to_ymd(date, &y, NULL, NULL);
     if (*year == 0)
-        *year = y;
-    if (y != *year)
-        return s_fail(self, path, lineno, "date %s is not in %d", date_s, *year);
+        calendar_day_to_ymd(date, year, NULL, NULL);
     if (!*yp && !(*yp = s_year_new(*year)))
         return s_fail(self, path, lineno, "out of memory");
     if ((*yp)->kind[date - (*yp)->first] != CALENDAR_PLAIN)
         return s_fail(self, path, lineno, "date %s listed twice", date_s);
-    if (kind == CALENDAR_WORKDAY && calendar_day_weekday(date) < 6)
-        return s_fail(self, path, lineno, "workday %s is not a saturday or sunday", date_s);
     if (s_year_set(*yp, date, kind, name) < 0)
         return s_fail(self, path, lineno, "out of memory");
     return 0;
@@ -391,23 +448,32 @@ static int s_cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int calendar_load_dir(calendar_t *self, const char *dir)
+int calendar_dir_years(const char *dir, int *years, int max)
 {
-    if (!self || !dir)
-        return -1;
-    self->error[0] = '\0';
-    DIR *d = opendir(dir);
+    DIR *d = dir ? opendir(dir) : NULL;
     if (!d)
-        return s_fail(self, dir, 0, "cannot open directory: %s", strerror(errno));
-    int years[256], n = 0;
+        return -1;
+    int n = 0;
     struct dirent *e;
-    while ((e = readdir(d)) && n < (int) (sizeof years / sizeof years[0])) {
+    while ((e = readdir(d)) && n < max) {
         int y = s_year_of_name(e->d_name);
         if (y)
             years[n++] = y;
     }
     closedir(d);
     qsort(years, (size_t) n, sizeof years[0], s_cmp_int);
+    return n;
+}
+
+int calendar_load_dir(calendar_t *self, const char *dir)
+{
+    if (!self || !dir)
+        return -1;
+    self->error[0] = '\0';
+    int years[256];
+    int n = calendar_dir_years(dir, years, (int) (sizeof years / sizeof years[0]));
+    if (n < 0)
+        return s_fail(self, dir, 0, "cannot open directory: %s", strerror(errno));
     for (int i = 0; i < n; i++) {
         char path[4096];
         if (snprintf(path, sizeof path, "%s/%04d.txt", dir, years[i]) >= (int) sizeof path)

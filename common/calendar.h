@@ -1,7 +1,9 @@
 /* calendar: the business-day calendar behind every deadline in the system:
- * weekends, public holidays and make-up working days (调休), loaded per year
- * from deploy/calendar/<year>.txt. Pure apart from reading those files; never
- * logs (errors are kept for calendar_error) and never guesses a holiday. */
+ * weekends, public holidays and make-up working days (调休), per year, filled
+ * from deploy/calendar/<year>.txt files (lianxin-admin migrate seeds the
+ * database from them) or entry by entry (calsync, from core.calendar_days).
+ * Pure apart from reading those files; never logs (errors are kept for
+ * calendar_error) and never guesses a holiday. */
 #ifndef LIANXIN_CALENDAR_H
 #define LIANXIN_CALENDAR_H
 
@@ -72,6 +74,11 @@ int calendar_load_file(calendar_t *self, const char *path);
  * calendar_error() set, including when `dir` cannot be read. */
 int calendar_load_dir(calendar_t *self, const char *dir);
 
+/* The years of the `<year>.txt` files in `dir` (other names ignored), sorted,
+ * at most `max` of them. The count, or -1 (errno set) when `dir` cannot be
+ * read. */
+int calendar_dir_years(const char *dir, int *years, int max);
+
 /* The last load error, "" when none. Valid until the next load. */
 const char *calendar_error(const calendar_t *self);
 
@@ -81,9 +88,47 @@ const char *calendar_error(const calendar_t *self);
  * memory ran out. CALENDAR_PLAIN removes an entry. */
 int calendar_add(calendar_t *self, calendar_day_t date, calendar_kind_t kind, const char *name);
 
-/* 1 when a file (or calendar_add) gave data for `year`, 0 when that year
- * falls back to plain weekends: callers should warn that holidays are unknown. */
+/* Marks `year` as known even with no entry (the office confirmed it has no
+ * holiday): from then on calendar_has_year says 1. Existing entries stay.
+ * 0, or -1 when the year is out of range or memory ran out. */
+int calendar_mark_year(calendar_t *self, int year);
+
+/* 1 when a file, calendar_add or calendar_mark_year gave data for `year`, 0
+ * when that year falls back to plain weekends: callers should warn that
+ * holidays are unknown. */
 int calendar_has_year(const calendar_t *self, int year);
+
+/* ---- one entry as text (files, the API) ------------------------------------ */
+
+typedef enum {
+    CALENDAR_ENTRY_OK = 0,
+    CALENDAR_ENTRY_BAD_DATE,        /* not YYYY-MM-DD, or no such date */
+    CALENDAR_ENTRY_OTHER_YEAR,      /* a real date, but not in the year given */
+    CALENDAR_ENTRY_BAD_KIND,        /* neither "holiday" nor "workday" */
+    CALENDAR_ENTRY_WEEKDAY_WORKDAY  /* a make-up working day on Monday-Friday */
+} calendar_entry_err_t;
+
+/* Checks one entry of `year` given as text, the rules every source of the
+ * calendar shares: the date exists and lies in `year` (0: any year), the
+ * kind is `holiday` or `workday`, and a `workday` falls on a Saturday or
+ * Sunday. Names and duplicates are the caller's (their limits differ).
+ * Writes *date and *kind when it returns CALENDAR_ENTRY_OK. Pure. */
+calendar_entry_err_t calendar_entry_parse(int year, const char *date_text,
+                                          const char *kind_text, calendar_day_t *date,
+                                          calendar_kind_t *kind);
+
+/* The kind's text: "holiday", "workday", "" for CALENDAR_PLAIN. */
+const char *calendar_kind_text(calendar_kind_t kind);
+
+/* ---- which years must be known --------------------------------------------- */
+
+#define CALENDAR_NOTICE_MONTH 11    /* next year's holidays are due from 1 November */
+
+/* The years whose holidays must be known on `today` (UTC+8): the current
+ * year always, and from 1 November also the next one (the State Council
+ * publishes it in November). Writes them into years[] and returns how many
+ * (1 or 2). Pure. */
+int calendar_years_due(calendar_day_t today, int years[2]);
 
 /* The entry of a date (CALENDAR_PLAIN when there is none) and its name
  * ("春节", NULL when none). `self` may be NULL (plain weekends) here and in

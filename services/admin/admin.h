@@ -55,6 +55,16 @@ int migrate_run(db_t *db, const char *sql_dir);
  * (build/bin/lianxin-admin -> deploy/sql). Writes into `out`. 0 or -1. */
 int migrate_default_dir(const char *explicit_dir, const char *exe, char *out, size_t outsz);
 
+/* ---- calendar_seed.c --------------------------------------------------------- */
+
+/* Imports each `<year>.txt` of `dir` (calendar_load_file's format and checks)
+ * into core.calendar_years/calendar_days, one transaction per year, for the
+ * years that have no core.calendar_years row; a year already there is never
+ * touched. Prints one line per imported year. A missing directory imports
+ * nothing (ADMIN_OK); a bad file or an SQL error is ADMIN_ERROR (the other
+ * years are still imported). */
+int calendar_seed(db_t *db, const char *dir);
+
 /* ---- users.c --------------------------------------------------------------- */
 
 /* Inserts a user with an already computed password hash; returns the new id

@@ -11,7 +11,8 @@
 
 static const char *s_usage =
     "usage: lianxin-admin [-c CONFIG] [--dsn DSN] <command> [options]\n"
-    "  migrate [--sql-dir DIR]       apply deploy/sql/NNN_*.sql not applied yet\n"
+    "  migrate [--sql-dir DIR]       apply deploy/sql/NNN_*.sql not applied yet, then import\n"
+    "                                calendar.dir/<year>.txt for years the database lacks\n"
     "  seed-demo                     create the demo districts and users (idempotent)\n"
     "  create-user --username U --role R [--district D] [--member-id N] [--unit-id N]\n"
     "              [--display-name NAME]   password from LIANXIN_PASSWORD or stdin\n"
@@ -82,7 +83,13 @@ static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
             log_error("no sql directory: give --sql-dir or admin.sql_dir");
             return ADMIN_ERROR;
         }
-        return migrate_run(db, dir);
+        int rc = migrate_run(db, dir);
+        /* calendar.dir, else deploy/calendar beside deploy/sql, whatever the cwd */
+        char cal[PATH_MAX + 16];
+        snprintf(cal, sizeof cal, "%s/../calendar", dir);
+        if (rc == ADMIN_OK)
+            rc = calendar_seed(db, config_get(o->cfg, "calendar.dir", cal));
+        return rc;
     }
     if (strcmp(o->command, "seed-demo") == 0)
         return seed_demo(db);
