@@ -31,15 +31,10 @@ static int s_rules(const config_t *cfg, grading_rules_t *r)
 
 static int s_calendar(const config_t *cfg)
 {
-    const char *dir = config_get(cfg, "calendar.dir", "deploy/calendar");
-    s_app.cal = calendar_new();
+    s_app.cal = calsync_new(config_get_int(cfg, "calendar.check_ms", CALSYNC_CHECK_MS_DEFAULT));
     if (!s_app.cal)
         return -1;
-    if (calendar_load_dir(s_app.cal, dir) != 0) {
-        log_error("calendar not loaded", "error=\"%s\"", calendar_error(s_app.cal));
-        calendar_destroy(&s_app.cal);
-        return -1;
-    }
+    s_app.calendar_watch = config_get_int(cfg, "intake.calendar_watch", 1) != 0;
     return 0;
 }
 
@@ -68,7 +63,7 @@ int intake_app_init(const config_t *cfg, void **app)
 void intake_app_fini(void *app)
 {
     visits_fini(app);
-    calendar_destroy(&s_app.cal);
+    calsync_destroy(&s_app.cal);
     memset(s_app.key, 0, sizeof s_app.key);
     s_ready = 0;
 }

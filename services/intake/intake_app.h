@@ -1,33 +1,36 @@
 /* intake_app: the intake service's state beyond visits_t: the business-day
- * calendar (calendar.dir), the grading thresholds (intake.grading.*), the
- * rota's default members per duty, the timers and the sealing key. One per
- * process, set up by intake_app_init (service_def_t.init) around visits_init,
- * read-only afterwards. Never logs configuration values. */
+ * calendar (a calsync over core.calendar_*, worker thread only), the grading
+ * thresholds (intake.grading.*), the rota's default members per duty, the
+ * timers, the calendar watch and the sealing key. One per process, set up by
+ * intake_app_init (service_def_t.init) around visits_init, read-only
+ * afterwards (but for calsync's own cache). Never logs configuration values. */
 #ifndef LIANXIN_INTAKE_APP_H
 #define LIANXIN_INTAKE_APP_H
 
 #include <stdint.h>
 #include "calendar.h"
+#include "calsync.h"
 #include "cmd.h"
 #include "config.h"
 #include "crypto.h"
 #include "grading.h"
 
 typedef struct intake_app {
-    calendar_t *cal;
+    calsync_t *cal;                 /* calsync_get(app->cal, tx_db(tx)) on the worker */
     grading_rules_t rules;
     int rota_per_day;               /* intake.rota_per_day, default 2 */
     int timer_ms;                   /* intake.timer_ms, default 2000 */
+    int calendar_watch;             /* intake.calendar_watch, default 1 (calendar_watch.c) */
     uint8_t key[CRYPTO_KEY_LEN];    /* crypto.key */
 } intake_app_t;
 
 /* service_def_t.init: visits_init (its state is what *app receives, so
- * visits.c keeps using ctx->app), then the calendar from calendar.dir
- * (default deploy/calendar, relative to the working directory; a missing or
- * bad directory fails the start) and the settings. 0 or -1 (logged). */
+ * visits.c keeps using ctx->app), then an empty calsync (calendar.check_ms;
+ * the calendar is read from the database at its first use on the worker)
+ * and the settings. 0 or -1 (logged). */
 int intake_app_init(const config_t *cfg, void **app);
 
-/* service_def_t.fini: visits_fini and frees the calendar. */
+/* service_def_t.fini: visits_fini and frees the calsync. */
 void intake_app_fini(void *app);
 
 /* The process's state; valid between init and fini. */

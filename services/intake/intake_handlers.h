@@ -1,9 +1,11 @@
 /* intake_handlers: the command table rows of issue 3 (rota, visit edits and
- * reveal, grading, reports), kept out of main.c so that main.c gains one
+ * reveal, grading, reports) and of the calendar (PutCalendarYear), kept out of main.c so that main.c gains one
  * line. Designated initialisers, so new members of cmd_handler_t stay zero. */
 #ifndef LIANXIN_INTAKE_HANDLERS_H
 #define LIANXIN_INTAKE_HANDLERS_H
 
+#include "calendar.pb-c.h"
+#include "calendar_put.h"
 #include "grading.pb-c.h"
 #include "issues.h"
 #include "reports.h"
@@ -50,6 +52,8 @@
     INTAKE_H("intake.EditReport", lianxin__v1__report_draft, reports_validate,                \
              reports_edit_execute)                                                            \
     INTAKE_H("intake.ReportTransition", lianxin__v1__report_action, reports_validate,         \
-             reports_transition_execute)
+             reports_transition_execute)                                                      \
+    INTAKE_H("intake.PutCalendarYear", lianxin__v1__put_calendar_year, calendar_put_validate, \
+             calendar_put_execute)
 
 #endif

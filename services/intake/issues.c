@@ -165,7 +165,8 @@ int issues_grade_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         return cmd_field_error(res, "summary", "required");
     if (strlen(req->summary) > SUMMARY_MAX)
         return cmd_field_error(res, "summary", "too_long");
-    int rc = grading_grade(&app->rules, app->cal, &in, intake_today(tx), &is.g);
+    const calendar_t *cal = calsync_get(app->cal, tx_db(tx));
+    int rc = grading_grade(&app->rules, cal, &in, intake_today(tx), &is.g);
     if (rc != 0)
         return s_grading_error(rc, res);
     if (intake_object_id(ctx, &is.visit) != 0)
@@ -210,8 +211,8 @@ int issues_override_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     issue_t is;
     char id[24], grade[8], unit[24], due[11];
     memset(&is, 0, sizeof is);
-    int rc = grading_override(&app->rules, app->cal, req->grade, req->reason, intake_today(tx),
-                              &is.g);
+    const calendar_t *cal = calsync_get(app->cal, tx_db(tx));
+    int rc = grading_override(&app->rules, cal, req->grade, req->reason, intake_today(tx), &is.g);
     if (rc != 0)
         return s_grading_error(rc, res);
     if (intake_object_id(ctx, &is.id) != 0)

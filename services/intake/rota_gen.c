@@ -200,7 +200,7 @@ static int s_generate(tx_t *tx, const cmd_ctx_t *ctx, gen_t *g, cmd_result_t *re
         || s_load_members(g, db) != 0 || s_load_fixed(g, db) != 0)
         return intake_db_fail(tx, res, "rota.generate.load");
     rota_input_t in = {
-        .year = g->year, .month = g->mon, .cal = intake_app()->cal,
+        .year = g->year, .month = g->mon, .cal = calsync_get(intake_app()->cal, db),
         .rooms = g->rooms, .nrooms = g->nrooms, .members = g->members,
         .nmembers = g->nmembers, .fixed = g->fixed, .nfixed = g->nfixed, .seed = 0,
     };

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "calendar_watch.h"
 #include "intake_app.h"
 #include "lease.h"
 #include "log.h"
@@ -163,6 +164,7 @@ static int s_job(db_t *db, void *arg)
             ;
     }
     PQclear(r);
+    calendar_watch_tick(db, s_t.tx);
     return 0;
 }
 

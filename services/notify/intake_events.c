@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "calendar.pb-c.h"
 #include "grading.pb-c.h"
 #include "intake_events.h"
 #include "log.h"
@@ -147,6 +148,24 @@ static int on_issue_escalated(tx_t *tx, const Lianxin__V1__Event *ev)
     return rc;
 }
 
+/* One item addressed to the office role of the district, like the leaders'
+ * above: the office keeps the calendar (PUT /v1/calendar/{year}). */
+static int on_calendar_missing(tx_t *tx, const Lianxin__V1__Event *ev)
+{
+    Lianxin__V1__CalendarMissing *m = lianxin__v1__calendar_missing__unpack(NULL,
+                                                                            ev->payload.len,
+                                                                            ev->payload.data);
+    char body[300];
+    if (!m)
+        return 1;
+    snprintf(body, sizeof body, "尚未录入%d年的节假日和调休安排，工作日计算将按普通周末处理。"
+                                "请在“节假日”页面录入。", (int) m->year);
+    int rc = s_insert(tx, ev, "role:office", s_role, "{}", "calendar.missing",
+                      "节假日安排未录入", body, "calendar", (long long) m->year);
+    lianxin__v1__calendar_missing__free_unpacked(m, NULL);
+    return rc;
+}
+
 int intake_events_apply(tx_t *tx, const Lianxin__V1__Event *ev)
 {
     static const struct {
@@ -157,6 +176,7 @@ int intake_events_apply(tx_t *tx, const Lianxin__V1__Event *ev)
         {"rota.changed", on_rota_changed},
         {"report.adopted", on_report_adopted},
         {"issue.escalated", on_issue_escalated},
+        {"calendar.missing", on_calendar_missing},
     };
     for (size_t i = 0; ev->type && i < sizeof cases / sizeof cases[0]; i++) {
         if (strcmp(ev->type, cases[i].type) != 0)

@@ -2,8 +2,9 @@
  * where DOMAIN.md §5 says someone must hear: the rostered members the day
  * before their reception day (duty.upcoming), the member asked to swap a
  * duty (rota.changed / swap_requested), the authors of an adopted report
- * (report.adopted), and the district's leadership for a class-1 issue
- * (issue.escalated). Runs inside the consumer's transaction, one row per
+ * (report.adopted), the district's leadership for a class-1 issue
+ * (issue.escalated), and the district's office when a year's working-day
+ * calendar is missing (calendar.missing). Runs inside the consumer's transaction, one row per
  * recipient per event. Never logs titles, bodies or payloads. */
 #ifndef LIANXIN_NOTIFY_INTAKE_EVENTS_H
 #define LIANXIN_NOTIFY_INTAKE_EVENTS_H
