@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "calendar.pb-c.h"
 #include "cmd.h"
 #include "common.pb-c.h"
 #include "errors.h"
@@ -31,7 +32,7 @@ static const ProtobufCMessageDescriptor *const s_types[] = {
     &lianxin__v1__record_visit__descriptor, &lianxin__v1__visit_recorded__descriptor,
     &lianxin__v1__mark_read__descriptor,    &lianxin__v1__visitor__descriptor,
     &lianxin__v1__int64_value__descriptor,  &lianxin__v1__string_value__descriptor,
-    &lianxin__v1__field_error__descriptor,
+    &lianxin__v1__field_error__descriptor,  &lianxin__v1__calendar_year_ref__descriptor,
 };
 
 const ProtobufCMessageDescriptor *forward_descriptor(const char *name)
@@ -148,10 +149,15 @@ int forward_command(gw_call_t *call, const char *type, const ProtobufCMessage *m
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
     cmd.type = (char *) type;
     cmd.actor = &actor;
-    cmd.district = (char *) (call->district ? call->district : "");
+    /* A path without {d} (the installation-wide calendar) commands in the
+     * actor's home district: its audit rows join that district's chain, and
+     * an admin's ("") is the installation's own chain. */
+    cmd.district = (char *) (call->district ? call->district : p->district);
     cmd.payload.data = buf;
     cmd.payload.len = len;
     const char *id = router_param(&call->params, "id");
+    if (!id)
+        id = router_param(&call->params, "year");
     cmd.object_id = (char *) (id ? id : "");
     gw_call_hold(call);
     int rc = cmd_client_send(svc->client, &cmd, call->gw->set.command_timeout_ms, fn, call);

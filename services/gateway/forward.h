@@ -32,8 +32,9 @@ void forward_handle(gw_call_t *call);
  * `body` (a reference taken) becomes the command's payload. */
 void forward_handle_json(gw_call_t *call, json_t *body);
 
-/* Sends `msg` as command `type` for the call (actor, district, the path's
- * id) and has `fn` called with the call as its argument; `fn` must start
+/* Sends `msg` as command `type` for the call (actor; the path's district,
+ * else the actor's home district; the path's {id}, else its {year}, as
+ * object_id) and has `fn` called with the call as its argument; `fn` must start
  * with gw_call_release(call) and answer the call. 0, or -1 after answering
  * 503. */
 int forward_command(gw_call_t *call, const char *type, const ProtobufCMessage *msg,

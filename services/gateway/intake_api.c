@@ -17,7 +17,7 @@
 #include "rota.pb-c.h"
 #include "visit_edit.pb-c.h"
 
-#define TS(x) "to_char((" x ") AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"+08:00\"')"
+#define TS(x) READS_TS(x)
 
 const char *const intake_api_rota_keys[] = {"month", "workroom_id", "member_id", NULL};
 const char *const intake_api_month_keys[] = {"month", NULL};
@@ -100,12 +100,6 @@ void intake_api_forward_report(gw_call_t *call)
 
 /* ---- reads: SQL builds the JSON ------------------------------------------------------- */
 
-static json_t *s_json_row(const PGresult *res, int row)
-{
-    json_error_t e;
-    return json_loads(PQgetvalue(res, row, 0), 0, &e);
-}
-
 static void s_key_id(const PGresult *res, int row, int64_t *a, int64_t *b)
 {
     pgtext_int64(PQgetvalue(res, row, 1), a);
@@ -152,7 +146,7 @@ static const char SQL_ROTA_TEXT[] =
     " AND ($4::bigint IS NULL OR r.member_id = $4::bigint) AND (r.status <> 'draft' OR $5::bool)"
     " ORDER BY r.duty_date, r.workroom_id, r.member_id LIMIT 5000";
 
-static const reads_spec_t s_rota = {SQL_ROTA_TEXT, s_json_row, 0, 0, NULL};
+static const reads_spec_t s_rota = {SQL_ROTA_TEXT, reads_row_json, 0, 0, NULL};
 
 void intake_api_rota(gw_call_t *call)
 {
@@ -182,7 +176,7 @@ static const char *const SQL_HISTORY =
 
 void intake_api_visit_history(gw_call_t *call)
 {
-    static const reads_spec_t spec = {SQL_HISTORY, s_json_row, 1, 0, NULL};
+    static const reads_spec_t spec = {SQL_HISTORY, reads_row_json, 1, 0, NULL};
     const char *p[2] = {reads_district(call), router_param(&call->params, "id")};
     reads_run(call, &spec, 0, 2, p);
 }
@@ -203,7 +197,7 @@ void intake_api_issues(gw_call_t *call)
     static const reads_spec_t spec = {
         "SELECT " ISSUE_JSON " AND ($3::bigint IS NULL OR i.visit_id = $3::bigint)"
         " AND ($4::int IS NULL OR i.grade = $4::int) AND ($5::text IS NULL OR i.status = $5)"
-        " ORDER BY i.id DESC LIMIT 500", s_json_row, 0, 0, NULL};
+        " ORDER BY i.id DESC LIMIT 500", reads_row_json, 0, 0, NULL};
     char unit[24], visit[24];
     const char *g = query_get(&call->query, "grade"), *st = query_get(&call->query, "status");
     const char *p[5] = {reads_district(call), NULL, NULL, g, st};
@@ -226,7 +220,7 @@ void intake_api_issues(gw_call_t *call)
 
 void intake_api_issue(gw_call_t *call)
 {
-    static const reads_spec_t spec = {"SELECT " ISSUE_JSON " AND i.id = $3::bigint", s_json_row,
+    static const reads_spec_t spec = {"SELECT " ISSUE_JSON " AND i.id = $3::bigint", reads_row_json,
                                       1, 0, NULL};
     char unit[24];
     const char *p[3] = {reads_district(call), NULL, router_param(&call->params, "id")};
@@ -275,7 +269,7 @@ static const char *s_member_param(const gw_call_t *call, char buf[24])
 
 void intake_api_reports(gw_call_t *call)
 {
-    static const reads_spec_t spec = {SQL_REPORTS, s_json_row, 0, 'r', s_key_id};
+    static const reads_spec_t spec = {SQL_REPORTS, reads_row_json, 0, 'r', s_key_id};
     char me[24], cur[24], lim[16];
     int limit;
     int64_t a, b;
@@ -320,7 +314,7 @@ static const char *const SQL_REPORT =
 
 void intake_api_report(gw_call_t *call)
 {
-    static const reads_spec_t spec = {SQL_REPORT, s_json_row, 1, 0, NULL};
+    static const reads_spec_t spec = {SQL_REPORT, reads_row_json, 1, 0, NULL};
     char me[24];
     const char *p[3] = {reads_district(call), s_member_param(call, me),
                         router_param(&call->params, "id")};

@@ -32,6 +32,7 @@ struct metrics {
     series_t series[METRICS_MAX_SERIES];
     hist_t hist[METRICS_MAX_ROUTES];
     metrics_lag_t lag[METRICS_MAX_LAG];
+    metrics_calendar_t cal;
 };
 
 metrics_t *metrics_new(void)
@@ -99,6 +100,19 @@ void metrics_set_lag(metrics_t *self, const metrics_lag_t *rows, int n)
     if (n > 0)
         memcpy(self->lag, rows, (size_t) n * sizeof *rows);
     self->nlag = n < 0 ? 0 : n;
+}
+
+void metrics_set_calendar(metrics_t *self, const metrics_calendar_t *cal)
+{
+    if (self && cal && cal->n >= 0 && cal->n <= 2)
+        self->cal = *cal;
+}
+
+void metrics_get_calendar(const metrics_t *self, metrics_calendar_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (self)
+        *out = self->cal;
 }
 
 /* ---- rendering ---------------------------------------------------------------- */
@@ -204,6 +218,12 @@ static void s_render_gauges(const metrics_t *self, const metrics_gauges_t *g, ou
                  s_label(self->lag[i].district, a, sizeof a),
                  s_label(self->lag[i].consumer, b, sizeof b),
                  s_label(self->lag[i].producer, c, sizeof c), (long long) self->lag[i].lag);
+    if (self->cal.n > 0)
+        s_printf(o, "# HELP lianxin_calendar_year_present 1 when the year has working-day"
+                    " calendar data.\n# TYPE lianxin_calendar_year_present gauge\n");
+    for (int i = 0; i < self->cal.n; i++)
+        s_printf(o, "lianxin_calendar_year_present{year=\"%d\"} %d\n", self->cal.year[i],
+                 self->cal.present[i] ? 1 : 0);
     if (g->resident_bytes >= 0)
         s_printf(o, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
                     "# TYPE process_resident_memory_bytes gauge\n"

@@ -25,6 +25,14 @@ typedef struct metrics_lag {
     int64_t lag;
 } metrics_lag_t;
 
+/* Whether the calendar of the current and the next year has data, as the
+ * last sample (ops.c, every 5 s) found it. */
+typedef struct metrics_calendar {
+    int n;                          /* 0: not sampled yet */
+    int year[2];
+    int present[2];
+} metrics_calendar_t;
+
 /* What the registry does not own, sampled when rendering. */
 typedef struct metrics_gauges {
     size_t commands_in_flight;
@@ -49,6 +57,10 @@ void metrics_request(metrics_t *self, const char *route, const char *method, int
 
 /* Replaces the bus lag rows (at most METRICS_MAX_LAG are kept). */
 void metrics_set_lag(metrics_t *self, const metrics_lag_t *rows, int n);
+
+/* Replaces / reads the calendar sample (lianxin_calendar_year_present). */
+void metrics_set_calendar(metrics_t *self, const metrics_calendar_t *cal);
+void metrics_get_calendar(const metrics_t *self, metrics_calendar_t *out);
 
 /* The exposition text (malloc'd, NUL-terminated), NULL when out of memory. */
 char *metrics_render(const metrics_t *self, const metrics_gauges_t *g);

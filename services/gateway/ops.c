@@ -1,16 +1,20 @@
-/* ops: health, metrics, the bus lag sampler and the session purge. The lag
- * of a stream is bus.streams.next - 1 (the last number given) minus the
- * consumer's cursor; a stream nobody has a cursor for yet counts from 0 for
- * the consumer that follows its producer. Never blocks a request on them. */
+/* ops: health, metrics, the bus lag and calendar samplers and the session
+ * purge. The lag of a stream is bus.streams.next - 1 (the last number given)
+ * minus the consumer's cursor; a stream nobody has a cursor for yet counts
+ * from 0 for the consumer that follows its producer. The calendar sample
+ * says whether the current and the next year (UTC+8, time_now_us) have data.
+ * Never blocks a request on them. */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "calendar.h"
 #include "forward.h"
 #include "log.h"
 #include "metrics.h"
 #include "ops.h"
 #include "pgtext.h"
+#include "timeutil.h"
 
 #define OPS_LAG_INTERVAL_MS 5000
 #define OPS_PURGE_EVERY 720         /* ticks: expired sessions are purged hourly */
@@ -31,6 +35,11 @@ static const char *const SQL_LAG =
     " WHERE s.producer = 'intake' AND NOT EXISTS (SELECT 1 FROM notify.cursors c"
     "   WHERE c.district_code = s.district_code AND c.producer = s.producer)"
     " ORDER BY 1, 2, 3 LIMIT 256";
+
+/* Whether the current year ($1) and the next have a calendar_years row. */
+static const char *const SQL_CALENDAR =
+    "SELECT y, EXISTS (SELECT 1 FROM core.calendar_years c WHERE c.year = y)"
+    " FROM unnest(ARRAY[$1::int, $1::int + 1]) AS y ORDER BY y";
 
 struct ops {
     gw_t *gw;
@@ -81,12 +90,37 @@ static void s_on_lag(PGresult *res, void *arg)
     free(rows);
 }
 
+static void s_on_calendar(PGresult *res, void *arg)
+{
+    ops_t *self = arg;
+    self->querying--;
+    if (self->closing) {
+        s_maybe_free(self);
+        return;
+    }
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 2)
+        return;                     /* keep the last sample */
+    metrics_calendar_t c = {.n = 2};
+    for (int i = 0; i < 2; i++) {
+        c.year[i] = atoi(PQgetvalue(res, i, 0));
+        c.present[i] = PQgetvalue(res, i, 1)[0] == 't';
+    }
+    metrics_set_calendar(self->gw->metrics, &c);
+}
+
 static void s_on_timer(uv_timer_t *t)
 {
     ops_t *self = t->data;
     if (self->querying || !self->gw->pool)
         return;
     if (pgpool_query(self->gw->pool, SQL_LAG, 0, NULL, s_on_lag, self) == 0)
+        self->querying++;
+    int year;
+    char y[16];
+    calendar_day_to_ymd(calendar_day_of_us(time_now_us()), &year, NULL, NULL);
+    snprintf(y, sizeof y, "%d", year);
+    const char *p[1] = {y};
+    if (pgpool_query(self->gw->pool, SQL_CALENDAR, 1, p, s_on_calendar, self) == 0)
         self->querying++;
     if (++self->ticks % OPS_PURGE_EVERY == 1 &&
         pgpool_query(self->gw->pool, SQL_PURGE, 0, NULL, s_on_purge, self) == 0)
@@ -123,10 +157,37 @@ void ops_destroy(ops_t **self_p)
     uv_close((uv_handle_t *) &self->timer, s_on_closed);
 }
 
+/* "calendar": {"2026": true, "2027": false} from the last sample, and a
+ * warning "calendar_missing:<year>" for each year due today without data. */
+static void s_calendar_health(json_t *body, const metrics_calendar_t *c)
+{
+    json_t *years = json_object(), *warnings = json_array();
+    int due[2];
+    int ndue = calendar_years_due(calendar_day_of_us(time_now_us()), due);
+    for (int i = 0; i < c->n; i++) {
+        char y[16];
+        snprintf(y, sizeof y, "%d", c->year[i]);
+        json_object_set_new(years, y, json_boolean(c->present[i]));
+        for (int k = 0; !c->present[i] && k < ndue; k++)
+            if (due[k] == c->year[i])
+                json_array_append_new(warnings, json_sprintf("calendar_missing:%d", due[k]));
+    }
+    if (c->n > 0)
+        json_object_set_new(body, "calendar", years);
+    else
+        json_decref(years);
+    json_object_set_new(body, "warnings", warnings);
+}
+
 void ops_healthz(gw_call_t *call)
 {
     int up = pgpool_ready(call->gw->pool) > 0;
-    gw_reply_json(call, 200, json_pack("{s:s, s:s}", "status", "ok", "db", up ? "ok" : "down"));
+    metrics_calendar_t c;
+    json_t *body = json_pack("{s:s, s:s}", "status", "ok", "db", up ? "ok" : "down");
+    metrics_get_calendar(call->gw->metrics, &c);
+    if (body)
+        s_calendar_health(body, &c);
+    gw_reply_json(call, 200, body);
 }
 
 void ops_metrics(gw_call_t *call)

@@ -19,6 +19,12 @@ void reads_set(json_t *obj, const char *key, json_t *v)
     json_object_set_new(obj, key, v ? v : json_null());
 }
 
+json_t *reads_row_json(const PGresult *res, int row)
+{
+    json_error_t e;
+    return json_loads(PQgetvalue(res, row, 0), 0, &e);
+}
+
 const char *reads_district(const gw_call_t *call)
 {
     return call->district ? call->district : "";

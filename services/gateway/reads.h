@@ -35,6 +35,13 @@ void reads_run(gw_call_t *call, const reads_spec_t *spec, int limit, int n,
 /* Puts `v` (a reference taken; NULL becomes JSON null) under `key`. */
 void reads_set(json_t *obj, const char *key, json_t *v);
 
+/* A row whose first column is a JSON text built by the SQL itself. */
+json_t *reads_row_json(const PGresult *res, int row);
+
+/* SQL text formatting timestamptz `x` as RFC 3339 in UTC+8 with milliseconds. */
+#define READS_TS(x) \
+    "to_char((" x ") AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"+08:00\"')"
+
 /* The district of the call as an SQL parameter. */
 const char *reads_district(const gw_call_t *call);
 

@@ -1,8 +1,11 @@
 /* routes: the table. First match wins; the static console is last and only
  * ever answers GET. Roles per api.md: admins, office staff and members
- * record visits; leaders also read them; everybody reads their own inbox and
- * the district's reference data. No route is public unless listed so here. */
+ * record visits; leaders also read them; everybody reads their own inbox,
+ * the district's reference data and the calendar, which admins and office
+ * staff keep. No route is public unless listed so here. */
 
+#include "calendar_api.h"
+#include "calendar.pb-c.h"
 #include "forward.h"
 #include "inbox.h"
 #include "intake.pb-c.h"
@@ -49,6 +52,10 @@ const gw_route_t routes_table[] = {
      NULL},
     {{"GET", "/v1/districts/{d}/units"}, ROLES_ANY, 0, 0, refdata_units, NULL, NULL, NULL, NULL},
     INTAKE_ISSUE3_ROUTES
+    {{"GET", "/v1/calendar/{year}"}, ROLES_ANY, 0, 0, calendar_get, NULL, NULL, NULL, NULL},
+    {{"PUT", "/v1/calendar/{year}"}, ROLE_ADMIN | ROLE_OFFICE, CALENDAR_BODY_LIMIT, 0,
+     forward_handle, "intake.PutCalendarYear", &lianxin__v1__put_calendar_year__descriptor,
+     calendar_put_required, NULL},
     {{"GET", "/*"}, 0, 0, 0, static_serve, NULL, NULL, NULL, NULL},
 };
 
