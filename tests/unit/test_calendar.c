@@ -415,6 +415,42 @@ static void test_load_replace_and_names(void **state)
     s_scratch_destroy(&t);
 }
 
+/* A year marked without entries is present; the shared entry rules; the
+ * years that must be known on a day (the next one from 1 November). */
+static void test_mark_entry_and_years_due(void **state)
+{
+    (void) state;
+    calendar_t *cal = calendar_new();
+    calendar_day_t d;
+    calendar_kind_t k;
+    int y[2];
+    assert_false(calendar_has_year(cal, 2031));
+    assert_int_equal(calendar_mark_year(cal, 2031), 0);
+    assert_true(calendar_has_year(cal, 2031));
+    assert_int_equal(calendar_mark_year(cal, 1969), -1);
+    assert_int_equal(calendar_day_parse("2031-01-06", &d), 0);
+    assert_int_equal(calendar_workday(cal, d), 1);              /* a Monday, no entry */
+    assert_int_equal(calendar_entry_parse(2031, "2031-01-04", "workday", &d, &k),
+                     CALENDAR_ENTRY_OK);
+    assert_int_equal(k, CALENDAR_WORKDAY);
+    assert_int_equal(calendar_entry_parse(2031, "2031-01-06", "workday", &d, &k),
+                     CALENDAR_ENTRY_WEEKDAY_WORKDAY);
+    assert_int_equal(calendar_entry_parse(2031, "2032-01-01", "holiday", &d, &k),
+                     CALENDAR_ENTRY_OTHER_YEAR);
+    assert_int_equal(calendar_entry_parse(0, "2032-01-01", "holiday", &d, &k), CALENDAR_ENTRY_OK);
+    assert_int_equal(calendar_entry_parse(2031, "2031-13-01", "holiday", &d, &k),
+                     CALENDAR_ENTRY_BAD_DATE);
+    assert_int_equal(calendar_entry_parse(2031, "2031-01-01", "rest", &d, &k),
+                     CALENDAR_ENTRY_BAD_KIND);
+    assert_string_equal(calendar_kind_text(CALENDAR_HOLIDAY), "holiday");
+    assert_int_equal(calendar_day_parse("2031-10-31", &d), 0);
+    assert_int_equal(calendar_years_due(d, y), 1);
+    assert_int_equal(y[0], 2031);
+    assert_int_equal(calendar_years_due(d + 1, y), 2);
+    assert_int_equal(y[1], 2032);
+    calendar_destroy(&cal);
+}
+
 int main(void)
 {
     const struct CMUnitTest plain[] = {
@@ -431,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_between_matches_brute_force),
         cmocka_unit_test(test_year_without_file),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_mark_entry_and_years_due),
     };
     int failed = cmocka_run_group_tests_name("calendar", plain, NULL, NULL);
     failed += cmocka_run_group_tests_name("calendar_2025_2026", real, setup_real, teardown_real);

@@ -88,7 +88,13 @@ static void test_escaping_and_folding(void **state)
         snprintf(name, sizeof name, "/r%d", i);
         metrics_request(m, name, "GET", 200, 0.1);
     }
+    metrics_calendar_t cal = {.n = 2, .year = {2031, 2032}, .present = {1, 0}}, got;
+    metrics_set_calendar(m, &cal);
+    metrics_get_calendar(m, &got);
+    assert_int_equal(got.year[1], 2032);
     char *t = metrics_render(m, &g);
+    s_has(t, "lianxin_calendar_year_present{year=\"2031\"} 1");
+    s_has(t, "lianxin_calendar_year_present{year=\"2032\"} 0");
     s_has(t, "route=\"a\\\"b\\\\c\\nd\"");
     s_has(t, "lianxin_http_requests_total{route=\"other\",method=\"other\",status=\"0\"}");
     s_has(t, "lianxin_http_request_duration_seconds_count{route=\"other\"}");
