@@ -165,7 +165,7 @@ static const char *const SQL_WRITE_DAYS =
 int calsync_write_days(db_t *db, const calendar_t *cal, int year)
 {
     calendar_day_t first, next;
-    db_array_t days, kinds, names;
+    db_array_t days = {0}, kinds = {0}, names = {0};
     if (calendar_day_from_ymd(year, 1, 1, &first) != 0)
         return -1;
     if (calendar_day_from_ymd(year + 1, 1, 1, &next) != 0)

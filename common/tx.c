@@ -117,6 +117,14 @@ s_name_ok(const char *s)
     return s && *s && strlen(s) < TX_NAME_MAX && !strchr(s, '/');
 }
 
+/* An audit chain: a district, or "" for the installation's own chain (a
+ * city-wide admin changing installation-wide data, e.g. the calendar). */
+static int
+s_chain_ok(const char *s)
+{
+    return s && strlen(s) < TX_NAME_MAX && !strchr(s, '/');
+}
+
 /* ---- lifecycle ---------------------------------------------------------- */
 
 tx_t *
@@ -243,7 +251,7 @@ tx_audit(tx_t *self, const char *district, const Lianxin__V1__Actor *actor,
          const char *action, const char *object_type, const char *object_id,
          const void *state, size_t len)
 {
-    if (!self || !self->open || !s_name_ok(district) || !action || (!state && len))
+    if (!self || !self->open || !s_chain_ok(district) || !action || (!state && len))
         return -1;
     s_audit_t *a = s_vec_push(&self->audits);
     if (!a)

@@ -37,7 +37,9 @@ int tx_event(tx_t *self, const char *district, const char *type,
 
 /* Buffers an audit row: `actor` did `action` ("visit.record") to
  * `object_type`/`object_id`; `state` is the new state (e.g. the packed
- * message), of which only the SHA-256 digest is kept. 0 or -1. */
+ * message), of which only the SHA-256 digest is kept. `district` names the
+ * chain: a district code, or "" for the installation's own chain (a
+ * city-wide admin acting on installation-wide data). 0 or -1. */
 int tx_audit(tx_t *self, const char *district, const Lianxin__V1__Actor *actor,
              const char *action, const char *object_type, const char *object_id,
              const void *state, size_t len);
