@@ -66,16 +66,24 @@ static void s_on_purge(PGresult *res, void *arg)
     s_maybe_free(self);
 }
 
-static void s_on_lag(PGresult *res, void *arg)
+/* A sampler's query came back: 1 when its rows are to be used; 0 when the
+ * ops are closing (freed here once nothing is out) or the query failed (the
+ * last sample is kept). */
+static int s_sample_back(ops_t *self, PGresult *res)
 {
-    ops_t *self = arg;
     self->querying--;
     if (self->closing) {
         s_maybe_free(self);
-        return;
+        return 0;
     }
-    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK)
-        return;                     /* keep the last known rows */
+    return res && PQresultStatus(res) == PGRES_TUPLES_OK;
+}
+
+static void s_on_lag(PGresult *res, void *arg)
+{
+    ops_t *self = arg;
+    if (!s_sample_back(self, res))
+        return;
     int n = PQntuples(res);
     metrics_lag_t *rows = calloc((size_t) (n ? n : 1), sizeof *rows);
     if (!rows)
@@ -93,13 +101,8 @@ static void s_on_lag(PGresult *res, void *arg)
 static void s_on_calendar(PGresult *res, void *arg)
 {
     ops_t *self = arg;
-    self->querying--;
-    if (self->closing) {
-        s_maybe_free(self);
+    if (!s_sample_back(self, res) || PQntuples(res) != 2)
         return;
-    }
-    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 2)
-        return;                     /* keep the last sample */
     metrics_calendar_t c = {.n = 2};
     for (int i = 0; i < 2; i++) {
         c.year[i] = atoi(PQgetvalue(res, i, 0));
