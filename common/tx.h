@@ -27,8 +27,13 @@ int tx_begin(tx_t *self, db_t *db);
 /* The connection of the open transaction. */
 db_t *tx_db(tx_t *self);
 
-/* The transaction's clock: microseconds since the epoch, taken at tx_begin. */
+/* The transaction's clock: business time (time_now_us) taken at tx_begin,
+ * in microseconds since the epoch, and as RFC 3339 text with millisecond
+ * precision ("2026-12-31T23:59:30.000+08:00") for `$n::timestamptz`
+ * parameters: SQL takes business time from here, never from now(). The text
+ * lives as long as the transaction context. */
 int64_t tx_now_us(const tx_t *self);
+const char *tx_now_text(const tx_t *self);
 
 /* Buffers an event of `type` for `district`, its payload packed from `payload`.
  * Numbered and written at tx_commit. 0 or -1. */

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "ops.h"
+#include "timeutil.h"
 #include "pgtext.h"
 
 #define OPS_LAG_INTERVAL_MS 5000
@@ -126,7 +127,14 @@ void ops_destroy(ops_t **self_p)
 void ops_healthz(gw_call_t *call)
 {
     int up = pgpool_ready(call->gw->pool) > 0;
-    gw_reply_json(call, 200, json_pack("{s:s, s:s}", "status", "ok", "db", up ? "ok" : "down"));
+    int64_t offset = 0;
+    int moved = time_clock_moved(&offset);
+    char now[40] = "";
+    time_format(time_now_us(), now, sizeof now);
+    /* a moved clock is said here as loudly as at start: never in production */
+    gw_reply_json(call, 200, json_pack("{s:s, s:s, s:{s:s, s:b, s:I}}", "status", "ok", "db",
+                                       up ? "ok" : "down", "clock", "now", now, "moved", moved,
+                                       "offset_s", (json_int_t) (offset / 1000000)));
 }
 
 void ops_metrics(gw_call_t *call)
@@ -139,6 +147,8 @@ void ops_metrics(gw_call_t *call)
     g.commands_in_flight = forward_in_flight(gw->fwd);
     g.pg_pool_ready = pgpool_ready(gw->pool);
     g.resident_bytes = metrics_resident_bytes();
+    time_clock_moved(&g.clock_offset_s);
+    g.clock_offset_s /= 1000000;
     g.nservices = forward_timeouts(gw->fwd, names, counts, 8);
     for (int i = 0; i < g.nservices; i++) {
         g.services[i].service = names[i];

@@ -117,3 +117,43 @@ void fixture_counts(harness_t *h, fixture_counts_t *out)
     out->events = harness_sql_ll(h, "SELECT count(*) FROM bus.events", 0, NULL);
     out->audit = harness_sql_ll(h, "SELECT count(*) FROM audit.trail", 0, NULL);
 }
+
+/* ---- dates on the stack's clock ------------------------------------------------------ */
+
+calendar_day_t fixture_today(void)
+{
+    return calendar_day_of_us(time_now_us());
+}
+
+void fixture_month_after(calendar_day_t day, int k, char out[8], int *year, int *month)
+{
+    int y, m;
+    calendar_day_to_ymd(day, &y, &m, NULL);
+    int idx = y * 12 + (m - 1) + k;
+    y = idx / 12;
+    m = idx % 12 + 1;
+    snprintf(out, 8, "%04d-%02d", (y % 10000 + 10000) % 10000, (m % 100 + 100) % 100);
+    if (year)
+        *year = y;
+    if (month)
+        *month = m;
+}
+
+int fixture_workday_from(harness_t *h, calendar_day_t day, calendar_day_t *out)
+{
+    char dir[4096];
+    const char *root = getenv("LIANXIN_ROOT");
+    calendar_t *cal = calendar_new();
+    (void) h;
+    snprintf(dir, sizeof dir, "%s/deploy/calendar", root ? root : ".");
+    int rc = cal && calendar_load_dir(cal, dir) == 0 ? calendar_next_workday(cal, day, out) : -1;
+    calendar_destroy(&cal);
+    return rc;
+}
+
+const char *fixture_date(calendar_day_t day, char out[11])
+{
+    if (calendar_day_format(day, out, 11) != 0)
+        snprintf(out, 11, "?");
+    return out;
+}
