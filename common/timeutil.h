@@ -12,8 +12,9 @@
 
 /* ---- the one clock --------------------------------------------------------
  * Business time ("now", "today in UTC+8": due dates, reminders, rota months,
- * the chase ladder) is time_now_us() and nothing else; SQL gets it as a
- * parameter, never from PostgreSQL's now(). It is the real time plus the
+ * the chase ladder) is time_now_us() and nothing else; SQL gets it from the
+ * transaction (tx_begin's SET LOCAL lianxin.now, read by core.clock_now()),
+ * never from PostgreSQL's now(). It is the real time plus the
  * offset of a test clock when one is attached: a 16-byte file (magic
  * "LXCLOCK1", then the offset in microseconds, native int64) named by the
  * environment variable LIANXIN_CLOCK_FILE and mapped shared by every process
@@ -41,8 +42,9 @@ int time_clock_init(void);
  * *offset_us (may be NULL) gets the offset now in force. */
 int time_clock_moved(int64_t *offset_us);
 
-/* Creates (or truncates and rewrites) clock file `path` with `offset_us`.
- * For test harnesses, before any process reads it. 0 or -1 (errno set). */
+/* Creates clock file `path` with `offset_us`, replacing any earlier one by
+ * rename (a process still mapping the old file keeps reading it whole). For
+ * test harnesses, before the processes of a stack start. 0 or -1 (errno set). */
 int time_clock_create(const char *path, int64_t offset_us);
 
 /* Moves the clock of file `path` forward by `delta_us` (>= 0) for every

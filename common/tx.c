@@ -41,7 +41,6 @@ struct tx {
     db_t *db;
     int open;                       /* BEGIN done, no COMMIT/ROLLBACK yet */
     int64_t now_us;
-    char now_text[40];              /* now_us as RFC 3339, for SQL parameters */
     s_vec_t events;                 /* s_event_t, buffered in this transaction */
     s_vec_t audits;                 /* s_audit_t */
     s_vec_t committed;              /* s_event_t, committed, not yet published */
@@ -173,10 +172,10 @@ tx_begin(tx_t *self, db_t *db)
             db_run(db, "ROLLBACK", 0, NULL);    /* a job left one open: never join it */
         /* business time enters SQL with the transaction (core.clock_now(),
          * migration 007): same round trip as a bare BEGIN */
-        char begin[96];
+        char begin[96], text[40];
         int64_t now = time_now_us();
-        time_format(now, self->now_text, sizeof self->now_text);
-        snprintf(begin, sizeof begin, "BEGIN; SET LOCAL lianxin.now = '%s'", self->now_text);
+        time_format(now, text, sizeof text);
+        snprintf(begin, sizeof begin, "BEGIN; SET LOCAL lianxin.now = '%s'", text);
         if (db_run_script(db, begin) == 0) {
             self->open = 1;
             self->in_savepoint = 0;
@@ -199,12 +198,6 @@ int64_t
 tx_now_us(const tx_t *self)
 {
     return self ? self->now_us : 0;
-}
-
-const char *
-tx_now_text(const tx_t *self)
-{
-    return self ? self->now_text : "";
 }
 
 /* ---- buffering ---------------------------------------------------------- */

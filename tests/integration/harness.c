@@ -157,13 +157,13 @@ static int s_clock_setup(harness_t *self)
 
     const char *had = getenv("LIANXIN_CLOCK_FILE");   /* an earlier harness's; run.sh unsets it */
 
-    if (!(had && *had))
-        snprintf(self->clock_path, sizeof self->clock_path, "%s/clock", self->dir);
-    else
+    if (had && *had) {
         snprintf(self->clock_path, sizeof self->clock_path, "%s", had);
-    snprintf(self->clock_env, sizeof self->clock_env, "LIANXIN_CLOCK_FILE=%s", self->clock_path);
-    if (had && *had)
+        snprintf(self->clock_env, sizeof self->clock_env, "LIANXIN_CLOCK_FILE=%s", had);
         return time_clock_moved(NULL) ? 0 : -1;
+    }
+    snprintf(self->clock_path, sizeof self->clock_path, "%s/clock", self->dir);
+    snprintf(self->clock_env, sizeof self->clock_env, "LIANXIN_CLOCK_FILE=%s", self->clock_path);
     if (pin && *pin && time_parse(pin, &at) != 0) {
         fprintf(stderr, "harness: LIANXIN_TEST_CLOCK=%s is not an RFC 3339 instant\n", pin);
         return -1;
