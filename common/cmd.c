@@ -401,7 +401,7 @@ cmd_client_send(cmd_client_t *self, Lianxin__V1__Command *cmd, int timeout_ms,
     snprintf(id, sizeof id, "%s%llu", self->prefix, (unsigned long long) p->seq);
     char *caller_id = cmd->correlation_id;
     cmd->correlation_id = id;
-    cmd->deadline = time_now_us() / 1000 + timeout_ms;
+    cmd->deadline = time_real_us() / 1000 + timeout_ms;
     int rc = s_client_send_frames(self, cmd);
     cmd->correlation_id = caller_id;
     if (rc != 0) {

@@ -376,7 +376,7 @@ s_check(cmd_server_t *self, cmd_item_t *item)
     item->handler = s_find_handler(self, c->type);
     if (!item->handler)
         return s_reject(self, item, 404, "unknown_command", "unknown command");
-    if (c->deadline > 0 && c->deadline <= time_now_us() / 1000) {
+    if (c->deadline > 0 && c->deadline <= time_real_us() / 1000) {
         self->stats.expired++;
         log_debug("expired command dropped", "type=%s", item->handler->type);
         s_item_free(item);
@@ -553,7 +553,7 @@ s_batch_start(cmd_server_t *self)
         uv_timer_start(&self->timer, s_on_timer, 10, 0);
         return;
     }
-    int64_t now = time_now_us() / 1000;
+    int64_t now = time_real_us() / 1000;
     while (self->head && b->n < self->max_batch) {
         cmd_item_t *item = self->head;
         self->head = item->next;

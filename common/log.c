@@ -2,10 +2,12 @@
  * from several threads never interleave. Never allocates, never blocks on a
  * lock, and never lets a newline from a message split a line. */
 #include "log.h"
+#include "timeutil.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -113,4 +115,25 @@ log_write(log_level_t level, const char *msg, const char *kvfmt, ...)
     line[used++] = '\n';
     s_emit(line, used);
     errno = saved_errno;
+}
+
+/* ---- the clock at start ------------------------------------------------------- */
+
+int
+log_clock(void)
+{
+    int64_t offset = 0;
+    char now[40] = "";
+    if (time_clock_init() != 0) {
+        log_error("clock file unusable: refusing to run on a clock other than asked",
+                  "file=\"%s\"", getenv("LIANXIN_CLOCK_FILE"));
+        return -1;
+    }
+    if (!time_clock_moved(&offset))
+        return 0;
+    time_format(time_now_us(), now, sizeof now);
+    log_warn("CLOCK MOVED: business time is not real time (tests only, never production)",
+             "offset_s=%lld business_now=%s file=\"%s\"", (long long) (offset / 1000000), now,
+             getenv("LIANXIN_CLOCK_FILE"));
+    return 0;
 }

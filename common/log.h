@@ -24,6 +24,13 @@ void log_init(const char *program, const char *level);
 void log_write(log_level_t level, const char *msg, const char *kvfmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Says at start which clock the program runs on (timeutil's one clock): an
+ * error when LIANXIN_CLOCK_FILE names a file that is not a usable clock file
+ * (returns -1: the program must not start), a warning that cannot be missed
+ * when the business clock is moved ("clock moved: business time is not real
+ * time", with the offset and the business instant), nothing otherwise. 0. */
+int log_clock(void);
+
 #define log_debug(msg, ...) log_write(LOG_DEBUG, msg, "" __VA_ARGS__)
 #define log_info(msg, ...)  log_write(LOG_INFO, msg, "" __VA_ARGS__)
 #define log_warn(msg, ...)  log_write(LOG_WARN, msg, "" __VA_ARGS__)

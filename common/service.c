@@ -290,6 +290,10 @@ service_main(int argc, char **argv, const service_def_t *def)
     if (!svc.cfg)
         return 1;
     log_init(def->name, config_get(svc.cfg, "log.level", "info"));
+    if (log_clock() != 0) {
+        config_destroy(&svc.cfg);
+        return 1;
+    }
     if (def->init && def->init(svc.cfg, &svc.app) != 0) {
         log_error("init failed", "");
         config_destroy(&svc.cfg);

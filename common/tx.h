@@ -1,7 +1,7 @@
 /* tx: one transaction on a worker's connection, with the events and audit
  * rows it produces. Events go to bus.events and audit rows to audit.trail in
- * the same transaction as the change itself (see DESIGN.md, "No event is
- * lost"); events are published only after COMMIT. A tx never publishes what
+ * the same transaction as the change itself (see common/README.md, "No event
+ * is lost"); events are published only after COMMIT. A tx never publishes what
  * was not committed. */
 #ifndef LIANXIN_TX_H
 #define LIANXIN_TX_H
@@ -27,7 +27,10 @@ int tx_begin(tx_t *self, db_t *db);
 /* The connection of the open transaction. */
 db_t *tx_db(tx_t *self);
 
-/* The transaction's clock: microseconds since the epoch, taken at tx_begin. */
+/* The transaction's clock: business time (time_now_us) taken at tx_begin,
+ * in microseconds since the epoch. tx_begin also hands it to SQL
+ * (`SET LOCAL lianxin.now`, millisecond precision), where core.clock_now()
+ * reads it: statements take business time from there, never from now(). */
 int64_t tx_now_us(const tx_t *self);
 
 /* Buffers an event of `type` for `district`, its payload packed from `payload`.

@@ -20,7 +20,7 @@ usage: deploy/local.sh COMMAND
   migrate DB                             lianxin-admin migrate against database DB of that cluster
   run                                    PostgreSQL, migrations, demo data, every service; Ctrl-C stops all
   stop                                   stop what `run` started, and PostgreSQL
-  test BUILD | bench BUILD | valgrind BUILD
+  test BUILD [NAME...] | bench BUILD | valgrind BUILD
 EOF
     exit 2
 }
@@ -503,7 +503,7 @@ cmd_tests() {
     export LIANXIN_PG_PORT="$PGPORT_NOW"
     local rc=0
     case $mode in
-        test) "$ROOT/tests/run.sh" "$BUILD_ABS" 8>&- || rc=$? ;;
+        test) "$ROOT/tests/run.sh" "$BUILD_ABS" "${@:3}" 8>&- || rc=$? ;;
         valgrind)
             local names=() t
             for t in ${LIANXIN_VALGRIND_TESTS:-test_slice test_i3_rota test_i3_visits test_i3_reports}; do names+=("integration/$t"); done
@@ -539,6 +539,6 @@ case ${1:-} in
         "$ROOT/${LIANXIN_RUN_BUILD:-build}/bin/lianxin-admin" --dsn "$(dsn_of "$2")" migrate ;;
     run) cmd_run ;;
     stop) cmd_stop ;;
-    test|bench|valgrind) cmd_tests "$1" "${2:-}" ;;
+    test|bench|valgrind) cmd_tests "$1" "${2:-}" "${@:3}" ;;
     *) usage ;;
 esac

@@ -125,6 +125,10 @@ int main(int argc, char **argv)
         return ADMIN_ERROR;
     o.cfg = cfg;
     log_init("admin", config_get(cfg, "log.level", "warn"));
+    if (log_clock() != 0) {
+        config_destroy(&cfg);
+        return ADMIN_ERROR;
+    }
     const char *dsn = o.dsn ? o.dsn : config_get(cfg, "pg.dsn", NULL);
     char exe[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);

@@ -10,6 +10,7 @@
 #include "lease.h"
 #include "log.h"
 #include "seed_data.h"
+#include "timeutil.h"
 
 #define SEED_MAIN "330303"
 
@@ -264,11 +265,15 @@ int seed_demo(db_t *db)
     char key[65] = "", lock[24];
     size_t nd;
     const seed_district_t *d = seed_districts(&nd);
-    seed_month_of((long long) time(NULL), &year, &month);
+    char now[40];
+    int64_t now_us = time_now_us();               /* business time: the rota of "this month" */
+    seed_month_of((long long) (now_us / 1000000), &year, &month);
+    time_format(now_us, now, sizeof now);
     snprintf(lock, sizeof lock, "%lld", lease_key("lianxin/seed"));
-    const char *p[] = {lock};
+    const char *p[] = {lock, now};
     if (db_run(db, "BEGIN", 0, NULL) != 0
-        || db_run(db, "SELECT pg_advisory_xact_lock($1::bigint)", 1, p) != 0
+        || db_run(db, "SELECT pg_advisory_xact_lock($1::bigint), set_config('lianxin.now', $2,"
+                      " true)", 2, p) != 0
         || s_fill(db, year, month, &created, &duties, key) != 0
         || db_run(db, "COMMIT", 0, NULL) != 0) {
         log_error("seed failed, nothing written", "error=\"%s\"", db_error(db));

@@ -146,7 +146,7 @@ static void s_on_lookup(PGresult *res, void *arg)
 {
     lookup_t *lk = arg;
     auth_t *self = lk->auth;
-    int64_t now = time_now_us(), expires = 0;
+    int64_t now = time_real_us(), expires = 0;
     authcache_entry_t *e = authcache_get(self->cache, lk->key);
     principal_t who;
     if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -182,7 +182,7 @@ int auth_resolve(auth_t *self, const char *bearer, const char *api_key, principa
     if (!auth_token_ok(token))
         return 401;
     s_digest(bearer ? 's' : 'k', token, key, param);
-    int64_t now = time_now_us();
+    int64_t now = time_real_us();
     authcache_entry_t *e = authcache_get(self->cache, key);
     if (e && !authcache_valid(e, now, s_idle_us(self))) {
         authcache_drop(self->cache, key);
@@ -255,7 +255,7 @@ static void s_on_session(PGresult *res, void *arg)
         s_login_finish(lg, 401);
         return;
     }
-    int64_t now = time_now_us();
+    int64_t now = time_real_us();
     s_digest('s', lg->r.token, key, param);
     authcache_entry_t *e = authcache_put(self->cache, key, now, s_idle_us(self));
     if (e) {

@@ -12,6 +12,7 @@
 #include "intake.pb-c.h"
 #include "intake_api.h"
 #include "pgtext.h"
+#include "timeutil.h"
 #include "reads.h"
 #include "reports.pb-c.h"
 #include "rota.pb-c.h"
@@ -413,10 +414,9 @@ int intake_api_stats_params(gw_call_t *call, char from[11], char to[11], const c
         return -1;
     }
     if (!period) {
-        time_t now = time(NULL) + 8 * 3600;
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        snprintf(year, sizeof year, "%04d", (tm.tm_year + 1900) % 10000);
+        int y = 0;
+        time_ymd(time_now_us(), &y, NULL, NULL);    /* this year, on the business clock */
+        snprintf(year, sizeof year, "%04d", y % 10000);
         period = year;
     }
     if (intake_api_period(period, from, to) != 0) {

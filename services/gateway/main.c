@@ -36,6 +36,10 @@ int main(int argc, char **argv)
     if (!cfg)
         return 1;
     log_init("gateway", config_get(cfg, "log.level", "info"));
+    if (log_clock() != 0) {
+        config_destroy(&cfg);
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     uv_loop_t *loop = uv_default_loop();
     void *zctx = zmq_ctx_new();

@@ -211,6 +211,10 @@ static void s_render_gauges(const metrics_t *self, const metrics_gauges_t *g, ou
     s_printf(o, "# HELP lianxin_pg_pool_ready PostgreSQL connections of the read pool that are up.\n"
                 "# TYPE lianxin_pg_pool_ready gauge\nlianxin_pg_pool_ready %d\n",
              g->pg_pool_ready);
+    s_printf(o, "# HELP lianxin_clock_offset_seconds Business clock minus real time; non-zero"
+                " only on a test stack whose clock was moved.\n"
+                "# TYPE lianxin_clock_offset_seconds gauge\nlianxin_clock_offset_seconds %lld\n",
+             (long long) g->clock_offset_s);
     s_printf(o, "# HELP lianxin_bus_lag_events Events of a stream not yet applied by a consumer.\n"
                 "# TYPE lianxin_bus_lag_events gauge\n");
     for (int i = 0; i < self->nlag; i++)

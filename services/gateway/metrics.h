@@ -38,6 +38,7 @@ typedef struct metrics_gauges {
     size_t commands_in_flight;
     int pg_pool_ready;
     int64_t resident_bytes;         /* -1: unknown */
+    int64_t clock_offset_s;         /* business clock minus real time (0 unless moved) */
     int nservices;
     struct {
         const char *service;

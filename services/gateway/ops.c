@@ -185,8 +185,15 @@ static void s_calendar_health(json_t *body, const metrics_calendar_t *c)
 void ops_healthz(gw_call_t *call)
 {
     int up = pgpool_ready(call->gw->pool) > 0;
+    int64_t offset = 0;
+    int moved = time_clock_moved(&offset);
+    char now[40] = "";
     metrics_calendar_t c;
-    json_t *body = json_pack("{s:s, s:s}", "status", "ok", "db", up ? "ok" : "down");
+    time_format(time_now_us(), now, sizeof now);
+    /* a moved clock is said here as loudly as at start: never in production */
+    json_t *body = json_pack("{s:s, s:s, s:{s:s, s:b, s:I}}", "status", "ok", "db",
+                             up ? "ok" : "down", "clock", "now", now, "moved", moved,
+                             "offset_s", (json_int_t) (offset / 1000000));
     metrics_get_calendar(call->gw->metrics, &c);
     if (body)
         s_calendar_health(body, &c);
@@ -203,6 +210,8 @@ void ops_metrics(gw_call_t *call)
     g.commands_in_flight = forward_in_flight(gw->fwd);
     g.pg_pool_ready = pgpool_ready(gw->pool);
     g.resident_bytes = metrics_resident_bytes();
+    time_clock_moved(&g.clock_offset_s);
+    g.clock_offset_s /= 1000000;
     g.nservices = forward_timeouts(gw->fwd, names, counts, 8);
     for (int i = 0; i < g.nservices; i++) {
         g.services[i].service = names[i];

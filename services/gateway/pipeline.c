@@ -176,7 +176,7 @@ static void s_authorized(gw_call_t *call)
     else
         snprintf(key, sizeof key, "u:%s/%lld", call->who.district,
                  (long long) call->who.user_id);
-    if (!ratelimit_take(call->gw->rl_user, key, time_now_us(), &after)) {
+    if (!ratelimit_take(call->gw->rl_user, key, time_real_us(), &after)) {
         snprintf(retry, sizeof retry, "%d", after);
         const char *h[] = {"Retry-After", retry, NULL};
         gw_reply_error(call, 429, NULL, NULL, h);

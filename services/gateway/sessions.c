@@ -90,7 +90,7 @@ void sessions_create(gw_call_t *call)
     const char *user, *pass;
     gw_call_client(call, client, sizeof client);
     snprintf(key, sizeof key, "ip:%s", client);
-    if (!ratelimit_take(call->gw->rl_login, key, time_now_us(), &retry)) {
+    if (!ratelimit_take(call->gw->rl_login, key, time_real_us(), &retry)) {
         char r[16];
         snprintf(r, sizeof r, "%d", retry);
         const char *h[] = {"Retry-After", r, NULL};

@@ -145,7 +145,7 @@ static int s_insert(tx_t *tx, const cmd_ctx_t *ctx, const grading_input_t *in, i
         " resolved_on_spot, local, grade, route, unit_id, due_on, status, graded_by, graded_at)"
         " VALUES ($1, nextval('intake.issue_ids'), $2::bigint, $3, $4::int, $5::int, $6::bool,"
         " $7::bool, $8::int, $9, $10::bigint, $11::date,"
-        " CASE WHEN $8::int = 4 THEN 'closed' ELSE 'open' END, $12::bigint, now()) RETURNING id",
+        " CASE WHEN $8::int = 4 THEN 'closed' ELSE 'open' END, $12::bigint, core.clock_now()) RETURNING id",
         12, p);
     if (!r)
         return intake_db_fail(tx, res, "issue.insert");

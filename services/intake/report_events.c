@@ -91,7 +91,7 @@ int report_log(tx_t *tx, const cmd_ctx_t *ctx, const report_t *rep, const char *
                         intake_num(by, ctx->cmd->actor->user_id), ctx->cmd->actor->role, note};
     if (db_run(tx_db(tx), "INSERT INTO intake.report_log SELECT $1, $2::bigint, coalesce((SELECT"
                           " max(seq) FROM intake.report_log WHERE district_code = $1 AND"
-                          " report_id = $2::bigint), 0) + 1, $3, $4, $5, $6::bigint, $7, $8, now()",
+                          " report_id = $2::bigint), 0) + 1, $3, $4, $5, $6::bigint, $7, $8, core.clock_now()",
                8, p) != 0)
         return intake_db_fail(tx, res, "report.log");
     return 0;
@@ -181,7 +181,7 @@ static int on_submit(step_t *s)
                     " VALUES ($1, $3::int, 2) ON CONFLICT (district_code, year) DO UPDATE"
                     " SET next = intake.report_numbers.next + 1 RETURNING next - 1 AS num)"
                     " UPDATE intake.reports SET year = $3::int, number = (SELECT num FROM n),"
-                    " submitted_at = now() WHERE district_code = $1 AND id = $2::bigint",
+                    " submitted_at = core.clock_now() WHERE district_code = $1 AND id = $2::bigint",
                  1, year, NULL, NULL);
 }
 
@@ -228,7 +228,7 @@ static int on_merge(step_t *s)
 
 static int on_accept(step_t *s)
 {
-    return s_run(s, "UPDATE intake.reports SET accepted_at = now() WHERE district_code = $1"
+    return s_run(s, "UPDATE intake.reports SET accepted_at = core.clock_now() WHERE district_code = $1"
                     " AND id = $2::bigint", 0, NULL, NULL, NULL);
 }
 
@@ -266,13 +266,13 @@ static int on_instruct(step_t *s)
     s->note = a->leader;
     return s_run(s, "INSERT INTO intake.report_instructions SELECT $1, $2::bigint, coalesce((SELECT"
                     " max(seq) FROM intake.report_instructions WHERE district_code = $1 AND"
-                    " report_id = $2::bigint), 0) + 1, $3, $4::date, $5, now()", 3, a->leader,
+                    " report_id = $2::bigint), 0) + 1, $3, $4::date, $5, core.clock_now()", 3, a->leader,
                  s->date, a->text);
 }
 
 static int on_tell_authors(step_t *s)
 {
-    return s_run(s, "UPDATE intake.reports SET told_at = now() WHERE district_code = $1"
+    return s_run(s, "UPDATE intake.reports SET told_at = core.clock_now() WHERE district_code = $1"
                     " AND id = $2::bigint", 0, NULL, NULL, NULL);
 }
 
@@ -324,7 +324,7 @@ static int s_step(step_t *s, report_event_t ev)
     snprintf(outcomes, sizeof outcomes, "%u", v.outcomes);
     const char *p[4] = {s->ctx->cmd->district, intake_num(ids, s->rep->id), to, outcomes};
     if (db_run(tx_db(s->tx), "UPDATE intake.reports SET state = $3, outcomes = $4::int,"
-                             " updated_at = now() WHERE district_code = $1 AND id = $2::bigint",
+                             " updated_at = core.clock_now() WHERE district_code = $1 AND id = $2::bigint",
                4, p) != 0)
         return intake_db_fail(s->tx, s->res, "report.state");
     if (report_log(s->tx, s->ctx, s->rep, report_event_name(ev), to, s->note ? s->note : "",

@@ -140,7 +140,7 @@ int reports_create_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     PGresult *r = db_exec(tx_db(tx),
         "INSERT INTO intake.reports (district_code, id, title, facts, analysis, suggestions,"
         " category, workroom_id, created_by, created_at, updated_at) SELECT $1,"
-        " nextval('intake.report_ids'), $2, $3, $4, $5, $6, w.id, $8::bigint, now(), now()"
+        " nextval('intake.report_ids'), $2, $3, $4, $5, $6, w.id, $8::bigint, core.clock_now(), core.clock_now()"
         " FROM (SELECT $7::bigint AS want) x LEFT JOIN core.workrooms w"
         " ON w.district_code = $1 AND w.id = x.want"
         " WHERE x.want IS NULL OR w.id IS NOT NULL RETURNING id", 8, p);
@@ -184,7 +184,7 @@ int reports_edit_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
                           " category = coalesce($7, category),"
                           " workroom_id = CASE WHEN $8::bigint IS NULL THEN workroom_id"
                           "   WHEN $8::bigint = 0 THEN NULL ELSE $8::bigint END,"
-                          " updated_at = now() WHERE district_code = $1 AND id = $2::bigint",
+                          " updated_at = core.clock_now() WHERE district_code = $1 AND id = $2::bigint",
                8, p) != 0)
         return intake_db_fail(tx, res, "report.edit");
     if (s_links(tx, ctx, rep.id, report_present(d, 0, "author_ids") ? authors : NULL, na, d, 0,

@@ -164,7 +164,7 @@ static int s_set_status(tx_t *tx, const cmd_ctx_t *ctx, row_t *row, const char *
     char id[24], by[24];
     const char *p[5] = {ctx->cmd->district, intake_num(id, row->id), status, reason,
                         intake_num(by, ctx->cmd->actor->user_id)};
-    if (db_run(tx_db(tx), "UPDATE intake.rota SET status = $3, reason = $4, updated_at = now(),"
+    if (db_run(tx_db(tx), "UPDATE intake.rota SET status = $3, reason = $4, updated_at = core.clock_now(),"
                           " updated_by = $5::bigint WHERE district_code = $1 AND id = $2::bigint",
                5, p) != 0)
         return intake_db_fail(tx, res, "rota.status");
@@ -200,7 +200,7 @@ static int s_edit_apply(tx_t *tx, const cmd_ctx_t *ctx, row_t *row, int64_t memb
     const char *p[6] = {ctx->cmd->district, intake_num(id, row->id), intake_num(m, member),
                         date, status, intake_num(by, ctx->cmd->actor->user_id)};
     if (db_run(tx_db(tx), "UPDATE intake.rota SET member_id = $3::bigint, duty_date = $4::date,"
-                          " status = $5, updated_at = now(), updated_by = $6::bigint"
+                          " status = $5, updated_at = core.clock_now(), updated_by = $6::bigint"
                           " WHERE district_code = $1 AND id = $2::bigint", 6, p) != 0)
         return intake_db_fail(tx, res, "rota.edit");
     if (published && db_run(tx_db(tx),
@@ -358,7 +358,7 @@ int rota_swap_accept_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         return -1;
     const char *p[2] = {ctx->cmd->district, intake_num(idb, b.id)};
     PGresult *r = db_exec(tx_db(tx), "UPDATE intake.rota_swaps SET status = 'accepted',"
-                                     " decided_at = now() WHERE district_code = $1"
+                                     " decided_at = core.clock_now() WHERE district_code = $1"
                                      " AND with_rota_id = $2::bigint AND status = 'pending'"
                                      " RETURNING id, rota_id", 2, p);
     if (!r)

@@ -264,7 +264,7 @@ int rota_publish_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     char by[24];
     p[2] = intake_num(by, ctx->cmd->actor->user_id);
     PGresult *r = db_exec(tx_db(tx),
-        "WITH up AS (UPDATE intake.rota SET status = 'published', updated_at = now(),"
+        "WITH up AS (UPDATE intake.rota SET status = 'published', updated_at = core.clock_now(),"
         "   updated_by = $3::bigint WHERE district_code = $1 AND month = $2"
         "   AND status = 'draft' RETURNING member_id)"
         " SELECT count(*), coalesce(array_agg(DISTINCT member_id), '{}') FROM up", 3, p);

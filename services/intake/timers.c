@@ -75,14 +75,14 @@ static int s_absent_check(db_t *db, const char *d, const char *room, const char 
                               " AND r.status IN ('published', 'confirmed')";
     char sql[1024];
     snprintf(sql, sizeof sql,
-             "WITH served AS (UPDATE intake.rota r SET status = 'served', updated_at = now()"
+             "WITH served AS (UPDATE intake.rota r SET status = 'served', updated_at = core.clock_now()"
              "  WHERE %s AND EXISTS (SELECT 1 FROM intake.visits v"
              "   WHERE v.district_code = r.district_code AND v.workroom_id = r.workroom_id"
              "   AND r.member_id = ANY (v.member_ids)"
              "   AND v.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Shanghai'"
              "   AND v.received_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')"
              "  RETURNING r.id)"
-             " UPDATE intake.rota r SET status = 'absent', updated_at = now()"
+             " UPDATE intake.rota r SET status = 'absent', updated_at = core.clock_now()"
              " WHERE %s AND r.id NOT IN (SELECT id FROM served) RETURNING r.id, r.member_id",
              rows, rows);
     PGresult *r = db_exec(db, sql, 3, p);
@@ -115,7 +115,7 @@ static int s_fire(db_t *db, const char *d, PGresult *r, int i)
              : 0;
     const char *p[4] = {d, kind, room, date};
     if (rc == 0)
-        rc = db_run(db, "UPDATE intake.timers SET fired_at = now() WHERE district_code = $1"
+        rc = db_run(db, "UPDATE intake.timers SET fired_at = core.clock_now() WHERE district_code = $1"
                         " AND kind = $2 AND workroom_id = $3::bigint AND duty_date = $4::date",
                     4, p);
     return rc;
@@ -129,8 +129,8 @@ static int s_round(db_t *db, const char *d)
         return -1;
     PGresult *r = db_exec(db,
         "SELECT kind, workroom_id, duty_date::text,"
-        " now() >= (duty_date::timestamp AT TIME ZONE 'Asia/Shanghai')"
-        " FROM intake.timers WHERE district_code = $1 AND fired_at IS NULL AND due_at <= now()"
+        " core.clock_now() >= (duty_date::timestamp AT TIME ZONE 'Asia/Shanghai')"
+        " FROM intake.timers WHERE district_code = $1 AND fired_at IS NULL AND due_at <= core.clock_now()"
         " ORDER BY due_at LIMIT 50 FOR UPDATE SKIP LOCKED", 1, p);
     int n = r ? PQntuples(r) : -1, rc = r ? 0 : -1;
     for (int i = 0; rc == 0 && i < n; i++)

@@ -228,7 +228,7 @@ static int s_update(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const merged_t *
         "  received_at = 'epoch'::timestamptz + $4::bigint * interval '1 microsecond',"
         "  member_ids = $5::bigint[], summary = $6, category = $7, location = $8,"
         "  on_spot_action = $9, promised = $10, kind = $11, version = version + 1,"
-        "  updated_at = now(), updated_by = $12::bigint,"
+        "  updated_at = core.clock_now(), updated_by = $12::bigint,"
         "  visitor_name = CASE WHEN $13::bool THEN $14::bytea ELSE visitor_name END,"
         "  visitor_phone = CASE WHEN $13::bool THEN $15::bytea ELSE visitor_phone END,"
         "  visitor_name_masked = CASE WHEN $13::bool THEN $16 ELSE visitor_name_masked END,"
@@ -236,7 +236,7 @@ static int s_update(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const merged_t *
         "  WHERE district_code = $1 AND id = $2::bigint RETURNING version)"
         " INSERT INTO intake.visit_history (district_code, visit_id, version, changed_at,"
         "  changed_by, changed_by_role, changes)"
-        " SELECT $1, $2::bigint, version, now(), $12::bigint, '', $18::jsonb FROM up"
+        " SELECT $1, $2::bigint, version, core.clock_now(), $12::bigint, '', $18::jsonb FROM up"
         " RETURNING version", 18, p);
     if (!r) {
         if (strcmp(db_sqlstate(tx_db(tx)), "23503") == 0) {

@@ -32,7 +32,7 @@ typedef struct inbox {
     "INSERT INTO notify.inbox (district_code, id, recipient_kind, recipient_id, kind," \
     "  title, body, object_type, object_id, source_producer, source_seq, created_at)" \
     " SELECT d, nextval('notify.inbox_ids'), 'member', r, 'visit.recorded', $1, b," \
-    "  'visit', o, p, s, now()" \
+    "  'visit', o, p, s, core.clock_now()" \
     " FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]," \
     "  $7::bigint[]) WITH ORDINALITY AS u(d, r, b, o, p, s, n) ORDER BY n"
 
@@ -51,13 +51,13 @@ static const char *s_insert_skip_sql = S_INSERT
  * MarkRead, even a concurrent one, returns the first read_at. */
 static const char *s_read_sql =
     "WITH own AS ("
-    "  UPDATE notify.inbox SET read_at = coalesce(read_at, now())"
+    "  UPDATE notify.inbox SET read_at = coalesce(read_at, core.clock_now())"
     "  WHERE district_code = $1 AND id = $2::bigint"
     "    AND recipient_kind = $3 AND recipient_id = $4::bigint"
     "  RETURNING id, read_at),"
     " shared AS ("
     "  INSERT INTO notify.inbox_reads AS r (district_code, inbox_id, user_id, read_at)"
-    "  SELECT district_code, id, $6::bigint, now() FROM notify.inbox"
+    "  SELECT district_code, id, $6::bigint, core.clock_now() FROM notify.inbox"
     "  WHERE district_code = $1 AND id = $2::bigint AND recipient_kind = $5::text"
     "    AND recipient_id = 0 AND $6::bigint > 0"
     "  ON CONFLICT (district_code, inbox_id, user_id) DO UPDATE SET read_at = r.read_at"

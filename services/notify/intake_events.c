@@ -26,7 +26,7 @@ static int s_insert(tx_t *tx, const Lianxin__V1__Event *ev, const char *rkind, c
              "INSERT INTO notify.inbox (district_code, id, recipient_kind, recipient_id, kind,"
              "  title, body, object_type, object_id, source_producer, source_seq, created_at)"
              " SELECT $1, nextval('notify.inbox_ids'), $3, r, $4, $5, $6, $7, $8, $9, $10::bigint,"
-             "  now() FROM (%s) AS w(r)"
+             "  core.clock_now() FROM (%s) AS w(r)"
              " ON CONFLICT (district_code, recipient_kind, recipient_id, source_producer,"
              "  source_seq) DO NOTHING", who);
     const char *p[10] = {ev->district, ids, rkind, kind, title, body, otype, obj, ev->producer,

@@ -1,5 +1,5 @@
 /* intake_events: notify's inbox items for the intake events of issue 3,
- * where DOMAIN.md §5 says someone must hear: the rostered members the day
+ * where someone concerned must hear of it: the rostered members the day
  * before their reception day (duty.upcoming), the member asked to swap a
  * duty (rota.changed / swap_requested), the authors of an adopted report
  * (report.adopted), the district's leadership for a class-1 issue

@@ -117,3 +117,47 @@ void fixture_counts(harness_t *h, fixture_counts_t *out)
     out->events = harness_sql_ll(h, "SELECT count(*) FROM bus.events", 0, NULL);
     out->audit = harness_sql_ll(h, "SELECT count(*) FROM audit.trail", 0, NULL);
 }
+
+/* ---- dates on the stack's clock ------------------------------------------------------ */
+
+calendar_day_t fixture_today(void)
+{
+    return calendar_day_of_us(time_now_us());
+}
+
+void fixture_month_after(calendar_day_t day, int k, char out[8], int *year, int *month)
+{
+    int y, m;
+    calendar_day_to_ymd(day, &y, &m, NULL);
+    int idx = y * 12 + (m - 1) + k;
+    y = idx / 12;
+    m = idx % 12 + 1;
+    snprintf(out, 8, "%04d-%02d", (y % 10000 + 10000) % 10000, (m % 100 + 100) % 100);
+    if (year)
+        *year = y;
+    if (month)
+        *month = m;
+}
+
+int fixture_workday_from(harness_t *h, calendar_day_t day, calendar_day_t *out)
+{
+    /* the services' calendar is core.calendar_days: a make-up working day,
+     * or a weekday that is not a holiday */
+    char d[11];
+    const char *p[1] = { fixture_date(day, d) };
+    long long n = harness_sql_ll(h,
+        "SELECT min(g)::date - $1::date FROM generate_series($1::date, $1::date + 60, '1 day') g"
+        " LEFT JOIN core.calendar_days c ON c.day = g::date"
+        " WHERE coalesce(c.kind = 'workday', extract(isodow FROM g) < 6)", 1, p);
+    if (n < 0)
+        return -1;
+    *out = day + (calendar_day_t) n;
+    return 0;
+}
+
+const char *fixture_date(calendar_day_t day, char out[11])
+{
+    if (calendar_day_format(day, out, 11) != 0)
+        snprintf(out, 11, "?");
+    return out;
+}

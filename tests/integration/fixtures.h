@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "calendar.h"
 #include "harness.h"
 
 /* A RecordVisit JSON body (malloc'd): room `room`, members `members[n]`,
@@ -37,5 +38,23 @@ int fixture_expected(harness_t *h, const char *district, const char *visit_id,
 /* Counts rows of intake.visits, bus.events and audit.trail (all districts). */
 typedef struct fixture_counts { long long visits, events, audit; } fixture_counts_t;
 void fixture_counts(harness_t *h, fixture_counts_t *out);
+
+/* ---- dates on the stack's clock ----------------------------------------------------
+ * Tests derive every date from the harness's clock (never a literal month or
+ * day), so they pass on any day of the year and at the pinned instants. */
+
+/* Today (UTC+8) on the business clock. */
+calendar_day_t fixture_today(void);
+
+/* The month `k` months after the month of `day`: "YYYY-MM" into out (8
+ * bytes); *year and *month may be NULL. */
+void fixture_month_after(calendar_day_t day, int k, char out[8], int *year, int *month);
+
+/* The first working day on or after `day`, by the working-day calendar the
+ * services use. 0 or -1. */
+int fixture_workday_from(harness_t *h, calendar_day_t day, calendar_day_t *out);
+
+/* "YYYY-MM-DD" of a day (out: 11 bytes). Returns out. */
+const char *fixture_date(calendar_day_t day, char out[11]);
 
 #endif

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <curl/curl.h>
 #include "harness_int.h"
+#include "timeutil.h"
 
 const char *const harness__services[HARNESS_NSERVICES] = {
     "intake", "notify", "consult", "proposal", "supervise"
@@ -125,19 +126,81 @@ static void s_random_key(char hex[65])
 
 /* The environment for children: everything but LIANXIN_*, so nothing in the
  * test's environment overrides the config file (config.h's env rule). */
-static char **s_child_env(void)
+/* The environment of our programs: ours without LIANXIN_*, plus `extra`
+ * (the clock file, so every process of the stack shares one clock). */
+static char **s_child_env(char *extra)
 {
     size_t n = 0, k = 0;
     char **out;
 
     while (environ[n])
         n++;
-    if (!(out = calloc(n + 1, sizeof *out)))
+    if (!(out = calloc(n + 2, sizeof *out)))
         return NULL;
     for (size_t i = 0; i < n; i++)
         if (strncmp(environ[i], "LIANXIN_", 8) != 0)
             out[k++] = environ[i];
+    out[k++] = extra;
     return out;
+}
+
+/* ---- the clock ----------------------------------------------------------------- */
+
+/* Creates <dir>/clock at the offset that puts business time at
+ * $LIANXIN_TEST_CLOCK (RFC 3339; unset or empty: the real time) and attaches
+ * this process to it, so the test, the programs it starts and their SQL all
+ * read one clock. A second harness in the same process reuses the clock. */
+static int s_clock_setup(harness_t *self)
+{
+    const char *pin = getenv("LIANXIN_TEST_CLOCK");
+    int64_t at = 0, offset = 0;
+
+    const char *had = getenv("LIANXIN_CLOCK_FILE");   /* an earlier harness's; run.sh unsets it */
+
+    if (had && *had) {
+        snprintf(self->clock_path, sizeof self->clock_path, "%s", had);
+        snprintf(self->clock_env, sizeof self->clock_env, "LIANXIN_CLOCK_FILE=%s", had);
+        return time_clock_moved(NULL) ? 0 : -1;
+    }
+    snprintf(self->clock_path, sizeof self->clock_path, "%s/clock", self->dir);
+    snprintf(self->clock_env, sizeof self->clock_env, "LIANXIN_CLOCK_FILE=%s", self->clock_path);
+    if (pin && *pin && time_parse(pin, &at) != 0) {
+        fprintf(stderr, "harness: LIANXIN_TEST_CLOCK=%s is not an RFC 3339 instant\n", pin);
+        return -1;
+    }
+    if (pin && *pin)
+        offset = at - time_real_us();
+    if (time_clock_create(self->clock_path, offset) != 0
+        || setenv("LIANXIN_CLOCK_FILE", self->clock_path, 1) != 0) {
+        fprintf(stderr, "harness: clock file %s: %s\n", self->clock_path, strerror(errno));
+        return -1;
+    }
+    if (time_clock_init() != 0 || !time_clock_moved(NULL)) {
+        fprintf(stderr, "harness: the test read the clock before harness_new: create the "
+                "harness first\n");
+        return -1;
+    }
+    return 0;
+}
+
+int harness_clock_advance(harness_t *self, int64_t delta_us)
+{
+    if (time_clock_advance(self->clock_path, delta_us) != 0) {
+        fprintf(stderr, "harness: clock advance by %lld us refused\n", (long long)delta_us);
+        return -1;
+    }
+    return 0;
+}
+
+int harness_clock_set(harness_t *self, int64_t instant_us)
+{
+    return harness_clock_advance(self, instant_us - time_now_us());
+}
+
+int harness_clock_pinned(void)
+{
+    const char *pin = getenv("LIANXIN_TEST_CLOCK");
+    return pin && *pin;
 }
 
 /* ---- the log tail ---------------------------------------------------------------- */
@@ -315,6 +378,17 @@ static int s_sql_connect(harness_t *self)
     return -1;
 }
 
+/* The test's SQL sees the stack's business time in core.clock_now() too. */
+static void s_sql_clock(harness_t *self)
+{
+    char now[40];
+    const char *p[1] = {now};
+
+    time_format(time_now_us(), now, sizeof now);
+    PQclear(PQexecParams(self->conn, "SELECT set_config('lianxin.now', $1, false)", 1, NULL, p,
+                         NULL, NULL, 0));
+}
+
 PGresult *harness_sql(harness_t *self, const char *sql, int n, const char *const *params)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -323,6 +397,7 @@ PGresult *harness_sql(harness_t *self, const char *sql, int n, const char *const
 
         if (s_sql_connect(self) != 0)
             return NULL;
+        s_sql_clock(self);
         r = PQexecParams(self->conn, sql, n, NULL, params, NULL, NULL, 0);
         st = PQresultStatus(r);
         if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
@@ -390,6 +465,24 @@ static void s_names(harness_t *self, const char *test_name)
              self->pghost, self->pgport);
 }
 
+static int s_seed(harness_t *self)
+{
+    char out[2048];
+    int rc;
+
+    if (harness_clock_pinned()) {   /* one seeded month, the clock's, not the template's too */
+        PGresult *r = harness_sql(self, "DELETE FROM intake.rota", 0, NULL);
+        if (!r)
+            return -1;
+        PQclear(r);
+    }
+    rc = harness_run(self, out, sizeof out, "admin", "seed-demo", NULL);
+
+    if (rc != 0)
+        fprintf(stderr, "harness: seed-demo at the test clock failed (%d): %s\n", rc, out);
+    return rc == 0 ? 0 : -1;
+}
+
 harness_t *harness_new(const char *test_name)
 {
     static int curl_ready;
@@ -400,7 +493,7 @@ harness_t *harness_new(const char *test_name)
     signal(SIGPIPE, SIG_IGN);
     if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) == 0)
         curl_ready = 1;
-    if (s_read_env(self) != 0 || !(self->envp = s_child_env())) {
+    if (s_read_env(self) != 0 || !(self->envp = s_child_env(self->clock_env))) {
         fprintf(stderr, "harness: test %s cannot run: environment incomplete\n", test_name);
         free(self->envp);
         free(self);
@@ -413,7 +506,7 @@ harness_t *harness_new(const char *test_name)
         harness_destroy(&self);
         return NULL;
     }
-    if (s_pick_ports(self) != 0 || s_create_db(self) != 0) {
+    if (s_clock_setup(self) != 0 || s_pick_ports(self) != 0 || s_create_db(self) != 0) {
         self->keep = 1;
         harness_destroy(&self);
         return NULL;
@@ -421,7 +514,10 @@ harness_t *harness_new(const char *test_name)
     snprintf(self->base_url, sizeof self->base_url, "http://127.0.0.1:%d",
              self->port_base + PORT_GATEWAY);
     s_cfg_defaults(self);
-    if (s_cfg_write(self) != 0) {
+    /* the demo rota of the month the clock is in (a no-op at the real time:
+     * the template has it) */
+    if (s_cfg_write(self) != 0 || s_seed(self) != 0) {
+        self->keep = 1;
         harness_destroy(&self);
         return NULL;
     }

@@ -7,7 +7,8 @@
  *
  * Environment (set by deploy/local.sh test): LIANXIN_ROOT, LIANXIN_BUILD,
  * LIANXIN_TEST_PGHOST, LIANXIN_TEST_PGPORT, LIANXIN_TEST_TEMPLATE,
- * LIANXIN_PG_CTL, LIANXIN_DEMO_PARTNER_KEY; optional LIANXIN_VALGRIND=1
+ * LIANXIN_PG_CTL, LIANXIN_DEMO_PARTNER_KEY; optional LIANXIN_TEST_CLOCK (an
+ * RFC 3339 instant: the stack's business clock starts there), LIANXIN_VALGRIND=1
  * (services run under valgrind, timeouts longer; tests/valgrind.supp is used
  * when present), LIANXIN_KEEP_LOGS=1 and
  * LIANXIN_KEEP_DB=1 (keep the log directory / the database, for debugging). */
@@ -97,6 +98,21 @@ int harness_ms(const harness_t *self, int ms);
 /* Milliseconds on a monotonic clock. */
 int64_t harness_now_ms(void);
 void harness_sleep_ms(int ms);
+
+/* ---- the clock ------------------------------------------------------------------------
+ * Every harness runs its stack on one clock (common/timeutil's test clock,
+ * file <dir>/clock): the real time, or the instant $LIANXIN_TEST_CLOCK names
+ * (RFC 3339) at harness_new, running on from there. The test, the programs
+ * and their SQL (core.clock_now()) all read it through time_now_us(). A test
+ * must not read the clock before harness_new. Dates in tests come from it. */
+
+/* Moves business time forward by delta_us (>= 0) for the whole stack, at once.
+ * 0 or -1. */
+int harness_clock_advance(harness_t *self, int64_t delta_us);
+/* Moves business time forward to instant_us (not before now). 0 or -1. */
+int harness_clock_set(harness_t *self, int64_t instant_us);
+/* 1 when this run is pinned to an instant (LIANXIN_TEST_CLOCK set). */
+int harness_clock_pinned(void);
 
 /* ---- HTTP ---------------------------------------------------------------------------- */
 

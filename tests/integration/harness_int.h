@@ -32,7 +32,9 @@ struct harness {
     int ncfg;
     proc_t procs[MAX_PROCS];
     int nprocs;
-    char **envp;                    /* the environment without LIANXIN_* */
+    char **envp;                    /* the environment without LIANXIN_*, plus the clock's */
+    char clock_path[128];           /* <dir>/clock: the stack's one clock (timeutil) */
+    char clock_env[192];            /* LIANXIN_CLOCK_FILE=<clock_path> */
     PGconn *conn;
 };
 

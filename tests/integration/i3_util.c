@@ -42,10 +42,16 @@ const char *i3_str(json_t *obj, const char *key)
 
 long long i3_wait_sql(harness_t *h, const char *sql, long long want, int ms)
 {
+    return i3_wait_sqlp(h, sql, want, ms, 0, NULL);
+}
+
+long long i3_wait_sqlp(harness_t *h, const char *sql, long long want, int ms, int np,
+                       const char *const *params)
+{
     int64_t deadline = harness_now_ms() + harness_ms(h, ms);
     long long n = -1;
     while (harness_now_ms() < deadline) {
-        n = harness_sql_ll(h, sql, 0, NULL);
+        n = harness_sql_ll(h, sql, np, params);
         if (n >= want)
             break;
         harness_sleep_ms(100);

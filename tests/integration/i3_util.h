@@ -24,6 +24,9 @@ const char *i3_str(json_t *obj, const char *key);
 /* Polls `sql` (first column of the first row as a number) until it is at
  * least `want`, at most `ms`. Returns the last value. */
 long long i3_wait_sql(harness_t *h, const char *sql, long long want, int ms);
+/* i3_wait_sql with `np` text parameters. */
+long long i3_wait_sqlp(harness_t *h, const char *sql, long long want, int ms, int np,
+                       const char *const *params);
 
 /* ---- CSV (RFC 4180) ------------------------------------------------------------- */
 

@@ -5,7 +5,8 @@
  * SQL picked up within calendar.check_ms, and the calendar.missing notice:
  * one office inbox item per district and missing year, also after a
  * redelivery, with /healthz and /metrics saying so. Dates come from
- * time_now_us() or the far year 2031, so it passes on any day. */
+ * time_now_us() or a far year derived from it (at least five years on, its
+ * 1 January a Wednesday and no 29 February), so it passes on any day. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,18 +16,51 @@
 #include <string.h>
 #include <cmocka.h>
 #include "harness.h"
+#include "calendar.h"
 #include "i3_util.h"
 #include "timeutil.h"
 
 #define D "/v1/districts/330303"
-#define FAR "2031"
 
 static struct {
     harness_t *h;
     char *office, *office2, *admin, *member1, *leader, *unit1;
     int year, month;                /* today in UTC+8 */
+    int far;                        /* the far year the PUTs write */
     int ready;
 } S;
+
+/* The first year at least five years after `year` whose 1 January is a
+ * Wednesday (so 4 January is a Saturday, 6 January a Monday) and which has
+ * no 29 February: the shape the literal bodies below assume. */
+static int s_far_year(int year)
+{
+    for (int y = year + 5;; y++) {
+        calendar_day_t d;
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (!leap && calendar_day_from_ymd(y, 1, 1, &d) == 0 && calendar_day_weekday(d) == 3)
+            return y;
+    }
+}
+
+/* `tmpl` with YYYY replaced by the far year and PPPP by the year before it;
+ * one of eight rotating buffers, so a few can be alive at once. */
+static const char *Y(const char *tmpl)
+{
+    static char buf[8][20480];          /* the 367-day body is about 17 KiB */
+    static int next;
+    char *out = buf[next++ % 8], *o = out;
+    for (const char *t = tmpl; *t && o < out + sizeof buf[0] - 5; t++) {
+        if (strncmp(t, "YYYY", 4) == 0 || strncmp(t, "PPPP", 4) == 0) {
+            o += sprintf(o, "%04d", *t == 'Y' ? S.far : S.far - 1);
+            t += 3;
+        } else {
+            *o++ = *t;
+        }
+    }
+    *o = '\0';
+    return out;
+}
 
 static int s_setup(void **state)
 {
@@ -42,6 +76,7 @@ static int s_setup(void **state)
     S.leader = harness_login(S.h, "leader", "lianxin-demo");
     S.unit1 = harness_login(S.h, "unit1", "lianxin-demo");
     time_ymd(time_now_us(), &S.year, &S.month, NULL);
+    S.far = s_far_year(S.year);
     S.ready = S.office && S.office2 && S.admin && S.member1 && S.leader && S.unit1;
     return 0;
 }
@@ -56,16 +91,16 @@ static int s_teardown(void **state)
 }
 
 static const char *const GOOD =
-    "{\"days\":[{\"date\":\"2031-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"},"
-    "{\"date\":\"2031-01-04\",\"kind\":\"workday\",\"name\":\"元旦调休\"}]}";
+    "{\"days\":[{\"date\":\"YYYY-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"},"
+    "{\"date\":\"YYYY-01-04\",\"kind\":\"workday\",\"name\":\"元旦调休\"}]}";
 
 static void test_get_year(void **state)
 {
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_req(S.h, "GET", "/v1/calendar/" FAR, S.member1, NULL, 200, &r), 200);
-    assert_int_equal(json_integer_value(json_object_get(r.json, "year")), 2031);
+    assert_int_equal(i3_req(S.h, "GET", Y("/v1/calendar/YYYY"), S.member1, NULL, 200, &r), 200);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "year")), S.far);
     assert_true(json_is_false(json_object_get(r.json, "present")));
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 0);
     assert_int_equal(json_array_size(json_object_get(r.json, "days")), 0);
@@ -80,7 +115,7 @@ static void test_get_year(void **state)
     assert_string_equal(i3_str(first, "kind"), "holiday");
     http_resp_clear(&r);
     assert_int_equal(i3_status(S.h, "GET", "/v1/calendar/1969", S.office, NULL), 400);
-    assert_int_equal(i3_status(S.h, "GET", "/v1/calendar/" FAR, NULL, NULL), 401);
+    assert_int_equal(i3_status(S.h, "GET", Y("/v1/calendar/YYYY"), NULL, NULL), 401);
 }
 
 static void test_put_by_office(void **state)
@@ -88,12 +123,12 @@ static void test_put_by_office(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_req(S.h, "PUT", "/v1/calendar/" FAR, S.office, GOOD, 200, &r), 200);
-    assert_int_equal(json_integer_value(json_object_get(r.json, "year")), 2031);
+    assert_int_equal(i3_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.office, Y(GOOD), 200, &r), 200);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "year")), S.far);
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 1);
     assert_int_equal(json_integer_value(json_object_get(r.json, "days")), 2);
     http_resp_clear(&r);
-    assert_int_equal(i3_req(S.h, "GET", "/v1/calendar/" FAR, S.unit1, NULL, 200, &r), 200);
+    assert_int_equal(i3_req(S.h, "GET", Y("/v1/calendar/YYYY"), S.unit1, NULL, 200, &r), 200);
     assert_true(json_is_true(json_object_get(r.json, "present")));
     assert_string_equal(i3_str(r.json, "source"), "api");
     assert_true(strlen(i3_str(r.json, "updated_at")) > 0);
@@ -103,19 +138,19 @@ static void test_put_by_office(void **state)
     assert_string_equal(i3_str(json_array_get(days, 1), "kind"), "workday");
     http_resp_clear(&r);
     /* wholesale replacement: an empty year is still present, version 2 */
-    assert_int_equal(i3_req(S.h, "PUT", "/v1/calendar/" FAR, S.admin, "{\"days\":[]}", 200, &r),
+    assert_int_equal(i3_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.admin, "{\"days\":[]}", 200, &r),
                      200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 2);
     http_resp_clear(&r);
-    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM core.calendar_days"
-                                         " WHERE year = 2031", 0, NULL), 0);
-    assert_int_equal(i3_req(S.h, "PUT", "/v1/calendar/" FAR, S.office, GOOD, 200, &r), 200);
+    assert_int_equal(harness_sql_ll(S.h, Y("SELECT count(*) FROM core.calendar_days"
+                                           " WHERE year = YYYY"), 0, NULL), 0);
+    assert_int_equal(i3_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.office, Y(GOOD), 200, &r), 200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 3);
     http_resp_clear(&r);
     /* audited in the actor's home district's chain; the admin's is the installation's ("") */
-    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
-                                         " 'calendar.put' AND object_type = 'calendar' AND"
-                                         " object_id = '2031' AND district_code = '330303'",
+    assert_int_equal(harness_sql_ll(S.h, Y("SELECT count(*) FROM audit.trail WHERE action ="
+                                           " 'calendar.put' AND object_type = 'calendar' AND"
+                                           " object_id = 'YYYY' AND district_code = '330303'"),
                                     0, NULL), 2);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
                                          " 'calendar.put' AND district_code = ''", 0, NULL), 1);
@@ -127,17 +162,18 @@ static void test_put_forbidden(void **state)
 {
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_status(S.h, "PUT", "/v1/calendar/" FAR, S.member1, GOOD), 403);
-    assert_int_equal(i3_status(S.h, "PUT", "/v1/calendar/" FAR, S.leader, GOOD), 403);
-    assert_int_equal(i3_status(S.h, "PUT", "/v1/calendar/" FAR, S.unit1, GOOD), 403);
-    assert_int_equal(i3_status(S.h, "PUT", "/v1/calendar/" FAR, NULL, GOOD), 401);
+    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.member1, Y(GOOD)), 403);
+    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.leader, Y(GOOD)), 403);
+    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.unit1, Y(GOOD)), 403);
+    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), NULL, Y(GOOD)), 401);
 }
 
 /* PUT `body` by the office: 400 with `field`: `code`. */
 static void s_bad(const char *body, const char *field, const char *code)
 {
     http_resp_t r;
-    assert_int_equal(i3_req(S.h, "PUT", "/v1/calendar/" FAR, S.office, body, 400, &r), 400);
+    body = Y(body);
+    assert_int_equal(i3_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.office, body, 400, &r), 400);
     assert_string_equal(http_error_code(&r), "validation_failed");
     const char *got = http_error_field(&r, field);
     if (!got || strcmp(got, code) != 0)
@@ -150,27 +186,27 @@ static void test_put_bad_bodies(void **state)
     (void) state;
     assert_true(S.ready);
     s_bad("{}", "days", "required");
-    s_bad("{\"days\":[{\"date\":\"2031-02-29\",\"kind\":\"holiday\"}]}", "days[0].date", "invalid");
-    s_bad("{\"days\":[{\"date\":\"2030-12-31\",\"kind\":\"holiday\"}]}", "days[0].date",
+    s_bad("{\"days\":[{\"date\":\"YYYY-02-29\",\"kind\":\"holiday\"}]}", "days[0].date", "invalid");
+    s_bad("{\"days\":[{\"date\":\"PPPP-12-31\",\"kind\":\"holiday\"}]}", "days[0].date",
           "out_of_range");
-    s_bad("{\"days\":[{\"date\":\"2031-01-01\",\"kind\":\"holiday\"},"
-          "{\"date\":\"2031-01-02\",\"kind\":\"holiday\"},"
-          "{\"date\":\"2031-01-01\",\"kind\":\"holiday\"}]}", "days[2].date", "duplicate");
-    s_bad("{\"days\":[{\"date\":\"2031-01-06\",\"kind\":\"workday\"}]}", "days[0].kind",
+    s_bad("{\"days\":[{\"date\":\"YYYY-01-01\",\"kind\":\"holiday\"},"
+          "{\"date\":\"YYYY-01-02\",\"kind\":\"holiday\"},"
+          "{\"date\":\"YYYY-01-01\",\"kind\":\"holiday\"}]}", "days[2].date", "duplicate");
+    s_bad("{\"days\":[{\"date\":\"YYYY-01-06\",\"kind\":\"workday\"}]}", "days[0].kind",
           "not_weekend");
-    s_bad("{\"days\":[{\"date\":\"2031-01-06\",\"kind\":\"rest\"}]}", "days[0].kind", "invalid");
-    s_bad("{\"days\":[{\"date\":\"2031-01-06\",\"kind\":\"holiday\",\"name\":"
+    s_bad("{\"days\":[{\"date\":\"YYYY-01-06\",\"kind\":\"rest\"}]}", "days[0].kind", "invalid");
+    s_bad("{\"days\":[{\"date\":\"YYYY-01-06\",\"kind\":\"holiday\",\"name\":"
           "\"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三\"}]}",
           "days[0].name", "too_long");
-    s_bad("{\"year\":2030,\"days\":[]}", "year", "mismatch");
-    s_bad("{\"days\":[{\"date\":\"2031-01-06\",\"kind\":\"holiday\",\"colour\":\"red\"}]}",
+    s_bad("{\"year\":PPPP,\"days\":[]}", "year", "mismatch");
+    s_bad("{\"days\":[{\"date\":\"YYYY-01-06\",\"kind\":\"holiday\",\"colour\":\"red\"}]}",
           "days[0].colour", "unknown_field");
     /* 367 days */
     char *big = malloc(367 * 48 + 32), *p = big;
     p += sprintf(p, "{\"days\":[");
     for (int i = 0; i < 367; i++)
-        p += sprintf(p, "%s{\"date\":\"2031-01-%02d\",\"kind\":\"holiday\"}", i ? "," : "",
-                     i % 28 + 1);
+        p += sprintf(p, "%s{\"date\":\"%04d-01-%02d\",\"kind\":\"holiday\"}", i ? "," : "",
+                     S.far, i % 28 + 1);
     sprintf(p, "]}");
     s_bad(big, "days", "too_many");
     free(big);
@@ -180,21 +216,21 @@ static void test_put_bad_bodies(void **state)
     huge[0] = '{';
     huge[70 * 1024 - 3] = '}';
     huge[70 * 1024 - 1] = '\0';
-    assert_int_equal(i3_status(S.h, "PUT", "/v1/calendar/" FAR, S.office, huge), 413);
+    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.office, huge), 413);
     free(huge);
     /* nothing of that reached the table: still version 3 from the test before */
-    assert_int_equal(harness_sql_ll(S.h, "SELECT version FROM core.calendar_years"
-                                         " WHERE year = 2031", 0, NULL), 3);
+    assert_int_equal(harness_sql_ll(S.h, Y("SELECT version FROM core.calendar_years"
+                                           " WHERE year = YYYY"), 0, NULL), 3);
 }
 
-/* The duty dates of the district's March 2031 drafts, freshly generated,
- * into dates (as "YYYY-MM-DD" separated by blanks). */
+/* The duty dates of the district's March YYYY drafts, freshly generated,
+ * into dates (as year-month-day separated by blanks). */
 static void s_march_duties(char *dates, size_t size)
 {
     http_resp_t r;
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate?month=2031-03", S.office, NULL),
+    assert_int_equal(i3_status(S.h, "POST", Y(D "/rota/generate?month=YYYY-03"), S.office, NULL),
                      200);
-    assert_int_equal(i3_req(S.h, "GET", D "/rota?month=2031-03", S.office, NULL, 200, &r), 200);
+    assert_int_equal(i3_req(S.h, "GET", Y(D "/rota?month=YYYY-03"), S.office, NULL, 200, &r), 200);
     json_t *items = json_object_get(r.json, "items");
     dates[0] = '\0';
     for (size_t i = 0; i < json_array_size(items); i++) {
@@ -215,12 +251,12 @@ static void test_intake_uses_the_new_calendar(void **state)
     snprintf(day, sizeof day, "%.10s", before);          /* the first duty day */
     snprintf(body, sizeof body, "{\"days\":[{\"date\":\"%s\",\"kind\":\"holiday\","
                                 "\"name\":\"测试假日\"}]}", day);
-    assert_int_equal(i3_status(S.h, "PUT", "/v1/calendar/" FAR, S.office, body), 200);
+    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.office, body), 200);
     s_march_duties(after, sizeof after);
     if (strstr(after, day))
         fail_msg("duty on the new holiday %s: %s", day, after);
     /* a change made in SQL is seen within calendar.check_ms (1 s) */
-    harness_sql_ll(S.h, "DELETE FROM core.calendar_years WHERE year = 2031", 0, NULL);
+    harness_sql_ll(S.h, Y("DELETE FROM core.calendar_years WHERE year = YYYY"), 0, NULL);
     harness_sleep_ms(1500);
     s_march_duties(again, sizeof again);
     assert_non_null(strstr(again, day));

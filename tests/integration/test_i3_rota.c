@@ -4,7 +4,10 @@
  * answering 409 with the member, the date and the other room, attendance,
  * the absence and reminder timers, the iCalendar feed parsed back, its
  * feed token (calendar apps' access without Authorization), and the roles
- * and districts refused. Must never skip. */
+ * and districts refused. Every date comes from the stack's clock: the rota
+ * of next month (N) and of the first later month whose 25th is a weekend
+ * (F); the reminder fires when the test moves the clock to it. Must never
+ * skip. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "fixtures.h"
 #include "harness.h"
 #include "i3_util.h"
 
@@ -28,13 +32,56 @@ static struct {
     int ready;
     rota_row_t rows[64];
     int nrows;
+    /* N: next month, its reception day D; F: a later month whose 25th is a
+     * weekend, its reception day; P: a past day (the timers' own tests) */
+    char month_n[8], date_n[11], month_f[8], date_f[11], first_f[11], date_p[11];
+    calendar_day_t day_n, day_p;
+    char gen_n[96], rota_n[96], pub_n[96];
 } S;
+
+/* The months and days of the run, from the clock (after harness_new). */
+static int s_dates(void)
+{
+    calendar_day_t today = fixture_today(), d;
+    int y, m;
+    fixture_month_after(today, 1, S.month_n, &y, &m);
+    if (calendar_day_from_ymd(y, m, 25, &d) != 0 || fixture_workday_from(S.h, d, &S.day_n) != 0)
+        return -1;
+    fixture_date(S.day_n, S.date_n);
+    for (int k = 2; k < 14; k++) {
+        fixture_month_after(today, k, S.month_f, &y, &m);
+        calendar_day_t first;
+        if (calendar_day_from_ymd(y, m, 25, &d) != 0 || calendar_day_from_ymd(y, m, 1, &first))
+            return -1;
+        if (calendar_day_weekday(d) < 6)
+            continue;
+        fixture_date(first, S.first_f);
+        if (fixture_workday_from(S.h, d, &d) != 0)
+            return -1;
+        fixture_date(d, S.date_f);
+        break;
+    }
+    /* a past day that is nobody's reception day (the seed's is the 25th or later) */
+    for (S.day_p = today - 3; ; S.day_p--) {
+        int dom;
+        calendar_day_to_ymd(S.day_p, NULL, NULL, &dom);
+        if (dom >= 2 && dom <= 20)
+            break;
+    }
+    fixture_date(S.day_p, S.date_p);
+    snprintf(S.gen_n, sizeof S.gen_n, D "/rota/generate?month=%s", S.month_n);
+    snprintf(S.rota_n, sizeof S.rota_n, D "/rota?month=%s", S.month_n);
+    snprintf(S.pub_n, sizeof S.pub_n, D "/rota/publish?month=%s", S.month_n);
+    fprintf(stderr, "test_i3_rota: N=%s (reception %s), F=%s (reception %s), P=%s\n",
+            S.month_n, S.date_n, S.month_f, S.date_f, S.date_p);
+    return S.date_f[0] ? 0 : -1;
+}
 
 static int s_setup(void **state)
 {
     (void) state;
     memset(&S, 0, sizeof S);
-    if (!(S.h = harness_new("i3_rota")) || harness_start_all(S.h) != 0)
+    if (!(S.h = harness_new("i3_rota")) || s_dates() != 0 || harness_start_all(S.h) != 0)
         return 0;
     S.office = harness_login(S.h, "office", "lianxin-demo");
     S.office2 = harness_login(S.h, "office2", "lianxin-demo");
@@ -92,11 +139,11 @@ static void test_generate_refused(void **state)
 {
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate?month=2026-12", S.member1, NULL), 403);
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate?month=2026-12", S.unit1, NULL), 403);
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate?month=2026-12", S.leader, NULL), 403);
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate?month=2026-12", S.office2, NULL), 403);
-    assert_int_equal(i3_status(S.h, "GET", D "/rota?month=2026-12", S.office2, NULL), 403);
+    assert_int_equal(i3_status(S.h, "POST", S.gen_n, S.member1, NULL), 403);
+    assert_int_equal(i3_status(S.h, "POST", S.gen_n, S.unit1, NULL), 403);
+    assert_int_equal(i3_status(S.h, "POST", S.gen_n, S.leader, NULL), 403);
+    assert_int_equal(i3_status(S.h, "POST", S.gen_n, S.office2, NULL), 403);
+    assert_int_equal(i3_status(S.h, "GET", S.rota_n, S.office2, NULL), 403);
     assert_int_equal(i3_status(S.h, "POST", D "/rota/generate?month=2026-13", S.office, NULL), 400);
     assert_int_equal(i3_status(S.h, "POST", D "/rota/generate", S.office, NULL), 400);
 }
@@ -107,32 +154,32 @@ static void test_generate_month(void **state)
     (void) state;
     assert_true(S.ready);
     /* members 1-5 cannot serve on the 25th: 1 for themselves, 2-5 through the office */
-    assert_int_equal(i3_status(S.h, "POST", D "/members/1/unavailable", S.member1,
-                               "{\"dates\":[\"2026-12-25\"],\"reason\":\"出差\"}"), 200);
-    assert_int_equal(i3_status(S.h, "POST", D "/members/2/unavailable", S.member1,
-                               "{\"dates\":[\"2026-12-25\"]}"), 403);
+    char own[128], plain[64];
+    snprintf(own, sizeof own, "{\"dates\":[\"%s\"],\"reason\":\"出差\"}", S.date_n);
+    snprintf(plain, sizeof plain, "{\"dates\":[\"%s\"]}", S.date_n);
+    assert_int_equal(i3_status(S.h, "POST", D "/members/1/unavailable", S.member1, own), 200);
+    assert_int_equal(i3_status(S.h, "POST", D "/members/2/unavailable", S.member1, plain), 403);
     for (int m = 2; m <= 5; m++) {
         char path[96];
         snprintf(path, sizeof path, D "/members/%d/unavailable", m);
-        assert_int_equal(i3_status(S.h, "POST", path, S.office, "{\"dates\":[\"2026-12-25\"]}"),
-                         200);
+        assert_int_equal(i3_status(S.h, "POST", path, S.office, plain), 200);
     }
-    assert_int_equal(i3_req(S.h, "POST", D "/rota/generate?month=2026-12", S.office, NULL, 200,
+    assert_int_equal(i3_req(S.h, "POST", S.gen_n, S.office, NULL, 200,
                             &r), 200);
-    assert_string_equal(i3_str(r.json, "month"), "2026-12");
+    assert_string_equal(i3_str(r.json, "month"), S.month_n);
     assert_int_equal(json_integer_value(json_object_get(r.json, "rooms")), 8);
     assert_int_equal(json_integer_value(json_object_get(r.json, "assignments")), 16);
     assert_int_equal(json_array_size(json_object_get(r.json, "shortfalls")), 0);
     http_resp_clear(&r);
     /* drafts: the office sees them, members do not */
-    s_load("2026-12", S.member1);
+    s_load(S.month_n, S.member1);
     assert_int_equal(S.nrows, 0);
-    s_load("2026-12", S.office);
+    s_load(S.month_n, S.office);
     assert_int_equal(S.nrows, 16);
     int per_room[9] = {0}, per_member[41] = {0};
     for (int i = 0; i < S.nrows; i++) {
         assert_string_equal(S.rows[i].status, "draft");
-        assert_string_equal(S.rows[i].date, "2026-12-25");   /* a Friday, a working day */
+        assert_string_equal(S.rows[i].date, S.date_n);       /* the 25th or the next working day */
         long m = strtol(S.rows[i].member, NULL, 10);
         assert_true(m > 5 && m <= 40);                        /* unavailable dates honoured */
         per_member[m]++;
@@ -143,9 +190,10 @@ static void test_generate_month(void **state)
     for (int room = 1; room <= 8; room++)
         assert_int_equal(per_room[room], 2);                  /* members per duty: 2 */
     /* generating again replaces the drafts, never adds to them */
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate", S.office, "{\"month\":\"2026-12\"}"),
-                     200);
-    s_load("2026-12", S.office);
+    char body[48];
+    snprintf(body, sizeof body, "{\"month\":\"%s\"}", S.month_n);
+    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate", S.office, body), 200);
+    s_load(S.month_n, S.office);
     assert_int_equal(S.nrows, 16);
 }
 
@@ -153,19 +201,23 @@ static void test_generate_fair_and_holiday(void **state)
 {
     (void) state;
     assert_true(S.ready);
-    /* October 2026: the 25th is a Sunday, so the duty moves to Monday the 26th; the
-     * 16 members of December's draft are not the fewest-duties ones (drafts do not
-     * count), but this month's seeded rota does: its members come last. */
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate?month=2026-10", S.office, NULL), 200);
-    s_load("2026-10", S.office);
+    /* month F: the 25th is a Saturday or Sunday, so the duty moves to the next
+     * working day; the 16 members of N's draft are not the fewest-duties ones
+     * (drafts do not count), but this month's seeded rota does: its members come
+     * last. */
+    char path[96];
+    snprintf(path, sizeof path, D "/rota/generate?month=%s", S.month_f);
+    assert_int_equal(i3_status(S.h, "POST", path, S.office, NULL), 200);
+    s_load(S.month_f, S.office);
     assert_int_equal(S.nrows, 16);
+    assert_true(strcmp(S.date_f + 8, "25") > 0);
     for (int i = 0; i < S.nrows; i++)
-        assert_string_equal(S.rows[i].date, "2026-10-26");
+        assert_string_equal(S.rows[i].date, S.date_f);
     long long seeded = harness_sql_ll(S.h,
         "SELECT count(*) FROM intake.rota r WHERE r.district_code = '330303'"
-        " AND r.month = '2026-10' AND r.status = 'draft' AND r.member_id IN (SELECT member_id"
+        " AND r.month = $1 AND r.status = 'draft' AND r.member_id IN (SELECT member_id"
         " FROM intake.rota WHERE district_code = '330303' AND status = 'published'"
-        " AND duty_date < '2026-10-01')", 0, NULL);
+        " AND duty_date < $2::date)", 2, (const char *[]){S.month_f, S.first_f});
     assert_int_equal(seeded, 0);
 }
 
@@ -174,20 +226,24 @@ static void test_publish_and_timers(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_req(S.h, "POST", D "/rota/publish?month=2026-12", S.office, NULL, 200, &r),
+    assert_int_equal(i3_req(S.h, "POST", S.pub_n, S.office, NULL, 200, &r),
                      200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "duties")), 16);
     assert_int_equal(json_array_size(json_object_get(r.json, "member_ids")), 16);
     http_resp_clear(&r);
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/publish?month=2026-12", S.office, NULL), 409);
+    assert_int_equal(i3_status(S.h, "POST", S.pub_n, S.office, NULL), 409);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE district_code ="
                                          " '330303' AND type = 'rota.published'", 0, NULL), 1);
+    char eve[40];
+    snprintf(eve, sizeof eve, "%s 09:00+08", fixture_date(S.day_n - 1, (char[11]){0}));
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.timers WHERE district_code"
-                                         " = '330303' AND duty_date = '2026-12-25'", 0, NULL), 16);
+                                         " = '330303' AND duty_date = $1::date", 1,
+                                    (const char *[]){S.date_n}), 16);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.timers WHERE kind ="
-                                         " 'duty.upcoming' AND duty_date = '2026-12-25' AND due_at"
-                                         " = '2026-12-24 09:00+08'", 0, NULL), 8);
-    s_load("2026-12", S.member1);                   /* now members see it */
+                                         " 'duty.upcoming' AND duty_date = $1::date AND due_at"
+                                         " = $2::timestamptz", 2, (const char *[]){S.date_n, eve}),
+                     8);
+    s_load(S.month_n, S.member1);                   /* now members see it */
     assert_int_equal(S.nrows, 16);
 }
 
@@ -197,7 +253,7 @@ static void test_confirm_excuse(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    s_load("2026-12", S.office);
+    s_load(S.month_n, S.office);
     rota_row_t x = S.rows[0], y = S.rows[1];
     a = s_login_member(strtoll(x.member, NULL, 10));
     b = s_login_member(strtoll(y.member, NULL, 10));
@@ -228,7 +284,7 @@ static void test_conflict_names_member_date_room(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    s_load("2026-12", S.office);
+    s_load(S.month_n, S.office);
     int i = 2, j;
     for (j = 0; j < S.nrows && strcmp(S.rows[j].room, S.rows[i].room) == 0; j++)
         ;
@@ -242,12 +298,12 @@ static void test_conflict_names_member_date_room(void **state)
     json_t *err = json_object_get(r.json, "error");
     const char *msg = i3_str(err, "message");
     assert_non_null(strstr(msg, S.rows[j].member));
-    assert_non_null(strstr(msg, "2026-12-25"));
+    assert_non_null(strstr(msg, S.date_n));
     assert_non_null(strstr(msg, "委员工作室") ? strstr(msg, "委员工作室") : strstr(msg, "议事堂"));
     json_t *f = json_object_get(err, "fields");
     assert_string_equal(i3_str(f, "member_id"), S.rows[j].member);
     assert_string_equal(i3_str(f, "workroom_id"), S.rows[j].room);
-    assert_string_equal(i3_str(f, "duty_date"), "2026-12-25");
+    assert_string_equal(i3_str(f, "duty_date"), S.date_n);
     http_resp_clear(&r);
     /* a free member is fine, and members may not edit */
     snprintf(body, sizeof body, "{\"member_id\":\"1\"}");
@@ -265,7 +321,7 @@ static void test_swap(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    s_load("2026-12", S.office);
+    s_load(S.month_n, S.office);
     int i, j;
     for (i = 0; i < S.nrows && strcmp(S.rows[i].status, "published") != 0; i++)
         ;
@@ -292,7 +348,7 @@ static void test_swap(void **state)
     assert_int_equal(i3_req(S.h, "POST", path, b, NULL, 200, &r), 200);
     assert_string_equal(i3_str(r.json, "member_id"), x.member);
     http_resp_clear(&r);
-    s_load("2026-12", S.office);
+    s_load(S.month_n, S.office);
     for (int k = 0; k < S.nrows; k++) {
         if (strcmp(S.rows[k].id, x.id) == 0)
             assert_string_equal(S.rows[k].member, y.member);
@@ -311,7 +367,7 @@ static void test_duties_ics(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    s_load("2026-12", S.office);
+    s_load(S.month_n, S.office);
     rota_row_t x = S.rows[3];
     m = s_login_member(strtoll(x.member, NULL, 10));
     snprintf(path, sizeof path, D "/members/%.23s/duties.ics", x.member);
@@ -329,7 +385,10 @@ static void test_duties_ics(void **state)
                                       (const char *[]){x.id});
     assert_int_equal(events, duties);
     assert_int_equal(i3_ics_count(unfolded, "UID:rota-330303-"), events);
-    assert_int_equal(i3_ics_count(unfolded, "DTSTART;TZID=Asia/Shanghai:20261225T090000"), 1);
+    char dtstart[64];
+    snprintf(dtstart, sizeof dtstart, "DTSTART;TZID=Asia/Shanghai:%.4s%.2s%.2sT090000", S.date_n,
+             S.date_n + 5, S.date_n + 8);
+    assert_int_equal(i3_ics_count(unfolded, dtstart), 1);
     assert_int_equal(i3_ics_count(unfolded, "TZID:Asia/Shanghai"), 1);
     assert_int_equal(i3_ics_count(unfolded, "SUMMARY:委员接待日值班："), events);
     char uid[96];
@@ -403,7 +462,7 @@ static void test_feed_token(void **state)
     http_resp_t r, rb;
     (void) state;
     assert_true(S.ready);
-    s_load("2026-12", S.office);
+    s_load(S.month_n, S.office);
     rota_row_t x = S.rows[3];
     const char *other = strcmp(x.member, "2") == 0 ? "3" : "2";
     char *m = s_login_member(strtoll(x.member, NULL, 10));
@@ -445,7 +504,7 @@ static void test_feed_token(void **state)
     assert_int_equal(s_get_anon_status(bad), 401);
     snprintf(bad, sizeof bad, "%s?token=xyz", path);
     assert_int_equal(s_get_anon_status(bad), 401);
-    snprintf(bad, sizeof bad, D "/rota?month=2026-12&token=%s", strstr(url1, "token=") + 6);
+    snprintf(bad, sizeof bad, "%s&token=%s", S.rota_n, strstr(url1, "token=") + 6);
     assert_int_equal(s_get_anon_status(bad), 401);                      /* grants only the feed */
 
     /* another member's token on this member's feed */
@@ -477,75 +536,91 @@ static void test_feed_token(void **state)
     free(o);
 }
 
-/* The absence check the day after a duty day: a member in a visit of the
- * room that day served, the other rostered one is absent (rota.absent). */
+/* The absence check the day after a duty day (P, a past day): a member in a
+ * visit of the room that day served, the other rostered one is absent
+ * (rota.absent). */
 static void test_absence_timer(void **state)
 {
     http_resp_t r;
+    char body[256];
+    const char *p[1] = {S.date_p};
     (void) state;
     assert_true(S.ready);
     PGresult *res = harness_sql(S.h,
         "INSERT INTO intake.rota (district_code, workroom_id, duty_date, member_id, status)"
-        " VALUES ('330303', 2, '2026-01-26', 7, 'confirmed'), ('330303', 2, '2026-01-26', 8,"
-        " 'published'), ('330303', 2, '2026-01-26', 9, 'excused')", 0, NULL);
+        " VALUES ('330303', 2, $1::date, 7, 'confirmed'), ('330303', 2, $1::date, 8,"
+        " 'published'), ('330303', 2, $1::date, 9, 'excused')", 1, p);
     assert_non_null(res);
     PQclear(res);
-    assert_int_equal(i3_req(S.h, "POST", D "/visits", S.office,
-        "{\"workroom_id\":\"2\",\"received_at\":\"2026-01-26T10:00:00+08:00\","
-        "\"member_ids\":[\"7\"],\"summary\":\"小区停车难\",\"category\":\"transport\"}", 201, &r),
-        201);
+    snprintf(body, sizeof body, "{\"workroom_id\":\"2\",\"received_at\":\"%sT10:00:00+08:00\","
+             "\"member_ids\":[\"7\"],\"summary\":\"小区停车难\",\"category\":\"transport\"}",
+             S.date_p);
+    assert_int_equal(i3_req(S.h, "POST", D "/visits", S.office, body, 201, &r), 201);
     http_resp_clear(&r);
     res = harness_sql(S.h, "INSERT INTO intake.timers VALUES ('330303', 'rota.absent_check', 2,"
-                           " '2026-01-26', now() - interval '1 minute')", 0, NULL);
+                           " $1::date, core.clock_now() - interval '1 minute')", 1, p);
     assert_non_null(res);
     PQclear(res);
-    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM intake.timers WHERE duty_date ="
-                                      " '2026-01-26' AND fired_at IS NOT NULL", 1, 10000), 1);
+    assert_int_equal(i3_wait_sqlp(S.h, "SELECT count(*) FROM intake.timers WHERE duty_date ="
+                                      " $1::date AND fired_at IS NOT NULL", 1, 10000, 1, p), 1);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.rota WHERE duty_date ="
-                                         " '2026-01-26' AND member_id = 7 AND status = 'served'",
-                                    0, NULL), 1);
+                                         " $1::date AND member_id = 7 AND status = 'served'",
+                                    1, p), 1);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.rota WHERE duty_date ="
-                                         " '2026-01-26' AND member_id = 8 AND status = 'absent'",
-                                    0, NULL), 1);
+                                         " $1::date AND member_id = 8 AND status = 'absent'",
+                                    1, p), 1);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.rota WHERE duty_date ="
-                                         " '2026-01-26' AND member_id = 9 AND status = 'excused'",
-                                    0, NULL), 1);
+                                         " $1::date AND member_id = 9 AND status = 'excused'",
+                                    1, p), 1);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type ="
                                          " 'rota.absent'", 0, NULL), 1);
 }
 
+/* The reminder fires when the clock reaches 09:00 the day before D: the test
+ * moves the whole stack's clock there (never sleeping real days). Each room
+ * with members on duty that day gets one duty.upcoming, and notify tells
+ * exactly those members, once each. */
 static void test_upcoming_timer(void **state)
 {
+    const char *p[1] = {S.date_n};
     (void) state;
     assert_true(S.ready);
-    PGresult *res = harness_sql(S.h, "UPDATE intake.timers SET due_at = now() - interval '1 s'"
-                                     " WHERE kind = 'duty.upcoming' AND duty_date = '2026-12-25'"
-                                     " AND workroom_id = 1", 0, NULL);
-    assert_non_null(res);
-    PQclear(res);
-    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM bus.events WHERE type ="
-                                      " 'duty.upcoming'", 1, 10000), 1);
-    /* notify tells exactly the members on duty there that day, once each */
-    long long want = harness_sql_ll(S.h, "SELECT count(*) FROM intake.rota WHERE workroom_id = 1"
-                                         " AND duty_date = '2026-12-25' AND status IN"
-                                         " ('published', 'confirmed')", 0, NULL);
-    assert_true(want >= 1);
-    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
-                                      " 'duty.upcoming'", want, 10000), want);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type ="
+                                         " 'duty.upcoming'", 0, NULL), 0);
+    assert_int_equal(harness_clock_set(S.h, calendar_day_start_us(S.day_n) - 15LL * 3600000000LL
+                                            + 1000000), 0);
+    long long rooms = harness_sql_ll(S.h, "SELECT count(DISTINCT workroom_id) FROM intake.rota"
+                                          " WHERE district_code = '330303' AND duty_date = $1::date"
+                                          " AND status IN ('published', 'confirmed')", 1, p);
+    assert_true(rooms >= 1);
+    assert_int_equal(i3_wait_sqlp(S.h, "SELECT count(*) FROM bus.events WHERE type ="
+                                      " 'duty.upcoming'", rooms, 15000, 0, NULL), rooms);
+    long long want = harness_sql_ll(S.h, "SELECT count(*) FROM intake.rota WHERE duty_date ="
+                                         " $1::date AND district_code = '330303' AND status IN"
+                                         " ('published', 'confirmed')", 1, p);
+    assert_true(want >= rooms);
+    assert_int_equal(i3_wait_sqlp(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
+                                      " 'duty.upcoming'", want, 10000, 0, NULL), want);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox i WHERE kind ="
                                          " 'duty.upcoming' AND NOT EXISTS (SELECT 1 FROM"
-                                         " intake.rota r WHERE r.workroom_id = 1 AND r.duty_date"
-                                         " = '2026-12-25' AND r.member_id = i.recipient_id)",
-                                    0, NULL), 0);
+                                         " intake.rota r WHERE r.duty_date = $1::date AND"
+                                         " r.status IN ('published', 'confirmed') AND"
+                                         " r.member_id = i.recipient_id)", 1, p), 0);
+    /* the absence checks of D are not due yet */
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.timers WHERE kind ="
+                                         " 'rota.absent_check' AND duty_date = $1::date AND"
+                                         " fired_at IS NOT NULL", 1, p), 0);
     /* a stale reminder (its day has begun) is consumed without an event */
-    res = harness_sql(S.h, "INSERT INTO intake.timers VALUES ('330303', 'duty.upcoming', 2,"
-                           " '2026-01-26', now() - interval '1 minute')", 0, NULL);
+    const char *q[1] = {S.date_p};
+    PGresult *res = harness_sql(S.h, "INSERT INTO intake.timers VALUES ('330303', 'duty.upcoming',"
+                                     " 2, $1::date, core.clock_now() - interval '1 minute')", 1, q);
+    assert_non_null(res);
     PQclear(res);
-    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM intake.timers WHERE kind ="
-                                      " 'duty.upcoming' AND duty_date = '2026-01-26' AND fired_at"
-                                      " IS NOT NULL", 1, 10000), 1);
+    assert_int_equal(i3_wait_sqlp(S.h, "SELECT count(*) FROM intake.timers WHERE kind ="
+                                      " 'duty.upcoming' AND duty_date = $1::date AND fired_at"
+                                      " IS NOT NULL", 1, 10000, 1, q), 1);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type ="
-                                         " 'duty.upcoming'", 0, NULL), 1);
+                                         " 'duty.upcoming'", 0, NULL), rooms);
 }
 
 static void test_attendance(void **state)
@@ -554,15 +629,15 @@ static void test_attendance(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    long long id = harness_sql_ll(S.h, "SELECT id FROM intake.rota WHERE duty_date = '2026-01-26'"
-                                       " AND member_id = 8", 0, NULL);
+    long long id = harness_sql_ll(S.h, "SELECT id FROM intake.rota WHERE duty_date = $1::date"
+                                       " AND member_id = 8", 1, (const char *[]){S.date_p});
     snprintf(path, sizeof path, D "/rota/%lld/attendance", id);
     assert_int_equal(i3_status(S.h, "POST", path, S.member1, "{\"status\":\"served\"}"), 403);
     assert_int_equal(i3_status(S.h, "POST", path, S.office, "{\"status\":\"late\"}"), 400);
     assert_int_equal(i3_req(S.h, "POST", path, S.office, "{\"status\":\"served\"}", 200, &r), 200);
     assert_string_equal(i3_str(r.json, "status"), "served");
     http_resp_clear(&r);
-    s_load("2026-12", S.office);
+    s_load(S.month_n, S.office);                   /* D has not come: the eve at most */
     snprintf(path, sizeof path, D "/rota/%.23s/attendance", S.rows[0].id);
     assert_int_equal(i3_status(S.h, "POST", path, S.office, "{\"status\":\"absent\"}"), 409);
 }
