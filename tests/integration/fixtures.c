@@ -139,20 +139,37 @@ void fixture_month_after(calendar_day_t day, int k, char out[8], int *year, int 
         *month = m;
 }
 
+calendar_t *fixture_calendar(harness_t *h)
+{
+    calendar_t *cal = calendar_new();
+    PGresult *r = cal ? harness_sql(h, "SELECT year::text, day::text, kind, name"
+                                       " FROM core.calendar_days UNION ALL"
+                                       " SELECT year::text, NULL, NULL, NULL"
+                                       " FROM core.calendar_years", 0, NULL) : NULL;
+    int ok = r != NULL;
+    for (int i = 0; ok && i < PQntuples(r); i++) {
+        calendar_day_t d;
+        if (PQgetisnull(r, i, 1))
+            ok = calendar_mark_year(cal, atoi(PQgetvalue(r, i, 0))) == 0;
+        else
+            ok = calendar_day_parse(PQgetvalue(r, i, 1), &d) == 0
+                 && calendar_add(cal, d, strcmp(PQgetvalue(r, i, 2), "workday") == 0
+                                 ? CALENDAR_WORKDAY : CALENDAR_HOLIDAY,
+                                 PQgetvalue(r, i, 3)) == 0;
+    }
+    if (r)
+        PQclear(r);
+    if (!ok)
+        calendar_destroy(&cal);
+    return cal;
+}
+
 int fixture_workday_from(harness_t *h, calendar_day_t day, calendar_day_t *out)
 {
-    /* the services' calendar is core.calendar_days: a make-up working day,
-     * or a weekday that is not a holiday */
-    char d[11];
-    const char *p[1] = { fixture_date(day, d) };
-    long long n = harness_sql_ll(h,
-        "SELECT min(g)::date - $1::date FROM generate_series($1::date, $1::date + 60, '1 day') g"
-        " LEFT JOIN core.calendar_days c ON c.day = g::date"
-        " WHERE coalesce(c.kind = 'workday', extract(isodow FROM g) < 6)", 1, p);
-    if (n < 0)
-        return -1;
-    *out = day + (calendar_day_t) n;
-    return 0;
+    calendar_t *cal = fixture_calendar(h);
+    int rc = cal ? calendar_next_workday(cal, day, out) : -1;
+    calendar_destroy(&cal);
+    return rc;
 }
 
 const char *fixture_date(calendar_day_t day, char out[11])

@@ -50,8 +50,11 @@ calendar_day_t fixture_today(void);
  * bytes); *year and *month may be NULL. */
 void fixture_month_after(calendar_day_t day, int k, char out[8], int *year, int *month);
 
-/* The first working day on or after `day`, by the working-day calendar the
- * services use. 0 or -1. */
+/* The working-day calendar the services use, read from core.calendar_days
+ * and core.calendar_years now; NULL on error. Free with calendar_destroy. */
+calendar_t *fixture_calendar(harness_t *h);
+
+/* The first working day on or after `day`, by that calendar. 0 or -1. */
 int fixture_workday_from(harness_t *h, calendar_day_t day, calendar_day_t *out);
 
 /* "YYYY-MM-DD" of a day (out: 11 bytes). Returns out. */

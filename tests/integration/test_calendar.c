@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include "harness.h"
 #include "calendar.h"
+#include "fixtures.h"
 #include "i3_util.h"
 #include "timeutil.h"
 
@@ -262,6 +263,66 @@ static void test_intake_uses_the_new_calendar(void **state)
     assert_non_null(strstr(again, day));
 }
 
+/* The office declares the next three days (those in the year of tomorrow)
+ * holidays, replacing that year wholesale with its old days plus these: a
+ * class-1 issue raised today is due on the first working day after them,
+ * whatever day the clock says, the turn of a year included. */
+static void test_grading_skips_new_holidays(void **state)
+{
+    http_resp_t r;
+    char path[64], date[11], want[11];
+    (void) state;
+    assert_true(S.ready);
+    calendar_day_t today = fixture_today(), first = today + 1, due;
+    int y;
+    calendar_day_to_ymd(first, &y, NULL, NULL);
+    snprintf(path, sizeof path, "/v1/calendar/%d", y);
+    assert_int_equal(i3_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    json_t *days = json_array();
+    for (int k = 0; k < 3; k++) {
+        int yk;
+        calendar_day_to_ymd(first + k, &yk, NULL, NULL);
+        if (yk == y)
+            json_array_append_new(days, json_pack("{s:s, s:s, s:s}", "date",
+                                                  fixture_date(first + k, date), "kind",
+                                                  "holiday", "name", "测试假日"));
+    }
+    size_t added = json_array_size(days);
+    json_t *old = json_object_get(r.json, "days");
+    for (size_t i = 0; i < json_array_size(old); i++) {
+        json_t *d = json_array_get(old, i);
+        calendar_day_t od;
+        if (calendar_day_parse(i3_str(d, "date"), &od) == 0 && (od < first || od >= first + 3))
+            json_array_append_new(days, json_pack("{s:s, s:s, s:s}", "date", i3_str(d, "date"),
+                                                  "kind", i3_str(d, "kind"),
+                                                  "name", i3_str(d, "name")));
+    }
+    http_resp_clear(&r);
+    char *body = json_dumps(json_pack("{s:o}", "days", days), JSON_COMPACT);
+    assert_non_null(body);
+    assert_int_equal(i3_status(S.h, "PUT", path, S.office, body), 200);
+    free(body);
+    /* expected by the calendar as now stored: after the new holidays */
+    calendar_t *cal = fixture_calendar(S.h);
+    assert_non_null(cal);
+    assert_int_equal(calendar_add_workdays(cal, today, 1, &due), 0);
+    calendar_destroy(&cal);
+    assert_true(due >= first + (calendar_day_t) added);
+    fixture_date(due, want);
+    /* a visit and its class-1 issue, graded now */
+    int64_t members[] = {1};
+    char *visit = fixture_visit(1, members, 1, "transport", 600, 0), ipath[128];
+    assert_int_equal(i3_req(S.h, "POST", D "/visits", S.member1, visit, 201, &r), 201);
+    free(visit);
+    snprintf(ipath, sizeof ipath, D "/visits/%s/issues", i3_str(r.json, "id"));
+    http_resp_clear(&r);
+    assert_int_equal(i3_req(S.h, "POST", ipath, S.member1, "{\"summary\":\"假日前的急事\","
+                            "\"importance\":5,\"difficulty\":5}", 201, &r), 201);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "grade")), 1);
+    assert_string_equal(i3_str(r.json, "due_on"), want);
+    http_resp_clear(&r);
+}
+
 /* Office inbox items calendar.missing of `district` for `year`. */
 static long long s_notices(const char *district, int year)
 {
@@ -346,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_put_forbidden),
         cmocka_unit_test(test_put_bad_bodies),
         cmocka_unit_test(test_intake_uses_the_new_calendar),
+        cmocka_unit_test(test_grading_skips_new_holidays),
         cmocka_unit_test(test_missing_year_notice),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);

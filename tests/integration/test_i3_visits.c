@@ -34,7 +34,6 @@ static struct {
 
 static int s_setup(void **state)
 {
-    char dir[512];
     (void) state;
     memset(&S, 0, sizeof S);
     if (!(S.h = harness_new("i3_visits")) || harness_start_all(S.h) != 0)
@@ -46,10 +45,9 @@ static int s_setup(void **state)
     S.unit1 = harness_login(S.h, "unit1", "lianxin-demo");
     S.leader = harness_login(S.h, "leader", "lianxin-demo");
     S.admin = harness_login(S.h, "admin", "lianxin-demo");
-    snprintf(dir, sizeof dir, "%s/deploy/calendar", getenv("LIANXIN_ROOT") ? getenv("LIANXIN_ROOT") : ".");
-    S.cal = calendar_new();
+    S.cal = fixture_calendar(S.h);
     S.ready = S.office && S.office2 && S.member1 && S.member3 && S.unit1 && S.leader && S.admin
-              && S.cal && calendar_load_dir(S.cal, dir) == 0;
+              && S.cal;
     return 0;
 }
 
