@@ -49,5 +49,11 @@ extern const char *const harness__services[HARNESS_NSERVICES];
 void harness__print_tail(const harness_t *self, const char *name);
 int harness__port_open(int port);
 
+/* When the business clock is in a year with a test calendar
+ * (tests/integration/data/calendar-<year>.json) and core.calendar_years has
+ * no row for it, PUTs it through the gateway as the demo admin. 0, or -1
+ * (printed) when the PUT fails. */
+int harness__test_calendar(harness_t *self);
+
 
 #endif

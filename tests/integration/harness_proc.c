@@ -192,7 +192,7 @@ int harness_start_all(harness_t *self)
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         if (harness_start(self, order[i]) != 0)
             return -1;
-    return 0;
+    return harness__test_calendar(self);
 }
 
 int harness_stop(harness_t *self, const char *name)
