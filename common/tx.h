@@ -64,7 +64,7 @@ int tx_release(tx_t *self);
 int tx_rollback_to(tx_t *self);
 
 /* Numbers the buffered events per (district, producer) stream from
- * bus.streams (one UPDATE ... RETURNING per stream, districts in sorted
+ * bus.streams (one INSERT ... ON CONFLICT DO UPDATE ... RETURNING per stream, districts in sorted
  * order), inserts them into bus.events, chains the audit rows onto
  * audit.heads/audit.trail, then COMMITs. 0 on commit; -1 when anything failed
  * (the transaction is rolled back, nothing buffered survives). */

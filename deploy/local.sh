@@ -506,7 +506,7 @@ cmd_tests() {
         test) "$ROOT/tests/run.sh" "$BUILD_ABS" "${@:3}" 8>&- || rc=$? ;;
         valgrind)
             local names=() t
-            for t in ${LIANXIN_VALGRIND_TESTS:-test_slice test_i3_rota test_i3_visits test_i3_reports}; do names+=("integration/$t"); done
+            for t in ${LIANXIN_VALGRIND_TESTS:-test_visit_inbox test_rota test_visits test_reports}; do names+=("integration/$t"); done
             LIANXIN_VALGRIND=1 "$ROOT/tests/run.sh" "$BUILD_ABS" "${names[@]}" 8>&- || rc=$? ;;
         bench) run_benches || rc=$? ;;
     esac

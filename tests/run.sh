@@ -26,8 +26,8 @@ export CMOCKA_MESSAGE_OUTPUT=stdout
 unset LIANXIN_CLOCK_FILE     # each harness makes its own clock
 
 DEFAULT_PINS="2026-12-31T23:59:30+08:00 2027-02-05T10:00:00+08:00 2028-02-28T23:59:40+08:00"
-DEFAULT_DATED="integration/test_i3_rota integration/test_slice integration/test_i3_reports
-               integration/test_i3_visits integration/test_calendar"
+DEFAULT_DATED="integration/test_rota integration/test_visit_inbox integration/test_reports
+               integration/test_visits integration/test_calendar"
 PINS=${LIANXIN_TEST_PINS-$DEFAULT_PINS}
 DATED=${LIANXIN_DATED_TESTS:-$DEFAULT_DATED}
 if [ -n "${LIANXIN_TEST_CLOCK:-}" ]; then

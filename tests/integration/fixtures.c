@@ -1,7 +1,8 @@
-/* fixtures: request bodies and SQL expectations shared by test_slice,
- * test_badinput, test_chaos and the benchmark. The expected recipients are
+/* fixtures: sessions, request bodies and SQL expectations shared by the
+ * integration tests and the benchmarks. The expected recipients are
  * computed in SQL independently of notify's code, from the rota and the
  * rooms, so a bug in notify cannot hide itself. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,48 @@ void fixture_counts(harness_t *h, fixture_counts_t *out)
     out->visits = harness_sql_ll(h, "SELECT count(*) FROM intake.visits", 0, NULL);
     out->events = harness_sql_ll(h, "SELECT count(*) FROM bus.events", 0, NULL);
     out->audit = harness_sql_ll(h, "SELECT count(*) FROM audit.trail", 0, NULL);
+}
+
+/* ---- the demo users' sessions ------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    size_t off;
+} s_users[] = {
+#define U(n) { #n, offsetof(fixture_users_t, n) }
+    U(admin), U(office), U(office2), U(leader), U(unit1),
+    U(member1), U(member2), U(member3), U(member4), U(member15),
+#undef U
+};
+
+int fixture_login(harness_t *h, fixture_users_t *u, const char *names)
+{
+    char name[32];
+    int rc = 0, len;
+    for (const char *p = names; sscanf(p, " %31s%n", name, &len) == 1; p += len) {
+        size_t i = 0;
+        while (i < sizeof s_users / sizeof s_users[0] && strcmp(s_users[i].name, name) != 0)
+            i++;
+        if (i == sizeof s_users / sizeof s_users[0]) {
+            fprintf(stderr, "fixture_login: no demo user %s\n", name);
+            rc = -1;
+            continue;
+        }
+        char **slot = (char **) ((char *) u + s_users[i].off);
+        free(*slot);
+        *slot = harness_login(h, name, "lianxin-demo");
+        rc = *slot ? rc : -1;
+    }
+    return rc;
+}
+
+void fixture_logout(fixture_users_t *u)
+{
+    for (size_t i = 0; u && i < sizeof s_users / sizeof s_users[0]; i++) {
+        char **slot = (char **) ((char *) u + s_users[i].off);
+        free(*slot);
+        *slot = NULL;
+    }
 }
 
 /* ---- dates on the stack's clock ------------------------------------------------------ */

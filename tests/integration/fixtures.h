@@ -1,6 +1,7 @@
-/* fixtures: what the slice's integration tests and the benchmark share:
- * visit request bodies, and the SQL checks of notify's inbox against the rota
- * (who should have been told). Test code only; never used by a service. */
+/* fixtures: what the integration tests and the benchmarks share: the demo
+ * users' sessions, visit request bodies, the SQL checks of notify's inbox
+ * against the rota (who should have been told), and dates on the stack's
+ * clock. Test code only; never used by a service. */
 #ifndef LIANXIN_FIXTURES_H
 #define LIANXIN_FIXTURES_H
 
@@ -8,6 +9,20 @@
 #include <stdint.h>
 #include "calendar.h"
 #include "harness.h"
+
+/* Sessions of the demo users (password lianxin-demo), NULL until logged in. */
+typedef struct fixture_users {
+    char *admin, *office, *office2, *leader, *unit1;
+    char *member1, *member2, *member3, *member4, *member15;
+} fixture_users_t;
+
+/* Logs in the demo users named in `names` (blank-separated: "office
+ * member1"). 0 when every one of them got a session, -1 otherwise (an
+ * unknown name or a failed login, printed). */
+int fixture_login(harness_t *h, fixture_users_t *u, const char *names);
+
+/* Frees the sessions' tokens and NULLs them. Idempotent. */
+void fixture_logout(fixture_users_t *u);
 
 /* A RecordVisit JSON body (malloc'd): room `room`, members `members[n]`,
  * `category` ("transport"), received `ago_s` seconds before now (UTC+8 text);

@@ -18,14 +18,14 @@
 #include "harness.h"
 #include "calendar.h"
 #include "fixtures.h"
-#include "i3_util.h"
+#include "api_util.h"
 #include "timeutil.h"
 
 #define D "/v1/districts/330303"
 
 static struct {
     harness_t *h;
-    char *office, *office2, *admin, *member1, *leader, *unit1;
+    fixture_users_t u;              /* the demo users' sessions */
     int year, month;                /* today in UTC+8 */
     int far;                        /* the far year the PUTs write */
     int ready;
@@ -70,15 +70,9 @@ static int s_setup(void **state)
     if (!(S.h = harness_new("calendar")) || harness_set(S.h, "intake.calendar_watch", "1") != 0
         || harness_set(S.h, "intake.timer_ms", "200") != 0 || harness_start_all(S.h) != 0)
         return 0;
-    S.office = harness_login(S.h, "office", "lianxin-demo");
-    S.office2 = harness_login(S.h, "office2", "lianxin-demo");
-    S.admin = harness_login(S.h, "admin", "lianxin-demo");
-    S.member1 = harness_login(S.h, "member1", "lianxin-demo");
-    S.leader = harness_login(S.h, "leader", "lianxin-demo");
-    S.unit1 = harness_login(S.h, "unit1", "lianxin-demo");
     time_ymd(time_now_us(), &S.year, &S.month, NULL);
     S.far = s_far_year(S.year);
-    S.ready = S.office && S.office2 && S.admin && S.member1 && S.leader && S.unit1;
+    S.ready = fixture_login(S.h, &S.u, "office office2 admin member1 leader unit1") == 0;
     return 0;
 }
 
@@ -86,8 +80,7 @@ static int s_teardown(void **state)
 {
     (void) state;
     harness_destroy(&S.h);
-    free(S.office); free(S.office2); free(S.admin); free(S.member1); free(S.leader);
-    free(S.unit1);
+    fixture_logout(&S.u);
     return 0;
 }
 
@@ -100,23 +93,23 @@ static void test_get_year(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_req(S.h, "GET", Y("/v1/calendar/YYYY"), S.member1, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", Y("/v1/calendar/YYYY"), S.u.member1, NULL, 200, &r), 200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "year")), S.far);
     assert_true(json_is_false(json_object_get(r.json, "present")));
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 0);
     assert_int_equal(json_array_size(json_object_get(r.json, "days")), 0);
     http_resp_clear(&r);
     /* seeded by lianxin-admin migrate from deploy/calendar/2025.txt */
-    assert_int_equal(i3_req(S.h, "GET", "/v1/calendar/2025", S.leader, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", "/v1/calendar/2025", S.u.leader, NULL, 200, &r), 200);
     assert_true(json_is_true(json_object_get(r.json, "present")));
-    assert_string_equal(i3_str(r.json, "source"), "file");
+    assert_string_equal(api_str(r.json, "source"), "file");
     assert_true(json_array_size(json_object_get(r.json, "days")) > 10);
     json_t *first = json_array_get(json_object_get(r.json, "days"), 0);
-    assert_string_equal(i3_str(first, "date"), "2025-01-01");
-    assert_string_equal(i3_str(first, "kind"), "holiday");
+    assert_string_equal(api_str(first, "date"), "2025-01-01");
+    assert_string_equal(api_str(first, "kind"), "holiday");
     http_resp_clear(&r);
-    assert_int_equal(i3_status(S.h, "GET", "/v1/calendar/1969", S.office, NULL), 400);
-    assert_int_equal(i3_status(S.h, "GET", Y("/v1/calendar/YYYY"), NULL, NULL), 401);
+    assert_int_equal(api_status(S.h, "GET", "/v1/calendar/1969", S.u.office, NULL), 400);
+    assert_int_equal(api_status(S.h, "GET", Y("/v1/calendar/YYYY"), NULL, NULL), 401);
 }
 
 static void test_put_by_office(void **state)
@@ -124,28 +117,28 @@ static void test_put_by_office(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.office, Y(GOOD), 200, &r), 200);
+    assert_int_equal(api_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.u.office, Y(GOOD), 200, &r), 200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "year")), S.far);
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 1);
     assert_int_equal(json_integer_value(json_object_get(r.json, "days")), 2);
     http_resp_clear(&r);
-    assert_int_equal(i3_req(S.h, "GET", Y("/v1/calendar/YYYY"), S.unit1, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", Y("/v1/calendar/YYYY"), S.u.unit1, NULL, 200, &r), 200);
     assert_true(json_is_true(json_object_get(r.json, "present")));
-    assert_string_equal(i3_str(r.json, "source"), "api");
-    assert_true(strlen(i3_str(r.json, "updated_at")) > 0);
+    assert_string_equal(api_str(r.json, "source"), "api");
+    assert_true(strlen(api_str(r.json, "updated_at")) > 0);
     json_t *days = json_object_get(r.json, "days");
     assert_int_equal(json_array_size(days), 2);
-    assert_string_equal(i3_str(json_array_get(days, 0), "name"), "元旦");
-    assert_string_equal(i3_str(json_array_get(days, 1), "kind"), "workday");
+    assert_string_equal(api_str(json_array_get(days, 0), "name"), "元旦");
+    assert_string_equal(api_str(json_array_get(days, 1), "kind"), "workday");
     http_resp_clear(&r);
     /* wholesale replacement: an empty year is still present, version 2 */
-    assert_int_equal(i3_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.admin, "{\"days\":[]}", 200, &r),
+    assert_int_equal(api_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.u.admin, "{\"days\":[]}", 200, &r),
                      200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 2);
     http_resp_clear(&r);
     assert_int_equal(harness_sql_ll(S.h, Y("SELECT count(*) FROM core.calendar_days"
                                            " WHERE year = YYYY"), 0, NULL), 0);
-    assert_int_equal(i3_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.office, Y(GOOD), 200, &r), 200);
+    assert_int_equal(api_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.u.office, Y(GOOD), 200, &r), 200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 3);
     http_resp_clear(&r);
     /* audited in the actor's home district's chain; the admin's is the installation's ("") */
@@ -164,10 +157,10 @@ static void test_put_forbidden(void **state)
 {
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.member1, Y(GOOD)), 403);
-    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.leader, Y(GOOD)), 403);
-    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.unit1, Y(GOOD)), 403);
-    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), NULL, Y(GOOD)), 401);
+    assert_int_equal(api_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.u.member1, Y(GOOD)), 403);
+    assert_int_equal(api_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.u.leader, Y(GOOD)), 403);
+    assert_int_equal(api_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.u.unit1, Y(GOOD)), 403);
+    assert_int_equal(api_status(S.h, "PUT", Y("/v1/calendar/YYYY"), NULL, Y(GOOD)), 401);
 }
 
 /* PUT `body` by the office: 400 with `field`: `code`. */
@@ -175,7 +168,7 @@ static void s_bad(const char *body, const char *field, const char *code)
 {
     http_resp_t r;
     body = Y(body);
-    assert_int_equal(i3_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.office, body, 400, &r), 400);
+    assert_int_equal(api_req(S.h, "PUT", Y("/v1/calendar/YYYY"), S.u.office, body, 400, &r), 400);
     assert_string_equal(http_error_code(&r), "validation_failed");
     const char *got = http_error_field(&r, field);
     if (!got || strcmp(got, code) != 0)
@@ -218,7 +211,7 @@ static void test_put_bad_bodies(void **state)
     huge[0] = '{';
     huge[70 * 1024 - 3] = '}';
     huge[70 * 1024 - 1] = '\0';
-    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.office, huge), 413);
+    assert_int_equal(api_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.u.office, huge), 413);
     free(huge);
     /* nothing of that reached the table: still version 3 from the test before */
     assert_int_equal(harness_sql_ll(S.h, Y("SELECT version FROM core.calendar_years"
@@ -230,13 +223,13 @@ static void test_put_bad_bodies(void **state)
 static void s_march_duties(char *dates, size_t size)
 {
     http_resp_t r;
-    assert_int_equal(i3_status(S.h, "POST", Y(D "/rota/generate?month=YYYY-03"), S.office, NULL),
+    assert_int_equal(api_status(S.h, "POST", Y(D "/rota/generate?month=YYYY-03"), S.u.office, NULL),
                      200);
-    assert_int_equal(i3_req(S.h, "GET", Y(D "/rota?month=YYYY-03"), S.office, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", Y(D "/rota?month=YYYY-03"), S.u.office, NULL, 200, &r), 200);
     json_t *items = json_object_get(r.json, "items");
     dates[0] = '\0';
     for (size_t i = 0; i < json_array_size(items); i++) {
-        const char *d = i3_str(json_array_get(items, i), "duty_date");
+        const char *d = api_str(json_array_get(items, i), "duty_date");
         if (!strstr(dates, d) && strlen(dates) + 12 < size)
             strcat(strcat(dates, d), " ");
     }
@@ -253,7 +246,7 @@ static void test_intake_uses_the_new_calendar(void **state)
     snprintf(day, sizeof day, "%.10s", before);          /* the first duty day */
     snprintf(body, sizeof body, "{\"days\":[{\"date\":\"%s\",\"kind\":\"holiday\","
                                 "\"name\":\"测试假日\"}]}", day);
-    assert_int_equal(i3_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.office, body), 200);
+    assert_int_equal(api_status(S.h, "PUT", Y("/v1/calendar/YYYY"), S.u.office, body), 200);
     s_march_duties(after, sizeof after);
     if (strstr(after, day))
         fail_msg("duty on the new holiday %s: %s", day, after);
@@ -278,7 +271,7 @@ static void test_grading_skips_new_holidays(void **state)
     int y;
     calendar_day_to_ymd(first, &y, NULL, NULL);
     snprintf(path, sizeof path, "/v1/calendar/%d", y);
-    assert_int_equal(i3_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
     json_t *days = json_array();
     for (int k = 0; k < 3; k++) {
         int yk;
@@ -293,15 +286,15 @@ static void test_grading_skips_new_holidays(void **state)
     for (size_t i = 0; i < json_array_size(old); i++) {
         json_t *d = json_array_get(old, i);
         calendar_day_t od;
-        if (calendar_day_parse(i3_str(d, "date"), &od) == 0 && (od < first || od >= first + 3))
-            json_array_append_new(days, json_pack("{s:s, s:s, s:s}", "date", i3_str(d, "date"),
-                                                  "kind", i3_str(d, "kind"),
-                                                  "name", i3_str(d, "name")));
+        if (calendar_day_parse(api_str(d, "date"), &od) == 0 && (od < first || od >= first + 3))
+            json_array_append_new(days, json_pack("{s:s, s:s, s:s}", "date", api_str(d, "date"),
+                                                  "kind", api_str(d, "kind"),
+                                                  "name", api_str(d, "name")));
     }
     http_resp_clear(&r);
     char *body = json_dumps(json_pack("{s:o}", "days", days), JSON_COMPACT);
     assert_non_null(body);
-    assert_int_equal(i3_status(S.h, "PUT", path, S.office, body), 200);
+    assert_int_equal(api_status(S.h, "PUT", path, S.u.office, body), 200);
     free(body);
     /* expected by the calendar as now stored: after the new holidays */
     calendar_t *cal = fixture_calendar(S.h);
@@ -313,14 +306,14 @@ static void test_grading_skips_new_holidays(void **state)
     /* a visit and its class-1 issue, graded now */
     int64_t members[] = {1};
     char *visit = fixture_visit(1, members, 1, "transport", 600, 0), ipath[128];
-    assert_int_equal(i3_req(S.h, "POST", D "/visits", S.member1, visit, 201, &r), 201);
+    assert_int_equal(api_req(S.h, "POST", D "/visits", S.u.member1, visit, 201, &r), 201);
     free(visit);
-    snprintf(ipath, sizeof ipath, D "/visits/%s/issues", i3_str(r.json, "id"));
+    snprintf(ipath, sizeof ipath, D "/visits/%s/issues", api_str(r.json, "id"));
     http_resp_clear(&r);
-    assert_int_equal(i3_req(S.h, "POST", ipath, S.member1, "{\"summary\":\"假日前的急事\","
+    assert_int_equal(api_req(S.h, "POST", ipath, S.u.member1, "{\"summary\":\"假日前的急事\","
                             "\"importance\":5,\"difficulty\":5}", 201, &r), 201);
     assert_int_equal(json_integer_value(json_object_get(r.json, "grade")), 1);
-    assert_string_equal(i3_str(r.json, "due_on"), want);
+    assert_string_equal(api_str(r.json, "due_on"), want);
     http_resp_clear(&r);
 }
 
@@ -342,7 +335,7 @@ static int s_health_warns(int year)
     snprintf(want, sizeof want, "calendar_missing:%d", year);
     for (int64_t end = harness_now_ms() + harness_ms(S.h, 10000); harness_now_ms() < end;) {
         http_resp_t r;
-        i3_req(S.h, "GET", "/healthz", NULL, NULL, 200, &r);
+        api_req(S.h, "GET", "/healthz", NULL, NULL, 200, &r);
         int found = r.raw && strstr(r.raw, want) != NULL;
         http_resp_clear(&r);
         if (found)
@@ -364,7 +357,7 @@ static void test_missing_year_notice(void **state)
     const char *p[1] = {y};
     harness_sql_ll(S.h, "DELETE FROM core.calendar_years WHERE year IN ($1::int, $1::int + 1)",
                    1, p);
-    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
+    assert_int_equal(api_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
                                       " 'calendar.missing' AND district_code = '330304'",
                                  1 + nov, harness_ms(S.h, 15000)), 1 + nov);
     assert_int_equal(s_notices("330303", S.year), 1);
@@ -373,28 +366,28 @@ static void test_missing_year_notice(void **state)
     assert_int_equal(s_notices("330303", S.year + 1), nov);
     assert_int_equal(s_notices("330303", S.year), 1);
     /* the office reads it; the leader of the district does not */
-    assert_int_equal(i3_req(S.h, "GET", D "/inbox", S.office, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", D "/inbox", S.u.office, NULL, 200, &r), 200);
     json_t *it = json_array_get(json_object_get(r.json, "items"), 0);
-    assert_string_equal(i3_str(it, "kind"), "calendar.missing");
-    assert_string_equal(i3_str(it, "title"), "节假日安排未录入");
-    assert_non_null(strstr(i3_str(it, "body"), "节假日和调休安排"));
+    assert_string_equal(api_str(it, "kind"), "calendar.missing");
+    assert_string_equal(api_str(it, "title"), "节假日安排未录入");
+    assert_non_null(strstr(api_str(it, "body"), "节假日和调休安排"));
     http_resp_clear(&r);
-    assert_int_equal(i3_req(S.h, "GET", D "/inbox", S.leader, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", D "/inbox", S.u.leader, NULL, 200, &r), 200);
     for (size_t i = 0; i < json_array_size(json_object_get(r.json, "items")); i++)
-        assert_string_not_equal(i3_str(json_array_get(json_object_get(r.json, "items"), i),
+        assert_string_not_equal(api_str(json_array_get(json_object_get(r.json, "items"), i),
                                        "kind"), "calendar.missing");
     http_resp_clear(&r);
     /* redelivered from the log: still one item */
     assert_int_equal(harness_stop(S.h, "notify"), 0);
     harness_sql_ll(S.h, "UPDATE notify.cursors SET seq = 0 WHERE producer = 'intake'", 0, NULL);
     assert_int_equal(harness_start(S.h, "notify"), 0);
-    assert_int_equal(i3_wait_sql(S.h, "SELECT min(seq) FROM notify.cursors WHERE producer ="
+    assert_int_equal(api_wait_sql(S.h, "SELECT min(seq) FROM notify.cursors WHERE producer ="
                                       " 'intake'", 1, harness_ms(S.h, 10000)) >= 1, 1);
     assert_int_equal(s_notices("330303", S.year), 1);
     assert_int_equal(s_notices("330304", S.year), 1);
     /* /healthz warns (status still ok), /metrics says 0 */
     assert_int_equal(s_health_warns(S.year), 1);
-    assert_int_equal(i3_req(S.h, "GET", "/metrics", NULL, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", "/metrics", NULL, NULL, 200, &r), 200);
     snprintf(metric, sizeof metric, "lianxin_calendar_year_present{year=\"%d\"} 0", S.year);
     assert_non_null(strstr(r.raw, metric));
     http_resp_clear(&r);

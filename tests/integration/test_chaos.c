@@ -21,7 +21,7 @@
 
 typedef struct chaos {
     harness_t *h;
-    char *office;
+    fixture_users_t u;              /* the demo users' sessions */
     int ready;                      /* set-up done: every test fails without it */
 } chaos_t;
 
@@ -41,7 +41,7 @@ static harness_item_t *s_items(size_t n)
         int64_t room = (int64_t)(i % 8) + 1, members[2] = { room * 5 - 4, room * 5 - 3 };
         items[i].method = "POST";
         items[i].path = VISITS;
-        items[i].token = C.office;
+        items[i].token = C.u.office;
         items[i].body = fixture_visit(room, members, 2, s_categories[i % 9], (int)(i % 600), (int)(i % 2));
     }
     return items;
@@ -100,8 +100,7 @@ static int s_setup(void **state)
     memset(&C, 0, sizeof C);
     if (!(C.h = harness_new("chaos")) || harness_start_all(C.h) != 0)
         return 0;
-    C.office = harness_login(C.h, "office", "lianxin-demo");
-    C.ready = C.office != NULL;
+    C.ready = fixture_login(C.h, &C.u, "office") == 0;
     return 0;
 }
 
@@ -109,7 +108,7 @@ static int s_teardown(void **state)
 {
     (void)state;
     harness_destroy(&C.h);
-    free(C.office);
+    fixture_logout(&C.u);
     return 0;
 }
 
@@ -191,7 +190,7 @@ static int64_t s_recovery_ms(int64_t limit_ms)
     while (harness_now_ms() - start < limit_ms) {
         char *body = fixture_visit(1, members, 1, "other", 1, 0);
         http_resp_t r;
-        harness_post(C.h, VISITS, C.office, body, &r);
+        harness_post(C.h, VISITS, C.u.office, body, &r);
         free(body);
         long status = r.status;
         http_resp_clear(&r);

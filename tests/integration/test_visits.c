@@ -1,4 +1,4 @@
-/* test_i3_visits: visits complete and grading over HTTP on the real stack:
+/* test_visits: visits complete and grading over HTTP on the real stack:
  * edits keep history (who, what, when; the visitor only masked), home
  * visits and what was promised, the visitor in clear only for office and
  * admin with an audit row per read, the room's log as CSV parsed back
@@ -19,14 +19,14 @@
 #include "calendar.h"
 #include "fixtures.h"
 #include "harness.h"
-#include "i3_util.h"
+#include "api_util.h"
 #include "timeutil.h"
 
 #define D "/v1/districts/330303"
 
 static struct {
     harness_t *h;
-    char *office, *office2, *member1, *member3, *unit1, *leader, *admin;
+    fixture_users_t u;              /* the demo users' sessions */
     char visit[24], issue1[24], issue3[24];
     calendar_t *cal;
     int ready;
@@ -36,17 +36,10 @@ static int s_setup(void **state)
 {
     (void) state;
     memset(&S, 0, sizeof S);
-    if (!(S.h = harness_new("i3_visits")) || harness_start_all(S.h) != 0)
+    if (!(S.h = harness_new("visits")) || harness_start_all(S.h) != 0)
         return 0;
-    S.office = harness_login(S.h, "office", "lianxin-demo");
-    S.office2 = harness_login(S.h, "office2", "lianxin-demo");
-    S.member1 = harness_login(S.h, "member1", "lianxin-demo");
-    S.member3 = harness_login(S.h, "member3", "lianxin-demo");
-    S.unit1 = harness_login(S.h, "unit1", "lianxin-demo");
-    S.leader = harness_login(S.h, "leader", "lianxin-demo");
-    S.admin = harness_login(S.h, "admin", "lianxin-demo");
     S.cal = fixture_calendar(S.h);
-    S.ready = S.office && S.office2 && S.member1 && S.member3 && S.unit1 && S.leader && S.admin
+    S.ready = fixture_login(S.h, &S.u, "office office2 member1 member3 unit1 leader admin") == 0
               && S.cal;
     return 0;
 }
@@ -55,8 +48,7 @@ static int s_teardown(void **state)
 {
     (void) state;
     harness_destroy(&S.h);
-    free(S.office); free(S.office2); free(S.member1); free(S.member3); free(S.unit1);
-    free(S.leader); free(S.admin);
+    fixture_logout(&S.u);
     calendar_destroy(&S.cal);
     return 0;
 }
@@ -68,33 +60,33 @@ static void test_record_and_edit(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_req(S.h, "POST", D "/visits", S.member1, body, 201, &r), 201);
-    snprintf(S.visit, sizeof S.visit, "%s", i3_str(r.json, "id"));
+    assert_int_equal(api_req(S.h, "POST", D "/visits", S.u.member1, body, 201, &r), 201);
+    snprintf(S.visit, sizeof S.visit, "%s", api_str(r.json, "id"));
     http_resp_clear(&r);
     free(body);
     snprintf(path, sizeof path, D "/visits/%s/edit", S.visit);
-    assert_int_equal(i3_req(S.h, "POST", path, S.member1,
+    assert_int_equal(api_req(S.h, "POST", path, S.u.member1,
         "{\"summary\":\"小区停车难，\\\"夜间\\\"乱停车, 希望规划车位\",\"promised\":\"两周内答复\","
         "\"kind\":\"home_visit\"}", 200, &r), 200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 2);
     assert_int_equal(json_array_size(json_object_get(r.json, "changed")), 3);
     http_resp_clear(&r);
     /* refused: not a member of the visit, another district, units, a bad value */
-    assert_int_equal(i3_status(S.h, "POST", path, S.member3, "{\"summary\":\"x\"}"), 403);
-    assert_int_equal(i3_status(S.h, "POST", path, S.office2, "{\"summary\":\"x\"}"), 403);
-    assert_int_equal(i3_status(S.h, "POST", path, S.unit1, "{\"summary\":\"x\"}"), 403);
-    assert_int_equal(i3_status(S.h, "POST", path, S.member1, "{\"summary\":\"\"}"), 400);
-    assert_int_equal(i3_status(S.h, "POST", path, S.member1, "{\"category\":\"weather\"}"), 400);
-    assert_int_equal(i3_status(S.h, "POST", path, S.member1, "{\"present\":[\"summary\"]}"), 400);
-    assert_int_equal(i3_status(S.h, "POST", D "/visits/999999/edit", S.office, "{\"summary\":\"x\"}"),
+    assert_int_equal(api_status(S.h, "POST", path, S.u.member3, "{\"summary\":\"x\"}"), 403);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office2, "{\"summary\":\"x\"}"), 403);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.unit1, "{\"summary\":\"x\"}"), 403);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.member1, "{\"summary\":\"\"}"), 400);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.member1, "{\"category\":\"weather\"}"), 400);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.member1, "{\"present\":[\"summary\"]}"), 400);
+    assert_int_equal(api_status(S.h, "POST", D "/visits/999999/edit", S.u.office, "{\"summary\":\"x\"}"),
                      404);
     /* the visitor changes: history keeps only the masked forms */
-    assert_int_equal(i3_req(S.h, "POST", path, S.office,
+    assert_int_equal(api_req(S.h, "POST", path, S.u.office,
         "{\"visitor\":{\"name\":\"李四\",\"phone\":\"13900001111\"}}", 200, &r), 200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 3);
     http_resp_clear(&r);
     /* nothing changed: no new version */
-    assert_int_equal(i3_req(S.h, "POST", path, S.office, "{\"promised\":\"两周内答复\"}", 200, &r),
+    assert_int_equal(api_req(S.h, "POST", path, S.u.office, "{\"promised\":\"两周内答复\"}", 200, &r),
                      200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 3);
     http_resp_clear(&r);
@@ -107,27 +99,27 @@ static void test_history(void **state)
     (void) state;
     assert_true(S.ready && S.visit[0]);
     snprintf(path, sizeof path, D "/visits/%s/history", S.visit);
-    assert_int_equal(i3_req(S.h, "GET", path, S.leader, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.leader, NULL, 200, &r), 200);
     json_t *items = json_object_get(r.json, "items");
     assert_int_equal(json_array_size(items), 2);
     json_t *first = json_array_get(items, 0), *second = json_array_get(items, 1);
     assert_int_equal(json_integer_value(json_object_get(first, "version")), 2);
-    assert_string_equal(i3_str(first, "changed_by_role"), "member");
-    assert_non_null(strstr(i3_str(first, "changed_at"), "+08:00"));
+    assert_string_equal(api_str(first, "changed_by_role"), "member");
+    assert_non_null(strstr(api_str(first, "changed_at"), "+08:00"));
     json_t *ch = json_object_get(first, "changes");
-    assert_string_equal(i3_str(json_object_get(ch, "kind"), "from"), "reception");
-    assert_string_equal(i3_str(json_object_get(ch, "kind"), "to"), "home_visit");
-    assert_string_equal(i3_str(json_object_get(ch, "promised"), "to"), "两周内答复");
+    assert_string_equal(api_str(json_object_get(ch, "kind"), "from"), "reception");
+    assert_string_equal(api_str(json_object_get(ch, "kind"), "to"), "home_visit");
+    assert_string_equal(api_str(json_object_get(ch, "promised"), "to"), "两周内答复");
     ch = json_object_get(second, "changes");
-    assert_string_equal(i3_str(second, "changed_by_role"), "office");
-    assert_string_equal(i3_str(json_object_get(ch, "visitor.name"), "from"), "张*");
-    assert_string_equal(i3_str(json_object_get(ch, "visitor.name"), "to"), "李*");
+    assert_string_equal(api_str(second, "changed_by_role"), "office");
+    assert_string_equal(api_str(json_object_get(ch, "visitor.name"), "from"), "张*");
+    assert_string_equal(api_str(json_object_get(ch, "visitor.name"), "to"), "李*");
     assert_null(strstr(r.raw, "李四"));
     assert_null(strstr(r.raw, "13900001111"));
     http_resp_clear(&r);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.visit_history h WHERE"
                                          " position('李四' IN h.changes::text) > 0", 0, NULL), 0);
-    assert_int_equal(i3_status(S.h, "GET", path, S.unit1, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.unit1, NULL), 403);
 }
 
 static void test_reveal_audited(void **state)
@@ -139,23 +131,23 @@ static void test_reveal_audited(void **state)
     snprintf(path, sizeof path, D "/visits/%s/visitor", S.visit);
     long long before = harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
                                            " 'visit.reveal_visitor'", 0, NULL);
-    assert_int_equal(i3_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
-    assert_string_equal(i3_str(r.json, "name"), "李四");
-    assert_string_equal(i3_str(r.json, "phone"), "13900001111");
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "name"), "李四");
+    assert_string_equal(api_str(r.json, "phone"), "13900001111");
     http_resp_clear(&r);
-    assert_int_equal(i3_req(S.h, "GET", path, S.admin, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.admin, NULL, 200, &r), 200);
     http_resp_clear(&r);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
                                          " 'visit.reveal_visitor'", 0, NULL), before + 2);
-    assert_int_equal(i3_status(S.h, "GET", path, S.member1, NULL), 403);
-    assert_int_equal(i3_status(S.h, "GET", path, S.unit1, NULL), 403);   /* units never */
-    assert_int_equal(i3_status(S.h, "GET", path, S.leader, NULL), 403);
-    assert_int_equal(i3_status(S.h, "GET", path, S.office2, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.member1, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.unit1, NULL), 403);   /* units never */
+    assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.office2, NULL), 403);
     /* the plain read stays masked */
     snprintf(path, sizeof path, D "/visits/%s", S.visit);
-    assert_int_equal(i3_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
     assert_null(strstr(r.raw, "李四"));
-    assert_string_equal(i3_str(json_object_get(r.json, "visitor"), "name"), "李*");
+    assert_string_equal(api_str(json_object_get(r.json, "visitor"), "name"), "李*");
     http_resp_clear(&r);
 }
 
@@ -168,47 +160,47 @@ static void test_grading(void **state)
     assert_true(S.ready && S.visit[0]);
     snprintf(path, sizeof path, D "/visits/%s/issues", S.visit);
     /* class 1: important and hard, to the leadership within 1 working day */
-    assert_int_equal(i3_req(S.h, "POST", path, S.member1, "{\"summary\":\"夜间停车规划\","
+    assert_int_equal(api_req(S.h, "POST", path, S.u.member1, "{\"summary\":\"夜间停车规划\","
                             "\"importance\":5,\"difficulty\":5}", 201, &r), 201);
     assert_int_equal(json_integer_value(json_object_get(r.json, "grade")), 1);
-    assert_string_equal(i3_str(r.json, "route"), "leadership");
+    assert_string_equal(api_str(r.json, "route"), "leadership");
     assert_int_equal(calendar_add_workdays(S.cal, today, 1, &want), 0);
     calendar_day_format(want, due, sizeof due);
-    assert_string_equal(i3_str(r.json, "due_on"), due);
-    snprintf(S.issue1, sizeof S.issue1, "%s", i3_str(r.json, "id"));
+    assert_string_equal(api_str(r.json, "due_on"), due);
+    snprintf(S.issue1, sizeof S.issue1, "%s", api_str(r.json, "id"));
     http_resp_clear(&r);
     /* class 2 needs a unit; due in 15 working days */
-    assert_int_equal(i3_req(S.h, "POST", path, S.member1, "{\"summary\":\"路灯\",\"importance\":4,"
+    assert_int_equal(api_req(S.h, "POST", path, S.u.member1, "{\"summary\":\"路灯\",\"importance\":4,"
                             "\"difficulty\":2}", 400, &r), 400);
-    assert_string_equal(i3_str(json_object_get(json_object_get(r.json, "error"), "fields"),
+    assert_string_equal(api_str(json_object_get(json_object_get(r.json, "error"), "fields"),
                                "unit_id"), "required");
     http_resp_clear(&r);
-    assert_int_equal(i3_status(S.h, "POST", path, S.member1, "{\"summary\":\"路灯\",\"importance\":4,"
+    assert_int_equal(api_status(S.h, "POST", path, S.u.member1, "{\"summary\":\"路灯\",\"importance\":4,"
                                "\"difficulty\":2,\"unit_id\":\"99\"}"), 422);
-    assert_int_equal(i3_req(S.h, "POST", path, S.member1, "{\"summary\":\"路灯\",\"importance\":4,"
+    assert_int_equal(api_req(S.h, "POST", path, S.u.member1, "{\"summary\":\"路灯\",\"importance\":4,"
                             "\"difficulty\":2,\"unit_id\":\"1\"}", 201, &r), 201);
     assert_int_equal(json_integer_value(json_object_get(r.json, "grade")), 2);
     assert_int_equal(calendar_add_workdays(S.cal, today, 15, &want), 0);
     calendar_day_format(want, due, sizeof due);
-    assert_string_equal(i3_str(r.json, "due_on"), due);
-    assert_string_equal(i3_str(r.json, "unit_id"), "1");
+    assert_string_equal(api_str(r.json, "due_on"), due);
+    assert_string_equal(api_str(r.json, "unit_id"), "1");
     http_resp_clear(&r);
     /* class 3: local, a micro-consultation; class 4: closed on the spot */
-    assert_int_equal(i3_req(S.h, "POST", path, S.office, "{\"summary\":\"楼道堆物\",\"importance\":2,"
+    assert_int_equal(api_req(S.h, "POST", path, S.u.office, "{\"summary\":\"楼道堆物\",\"importance\":2,"
                             "\"difficulty\":2,\"local\":true}", 201, &r), 201);
     assert_int_equal(json_integer_value(json_object_get(r.json, "grade")), 3);
-    snprintf(S.issue3, sizeof S.issue3, "%s", i3_str(r.json, "id"));
+    snprintf(S.issue3, sizeof S.issue3, "%s", api_str(r.json, "id"));
     http_resp_clear(&r);
-    assert_int_equal(i3_req(S.h, "POST", path, S.member1, "{\"summary\":\"咨询政策\",\"importance\":1,"
+    assert_int_equal(api_req(S.h, "POST", path, S.u.member1, "{\"summary\":\"咨询政策\",\"importance\":1,"
                             "\"difficulty\":1,\"resolved_on_spot\":true}", 201, &r), 201);
     assert_int_equal(json_integer_value(json_object_get(r.json, "grade")), 4);
-    assert_string_equal(i3_str(r.json, "status"), "closed");
+    assert_string_equal(api_str(r.json, "status"), "closed");
     http_resp_clear(&r);
-    assert_int_equal(i3_status(S.h, "POST", path, S.member1, "{\"summary\":\"x\",\"importance\":6,"
+    assert_int_equal(api_status(S.h, "POST", path, S.u.member1, "{\"summary\":\"x\",\"importance\":6,"
                                "\"difficulty\":1}"), 400);
-    assert_int_equal(i3_status(S.h, "POST", path, S.member3, "{\"summary\":\"x\",\"importance\":1,"
+    assert_int_equal(api_status(S.h, "POST", path, S.u.member3, "{\"summary\":\"x\",\"importance\":1,"
                                "\"difficulty\":1}"), 403);
-    assert_int_equal(i3_status(S.h, "POST", path, S.unit1, "{\"summary\":\"x\",\"importance\":1,"
+    assert_int_equal(api_status(S.h, "POST", path, S.u.unit1, "{\"summary\":\"x\",\"importance\":1,"
                                "\"difficulty\":1}"), 403);
     /* one event per routed class, none for class 4 */
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type IN"
@@ -224,16 +216,16 @@ static int s_inbox_top(const char *token, const char *query, char id[24], char r
     char path[128];
     http_resp_t r;
     snprintf(path, sizeof path, D "/inbox%s", query);
-    if (i3_req(S.h, "GET", path, token, NULL, 200, &r) != 200) {
+    if (api_req(S.h, "GET", path, token, NULL, 200, &r) != 200) {
         http_resp_clear(&r);
         return -1;
     }
     json_t *items = json_object_get(r.json, "items"), *top = json_array_get(items, 0);
     int n = (int) json_array_size(items);
-    snprintf(id, 24, "%s", i3_str(top, "id"));
-    snprintf(read_at, 40, "%s", i3_str(top, "read_at"));
+    snprintf(id, 24, "%s", api_str(top, "id"));
+    snprintf(read_at, 40, "%s", api_str(top, "read_at"));
     for (int i = 0; i < n; i++)
-        if (strcmp(i3_str(json_array_get(items, (size_t) i), "kind"), "issue.escalated") != 0)
+        if (strcmp(api_str(json_array_get(items, (size_t) i), "kind"), "issue.escalated") != 0)
             n = -1;                 /* a leader's inbox holds only the class-1 items here */
     http_resp_clear(&r);
     return n;
@@ -247,7 +239,7 @@ static void test_leaders_inbox(void)
 {
     char *leader2, id[24], id2[24], at[40], at2[40], first[40], path[128];
     http_resp_t r;
-    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
+    assert_int_equal(api_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
                                       " 'issue.escalated'", 2, 10000), 2);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
                                          " 'issue.escalated' AND recipient_kind = 'role:leader'"
@@ -260,45 +252,45 @@ static void test_leaders_inbox(void)
                                          " RETURNING id) SELECT count(*) FROM n", 0, NULL), 1);
     assert_non_null(leader2 = harness_login(S.h, "leader2", "lianxin-demo"));
     /* both see both items, unread */
-    assert_int_equal(s_inbox_top(S.leader, "", id, at), 2);
+    assert_int_equal(s_inbox_top(S.u.leader, "", id, at), 2);
     assert_string_equal(at, "");
     assert_int_equal(s_inbox_top(leader2, "", id2, at2), 2);
     assert_string_equal(id2, id);
     assert_string_equal(at2, "");
     /* leader reads it: read for leader, still unread for leader2 */
     snprintf(path, sizeof path, D "/inbox/%s/read", id);
-    assert_int_equal(i3_req(S.h, "POST", path, S.leader, NULL, 200, &r), 200);
-    assert_string_equal(i3_str(r.json, "id"), id);
-    snprintf(first, sizeof first, "%s", i3_str(r.json, "read_at"));
+    assert_int_equal(api_req(S.h, "POST", path, S.u.leader, NULL, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "id"), id);
+    snprintf(first, sizeof first, "%s", api_str(r.json, "read_at"));
     assert_true(first[0]);
     http_resp_clear(&r);
-    assert_int_equal(s_inbox_top(S.leader, "", id2, at), 2);
+    assert_int_equal(s_inbox_top(S.u.leader, "", id2, at), 2);
     assert_string_equal(at, first);
-    assert_int_equal(s_inbox_top(S.leader, "?unread=true", id2, at), 1);
+    assert_int_equal(s_inbox_top(S.u.leader, "?unread=true", id2, at), 1);
     assert_string_not_equal(id2, id);
     assert_int_equal(s_inbox_top(leader2, "", id2, at2), 2);
     assert_string_equal(at2, "");
     assert_int_equal(s_inbox_top(leader2, "?unread=true", id2, at2), 2);
     assert_string_equal(id2, id);
     /* leader2 reads it too; leader's second read keeps the first time */
-    assert_int_equal(i3_req(S.h, "POST", path, leader2, "{}", 200, &r), 200);
-    assert_true(i3_str(r.json, "read_at")[0]);
+    assert_int_equal(api_req(S.h, "POST", path, leader2, "{}", 200, &r), 200);
+    assert_true(api_str(r.json, "read_at")[0]);
     http_resp_clear(&r);
     assert_int_equal(s_inbox_top(leader2, "?unread=true", id2, at2), 1);
-    assert_int_equal(i3_req(S.h, "POST", path, S.leader, NULL, 200, &r), 200);
-    assert_string_equal(i3_str(r.json, "read_at"), first);
+    assert_int_equal(api_req(S.h, "POST", path, S.u.leader, NULL, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "read_at"), first);
     http_resp_clear(&r);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox_reads", 0, NULL), 2);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox WHERE read_at IS NOT"
                                          " NULL AND kind = 'issue.escalated'", 0, NULL), 0);
     /* not the office's: neither listed nor markable; nor another district's */
-    assert_int_equal(i3_req(S.h, "GET", D "/inbox", S.office, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", D "/inbox", S.u.office, NULL, 200, &r), 200);
     for (size_t i = 0; i < json_array_size(json_object_get(r.json, "items")); i++)
-        assert_string_not_equal(i3_str(json_array_get(json_object_get(r.json, "items"), i),
+        assert_string_not_equal(api_str(json_array_get(json_object_get(r.json, "items"), i),
                                        "kind"), "issue.escalated");
     http_resp_clear(&r);
-    assert_int_equal(i3_status(S.h, "POST", path, S.office, NULL), 404);
-    assert_int_equal(i3_status(S.h, "POST", path, S.office2, NULL), 403);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office, NULL), 404);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office2, NULL), 403);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox_reads", 0, NULL), 2);
     free(leader2);
 }
@@ -310,31 +302,31 @@ static void test_override(void **state)
     (void) state;
     assert_true(S.ready && S.issue3[0]);
     snprintf(path, sizeof path, D "/issues/%s/override", S.issue3);
-    assert_int_equal(i3_status(S.h, "POST", path, S.member1, "{\"grade\":1,\"reason\":\"涉及多部门\"}"),
+    assert_int_equal(api_status(S.h, "POST", path, S.u.member1, "{\"grade\":1,\"reason\":\"涉及多部门\"}"),
                      403);
-    assert_int_equal(i3_status(S.h, "POST", path, S.office, "{\"grade\":1,\"reason\":\"　 \"}"), 400);
-    assert_int_equal(i3_req(S.h, "POST", path, S.office, "{\"grade\":1,\"reason\":\"涉及多部门\"}",
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office, "{\"grade\":1,\"reason\":\"　 \"}"), 400);
+    assert_int_equal(api_req(S.h, "POST", path, S.u.office, "{\"grade\":1,\"reason\":\"涉及多部门\"}",
                             200, &r), 200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "grade")), 1);
     http_resp_clear(&r);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type ="
                                          " 'issue.escalated'", 0, NULL), 2);
     snprintf(path, sizeof path, D "/issues/%s", S.issue3);
-    assert_int_equal(i3_req(S.h, "GET", path, S.leader, NULL, 200, &r), 200);
-    assert_string_equal(i3_str(r.json, "override_reason"), "涉及多部门");
+    assert_int_equal(api_req(S.h, "GET", path, S.u.leader, NULL, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "override_reason"), "涉及多部门");
     http_resp_clear(&r);
     /* a unit sees only the issues forwarded to it */
-    assert_int_equal(i3_req(S.h, "GET", D "/issues", S.unit1, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", D "/issues", S.u.unit1, NULL, 200, &r), 200);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
     http_resp_clear(&r);
-    assert_int_equal(i3_status(S.h, "GET", path, S.unit1, NULL), 404);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.unit1, NULL), 404);
     test_leaders_inbox();
 }
 
 static void test_log_csv(void **state)
 {
     http_resp_t r;
-    i3_csv_t *c = calloc(1, sizeof *c);
+    api_csv_t *c = calloc(1, sizeof *c);
     char path[160], date[16];
     int64_t now = time_now_us();
     int y, m, d;
@@ -343,12 +335,12 @@ static void test_log_csv(void **state)
     time_ymd(now - 3600LL * 1000000, &y, &m, &d);
     snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
     snprintf(path, sizeof path, D "/workrooms/1/log.csv?from=%s&to=%s", date, date);
-    assert_int_equal(i3_status(S.h, "GET", path, S.unit1, NULL), 403);
-    assert_int_equal(i3_status(S.h, "GET", path, S.office2, NULL), 403);
-    assert_int_equal(i3_status(S.h, "GET", D "/workrooms/1/log.csv?from=yesterday", S.office, NULL),
+    assert_int_equal(api_status(S.h, "GET", path, S.u.unit1, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.office2, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", D "/workrooms/1/log.csv?from=yesterday", S.u.office, NULL),
                      400);
-    assert_int_equal(i3_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
-    assert_int_equal(i3_csv_parse(r.raw, r.raw_len, c), 0);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
+    assert_int_equal(api_csv_parse(r.raw, r.raw_len, c), 0);
     assert_true(c->bom);
     assert_true(c->crlf_only);
     assert_true(c->nrows >= 2);
@@ -371,16 +363,16 @@ static void test_log_csv(void **state)
     assert_string_equal(c->field[row][10], "两周内答复");
     assert_string_equal(c->field[row][11], "1/2/1/4");
     assert_null(strstr(r.raw, "李四"));
-    i3_csv_free(c);
+    api_csv_free(c);
     http_resp_clear(&r);
     /* ?reveal=visitor: office and admin only, built by intake, one audit row each */
     snprintf(path, sizeof path, D "/workrooms/1/log.csv?from=%s&to=%s&reveal=visitor", date, date);
-    assert_int_equal(i3_status(S.h, "GET", path, S.member1, NULL), 403);
-    assert_int_equal(i3_status(S.h, "GET", path, S.leader, NULL), 403);
-    assert_int_equal(i3_status(S.h, "GET", path, S.unit1, NULL), 403);
-    assert_int_equal(i3_status(S.h, "GET", D "/workrooms/1/log.csv?reveal=all", S.office, NULL), 400);
-    assert_int_equal(i3_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
-    assert_int_equal(i3_csv_parse(r.raw, r.raw_len, c), 0);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.member1, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.unit1, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", D "/workrooms/1/log.csv?reveal=all", S.u.office, NULL), 400);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
+    assert_int_equal(api_csv_parse(r.raw, r.raw_len, c), 0);
     assert_true(c->bom && c->crlf_only);
     row = 0;
     for (size_t i = 1; i < c->nrows; i++)
@@ -391,7 +383,7 @@ static void test_log_csv(void **state)
     assert_string_equal(c->field[row][5], "13900001111");
     assert_string_equal(c->field[row][2], "走访");
     assert_string_equal(c->field[0][11], "分级");
-    i3_csv_free(c);
+    api_csv_free(c);
     free(c);
     http_resp_clear(&r);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
@@ -514,7 +506,7 @@ static void s_check_log(const char *path, const char *want, size_t want_rows)
 {
     http_resp_t r;
     s_recs_t c;
-    assert_int_equal(i3_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
     assert_true(r.raw_len >= 3 && memcmp(r.raw, "\xEF\xBB\xBF", 3) == 0);
     assert_int_equal(s_records(r.raw, r.raw_len, &c), 0);
     assert_false(c.bad);
@@ -563,7 +555,7 @@ static void s_check_headers(const char *path)
     long status = 0;
     assert_non_null(e);
     snprintf(url, sizeof url, "%s%s", harness_base_url(S.h), path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", S.office);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", S.u.office);
     hl = curl_slist_append(hl, auth);
     curl_easy_setopt(e, CURLOPT_URL, url);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);

@@ -1,4 +1,4 @@
-/* test_i3_rota: the duty rota over HTTP on the real stack with the demo
+/* test_rota: the duty rota over HTTP on the real stack with the demo
  * logins: generation (fairness, no double-booking, unavailable dates, the
  * holiday move), publication and its timers, confirm, excuse, swap, edits
  * answering 409 with the member, the date and the other room, attendance,
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include "fixtures.h"
 #include "harness.h"
-#include "i3_util.h"
+#include "api_util.h"
 
 #define D "/v1/districts/330303"
 
@@ -28,7 +28,7 @@ typedef struct rota_row {
 
 static struct {
     harness_t *h;
-    char *office, *office2, *member1, *unit1, *leader, *admin;
+    fixture_users_t u;              /* the demo users' sessions */
     int ready;
     rota_row_t rows[64];
     int nrows;
@@ -72,7 +72,7 @@ static int s_dates(void)
     snprintf(S.gen_n, sizeof S.gen_n, D "/rota/generate?month=%s", S.month_n);
     snprintf(S.rota_n, sizeof S.rota_n, D "/rota?month=%s", S.month_n);
     snprintf(S.pub_n, sizeof S.pub_n, D "/rota/publish?month=%s", S.month_n);
-    fprintf(stderr, "test_i3_rota: N=%s (reception %s), F=%s (reception %s), P=%s\n",
+    fprintf(stderr, "test_rota: N=%s (reception %s), F=%s (reception %s), P=%s\n",
             S.month_n, S.date_n, S.month_f, S.date_f, S.date_p);
     return S.date_f[0] ? 0 : -1;
 }
@@ -81,15 +81,9 @@ static int s_setup(void **state)
 {
     (void) state;
     memset(&S, 0, sizeof S);
-    if (!(S.h = harness_new("i3_rota")) || s_dates() != 0 || harness_start_all(S.h) != 0)
+    if (!(S.h = harness_new("rota")) || s_dates() != 0 || harness_start_all(S.h) != 0)
         return 0;
-    S.office = harness_login(S.h, "office", "lianxin-demo");
-    S.office2 = harness_login(S.h, "office2", "lianxin-demo");
-    S.member1 = harness_login(S.h, "member1", "lianxin-demo");
-    S.unit1 = harness_login(S.h, "unit1", "lianxin-demo");
-    S.leader = harness_login(S.h, "leader", "lianxin-demo");
-    S.admin = harness_login(S.h, "admin", "lianxin-demo");
-    S.ready = S.office && S.office2 && S.member1 && S.unit1 && S.leader && S.admin;
+    S.ready = fixture_login(S.h, &S.u, "office office2 member1 unit1 leader admin") == 0;
     return 0;
 }
 
@@ -97,8 +91,7 @@ static int s_teardown(void **state)
 {
     (void) state;
     harness_destroy(&S.h);
-    free(S.office); free(S.office2); free(S.member1); free(S.unit1); free(S.leader);
-    free(S.admin);
+    fixture_logout(&S.u);
     return 0;
 }
 
@@ -117,18 +110,18 @@ static void s_load(const char *month, const char *token)
     json_t *items, *it;
     size_t i;
     snprintf(path, sizeof path, D "/rota?month=%s", month);
-    assert_int_equal(i3_req(S.h, "GET", path, token, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "GET", path, token, NULL, 200, &r), 200);
     items = json_object_get(r.json, "items");
     assert_true(json_is_array(items));
     S.nrows = 0;
     json_array_foreach(items, i, it) {
         assert_true(S.nrows < 64);
         rota_row_t *row = &S.rows[S.nrows++];
-        snprintf(row->id, sizeof row->id, "%s", i3_str(it, "id"));
-        snprintf(row->room, sizeof row->room, "%s", i3_str(it, "workroom_id"));
-        snprintf(row->date, sizeof row->date, "%s", i3_str(it, "duty_date"));
-        snprintf(row->member, sizeof row->member, "%s", i3_str(it, "member_id"));
-        snprintf(row->status, sizeof row->status, "%s", i3_str(it, "status"));
+        snprintf(row->id, sizeof row->id, "%s", api_str(it, "id"));
+        snprintf(row->room, sizeof row->room, "%s", api_str(it, "workroom_id"));
+        snprintf(row->date, sizeof row->date, "%s", api_str(it, "duty_date"));
+        snprintf(row->member, sizeof row->member, "%s", api_str(it, "member_id"));
+        snprintf(row->status, sizeof row->status, "%s", api_str(it, "status"));
     }
     http_resp_clear(&r);
 }
@@ -139,13 +132,13 @@ static void test_generate_refused(void **state)
 {
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_status(S.h, "POST", S.gen_n, S.member1, NULL), 403);
-    assert_int_equal(i3_status(S.h, "POST", S.gen_n, S.unit1, NULL), 403);
-    assert_int_equal(i3_status(S.h, "POST", S.gen_n, S.leader, NULL), 403);
-    assert_int_equal(i3_status(S.h, "POST", S.gen_n, S.office2, NULL), 403);
-    assert_int_equal(i3_status(S.h, "GET", S.rota_n, S.office2, NULL), 403);
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate?month=2026-13", S.office, NULL), 400);
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate", S.office, NULL), 400);
+    assert_int_equal(api_status(S.h, "POST", S.gen_n, S.u.member1, NULL), 403);
+    assert_int_equal(api_status(S.h, "POST", S.gen_n, S.u.unit1, NULL), 403);
+    assert_int_equal(api_status(S.h, "POST", S.gen_n, S.u.leader, NULL), 403);
+    assert_int_equal(api_status(S.h, "POST", S.gen_n, S.u.office2, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", S.rota_n, S.u.office2, NULL), 403);
+    assert_int_equal(api_status(S.h, "POST", D "/rota/generate?month=2026-13", S.u.office, NULL), 400);
+    assert_int_equal(api_status(S.h, "POST", D "/rota/generate", S.u.office, NULL), 400);
 }
 
 static void test_generate_month(void **state)
@@ -157,24 +150,24 @@ static void test_generate_month(void **state)
     char own[128], plain[64];
     snprintf(own, sizeof own, "{\"dates\":[\"%s\"],\"reason\":\"出差\"}", S.date_n);
     snprintf(plain, sizeof plain, "{\"dates\":[\"%s\"]}", S.date_n);
-    assert_int_equal(i3_status(S.h, "POST", D "/members/1/unavailable", S.member1, own), 200);
-    assert_int_equal(i3_status(S.h, "POST", D "/members/2/unavailable", S.member1, plain), 403);
+    assert_int_equal(api_status(S.h, "POST", D "/members/1/unavailable", S.u.member1, own), 200);
+    assert_int_equal(api_status(S.h, "POST", D "/members/2/unavailable", S.u.member1, plain), 403);
     for (int m = 2; m <= 5; m++) {
         char path[96];
         snprintf(path, sizeof path, D "/members/%d/unavailable", m);
-        assert_int_equal(i3_status(S.h, "POST", path, S.office, plain), 200);
+        assert_int_equal(api_status(S.h, "POST", path, S.u.office, plain), 200);
     }
-    assert_int_equal(i3_req(S.h, "POST", S.gen_n, S.office, NULL, 200,
+    assert_int_equal(api_req(S.h, "POST", S.gen_n, S.u.office, NULL, 200,
                             &r), 200);
-    assert_string_equal(i3_str(r.json, "month"), S.month_n);
+    assert_string_equal(api_str(r.json, "month"), S.month_n);
     assert_int_equal(json_integer_value(json_object_get(r.json, "rooms")), 8);
     assert_int_equal(json_integer_value(json_object_get(r.json, "assignments")), 16);
     assert_int_equal(json_array_size(json_object_get(r.json, "shortfalls")), 0);
     http_resp_clear(&r);
     /* drafts: the office sees them, members do not */
-    s_load(S.month_n, S.member1);
+    s_load(S.month_n, S.u.member1);
     assert_int_equal(S.nrows, 0);
-    s_load(S.month_n, S.office);
+    s_load(S.month_n, S.u.office);
     assert_int_equal(S.nrows, 16);
     int per_room[9] = {0}, per_member[41] = {0};
     for (int i = 0; i < S.nrows; i++) {
@@ -192,8 +185,8 @@ static void test_generate_month(void **state)
     /* generating again replaces the drafts, never adds to them */
     char body[48];
     snprintf(body, sizeof body, "{\"month\":\"%s\"}", S.month_n);
-    assert_int_equal(i3_status(S.h, "POST", D "/rota/generate", S.office, body), 200);
-    s_load(S.month_n, S.office);
+    assert_int_equal(api_status(S.h, "POST", D "/rota/generate", S.u.office, body), 200);
+    s_load(S.month_n, S.u.office);
     assert_int_equal(S.nrows, 16);
 }
 
@@ -207,8 +200,8 @@ static void test_generate_fair_and_holiday(void **state)
      * last. */
     char path[96];
     snprintf(path, sizeof path, D "/rota/generate?month=%s", S.month_f);
-    assert_int_equal(i3_status(S.h, "POST", path, S.office, NULL), 200);
-    s_load(S.month_f, S.office);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office, NULL), 200);
+    s_load(S.month_f, S.u.office);
     assert_int_equal(S.nrows, 16);
     assert_true(strcmp(S.date_f + 8, "25") > 0);
     for (int i = 0; i < S.nrows; i++)
@@ -226,12 +219,12 @@ static void test_publish_and_timers(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(i3_req(S.h, "POST", S.pub_n, S.office, NULL, 200, &r),
+    assert_int_equal(api_req(S.h, "POST", S.pub_n, S.u.office, NULL, 200, &r),
                      200);
     assert_int_equal(json_integer_value(json_object_get(r.json, "duties")), 16);
     assert_int_equal(json_array_size(json_object_get(r.json, "member_ids")), 16);
     http_resp_clear(&r);
-    assert_int_equal(i3_status(S.h, "POST", S.pub_n, S.office, NULL), 409);
+    assert_int_equal(api_status(S.h, "POST", S.pub_n, S.u.office, NULL), 409);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE district_code ="
                                          " '330303' AND type = 'rota.published'", 0, NULL), 1);
     char eve[40];
@@ -243,7 +236,7 @@ static void test_publish_and_timers(void **state)
                                          " 'duty.upcoming' AND duty_date = $1::date AND due_at"
                                          " = $2::timestamptz", 2, (const char *[]){S.date_n, eve}),
                      8);
-    s_load(S.month_n, S.member1);                   /* now members see it */
+    s_load(S.month_n, S.u.member1);                   /* now members see it */
     assert_int_equal(S.nrows, 16);
 }
 
@@ -253,24 +246,24 @@ static void test_confirm_excuse(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    s_load(S.month_n, S.office);
+    s_load(S.month_n, S.u.office);
     rota_row_t x = S.rows[0], y = S.rows[1];
     a = s_login_member(strtoll(x.member, NULL, 10));
     b = s_login_member(strtoll(y.member, NULL, 10));
     assert_non_null(a);
     assert_non_null(b);
     snprintf(path, sizeof path, D "/rota/%.23s/confirm", x.id);
-    assert_int_equal(i3_status(S.h, "POST", path, b, NULL), 403);      /* not b's duty */
-    assert_int_equal(i3_req(S.h, "POST", path, a, NULL, 200, &r), 200);
-    assert_string_equal(i3_str(r.json, "status"), "confirmed");
+    assert_int_equal(api_status(S.h, "POST", path, b, NULL), 403);      /* not b's duty */
+    assert_int_equal(api_req(S.h, "POST", path, a, NULL, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "status"), "confirmed");
     http_resp_clear(&r);
     snprintf(path, sizeof path, D "/rota/%.23s/excuse", y.id);
-    assert_int_equal(i3_status(S.h, "POST", path, b, "{\"reason\":\"  \"}"), 400);
-    assert_int_equal(i3_req(S.h, "POST", path, b, "{\"reason\":\"住院\"}", 200, &r), 200);
-    assert_string_equal(i3_str(r.json, "status"), "excused");
+    assert_int_equal(api_status(S.h, "POST", path, b, "{\"reason\":\"  \"}"), 400);
+    assert_int_equal(api_req(S.h, "POST", path, b, "{\"reason\":\"住院\"}", 200, &r), 200);
+    assert_string_equal(api_str(r.json, "status"), "excused");
     http_resp_clear(&r);
     snprintf(path, sizeof path, D "/rota/%.23s/confirm", y.id);
-    assert_int_equal(i3_req(S.h, "POST", path, b, NULL, 409, &r), 409);   /* excused */
+    assert_int_equal(api_req(S.h, "POST", path, b, NULL, 409, &r), 409);   /* excused */
     http_resp_clear(&r);
     assert_true(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type = 'rota.changed'",
                                0, NULL) >= 2);
@@ -284,7 +277,7 @@ static void test_conflict_names_member_date_room(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    s_load(S.month_n, S.office);
+    s_load(S.month_n, S.u.office);
     int i = 2, j;
     for (j = 0; j < S.nrows && strcmp(S.rows[j].room, S.rows[i].room) == 0; j++)
         ;
@@ -294,25 +287,25 @@ static void test_conflict_names_member_date_room(void **state)
     assert_true(j < S.nrows);
     snprintf(path, sizeof path, D "/rota/%.23s/edit", S.rows[i].id);
     snprintf(body, sizeof body, "{\"member_id\":\"%.23s\"}", S.rows[j].member);
-    assert_int_equal(i3_req(S.h, "POST", path, S.office, body, 409, &r), 409);
+    assert_int_equal(api_req(S.h, "POST", path, S.u.office, body, 409, &r), 409);
     json_t *err = json_object_get(r.json, "error");
-    const char *msg = i3_str(err, "message");
+    const char *msg = api_str(err, "message");
     assert_non_null(strstr(msg, S.rows[j].member));
     assert_non_null(strstr(msg, S.date_n));
     assert_non_null(strstr(msg, "委员工作室") ? strstr(msg, "委员工作室") : strstr(msg, "议事堂"));
     json_t *f = json_object_get(err, "fields");
-    assert_string_equal(i3_str(f, "member_id"), S.rows[j].member);
-    assert_string_equal(i3_str(f, "workroom_id"), S.rows[j].room);
-    assert_string_equal(i3_str(f, "duty_date"), S.date_n);
+    assert_string_equal(api_str(f, "member_id"), S.rows[j].member);
+    assert_string_equal(api_str(f, "workroom_id"), S.rows[j].room);
+    assert_string_equal(api_str(f, "duty_date"), S.date_n);
     http_resp_clear(&r);
     /* a free member is fine, and members may not edit */
     snprintf(body, sizeof body, "{\"member_id\":\"1\"}");
-    assert_int_equal(i3_status(S.h, "POST", path, S.member1, body), 403);
-    assert_int_equal(i3_req(S.h, "POST", path, S.office, body, 200, &r), 200);
-    assert_string_equal(i3_str(r.json, "member_id"), "1");
+    assert_int_equal(api_status(S.h, "POST", path, S.u.member1, body), 403);
+    assert_int_equal(api_req(S.h, "POST", path, S.u.office, body, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "member_id"), "1");
     http_resp_clear(&r);
     snprintf(body, sizeof body, "{\"member_id\":\"999\"}");
-    assert_int_equal(i3_status(S.h, "POST", path, S.office, body), 422);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office, body), 422);
 }
 
 static void test_swap(void **state)
@@ -321,7 +314,7 @@ static void test_swap(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    s_load(S.month_n, S.office);
+    s_load(S.month_n, S.u.office);
     int i, j;
     for (i = 0; i < S.nrows && strcmp(S.rows[i].status, "published") != 0; i++)
         ;
@@ -334,29 +327,29 @@ static void test_swap(void **state)
     b = s_login_member(strtoll(y.member, NULL, 10));
     snprintf(path, sizeof path, D "/rota/%.23s/swap", x.id);
     snprintf(body, sizeof body, "{\"with_rota_id\":\"%.23s\"}", y.id);
-    assert_int_equal(i3_status(S.h, "POST", path, b, body), 403);
-    assert_int_equal(i3_req(S.h, "POST", path, a, body, 200, &r), 200);
-    assert_true(i3_str(r.json, "swap_id")[0] != '\0');
+    assert_int_equal(api_status(S.h, "POST", path, b, body), 403);
+    assert_int_equal(api_req(S.h, "POST", path, a, body, 200, &r), 200);
+    assert_true(api_str(r.json, "swap_id")[0] != '\0');
     http_resp_clear(&r);
-    assert_int_equal(i3_status(S.h, "POST", path, a, body), 409);       /* one pending */
+    assert_int_equal(api_status(S.h, "POST", path, a, body), 409);       /* one pending */
     char sql[160];                                  /* b hears of it */
     snprintf(sql, sizeof sql, "SELECT count(*) FROM notify.inbox WHERE kind ="
              " 'rota.swap_requested' AND recipient_id = %.23s", y.member);
-    assert_int_equal(i3_wait_sql(S.h, sql, 1, 10000), 1);
+    assert_int_equal(api_wait_sql(S.h, sql, 1, 10000), 1);
     snprintf(path, sizeof path, D "/rota/%.23s/swap/accept", y.id);
-    assert_int_equal(i3_status(S.h, "POST", path, a, NULL), 403);       /* only b accepts */
-    assert_int_equal(i3_req(S.h, "POST", path, b, NULL, 200, &r), 200);
-    assert_string_equal(i3_str(r.json, "member_id"), x.member);
+    assert_int_equal(api_status(S.h, "POST", path, a, NULL), 403);       /* only b accepts */
+    assert_int_equal(api_req(S.h, "POST", path, b, NULL, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "member_id"), x.member);
     http_resp_clear(&r);
-    s_load(S.month_n, S.office);
+    s_load(S.month_n, S.u.office);
     for (int k = 0; k < S.nrows; k++) {
         if (strcmp(S.rows[k].id, x.id) == 0)
             assert_string_equal(S.rows[k].member, y.member);
         if (strcmp(S.rows[k].id, y.id) == 0)
             assert_string_equal(S.rows[k].member, x.member);
     }
-    assert_int_equal(i3_status(S.h, "POST", path, b, NULL), 403);       /* no longer b's */
-    assert_int_equal(i3_status(S.h, "POST", path, S.office, NULL), 409); /* nothing pending */
+    assert_int_equal(api_status(S.h, "POST", path, b, NULL), 403);       /* no longer b's */
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office, NULL), 409); /* nothing pending */
     free(a);
     free(b);
 }
@@ -367,33 +360,33 @@ static void test_duties_ics(void **state)
     http_resp_t r;
     (void) state;
     assert_true(S.ready);
-    s_load(S.month_n, S.office);
+    s_load(S.month_n, S.u.office);
     rota_row_t x = S.rows[3];
     m = s_login_member(strtoll(x.member, NULL, 10));
     snprintf(path, sizeof path, D "/members/%.23s/duties.ics", x.member);
-    assert_int_equal(i3_status(S.h, "GET", path, S.member1, NULL),
+    assert_int_equal(api_status(S.h, "GET", path, S.u.member1, NULL),
                      strcmp(x.member, "1") == 0 ? 200 : 403);
-    assert_int_equal(i3_status(S.h, "GET", path, S.unit1, NULL), 403);
-    assert_int_equal(i3_req(S.h, "GET", path, m, NULL, 200, &r), 200);
-    assert_int_equal(i3_ics_unfold(r.raw, r.raw_len, &unfolded), 0);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.unit1, NULL), 403);
+    assert_int_equal(api_req(S.h, "GET", path, m, NULL, 200, &r), 200);
+    assert_int_equal(api_ics_unfold(r.raw, r.raw_len, &unfolded), 0);
     assert_int_equal(strncmp(unfolded, "BEGIN:VCALENDAR\nVERSION:2.0\n", 28), 0);
     assert_non_null(strstr(unfolded, "END:VCALENDAR\n"));
-    int events = i3_ics_count(unfolded, "BEGIN:VEVENT");
+    int events = api_ics_count(unfolded, "BEGIN:VEVENT");
     long long duties = harness_sql_ll(S.h, "SELECT count(*) FROM intake.rota WHERE status <>"
                                            " 'draft' AND member_id = (SELECT member_id FROM"
                                            " intake.rota WHERE id = $1::bigint)", 1,
                                       (const char *[]){x.id});
     assert_int_equal(events, duties);
-    assert_int_equal(i3_ics_count(unfolded, "UID:rota-330303-"), events);
+    assert_int_equal(api_ics_count(unfolded, "UID:rota-330303-"), events);
     char dtstart[64];
     snprintf(dtstart, sizeof dtstart, "DTSTART;TZID=Asia/Shanghai:%.4s%.2s%.2sT090000", S.date_n,
              S.date_n + 5, S.date_n + 8);
-    assert_int_equal(i3_ics_count(unfolded, dtstart), 1);
-    assert_int_equal(i3_ics_count(unfolded, "TZID:Asia/Shanghai"), 1);
-    assert_int_equal(i3_ics_count(unfolded, "SUMMARY:委员接待日值班："), events);
+    assert_int_equal(api_ics_count(unfolded, dtstart), 1);
+    assert_int_equal(api_ics_count(unfolded, "TZID:Asia/Shanghai"), 1);
+    assert_int_equal(api_ics_count(unfolded, "SUMMARY:委员接待日值班："), events);
     char uid[96];
     snprintf(uid, sizeof uid, "UID:rota-330303-%.23s@lianxin", x.id);
-    assert_int_equal(i3_ics_count(unfolded, uid), 1);
+    assert_int_equal(api_ics_count(unfolded, uid), 1);
     free(unfolded);
     http_resp_clear(&r);
     free(m);
@@ -427,8 +420,8 @@ static char *s_feed_url(const char *member, const char *token)
     char *url = NULL;
     snprintf(path, sizeof path, D "/members/%.23s/feed-token", member);
     snprintf(want, sizeof want, D "/members/%.23s/duties.ics?token=", member);
-    if (i3_req(S.h, "POST", path, token, NULL, 201, &r) == 201) {
-        const char *u = i3_str(r.json, "url");
+    if (api_req(S.h, "POST", path, token, NULL, 201, &r) == 201) {
+        const char *u = api_str(r.json, "url");
         if (strncmp(u, want, strlen(want)) == 0 && strlen(u) == strlen(want) + 64)
             url = strdup(u);
     }
@@ -462,7 +455,7 @@ static void test_feed_token(void **state)
     http_resp_t r, rb;
     (void) state;
     assert_true(S.ready);
-    s_load(S.month_n, S.office);
+    s_load(S.month_n, S.u.office);
     rota_row_t x = S.rows[3];
     const char *other = strcmp(x.member, "2") == 0 ? "3" : "2";
     char *m = s_login_member(strtoll(x.member, NULL, 10));
@@ -473,23 +466,23 @@ static void test_feed_token(void **state)
     snprintf(other_path, sizeof other_path, D "/members/%.23s/feed-token", x.member);
 
     /* who may make one */
-    assert_int_equal(i3_status(S.h, "POST", other_path, S.unit1, NULL), 403);
-    assert_int_equal(i3_status(S.h, "POST", other_path, o, NULL), 403);
-    assert_int_equal(i3_status(S.h, "DELETE", other_path, o, NULL), 403);
-    assert_int_equal(i3_status(S.h, "POST", D "/members/999999/feed-token", S.office, NULL), 404);
+    assert_int_equal(api_status(S.h, "POST", other_path, S.u.unit1, NULL), 403);
+    assert_int_equal(api_status(S.h, "POST", other_path, o, NULL), 403);
+    assert_int_equal(api_status(S.h, "DELETE", other_path, o, NULL), 403);
+    assert_int_equal(api_status(S.h, "POST", D "/members/999999/feed-token", S.u.office, NULL), 404);
     assert_int_equal(s_get_anon_status(path), 401);                     /* no token at all */
 
     /* the member's own token fetches the same file as the bearer token */
     char *url1 = s_feed_url(x.member, m);
     assert_non_null(url1);
     assert_int_equal(s_get_anon(url1, &r), 200);
-    assert_int_equal(i3_req(S.h, "GET", path, m, NULL, 200, &rb), 200);
+    assert_int_equal(api_req(S.h, "GET", path, m, NULL, 200, &rb), 200);
     assert_int_equal(r.raw_len, rb.raw_len);
     assert_memory_equal(r.raw, rb.raw, r.raw_len);
-    assert_int_equal(i3_ics_unfold(r.raw, r.raw_len, &unfolded), 0);
+    assert_int_equal(api_ics_unfold(r.raw, r.raw_len, &unfolded), 0);
     assert_int_equal(strncmp(unfolded, "BEGIN:VCALENDAR\nVERSION:2.0\n", 28), 0);
-    assert_true(i3_ics_count(unfolded, "BEGIN:VEVENT") >= 1);
-    assert_int_equal(i3_ics_count(unfolded, "BEGIN:VEVENT"), i3_ics_count(unfolded, "END:VEVENT"));
+    assert_true(api_ics_count(unfolded, "BEGIN:VEVENT") >= 1);
+    assert_int_equal(api_ics_count(unfolded, "BEGIN:VEVENT"), api_ics_count(unfolded, "END:VEVENT"));
     free(unfolded);
     http_resp_clear(&r);
     http_resp_clear(&rb);
@@ -515,14 +508,14 @@ static void test_feed_token(void **state)
     assert_int_equal(s_get_anon_status(url_o), 200);
 
     /* office makes a new one: the old stops working; DELETE revokes */
-    char *url2 = s_feed_url(x.member, S.office);
+    char *url2 = s_feed_url(x.member, S.u.office);
     assert_non_null(url2);
     assert_string_not_equal(url1, url2);
     assert_int_equal(s_get_anon_status(url1), 401);
     assert_int_equal(s_get_anon_status(url2), 200);
-    assert_int_equal(i3_status(S.h, "DELETE", other_path, m, NULL), 204);
+    assert_int_equal(api_status(S.h, "DELETE", other_path, m, NULL), 204);
     assert_int_equal(s_get_anon_status(url2), 401);
-    assert_int_equal(i3_status(S.h, "GET", path, m, NULL), 200);        /* bearer as before */
+    assert_int_equal(api_status(S.h, "GET", path, m, NULL), 200);        /* bearer as before */
 
     /* the request lines are there, the tokens are not */
     assert_int_equal(s_log_has("/duties.ics status=200"), 1);
@@ -555,13 +548,13 @@ static void test_absence_timer(void **state)
     snprintf(body, sizeof body, "{\"workroom_id\":\"2\",\"received_at\":\"%sT10:00:00+08:00\","
              "\"member_ids\":[\"7\"],\"summary\":\"小区停车难\",\"category\":\"transport\"}",
              S.date_p);
-    assert_int_equal(i3_req(S.h, "POST", D "/visits", S.office, body, 201, &r), 201);
+    assert_int_equal(api_req(S.h, "POST", D "/visits", S.u.office, body, 201, &r), 201);
     http_resp_clear(&r);
     res = harness_sql(S.h, "INSERT INTO intake.timers VALUES ('330303', 'rota.absent_check', 2,"
                            " $1::date, core.clock_now() - interval '1 minute')", 1, p);
     assert_non_null(res);
     PQclear(res);
-    assert_int_equal(i3_wait_sqlp(S.h, "SELECT count(*) FROM intake.timers WHERE duty_date ="
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM intake.timers WHERE duty_date ="
                                       " $1::date AND fired_at IS NOT NULL", 1, 10000, 1, p), 1);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.rota WHERE duty_date ="
                                          " $1::date AND member_id = 7 AND status = 'served'",
@@ -593,13 +586,13 @@ static void test_upcoming_timer(void **state)
                                           " WHERE district_code = '330303' AND duty_date = $1::date"
                                           " AND status IN ('published', 'confirmed')", 1, p);
     assert_true(rooms >= 1);
-    assert_int_equal(i3_wait_sqlp(S.h, "SELECT count(*) FROM bus.events WHERE type ="
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM bus.events WHERE type ="
                                       " 'duty.upcoming'", rooms, 15000, 0, NULL), rooms);
     long long want = harness_sql_ll(S.h, "SELECT count(*) FROM intake.rota WHERE duty_date ="
                                          " $1::date AND district_code = '330303' AND status IN"
                                          " ('published', 'confirmed')", 1, p);
     assert_true(want >= rooms);
-    assert_int_equal(i3_wait_sqlp(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
                                       " 'duty.upcoming'", want, 10000, 0, NULL), want);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox i WHERE kind ="
                                          " 'duty.upcoming' AND NOT EXISTS (SELECT 1 FROM"
@@ -616,7 +609,7 @@ static void test_upcoming_timer(void **state)
                                      " 2, $1::date, core.clock_now() - interval '1 minute')", 1, q);
     assert_non_null(res);
     PQclear(res);
-    assert_int_equal(i3_wait_sqlp(S.h, "SELECT count(*) FROM intake.timers WHERE kind ="
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM intake.timers WHERE kind ="
                                       " 'duty.upcoming' AND duty_date = $1::date AND fired_at"
                                       " IS NOT NULL", 1, 10000, 1, q), 1);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type ="
@@ -632,14 +625,14 @@ static void test_attendance(void **state)
     long long id = harness_sql_ll(S.h, "SELECT id FROM intake.rota WHERE duty_date = $1::date"
                                        " AND member_id = 8", 1, (const char *[]){S.date_p});
     snprintf(path, sizeof path, D "/rota/%lld/attendance", id);
-    assert_int_equal(i3_status(S.h, "POST", path, S.member1, "{\"status\":\"served\"}"), 403);
-    assert_int_equal(i3_status(S.h, "POST", path, S.office, "{\"status\":\"late\"}"), 400);
-    assert_int_equal(i3_req(S.h, "POST", path, S.office, "{\"status\":\"served\"}", 200, &r), 200);
-    assert_string_equal(i3_str(r.json, "status"), "served");
+    assert_int_equal(api_status(S.h, "POST", path, S.u.member1, "{\"status\":\"served\"}"), 403);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office, "{\"status\":\"late\"}"), 400);
+    assert_int_equal(api_req(S.h, "POST", path, S.u.office, "{\"status\":\"served\"}", 200, &r), 200);
+    assert_string_equal(api_str(r.json, "status"), "served");
     http_resp_clear(&r);
-    s_load(S.month_n, S.office);                   /* D has not come: the eve at most */
+    s_load(S.month_n, S.u.office);                   /* D has not come: the eve at most */
     snprintf(path, sizeof path, D "/rota/%.23s/attendance", S.rows[0].id);
-    assert_int_equal(i3_status(S.h, "POST", path, S.office, "{\"status\":\"absent\"}"), 409);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office, "{\"status\":\"absent\"}"), 409);
 }
 
 /* SIGTERM stops every program cleanly (exit 0) with intake's timers running:

@@ -1,10 +1,10 @@
-/* i3_util: see i3_util.h. */
+/* api_util: see api_util.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "i3_util.h"
+#include "api_util.h"
 
-long i3_req(harness_t *h, const char *method, const char *path, const char *token,
+long api_req(harness_t *h, const char *method, const char *path, const char *token,
             const char *body, long want, http_resp_t *r)
 {
     http_req_t q = {0};
@@ -19,7 +19,7 @@ long i3_req(harness_t *h, const char *method, const char *path, const char *toke
     return r->status;
 }
 
-long i3_status(harness_t *h, const char *method, const char *path, const char *token,
+long api_status(harness_t *h, const char *method, const char *path, const char *token,
                const char *body)
 {
     http_resp_t r;
@@ -34,18 +34,18 @@ long i3_status(harness_t *h, const char *method, const char *path, const char *t
     return st;
 }
 
-const char *i3_str(json_t *obj, const char *key)
+const char *api_str(json_t *obj, const char *key)
 {
     const char *v = json_string_value(json_object_get(obj, key));
     return v ? v : "";
 }
 
-long long i3_wait_sql(harness_t *h, const char *sql, long long want, int ms)
+long long api_wait_sql(harness_t *h, const char *sql, long long want, int ms)
 {
-    return i3_wait_sqlp(h, sql, want, ms, 0, NULL);
+    return api_wait_sqlp(h, sql, want, ms, 0, NULL);
 }
 
-long long i3_wait_sqlp(harness_t *h, const char *sql, long long want, int ms, int np,
+long long api_wait_sqlp(harness_t *h, const char *sql, long long want, int ms, int np,
                        const char *const *params)
 {
     int64_t deadline = harness_now_ms() + harness_ms(h, ms);
@@ -61,17 +61,17 @@ long long i3_wait_sqlp(harness_t *h, const char *sql, long long want, int ms, in
 
 /* ---- CSV --------------------------------------------------------------------------- */
 
-static int s_csv_push(i3_csv_t *c, const char *s, size_t n)
+static int s_csv_push(api_csv_t *c, const char *s, size_t n)
 {
     size_t r = c->nrows, f = c->nfields[r];
-    if (r >= 4096 || f >= I3_CSV_MAX_FIELDS)
+    if (r >= 4096 || f >= API_CSV_MAX_FIELDS)
         return -1;
     c->field[r][f] = strndup(s, n);
     c->nfields[r]++;
     return c->field[r][f] ? 0 : -1;
 }
 
-int i3_csv_parse(const char *text, size_t len, i3_csv_t *c)
+int api_csv_parse(const char *text, size_t len, api_csv_t *c)
 {
     size_t i = 0;
     char *buf = malloc(len + 1);
@@ -121,7 +121,7 @@ int i3_csv_parse(const char *text, size_t len, i3_csv_t *c)
     return 0;
 }
 
-void i3_csv_free(i3_csv_t *c)
+void api_csv_free(api_csv_t *c)
 {
     for (size_t r = 0; r < c->nrows && r < 4096; r++)
         for (size_t f = 0; f < c->nfields[r]; f++)
@@ -132,7 +132,7 @@ void i3_csv_free(i3_csv_t *c)
 
 /* ---- iCalendar ------------------------------------------------------------------------ */
 
-int i3_ics_unfold(const char *text, size_t len, char **out)
+int api_ics_unfold(const char *text, size_t len, char **out)
 {
     char *o = malloc(len + 1), *p = o;
     size_t start = 0;
@@ -171,7 +171,7 @@ int i3_ics_unfold(const char *text, size_t len, char **out)
     return 0;
 }
 
-int i3_ics_count(const char *unfolded, const char *prefix)
+int api_ics_count(const char *unfolded, const char *prefix)
 {
     int n = 0;
     size_t pl = strlen(prefix);

@@ -1,9 +1,9 @@
-/* i3_util: helpers of issue 3's integration tests (rota, visits, grading,
- * reports): requests that print the answer when the status is not the one
+/* api_util: helpers of the API integration tests (rota, visits, grading,
+ * reports, calendar): requests that print the answer when the status is not the one
  * expected, JSON field access, waiting for SQL conditions, and parsers of
  * the CSV and iCalendar outputs. Test code only. */
-#ifndef LIANXIN_I3_UTIL_H
-#define LIANXIN_I3_UTIL_H
+#ifndef LIANXIN_API_UTIL_H
+#define LIANXIN_API_UTIL_H
 
 #include <stddef.h>
 #include <jansson.h>
@@ -11,46 +11,46 @@
 
 /* A request with an optional JSON body; returns the status and keeps the
  * answer in *r (cleared by the caller); prints it when != want. */
-long i3_req(harness_t *h, const char *method, const char *path, const char *token,
+long api_req(harness_t *h, const char *method, const char *path, const char *token,
             const char *body, long want, http_resp_t *r);
 
 /* The same, discarding the answer. Returns the status. */
-long i3_status(harness_t *h, const char *method, const char *path, const char *token,
+long api_status(harness_t *h, const char *method, const char *path, const char *token,
                const char *body);
 
 /* obj[key] as a string, "" when absent or not a string. */
-const char *i3_str(json_t *obj, const char *key);
+const char *api_str(json_t *obj, const char *key);
 
 /* Polls `sql` (first column of the first row as a number) until it is at
  * least `want`, at most `ms`. Returns the last value. */
-long long i3_wait_sql(harness_t *h, const char *sql, long long want, int ms);
-/* i3_wait_sql with `np` text parameters. */
-long long i3_wait_sqlp(harness_t *h, const char *sql, long long want, int ms, int np,
+long long api_wait_sql(harness_t *h, const char *sql, long long want, int ms);
+/* api_wait_sql with `np` text parameters. */
+long long api_wait_sqlp(harness_t *h, const char *sql, long long want, int ms, int np,
                        const char *const *params);
 
 /* ---- CSV (RFC 4180) ------------------------------------------------------------- */
 
-#define I3_CSV_MAX_FIELDS 32
+#define API_CSV_MAX_FIELDS 32
 
-typedef struct i3_csv {
+typedef struct api_csv {
     size_t nrows;
     size_t nfields[4096];
-    char *field[4096][I3_CSV_MAX_FIELDS];
+    char *field[4096][API_CSV_MAX_FIELDS];
     int crlf_only;                  /* every record ended by CRLF, no bare LF or CR */
     int bom;                        /* started with the UTF-8 BOM */
-} i3_csv_t;
+} api_csv_t;
 
 /* Parses `text` (quoted fields, doubled quotes, CRLF inside quotes). 0 or -1. */
-int i3_csv_parse(const char *text, size_t len, i3_csv_t *out);
-void i3_csv_free(i3_csv_t *c);
+int api_csv_parse(const char *text, size_t len, api_csv_t *out);
+void api_csv_free(api_csv_t *c);
 
 /* ---- iCalendar (RFC 5545) --------------------------------------------------------- */
 
 /* Checks the folding rules (every line <= 75 octets, CRLF only) and unfolds
  * into `out` (malloc'd, lines separated by '\n'). 0 or -1 (printed). */
-int i3_ics_unfold(const char *text, size_t len, char **out);
+int api_ics_unfold(const char *text, size_t len, char **out);
 
 /* Counts lines of the unfolded text starting with `prefix`. */
-int i3_ics_count(const char *unfolded, const char *prefix);
+int api_ics_count(const char *unfolded, const char *prefix);
 
 #endif

@@ -1,4 +1,4 @@
-/* test_slice: the first slice end to end on the real stack (bus, intake,
+/* test_visit_inbox: a visit end to end on the real stack (bus, intake,
  * notify, gateway, PostgreSQL) with the demo data: record, read and list
  * visits, the visitor sealed at rest, inbox items for exactly the rostered
  * members and the head, mark read, anonymous visits, the audit chain and
@@ -22,17 +22,17 @@
 #define VISITS "/v1/districts/" D "/visits"
 #define INBOX "/v1/districts/" D "/inbox"
 
-typedef struct slice {
+typedef struct suite {
     harness_t *h;
-    char *office, *office2, *unit1, *member1, *member2, *member3, *member4, *member15;
+    fixture_users_t u;              /* the demo users' sessions */
     char visit[24];                 /* room 1, by member1, with a visitor */
     char visit4[24];                /* room 4, whose head is also on the rota */
     char item3[24];                 /* member3's inbox item for `visit` */
     char received[40];              /* `visit`'s received_at as the API wrote it */
     int ready;                      /* set-up done: every test fails without it */
-} slice_t;
+} suite_t;
 
-static slice_t S;
+static suite_t S;
 
 /* ---- helpers --------------------------------------------------------------------- */
 
@@ -145,18 +145,10 @@ static int s_setup(void **state)
 {
     (void)state;
     memset(&S, 0, sizeof S);
-    if (!(S.h = harness_new("slice")) || s_fix_rota() != 0 || harness_start_all(S.h) != 0)
+    if (!(S.h = harness_new("visit_inbox")) || s_fix_rota() != 0 || harness_start_all(S.h) != 0)
         return 0;
-    S.office = harness_login(S.h, "office", "lianxin-demo");
-    S.office2 = harness_login(S.h, "office2", "lianxin-demo");
-    S.unit1 = harness_login(S.h, "unit1", "lianxin-demo");
-    S.member1 = harness_login(S.h, "member1", "lianxin-demo");
-    S.member2 = harness_login(S.h, "member2", "lianxin-demo");
-    S.member3 = harness_login(S.h, "member3", "lianxin-demo");
-    S.member4 = harness_login(S.h, "member4", "lianxin-demo");
-    S.member15 = harness_login(S.h, "member15", "lianxin-demo");
-    S.ready = S.office && S.office2 && S.unit1 && S.member1 && S.member2 && S.member3 &&
-              S.member4 && S.member15;
+    S.ready = fixture_login(S.h, &S.u, "office office2 unit1 member1 member2 member3 member4"
+                                       " member15") == 0;
     return 0;
 }
 
@@ -164,8 +156,7 @@ static int s_teardown(void **state)
 {
     (void)state;
     harness_destroy(&S.h);
-    free(S.office); free(S.office2); free(S.unit1); free(S.member1);
-    free(S.member2); free(S.member3); free(S.member4); free(S.member15);
+    fixture_logout(&S.u);
     return 0;
 }
 
@@ -180,9 +171,9 @@ static void test_post_and_get_visit(void **state)
 
     (void)state;
     assert_true(S.ready);
-    s_post_visit(S.member1, 1, members, 2, "transport", 60, 1, S.visit, sizeof S.visit);
+    s_post_visit(S.u.member1, 1, members, 2, "transport", 60, 1, S.visit, sizeof S.visit);
     snprintf(path, sizeof path, VISITS "/%s", S.visit);
-    harness_get(S.h, path, S.office, &r);
+    harness_get(S.h, path, S.u.office, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(s_str(r.json, "id"), S.visit);
     assert_string_equal(s_str(r.json, "workroom_id"), "1");
@@ -203,17 +194,17 @@ static void test_post_and_get_visit(void **state)
     assert_null(strstr(r.raw, "张三"));
     assert_null(strstr(r.raw, "13812345678"));
     http_resp_clear(&r);
-    harness_get(S.h, path, S.member1, &r);          /* members may read */
+    harness_get(S.h, path, S.u.member1, &r);          /* members may read */
     assert_int_equal(r.status, 200);
     http_resp_clear(&r);
-    harness_get(S.h, path, S.office2, &r);          /* another district */
+    harness_get(S.h, path, S.u.office2, &r);          /* another district */
     assert_int_equal(r.status, 403);
     assert_string_equal(http_error_code(&r), "forbidden");
     http_resp_clear(&r);
-    harness_get(S.h, path, S.unit1, &r);            /* units do not read visits */
+    harness_get(S.h, path, S.u.unit1, &r);            /* units do not read visits */
     assert_int_equal(r.status, 403);
     http_resp_clear(&r);
-    harness_get(S.h, VISITS "/999999", S.office, &r);
+    harness_get(S.h, VISITS "/999999", S.u.office, &r);
     assert_int_equal(r.status, 404);
     http_resp_clear(&r);
 }
@@ -270,13 +261,13 @@ static void test_list_filters_and_pagination(void **state)
     (void)state;
     assert_true(S.ready);
     for (int i = 0; i < 5; i++)                     /* room 2, one minute apart */
-        s_post_visit(S.office, 2, members, 1, i < 2 ? "health" : "education", 600 + 60 * i, 0,
+        s_post_visit(S.u.office, 2, members, 1, i < 2 ? "health" : "education", 600 + 60 * i, 0,
                      ids[i], sizeof ids[i]);
     snprintf(path, sizeof path, VISITS "?workroom_id=2&limit=2");
     for (int page = 0; page < 5; page++) {
         json_t *items, *it, *next;
         size_t i;
-        harness_get(S.h, path, S.office, &r);
+        harness_get(S.h, path, S.u.office, &r);
         assert_int_equal(r.status, 200);
         items = json_object_get(r.json, "items");
         assert_true(json_array_size(items) <= 2);
@@ -297,14 +288,14 @@ static void test_list_filters_and_pagination(void **state)
     assert_int_equal(nseen, 5);                     /* none missing, none twice, newest first */
     for (int i = 0; i < 5; i++)
         assert_string_equal(seen[i], ids[i]);
-    harness_get(S.h, VISITS "?workroom_id=2&category=health&limit=100", S.office, &r);
+    harness_get(S.h, VISITS "?workroom_id=2&category=health&limit=100", S.u.office, &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
     http_resp_clear(&r);
-    harness_get(S.h, VISITS "?limit=0", S.office, &r);
+    harness_get(S.h, VISITS "?limit=0", S.u.office, &r);
     assert_int_equal(r.status, 400);
     http_resp_clear(&r);
-    harness_get(S.h, VISITS "?limit=101", S.office, &r);
+    harness_get(S.h, VISITS "?limit=101", S.u.office, &r);
     assert_int_equal(r.status, 400);
     http_resp_clear(&r);
 }
@@ -325,7 +316,7 @@ static void test_list_time_window(void **state)
     *strstr(from, "+08:00") = '\0';                 /* '+' must be %2B in a query string */
     snprintf(path, sizeof path, VISITS "?workroom_id=2&limit=100&from=%s%%2B08:00"
              "&to=2999-01-01T00:00:00Z", from);
-    harness_get(S.h, path, S.office, &r);
+    harness_get(S.h, path, S.u.office, &r);
     assert_int_equal(r.status, 200);
     items = json_object_get(r.json, "items");
     json_array_foreach(items, i, it)
@@ -347,7 +338,7 @@ static void test_inbox_recipients(void **state)
     assert_int_equal(fixture_expected(S.h, D, S.visit, expected, sizeof expected), 0);
     assert_string_equal(expected, "{1,3,4,5}");
     assert_int_equal(s_wait_inbox(S.visit, 4), 4);
-    assert_int_equal(s_inbox_items(S.member3, S.visit, S.item3, sizeof S.item3, &first), 1);
+    assert_int_equal(s_inbox_items(S.u.member3, S.visit, S.item3, sizeof S.item3, &first), 1);
     assert_string_equal(s_str(first, "kind"), "visit.recorded");
     assert_string_equal(s_str(first, "title"), "新的来访记录");
     assert_string_equal(s_str(first, "object_type"), "visit");
@@ -361,20 +352,20 @@ static void test_inbox_recipients(void **state)
     }
     assert_string_equal(s_str(first, "body"), body);
     json_decref(first);
-    assert_int_equal(s_inbox_items(S.member4, S.visit, NULL, 0, NULL), 1);
-    assert_int_equal(s_inbox_items(S.member1, S.visit, NULL, 0, NULL), 1);   /* the head */
-    assert_int_equal(s_inbox_items(S.member2, S.visit, NULL, 0, NULL), 0);   /* not rostered */
-    assert_int_equal(s_inbox_items(S.office, S.visit, NULL, 0, NULL), 0);
-    assert_int_equal(s_inbox_items(S.unit1, S.visit, NULL, 0, NULL), 0);
-    assert_int_equal(s_inbox_items(S.member15, S.visit, NULL, 0, NULL), 0);
+    assert_int_equal(s_inbox_items(S.u.member4, S.visit, NULL, 0, NULL), 1);
+    assert_int_equal(s_inbox_items(S.u.member1, S.visit, NULL, 0, NULL), 1);   /* the head */
+    assert_int_equal(s_inbox_items(S.u.member2, S.visit, NULL, 0, NULL), 0);   /* not rostered */
+    assert_int_equal(s_inbox_items(S.u.office, S.visit, NULL, 0, NULL), 0);
+    assert_int_equal(s_inbox_items(S.u.unit1, S.visit, NULL, 0, NULL), 0);
+    assert_int_equal(s_inbox_items(S.u.member15, S.visit, NULL, 0, NULL), 0);
     /* room 4: its head (15) is on the rota too: one item, not two */
-    s_post_visit(S.office, 4, members, 1, "business", 30, 1, S.visit4, sizeof S.visit4);
+    s_post_visit(S.u.office, 4, members, 1, "business", 30, 1, S.visit4, sizeof S.visit4);
     assert_int_equal(fixture_expected(S.h, D, S.visit4, expected, sizeof expected), 0);
     assert_string_equal(expected, "{15,19,20}");
     assert_int_equal(s_wait_inbox(S.visit4, 3), 3);
     harness_sleep_ms(300);
     assert_int_equal(s_wait_inbox(S.visit4, 3), 3);
-    assert_int_equal(s_inbox_items(S.member15, S.visit4, NULL, 0, NULL), 1);
+    assert_int_equal(s_inbox_items(S.u.member15, S.visit4, NULL, 0, NULL), 1);
 }
 
 static void test_mark_read(void **state)
@@ -388,16 +379,16 @@ static void test_mark_read(void **state)
     assert_true(S.ready);
     assert_true(S.item3[0]);
     snprintf(path, sizeof path, INBOX "/%s/read", S.item3);
-    harness_post(S.h, path, S.member4, NULL, &r);   /* not member4's item */
+    harness_post(S.h, path, S.u.member4, NULL, &r);   /* not member4's item */
     assert_int_equal(r.status, 404);
     assert_string_equal(http_error_code(&r), "not_found");
     http_resp_clear(&r);
-    harness_post(S.h, path, S.member3, NULL, &r);
+    harness_post(S.h, path, S.u.member3, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(s_str(r.json, "id"), S.item3);
     assert_non_null(strstr(s_str(r.json, "read_at"), "+08:00"));
     http_resp_clear(&r);
-    harness_get(S.h, INBOX "?unread=true&limit=100", S.member3, &r);
+    harness_get(S.h, INBOX "?unread=true&limit=100", S.u.member3, &r);
     assert_int_equal(r.status, 200);
     items = json_object_get(r.json, "items");
     json_array_foreach(items, i, it)
@@ -405,7 +396,7 @@ static void test_mark_read(void **state)
             snprintf(unread_id, sizeof unread_id, "%s", S.item3);
     assert_string_equal(unread_id, "");
     http_resp_clear(&r);
-    harness_post(S.h, INBOX "/99999999/read", S.member3, NULL, &r);
+    harness_post(S.h, INBOX "/99999999/read", S.u.member3, NULL, &r);
     assert_int_equal(r.status, 404);
     http_resp_clear(&r);
 }
@@ -420,9 +411,9 @@ static void test_anonymous_visit(void **state)
 
     (void)state;
     assert_true(S.ready);
-    s_post_visit(S.office, 2, members, 1, "other", 5, 0, id, sizeof id);
+    s_post_visit(S.u.office, 2, members, 1, "other", 5, 0, id, sizeof id);
     snprintf(path, sizeof path, VISITS "/%s", id);
-    harness_get(S.h, path, S.office, &r);
+    harness_get(S.h, path, S.u.office, &r);
     assert_int_equal(r.status, 200);
     assert_true(json_is_null(json_object_get(r.json, "visitor")) ||
                 !json_object_get(r.json, "visitor"));
@@ -437,7 +428,7 @@ static void test_anonymous_visit(void **state)
     assert_string_equal(PQgetvalue(res, 0, 3), "");
     PQclear(res);
     /* "visitor": null is anonymous too */
-    harness_post(S.h, VISITS, S.office,
+    harness_post(S.h, VISITS, S.u.office,
                  "{\"workroom_id\":\"2\",\"received_at\":\"2026-01-05T09:00:00+08:00\","
                  "\"member_ids\":[7],\"visitor\":null,\"summary\":\"匿名反映\","
                  "\"category\":\"other\"}", &r);
