@@ -277,6 +277,33 @@ config_get_int(const config_t *self, const char *key, long long dflt)
     return n;
 }
 
+int
+config_split(const char *text, char (*out)[CONFIG_NAME_MAX], int max)
+{
+    int n = 0;
+    const char *p = text ? text : "";
+    for (;;) {
+        p += strspn(p, ", \t");
+        if (!*p)
+            return n;
+        size_t len = strcspn(p, ", \t");
+        if (len >= CONFIG_NAME_MAX || n >= max)
+            return -1;
+        memcpy(out[n], p, len);
+        out[n++][len] = '\0';
+        p += len;
+    }
+}
+
+int
+config_services(const config_t *self, char (*out)[CONFIG_NAME_MAX], int max)
+{
+    int n = config_split(config_get(self, "services", ""), out, max);
+    if (n <= 0)
+        log_error("config: key services must list the installation's services", "max=%d", max);
+    return n > 0 ? n : -1;
+}
+
 const char *
 config_path_from_args(int argc, char **argv)
 {

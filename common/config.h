@@ -26,6 +26,20 @@ long long config_get_int(const config_t *self, const char *key, long long dflt);
 /* Sets a value as if read from the file (tests, command-line flags). 0 or -1. */
 int config_set(config_t *self, const char *key, const char *value);
 
+/* ---- lists ------------------------------------------------------------------ */
+
+#define CONFIG_NAME_MAX 32              /* bytes of one name of a list, with the NUL */
+
+/* Splits `text` (a list value: names separated by commas and/or blanks) into
+ * `out`, at most `max` names. The number of names, or -1 when a name has
+ * CONFIG_NAME_MAX bytes or more, or there are more than `max`. Pure. */
+int config_split(const char *text, char (*out)[CONFIG_NAME_MAX], int max);
+
+/* The services of the installation, in start order: the list value of key
+ * `services` (deploy/lianxin.conf.example). The number of names; -1 (logged)
+ * when the key is missing, empty or malformed. */
+int config_services(const config_t *self, char (*out)[CONFIG_NAME_MAX], int max);
+
 /* The path of the config file for this process: `-c PATH` in argv, else
  * $LIANXIN_CONFIG, else NULL. */
 const char *config_path_from_args(int argc, char **argv);

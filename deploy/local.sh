@@ -244,6 +244,11 @@ ensure_conf() {
         say "wrote $CONF"
     fi
     sed -i "s|^pg\.dsn[[:space:]]*=.*|pg.dsn = $(dsn_of lianxin)|" "$CONF"
+    # a var/lianxin.conf made before the key existed takes the example's list
+    if ! grep -q '^[[:space:]]*services[[:space:]]*=' "$CONF"; then
+        grep '^services[[:space:]]*=' "$ROOT/deploy/lianxin.conf.example" >>"$CONF"
+        say "added the example's services list to $CONF"
+    fi
 }
 
 # Refuses to start twice: a pid file whose process is still a lianxin program.
@@ -279,14 +284,14 @@ start_program() {
     say "started lianxin-$name (pid $!, log var/log/$name.log)"
 }
 
+# The bus, the services of config key `services` in their order, the gateway.
 start_all() {
-    local bin name
+    local name
     mkdir -p "$VAR/log" "$VAR/run"
     start_program bus
-    for bin in "$BUILD_DIR"/bin/lianxin-*; do
-        name=${bin##*/lianxin-}
-        case $name in admin|gateway|bus) continue ;; esac
-        [ -x "$bin" ] && start_program "$name"
+    for name in $(conf_get services "" | tr ',' ' '); do
+        [ -x "$BUILD_DIR/bin/lianxin-$name" ] || die "missing $BUILD_DIR/bin/lianxin-$name: make all"
+        start_program "$name"
     done
     start_program gateway
 }

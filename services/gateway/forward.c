@@ -198,29 +198,22 @@ void forward_handle_json(gw_call_t *call, json_t *body)
 
 /* ---- life ---------------------------------------------------------------------- */
 
-forward_t *forward_new(uv_loop_t *loop, void *zctx, const config_t *cfg,
-                       const char *const *services)
+forward_t *forward_new(uv_loop_t *loop, void *zctx, const config_t *cfg)
 {
-    static const struct { const char *name, *endpoint; } defaults[] = {
-        {"intake", "tcp://127.0.0.1:5571"},
-        {"notify", "tcp://127.0.0.1:5572"},
-    };
-    forward_t *self = calloc(1, sizeof *self);
+    char services[FORWARD_MAX_SERVICES][CONFIG_NAME_MAX];
+    int n = config_services(cfg, services, FORWARD_MAX_SERVICES);
+    forward_t *self = n > 0 ? calloc(1, sizeof *self) : NULL;
     if (!self)
         return NULL;
-    for (int i = 0; services[i] && i < FORWARD_MAX_SERVICES; i++) {
+    for (int i = 0; i < n; i++) {
         char key[64];
-        const char *dflt = NULL;
-        for (size_t k = 0; k < sizeof defaults / sizeof defaults[0]; k++)
-            if (strcmp(defaults[k].name, services[i]) == 0)
-                dflt = defaults[k].endpoint;
-        snprintf(key, sizeof key, "%s.endpoint", services[i]);
-        const char *ep = config_get(cfg, key, dflt);
+        snprintf(key, sizeof key, "%.31s.endpoint", services[i]);
+        const char *ep = config_get(cfg, key, NULL);
         fwd_service_t *s = &self->s[self->n];
-        snprintf(s->name, sizeof s->name, "%s", services[i]);
-        s->client = ep ? cmd_client_new(loop, zctx, ep) : NULL;
+        snprintf(s->name, sizeof s->name, "%.31s", services[i]);
+        s->client = ep && *ep ? cmd_client_new(loop, zctx, ep) : NULL;
         if (!s->client) {
-            log_error("cannot start command client", "service=%s", services[i]);
+            log_error("cannot start command client", "service=%s key=%s", services[i], key);
             forward_destroy(&self);
             return NULL;
         }

@@ -17,10 +17,11 @@
 
 #define FORWARD_MAX_SERVICES 8
 
-/* Clients for the services named in `services` (NULL-terminated, e.g.
- * {"intake", "notify", NULL}), endpoints from the config. NULL on failure. */
-forward_t *forward_new(uv_loop_t *loop, void *zctx, const config_t *cfg,
-                       const char *const *services);
+/* Clients for the installation's services (config key `services`), each at
+ * its `<name>.endpoint` (one endpoint, or several comma-separated). NULL
+ * (logged) when the list is missing or longer than FORWARD_MAX_SERVICES, an
+ * endpoint is missing, or a client cannot start. */
+forward_t *forward_new(uv_loop_t *loop, void *zctx, const config_t *cfg);
 
 /* Answers every pending command with 503 and frees. Idempotent. */
 void forward_destroy(forward_t **self_p);

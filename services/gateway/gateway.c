@@ -118,7 +118,6 @@ static void s_free_parts(gw_full_t *g)
 
 gw_t *gateway_new(uv_loop_t *loop, void *zctx, const config_t *cfg)
 {
-    static const char *const services[] = {"intake", "notify", NULL};
     gw_full_t *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
@@ -139,7 +138,7 @@ gw_t *gateway_new(uv_loop_t *loop, void *zctx, const config_t *cfg)
     gw->pool = pgpool_new(loop, config_get(cfg, "pg.dsn", ""), s->pg_pool,
                           s->pg_queue_timeout_ms);
     gw->auth = gw->pool ? auth_new(loop, gw->pool, &ao) : NULL;
-    gw->fwd = forward_new(loop, zctx, cfg, services);
+    gw->fwd = forward_new(loop, zctx, cfg);
     if (!gw->metrics || !gw->rl_user || !gw->rl_login || !gw->pool || !gw->auth || !gw->fwd)
         goto fail;
     g->ops = ops_new(gw);

@@ -22,9 +22,6 @@
 #include "harness_int.h"
 #include "timeutil.h"
 
-const char *const harness__services[HARNESS_NSERVICES] = {
-    "intake", "notify", "consult", "proposal", "supervise"
-};
 
 /* ---- small helpers ------------------------------------------------------------- */
 
@@ -262,6 +259,19 @@ static int s_cfg_write(harness_t *self)
     return fclose(f) == 0 ? 0 : -1;
 }
 
+/* The service list of deploy/lianxin.conf.example. 0 or -1 (printed). */
+static int s_services(harness_t *self)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/deploy/lianxin.conf.example", self->root);
+    config_t *c = config_load(path);
+    self->nservices = c ? config_services(c, self->services, HARNESS_MAX_SERVICES) : -1;
+    config_destroy(&c);
+    if (self->nservices <= 0)
+        fprintf(stderr, "harness: no service list (key services) in %s\n", path);
+    return self->nservices > 0 ? 0 : -1;
+}
+
 static void s_cfg_defaults(harness_t *self)
 {
     char v[PATH_MAX + 64];
@@ -272,12 +282,16 @@ static void s_cfg_defaults(harness_t *self)
     s_cfg_put(self, "bus.xsub", v);
     snprintf(v, sizeof v, "tcp://127.0.0.1:%d", b + PORT_XPUB);
     s_cfg_put(self, "bus.xpub", v);
-    for (int i = 0; i < HARNESS_NSERVICES; i++) {
+    v[0] = '\0';
+    for (int i = 0; i < self->nservices; i++)
+        snprintf(v + strlen(v), sizeof v - strlen(v), "%s%s", i ? "," : "", self->services[i]);
+    s_cfg_put(self, "services", v);
+    for (int i = 0; i < self->nservices; i++) {
         char key[64];
-        snprintf(key, sizeof key, "%s.endpoint", harness__services[i]);
-        snprintf(v, sizeof v, "tcp://127.0.0.1:%d", b + PORT_INTAKE + i);
+        snprintf(key, sizeof key, "%.31s.endpoint", self->services[i]);
+        snprintf(v, sizeof v, "tcp://127.0.0.1:%d", b + PORT_SERVICES + i);
         s_cfg_put(self, key, v);
-        snprintf(key, sizeof key, "%s.districts", harness__services[i]);
+        snprintf(key, sizeof key, "%.31s.districts", self->services[i]);
         s_cfg_put(self, key, "*");
     }
     s_cfg_put(self, "gateway.listen", "127.0.0.1");
@@ -506,7 +520,8 @@ harness_t *harness_new(const char *test_name)
         harness_destroy(&self);
         return NULL;
     }
-    if (s_clock_setup(self) != 0 || s_pick_ports(self) != 0 || s_create_db(self) != 0) {
+    if (s_services(self) != 0 || s_clock_setup(self) != 0 || s_pick_ports(self) != 0
+        || s_create_db(self) != 0) {
         self->keep = 1;
         harness_destroy(&self);
         return NULL;

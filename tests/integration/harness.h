@@ -48,7 +48,9 @@ int harness_set(harness_t *self, const char *key, const char *value);
  * died or was not ready in time (its log tail is printed). */
 int harness_start(harness_t *self, const char *name);
 
-/* Starts bus, intake, notify and gateway in that order. 0 or -1. */
+/* Starts the bus, the installation's services (key `services` of
+ * deploy/lianxin.conf.example, in that order) and the gateway; then enters
+ * the test calendar of the clock's year if there is one (data/). 0 or -1. */
 int harness_start_all(harness_t *self);
 
 /* SIGTERM, then waits for the exit. 0 when it exited with status 0; -1

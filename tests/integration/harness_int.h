@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <sys/types.h>
 #include <libpq-fe.h>
+#include "config.h"
 #include "harness.h"
 
 #define MAX_PROCS 16
@@ -22,6 +23,11 @@ typedef struct proc {
     int running;
 } proc_t;
 
+/* Ports in the block: bus, the gateway, then the services' command
+ * endpoints in the order of their list. */
+enum { PORT_XSUB, PORT_XPUB, PORT_GATEWAY, PORT_SERVICES };
+#define HARNESS_MAX_SERVICES (PORT_BLOCK - PORT_SERVICES)
+
 struct harness {
     char test[48], root[PATH_MAX], build[PATH_MAX], pghost[1024], pgport[16];
     char template_db[64], pgctl[PATH_MAX], partner_key[160];
@@ -36,14 +42,12 @@ struct harness {
     char clock_path[128];           /* <dir>/clock: the stack's one clock (timeutil) */
     char clock_env[192];            /* LIANXIN_CLOCK_FILE=<clock_path> */
     PGconn *conn;
+    /* the installation's services, in start order: key `services` of
+     * deploy/lianxin.conf.example, the list every deployment starts from */
+    char services[HARNESS_MAX_SERVICES][CONFIG_NAME_MAX];
+    int nservices;
 };
 
-/* Ports in the block: bus, the services' command endpoints, the gateway. */
-enum { PORT_XSUB, PORT_XPUB, PORT_INTAKE, PORT_NOTIFY, PORT_CONSULT, PORT_PROPOSAL,
-       PORT_SUPERVISE, PORT_GATEWAY };
-#define HARNESS_NSERVICES 5
-/* The services with a command endpoint, in port order from PORT_INTAKE. */
-extern const char *const harness__services[HARNESS_NSERVICES];
 
 /* Internal to the harness's files (harness.c, harness_proc.c). */
 void harness__print_tail(const harness_t *self, const char *name);

@@ -119,9 +119,9 @@ static int s_ready(harness_t *self, const proc_t *p)
     }
     if (strcmp(p->name, "bus") == 0)
         return harness__port_open(self->port_base + PORT_XSUB) && harness__port_open(self->port_base + PORT_XPUB);
-    for (int i = 0; i < HARNESS_NSERVICES; i++)
-        if (strcmp(p->name, harness__services[i]) == 0)
-            return harness__port_open(self->port_base + PORT_INTAKE + i);
+    for (int i = 0; i < self->nservices; i++)
+        if (strcmp(p->name, self->services[i]) == 0)
+            return harness__port_open(self->port_base + PORT_SERVICES + i);
     return 1;                           /* unknown program: the settle only */
 }
 
@@ -187,11 +187,13 @@ int harness_start(harness_t *self, const char *name)
 
 int harness_start_all(harness_t *self)
 {
-    static const char *order[] = { "bus", "intake", "notify", "gateway" };
-
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-        if (harness_start(self, order[i]) != 0)
+    if (harness_start(self, "bus") != 0)
+        return -1;
+    for (int i = 0; i < self->nservices; i++)
+        if (harness_start(self, self->services[i]) != 0)
             return -1;
+    if (harness_start(self, "gateway") != 0)
+        return -1;
     return harness__test_calendar(self);
 }
 

@@ -315,6 +315,37 @@ test_log_long_line(void **state)
     log_init("test", "info");
 }
 
+static void
+test_split(void **state)
+{
+    (void) state;
+    char out[4][CONFIG_NAME_MAX];
+    assert_int_equal(config_split("intake, notify,proposal\tconsult", out, 4), 4);
+    assert_string_equal(out[0], "intake");
+    assert_string_equal(out[1], "notify");
+    assert_string_equal(out[2], "proposal");
+    assert_string_equal(out[3], "consult");
+    assert_int_equal(config_split(" ,, ", out, 4), 0);
+    assert_int_equal(config_split(NULL, out, 4), 0);
+    assert_int_equal(config_split("a b c d e", out, 4), -1);          /* too many */
+    assert_int_equal(config_split("abcdefghijabcdefghijabcdefghijab", out, 4), -1); /* 32 bytes */
+    assert_int_equal(config_split("abcdefghijabcdefghijabcdefghija", out, 4), 1);   /* 31 */
+}
+
+static void
+test_services(void **state)
+{
+    (void) state;
+    char out[4][CONFIG_NAME_MAX];
+    config_t *c = config_load(NULL);
+    assert_non_null(c);
+    assert_int_equal(config_services(c, out, 4), -1);                 /* missing */
+    assert_int_equal(config_set(c, "services", "intake notify"), 0);
+    assert_int_equal(config_services(c, out, 4), 2);
+    assert_string_equal(out[1], "notify");
+    config_destroy(&c);
+}
+
 int
 main(void)
 {
@@ -323,7 +354,8 @@ main(void)
         cmocka_unit_test(test_missing_file),     cmocka_unit_test(test_env_override),
         cmocka_unit_test(test_env_only),         cmocka_unit_test(test_set_and_int),
         cmocka_unit_test(test_path_from_args),   cmocka_unit_test(test_log_format_and_levels),
-        cmocka_unit_test(test_log_long_line),
+        cmocka_unit_test(test_log_long_line),    cmocka_unit_test(test_split),
+        cmocka_unit_test(test_services),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
