@@ -44,6 +44,7 @@ typedef struct {
     unsigned generation;            /* the connection the lease was confirmed on */
     int64_t cursor;                 /* after the run; -1 when not read */
     uint64_t applied;
+    evroute_counts_t passed;        /* skipped and ignored, in committed transactions */
 } s_part_t;
 
 typedef struct {
@@ -63,6 +64,8 @@ struct consumer {
     bus_pub_t *pub;
     consumer_apply_fn *fn;
     consumer_apply_many_fn *many;   /* NULL: one by one only */
+    const evroute_t *routes;        /* instead of fn and many */
+    size_t nroutes;
     void *arg;
     bus_sub_t *sub;
     uv_timer_t idle, retry;
@@ -72,6 +75,7 @@ struct consumer {
     size_t nstreams;
     tx_t *tx;                       /* used by the job, then by its done callback */
     uint64_t applied;
+    evroute_counts_t passed;
     char sql_lock[192], sql_create[224], sql_update[192];
 };
 
@@ -206,6 +210,32 @@ s_check_event(consumer_t *self, const s_stream_t *s, int64_t cursor,
     return why ? -1 : 0;
 }
 
+/* One event, through the routes or the raw function. 0 or -1. */
+static int
+s_apply_one(consumer_t *self, const Lianxin__V1__Event *ev, evroute_counts_t *passed)
+{
+    if (self->routes)
+        return evroute_apply(self->routes, self->nroutes, self->tx, ev, self->arg, passed);
+    return self->fn(self->tx, ev, self->arg);
+}
+
+/* A run of n events at once, through the routes or the raw apply_many. */
+static int
+s_apply_run(consumer_t *self, Lianxin__V1__Event **evs, int n, evroute_counts_t *passed)
+{
+    const Lianxin__V1__Event *const *run = (const Lianxin__V1__Event *const *) evs;
+    if (self->routes)
+        return evroute_apply_run(self->routes, self->nroutes, self->tx, run, (size_t) n,
+                                 self->arg, passed);
+    return self->many(self->tx, run, (size_t) n, self->arg);
+}
+
+static int
+s_batched(const consumer_t *self)
+{
+    return self->routes ? evroute_batched(self->routes, self->nroutes) : self->many != NULL;
+}
+
 /* Applies events[0..n) in order; returns how many were applied. With
  * `many`, the valid ones go to apply_many at once, and S_MANY_FAILED says
  * it failed (the caller rolls back and applies one by one). */
@@ -213,13 +243,13 @@ s_check_event(consumer_t *self, const s_stream_t *s, int64_t cursor,
 
 static int
 s_apply_all(consumer_t *self, const s_stream_t *s, int64_t cursor,
-            Lianxin__V1__Event **evs, int n, int many)
+            Lianxin__V1__Event **evs, int n, int many, evroute_counts_t *passed)
 {
     int i = 0;
     for (; i < n && s_check_event(self, s, cursor, evs, i) == 0; i++) {
         if (many)
             continue;
-        if (self->fn(self->tx, evs[i], self->arg) != 0) {
+        if (s_apply_one(self, evs[i], passed) != 0) {
             log_warn("apply failed", "consumer=%s district=%s producer=%s seq=%lld type=%s",
                      self->name, s->district, s->producer, (long long) evs[i]->seq,
                      evs[i]->type);
@@ -227,9 +257,7 @@ s_apply_all(consumer_t *self, const s_stream_t *s, int64_t cursor,
         }
     }
     if (many && i > 0
-        && (self->many(self->tx, (const Lianxin__V1__Event *const *) evs, (size_t) i,
-                       self->arg) != 0
-            || db_tx_failed(tx_db(self->tx)))) {
+        && (s_apply_run(self, evs, i, passed) != 0 || db_tx_failed(tx_db(self->tx)))) {
         log_warn("batched apply failed, applying one by one", "consumer=%s district=%s"
                  " producer=%s n=%d", self->name, s->district, s->producer, i);
         return S_MANY_FAILED;
@@ -246,6 +274,7 @@ static int
 s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at, int many)
 {
     Lianxin__V1__Event **evs = calloc((size_t) limit, sizeof *evs);
+    evroute_counts_t passed = { 0, 0 };
     int64_t cursor = 0;
     int n = 0, more = 0, done = -1;
     *stopped_at = -1;
@@ -261,7 +290,7 @@ s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at, int
     if (s_lock_cursor(self, db, p->stream, &cursor) == 0
         && s_collect(p, db, cursor, limit, evs, &n, &more) == 0) {
         p->cursor = cursor;
-        done = s_apply_all(self, p->stream, cursor, evs, n, many);
+        done = s_apply_all(self, p->stream, cursor, evs, n, many, &passed);
     }
     int rc = -1;
     if (done == n && n == 0) {
@@ -272,6 +301,8 @@ s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at, int
             && tx_commit_relaxed(self->tx) == 0) {
             p->cursor = cursor + n;
             p->applied += (uint64_t) n;
+            p->passed.malformed += passed.malformed;
+            p->passed.ignored += passed.ignored;
             p->more = more;
             rc = 0;
         }
@@ -293,7 +324,7 @@ s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at, int
 static void
 s_run_part(consumer_t *self, db_t *db, s_part_t *p)
 {
-    int stopped_at = -1, many = self->many != NULL;
+    int stopped_at = -1, many = s_batched(self);
     int rc = s_batch(self, db, p, self->max_batch, &stopped_at, many);
     if (rc == S_MANY_FAILED)
         rc = s_batch(self, db, p, self->max_batch, &stopped_at, many = 0);
@@ -375,6 +406,14 @@ s_settle_part(consumer_t *self, s_part_t *p)
     if (p->nbuf > 0 || p->more)
         s->need_read = 1;           /* unapplied bus events are in the table */
     self->applied += p->applied;
+    self->passed.ignored += p->passed.ignored;
+    if (p->passed.malformed > 0) {
+        self->passed.malformed += p->passed.malformed;
+        log_warn("malformed events skipped", "consumer=%s district=%s producer=%s n=%llu"
+                 " total=%llu", self->name, s->district, s->producer,
+                 (unsigned long long) p->passed.malformed,
+                 (unsigned long long) self->passed.malformed);
+    }
     if (p->failed) {
         s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : CONSUMER_BACKOFF_MIN_MS;
         if (s->backoff_ms > CONSUMER_BACKOFF_MAX_MS)
@@ -555,20 +594,6 @@ s_on_retry(uv_timer_t *timer)
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
-static int
-s_ident_ok(const char *s, int dots)
-{
-    if (!s || !*s || strlen(s) >= CONSUMER_NAME_MAX)
-        return 0;
-    for (; *s; s++) {
-        if (*s == '.' && dots-- > 0)
-            continue;
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return 0;
-    }
-    return 1;
-}
-
 /* Splits the comma-separated producers into self->producers. 0 or -1. */
 static int
 s_parse_producers(consumer_t *self, const char *list)
@@ -581,7 +606,7 @@ s_parse_producers(consumer_t *self, const char *list)
     for (char *tok = strtok_r(copy, ", ", &save); tok && rc == 0;
          tok = strtok_r(NULL, ", ", &save)) {
         char **more = realloc(self->producers, (self->nproducers + 1) * sizeof *more);
-        if (!s_ident_ok(tok, 0) || !more) {
+        if (!db_ident_ok(tok, 0) || !more) {
             free(more == self->producers ? NULL : more);
             rc = -1;
             break;
@@ -599,7 +624,7 @@ s_parse_producers(consumer_t *self, const char *list)
 static int
 s_init_opts(consumer_t *self, const consumer_opts_t *opts)
 {
-    if (!s_ident_ok(opts->name, 0) || !s_ident_ok(opts->cursor_table, 1))
+    if (!db_ident_ok(opts->name, 0) || !db_ident_ok(opts->cursor_table, 1))
         return -1;
     self->name = strdup(opts->name);
     self->cursor_table = strdup(opts->cursor_table);
@@ -658,7 +683,8 @@ consumer_t *
 consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
              txq_t *txq, bus_pub_t *pub, consumer_apply_fn *fn, void *arg)
 {
-    if (!loop || !opts || !txq || !fn)
+    if (!loop || !opts || !txq || !fn == !opts->routes
+        || (opts->routes && evroute_check(opts->routes, opts->nroutes) != 0))
         return NULL;
     consumer_t *self = calloc(1, sizeof *self);
     if (!self)
@@ -667,7 +693,9 @@ consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
     self->txq = txq;
     self->pub = pub;
     self->fn = fn;
-    self->many = opts->apply_many;
+    self->many = opts->routes ? NULL : opts->apply_many;
+    self->routes = opts->routes;
+    self->nroutes = opts->nroutes;
     self->arg = arg;
     if (s_init_opts(self, opts) != 0) {
         log_error("consumer options invalid", "consumer=%s", opts->name ? opts->name : "");
@@ -702,7 +730,7 @@ s_stream_new(const char *district, const char *producer, const char *name)
 int
 consumer_add_district(consumer_t *self, const char *district)
 {
-    if (!self || self->dying || !s_ident_ok(district, 0))
+    if (!self || self->dying || !db_ident_ok(district, 0))
         return -1;
     if (s_find(self, district, self->producers[0]))
         return 0;
@@ -742,6 +770,15 @@ uint64_t
 consumer_applied(const consumer_t *self)
 {
     return self ? self->applied : 0;
+}
+
+void
+consumer_stats(const consumer_t *self, consumer_stats_t *out)
+{
+    *out = (consumer_stats_t) { 0, 0, 0 };
+    if (self)
+        *out = (consumer_stats_t) { self->applied, self->passed.malformed,
+                                    self->passed.ignored };
 }
 
 /* A run in flight keeps the consumer alive until its done callback, which

@@ -5,9 +5,12 @@
  * the gap is read from bus.events first; at or below it, it is a duplicate
  * and dropped. On start and every idle interval it catches up from the table.
  * A district's events are consumed only by the instance that holds its lease.
- * A run of events is applied in one go when there is an apply_many, one by
- * one when that fails; transactions that emit no events commit without
- * waiting for the WAL flush (tx_commit_relaxed: lost whole, replayed). */
+ * A service declares the types it consumes as routes (evroute.h): the
+ * consumer unpacks each payload, skips one that does not unpack and ignores
+ * types without a route, the same way for every service. A run of events is
+ * applied in one go when there is an apply_many, one by one when that fails;
+ * transactions that emit no events commit without waiting for the WAL flush
+ * (tx_commit_relaxed: lost whole, replayed). */
 #ifndef LIANXIN_CONSUMER_H
 #define LIANXIN_CONSUMER_H
 
@@ -15,6 +18,7 @@
 #include <uv.h>
 #include "envelope.pb-c.h"
 #include "bus.h"
+#include "evroute.h"
 #include "tx.h"
 #include "txq.h"
 
@@ -27,7 +31,8 @@ typedef enum {
 /* The rule, pure: what to do with event `seq` when the cursor is `cursor`. */
 consumer_verdict_t consumer_check(int64_t cursor, int64_t seq);
 
-/* Applies one event inside the consumer's transaction (on the worker). It may
+/* The raw form, for a consumer without routes (the engine's own tests):
+ * applies one event inside the consumer's transaction (on the worker). It may
  * write its own schema and append events (tx_event). 0 to keep it; -1 to
  * roll the batch back and retry later (logged; a poison event is retried
  * with backoff, never skipped silently). Events of types it does not handle
@@ -52,11 +57,15 @@ typedef struct consumer_opts {
     const char *producers;          /* comma-separated streams to follow: "intake" */
     int idle_ms;                    /* catch-up interval, default 2000 */
     int max_batch;                  /* events per transaction, default 256 */
-    consumer_apply_many_fn *apply_many;     /* optional, see above */
+    consumer_apply_many_fn *apply_many;     /* optional, see above (raw form only) */
+    const evroute_t *routes;        /* the types consumed (evroute_check'ed); or NULL */
+    size_t nroutes;
 } consumer_opts_t;
 
 /* A consumer on `loop` committing through `txq` (its own queue or shared)
- * and publishing what it emits on `pub`. NULL on failure. */
+ * and publishing what it emits on `pub`. Either opts->routes (then `fn` is
+ * NULL; `arg` is handed to the routes' functions as `app`) or the raw `fn`.
+ * NULL on failure. */
 consumer_t *consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
                          txq_t *txq, bus_pub_t *pub, consumer_apply_fn *fn, void *arg);
 
@@ -70,6 +79,16 @@ int consumer_start(consumer_t *self);
 
 /* Events applied since start (for tests and logs). */
 uint64_t consumer_applied(const consumer_t *self);
+
+/* Counters since start, counted once per committed transaction (a run rolled
+ * back and applied again is not counted twice): events applied (including
+ * those passed over), payloads skipped because they did not unpack, events
+ * ignored because no route takes their type. Each committed skip is logged
+ * with the running total (`malformed events skipped ... total=`). */
+typedef struct consumer_stats {
+    uint64_t applied, malformed, ignored;
+} consumer_stats_t;
+void consumer_stats(const consumer_t *self, consumer_stats_t *out);
 
 /* Idempotent; sets *self_p to NULL. */
 void consumer_destroy(consumer_t **self_p);

@@ -389,6 +389,20 @@ db_prepared(const db_t *self)
     return self ? self->nstmts : 0;
 }
 
+int
+db_ident_ok(const char *s, int dots)
+{
+    if (!s || !*s || strlen(s) > 63)
+        return 0;
+    for (; *s; s++) {
+        if (*s == '.' && dots-- > 0)
+            continue;
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    }
+    return 1;
+}
+
 const char *
 db_sqlstate(const db_t *self)
 {

@@ -80,6 +80,12 @@ const char *db_error(const db_t *self);
 /* Statements prepared on the current connection (cache entries). */
 size_t db_prepared(const db_t *self);
 
+/* 1 when `s` may be spliced into a statement's text as a name: 1 to 63
+ * bytes of [a-z0-9_], with at most `dots` dots ("notify.cursors" with 1);
+ * also the rule for the names in lease names and bus topics (services,
+ * producers, districts). 0 otherwise. Pure. */
+int db_ident_ok(const char *s, int dots);
+
 /* ---- binary array parameters ------------------------------------------------
  * A one-dimensional array in PostgreSQL's binary format, for `unnest($n::T[])`
  * with many rows in one statement. Begin it with the element type, add the

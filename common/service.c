@@ -1,16 +1,20 @@
 /* service: the skeleton of every long-running service (see service.h): config,
- * logging, loop, worker, bus, command server, consumer, clean shutdown.
- * Never holds domain logic; never exits the process itself (main returns). */
+ * logging, loop, worker, bus, command server, consumer, timers, the districts
+ * they follow, clean shutdown. Never holds domain logic; never exits the
+ * process itself (main returns). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
 
+#include "districts.h"
 #include "log.h"
 #include "service.h"
 
-#define SERVICE_RETRY_MS 2000
+#define SERVICE_DISTRICTS_CHECK_MS 3000
+#define SERVICE_TIMER_MS 2000
+#define SERVICE_TIMER_MIN_MS 50
 #define SERVICE_KEY_MAX 96
 #define SERVICE_ENDPOINT_MAX 256
 
@@ -24,19 +28,13 @@ typedef struct {
     bus_pub_t *pub;
     cmd_server_t *cmd;
     consumer_t *consumer;
+    timers_t *timers;
+    districts_t *districts;         /* feeds the consumer and the timers */
     uv_signal_t sigint, sigterm;
-    uv_timer_t retry;               /* reloading the districts while PostgreSQL is away */
     char endpoint[SERVICE_ENDPOINT_MAX];    /* a copy: logged after the config is gone */
     size_t max_batch;
     int stopping;
 } s_service_t;
-
-/* The result of the "every district" job, handed to the loop. */
-typedef struct {
-    s_service_t *svc;
-    char **codes;
-    size_t n;
-} s_districts_t;
 
 static const char *
 s_get(const s_service_t *svc, const char *suffix, const char *dflt)
@@ -46,93 +44,41 @@ s_get(const s_service_t *svc, const char *suffix, const char *dflt)
     return config_get(svc->cfg, key, dflt);
 }
 
+static long long
+s_get_int(const s_service_t *svc, const char *suffix, long long dflt)
+{
+    char key[SERVICE_KEY_MAX];
+    snprintf(key, sizeof key, "%s.%s", svc->def->name, suffix);
+    return config_get_int(svc->cfg, key, dflt);
+}
+
 /* ---- districts ---------------------------------------------------------- */
 
-static void s_load_districts(s_service_t *svc);
-
+/* districts_added_fn: a district the service now follows, for its consumer
+ * and its timers. */
 static int
-s_districts_job(db_t *db, void *arg)
+s_on_district(const char *district, void *arg)
 {
-    s_districts_t *d = arg;
-    if (db_connect(db) != 0)
+    s_service_t *svc = arg;
+    if (svc->consumer && consumer_add_district(svc->consumer, district) != 0)
         return -1;
-    PGresult *res = db_exec(db, "SELECT district_code FROM core.districts ORDER BY 1", 0, NULL);
-    if (!res)
+    if (svc->timers && timers_add_district(svc->timers, district) != 0)
         return -1;
-    int rows = PQntuples(res);
-    d->codes = calloc(rows ? (size_t) rows : 1, sizeof *d->codes);
-    for (int i = 0; d->codes && i < rows; i++)
-        if ((d->codes[d->n] = strdup(PQgetvalue(res, i, 0))))
-            d->n++;
-    PQclear(res);
-    return d->codes && d->n == (size_t) rows ? 0 : -1;
+    return 0;
 }
 
-static void
-s_districts_free(s_districts_t *d)
-{
-    for (size_t i = 0; i < d->n; i++)
-        free(d->codes[i]);
-    free(d->codes);
-    free(d);
-}
-
-static void
-s_on_retry(uv_timer_t *timer)
-{
-    s_load_districts(timer->data);
-}
-
-static void
-s_districts_done(int rc, void *arg)
-{
-    s_districts_t *d = arg;
-    s_service_t *svc = d->svc;
-    if (!svc->stopping && svc->consumer) {
-        if (rc != 0) {
-            log_warn("districts not loaded, retrying", "retry_ms=%d", SERVICE_RETRY_MS);
-            uv_timer_start(&svc->retry, s_on_retry, SERVICE_RETRY_MS, 0);
-        } else {
-            for (size_t i = 0; i < d->n; i++)
-                if (consumer_add_district(svc->consumer, d->codes[i]) != 0)
-                    log_warn("district not followed", "district=%s", d->codes[i]);
-            log_info("districts followed", "n=%zu", d->n);
-        }
-    }
-    s_districts_free(d);
-}
-
-static void
-s_load_districts(s_service_t *svc)
-{
-    s_districts_t *d = calloc(1, sizeof *d);
-    if (d)
-        d->svc = svc;
-    if (!d || txq_submit(svc->txq, s_districts_job, s_districts_done, d) != 0) {
-        free(d);
-        uv_timer_start(&svc->retry, s_on_retry, SERVICE_RETRY_MS, 0);
-    }
-}
-
-/* Follows "<name>.districts": "*" (every district, read through the worker)
- * or a comma-separated list. 0 or -1. */
+/* Follows "<name>.districts" ("*" by default), once the consumer and the
+ * timers exist. 0 or -1. */
 static int
 s_follow_districts(s_service_t *svc)
 {
-    const char *list = s_get(svc, "districts", "*");
-    if (strcmp(list, "*") == 0) {
-        s_load_districts(svc);
-        return 0;
-    }
-    char *copy = strdup(list), *save = NULL;
-    int rc = copy ? 0 : -1;
-    for (char *t = copy ? strtok_r(copy, ", ", &save) : NULL; t && rc == 0;
-         t = strtok_r(NULL, ", ", &save))
-        rc = consumer_add_district(svc->consumer, t);
-    if (rc != 0)
+    long long ms = s_get_int(svc, "districts_check_ms", SERVICE_DISTRICTS_CHECK_MS);
+    svc->districts = districts_new(&svc->loop, svc->txq, s_get(svc, "districts", "*"),
+                                   ms > 0 && ms < 3600000 ? (int) ms : SERVICE_DISTRICTS_CHECK_MS,
+                                   s_on_district, svc);
+    if (!svc->districts)
         log_error("bad district list", "key=%s.districts", svc->def->name);
-    free(copy);
-    return rc;
+    return svc->districts ? 0 : -1;
 }
 
 /* ---- start and stop ----------------------------------------------------- */
@@ -147,17 +93,28 @@ s_start_consumer(s_service_t *svc)
         .cursor_table = table,
         .xpub_endpoint = config_get(svc->cfg, "bus.xpub", "tcp://127.0.0.1:5561"),
         .producers = svc->def->consumes,
-        .apply_many = svc->def->apply_many,
+        .routes = svc->def->routes,
+        .nroutes = svc->def->nroutes,
     };
-    svc->consumer = consumer_new(&svc->loop, svc->zctx, &opts, svc->txq, svc->pub,
-                                 svc->def->apply, svc->app);
+    svc->consumer = consumer_new(&svc->loop, svc->zctx, &opts, svc->txq, svc->pub, NULL,
+                                 svc->app);
     if (!svc->consumer) {
         log_error("consumer failed", "consumes=%s", svc->def->consumes ? svc->def->consumes : "");
         return -1;
     }
-    if (consumer_start(svc->consumer) != 0)
-        return -1;
-    return s_follow_districts(svc);
+    return consumer_start(svc->consumer);
+}
+
+/* "<name>.timer_ms": how often the timers look for due rows (at least 50). */
+static int
+s_start_timers(s_service_t *svc)
+{
+    long long ms = s_get_int(svc, "timer_ms", SERVICE_TIMER_MS);
+    if (ms < SERVICE_TIMER_MIN_MS || ms > 3600000)
+        ms = ms < SERVICE_TIMER_MIN_MS ? SERVICE_TIMER_MIN_MS : SERVICE_TIMER_MS;
+    svc->timers = timers_new(&svc->loop, svc->txq, svc->pub, svc->def->name, &svc->def->timers,
+                             (int) ms, svc->app);
+    return svc->timers ? 0 : -1;
 }
 
 /* "<name>.max_batch": commands per group commit, 1..CMD_MAX_BATCH (1: one
@@ -165,12 +122,10 @@ s_start_consumer(s_service_t *svc)
 static size_t
 s_max_batch(const s_service_t *svc)
 {
-    char key[SERVICE_KEY_MAX];
-    snprintf(key, sizeof key, "%s.max_batch", svc->def->name);
-    long long n = config_get_int(svc->cfg, key, CMD_MAX_BATCH);
+    long long n = s_get_int(svc, "max_batch", CMD_MAX_BATCH);
     if (n < 1 || n > CMD_MAX_BATCH) {
-        log_warn("config value out of range, clamped", "key=%s min=1 max=%d", key,
-                 CMD_MAX_BATCH);
+        log_warn("config value out of range, clamped", "key=%s.max_batch min=1 max=%d",
+                 svc->def->name, CMD_MAX_BATCH);
         n = n < 1 ? 1 : CMD_MAX_BATCH;
     }
     return (size_t) n;
@@ -206,9 +161,11 @@ s_start(s_service_t *svc)
         return -1;
     if (def->nhandlers > 0 && s_start_commands(svc) != 0)
         return -1;
-    if (def->apply && s_start_consumer(svc) != 0)
+    if (def->nroutes > 0 && s_start_consumer(svc) != 0)
         return -1;
-    if (def->start && def->start(&svc->loop, svc->txq, svc->pub, svc->cfg, svc->app) != 0)
+    if (def->timers.nkinds > 0 && s_start_timers(svc) != 0)
+        return -1;
+    if ((svc->consumer || svc->timers) && s_follow_districts(svc) != 0)
         return -1;
     return 0;
 }
@@ -221,13 +178,14 @@ s_close_any(uv_handle_t *handle, void *arg)
         uv_close(handle, NULL);
 }
 
-/* Destroys the parts in dependency order: the consumer and the command
- * server use the worker and the publisher, so those go last. */
+/* Destroys the parts in dependency order: the district follower feeds the
+ * consumer and the timers; they and the command server use the worker and
+ * the publisher, so those go last. */
 static void
 s_teardown(s_service_t *svc)
 {
-    if (svc->def->stop)
-        svc->def->stop(svc->app);
+    districts_destroy(&svc->districts);
+    timers_destroy(&svc->timers);
     consumer_destroy(&svc->consumer);
     cmd_server_destroy(&svc->cmd);
     bus_pub_destroy(&svc->pub);
@@ -249,7 +207,6 @@ s_on_signal(uv_signal_t *handle, int signum)
         return;
     svc->stopping = 1;
     log_info("stopping", "signal=%d", signum);
-    uv_timer_stop(&svc->retry);
     if (svc->cmd)
         cmd_server_drain(svc->cmd, s_on_drained, svc);
     else
@@ -261,10 +218,9 @@ s_init_loop(s_service_t *svc)
 {
     if (uv_loop_init(&svc->loop) != 0)
         return -1;
-    uv_timer_init(&svc->loop, &svc->retry);
     uv_signal_init(&svc->loop, &svc->sigint);
     uv_signal_init(&svc->loop, &svc->sigterm);
-    svc->retry.data = svc->sigint.data = svc->sigterm.data = svc;
+    svc->sigint.data = svc->sigterm.data = svc;
     uv_signal_start(&svc->sigint, s_on_signal, SIGINT);
     uv_signal_start(&svc->sigterm, s_on_signal, SIGTERM);
     return 0;

@@ -53,9 +53,6 @@ int intake_app_init(const config_t *cfg, void **app)
     s_app.rota_per_day = config_get_int(cfg, "intake.rota_per_day", 2);
     if (s_app.rota_per_day < 1 || s_app.rota_per_day > 7)
         s_app.rota_per_day = 2;
-    s_app.timer_ms = config_get_int(cfg, "intake.timer_ms", 2000);
-    if (s_app.timer_ms < 50)
-        s_app.timer_ms = 50;
     s_ready = 1;
     return 0;
 }

@@ -1,7 +1,7 @@
 /* intake_app: the intake service's state beyond visits_t: the business-day
  * calendar (a calsync over core.calendar_*, worker thread only), the grading
- * thresholds (intake.grading.*), the rota's default members per duty, the
- * timers, the calendar watch and the sealing key. One per process, set up by
+ * thresholds (intake.grading.*), the rota's default members per duty,
+ * the calendar watch switch and the sealing key. One per process, set up by
  * intake_app_init (service_def_t.init) around visits_init, read-only
  * afterwards (but for calsync's own cache). Never logs configuration values. */
 #ifndef LIANXIN_INTAKE_APP_H
@@ -19,7 +19,6 @@ typedef struct intake_app {
     calsync_t *cal;                 /* calsync_get(app->cal, tx_db(tx)) on the worker */
     grading_rules_t rules;
     int rota_per_day;               /* intake.rota_per_day, default 2 */
-    int timer_ms;                   /* intake.timer_ms, default 2000 */
     int calendar_watch;             /* intake.calendar_watch, default 1 (calendar_watch.c) */
     uint8_t key[CRYPTO_KEY_LEN];    /* crypto.key */
 } intake_app_t;

@@ -7,7 +7,8 @@
 #include "visits.h"
 #include "intake_app.h"
 #include "intake_handlers.h"
-#include "timers.h"
+#include "calendar_watch.h"
+#include "rota_timers.h"
 
 static const cmd_handler_t s_handlers[] = {
     { .type = "intake.RecordVisit", .request = &lianxin__v1__record_visit__descriptor,
@@ -15,16 +16,21 @@ static const cmd_handler_t s_handlers[] = {
     INTAKE_ISSUE3_HANDLERS
 };
 
+/* Rows of intake.timers (key: room and day) and the periodic calendar look. */
+static const timers_kind_t s_timers[] = {
+    { .kind = "duty.upcoming", .fire = rota_timers_duty_upcoming },
+    { .kind = "rota.absent_check", .fire = rota_timers_absent_check },
+    { .kind = "calendar.watch", .every = calendar_watch_check },
+};
+
 static const service_def_t s_def = {
     .name = "intake",
     .handlers = s_handlers,
     .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
-    .apply = NULL,
-    .consumes = NULL,
+    .timers = { .table = "intake.timers", .keys = "workroom_id, duty_date",
+                .kinds = s_timers, .nkinds = sizeof s_timers / sizeof s_timers[0] },
     .init = intake_app_init,
     .fini = intake_app_fini,
-    .start = timers_start,
-    .stop = timers_stop,
 };
 
 int main(int argc, char **argv)

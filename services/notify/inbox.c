@@ -14,7 +14,6 @@
 #include "recipients.h"
 #include "inbox.h"
 #include "inbox_addr.h"
-#include "intake_events.h"
 
 /* The service's state: nothing yet beyond a marker that init ran. */
 typedef struct inbox {
@@ -118,26 +117,6 @@ static void s_rows_add_visit(inbox_rows_t *rows, const Lianxin__V1__Event *ev,
     rows->n += n;
 }
 
-/* Adds the rows of event `ev` when it is a visit.recorded (a payload that
- * cannot be unpacked is logged and skipped: retrying cannot fix it); any
- * other event is applied at once by intake_events_apply. 0 or -1. */
-static int s_rows_add(inbox_rows_t *rows, tx_t *tx, const Lianxin__V1__Event *ev)
-{
-    Lianxin__V1__VisitRecorded *vr;
-
-    if (!ev->type || strcmp(ev->type, "visit.recorded") != 0)
-        return intake_events_apply(tx, ev);
-    vr = lianxin__v1__visit_recorded__unpack(NULL, ev->payload.len, ev->payload.data);
-    if (!vr) {
-        log_error("malformed event skipped", "district=%s producer=%s seq=%lld type=%s",
-                  ev->district, ev->producer, (long long)ev->seq, ev->type);
-        return 0;
-    }
-    s_rows_add_visit(rows, ev, vr);
-    lianxin__v1__visit_recorded__free_unpacked(vr, NULL);
-    return 0;
-}
-
 /* Runs the INSERT over the rows, skipping duplicates when `skip`. 0 or -1. */
 static int s_rows_exec(inbox_rows_t *rows, tx_t *tx, int skip)
 {
@@ -160,8 +139,9 @@ static int s_rows_exec(inbox_rows_t *rows, tx_t *tx, int skip)
     return 0;
 }
 
-/* The rows of `n` events in one INSERT. 0 or -1. */
-static int s_apply(tx_t *tx, const Lianxin__V1__Event *const *evs, size_t n, int skip)
+/* The rows of `n` visit.recorded events in one INSERT. 0 or -1. */
+static int s_apply(tx_t *tx, const Lianxin__V1__Event *const *evs,
+                   const ProtobufCMessage *const *msgs, size_t n, int skip)
 {
     static const uint32_t oids[C_COUNT] = { DB_OID_TEXT, DB_OID_INT8, DB_OID_TEXT,
                                             DB_OID_TEXT, DB_OID_TEXT, DB_OID_INT8 };
@@ -171,9 +151,9 @@ static int s_apply(tx_t *tx, const Lianxin__V1__Event *const *evs, size_t n, int
     memset(&rows, 0, sizeof rows);
     for (int i = 0; i < C_COUNT; i++)
         db_array_begin(&rows.a[i], oids[i]);
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = s_rows_add(&rows, tx, evs[i]);
-    if (rc == 0 && rows.n > 0 && s_rows_exec(&rows, tx, skip) != 0) {
+    for (size_t i = 0; i < n; i++)
+        s_rows_add_visit(&rows, evs[i], (const Lianxin__V1__VisitRecorded *)msgs[i]);
+    if (rows.n > 0 && s_rows_exec(&rows, tx, skip) != 0) {
         log_warn("inbox insert failed", "district=%s producer=%s seq=%lld n=%zu sqlstate=%s",
                  evs[0]->district, evs[0]->producer, (long long)evs[0]->seq, n,
                  db_sqlstate(tx_db(tx)));
@@ -184,16 +164,18 @@ static int s_apply(tx_t *tx, const Lianxin__V1__Event *const *evs, size_t n, int
     return rc;
 }
 
-int inbox_apply_many(tx_t *tx, const Lianxin__V1__Event *const *evs, size_t n, void *arg)
+int inbox_visits_recorded(tx_t *tx, const Lianxin__V1__Event *const *evs,
+                          const ProtobufCMessage *const *msgs, size_t n, void *app)
 {
-    (void)arg;
-    return s_apply(tx, evs, n, 0);
+    (void)app;
+    return s_apply(tx, evs, msgs, n, 0);
 }
 
-int inbox_apply(tx_t *tx, const Lianxin__V1__Event *ev, void *arg)
+int inbox_visit_recorded(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCMessage *msg,
+                         void *app)
 {
-    (void)arg;
-    return s_apply(tx, &ev, 1, 1);
+    (void)app;
+    return s_apply(tx, &ev, &msg, 1, 1);
 }
 
 /* ---- MarkRead ------------------------------------------------------------------------ */

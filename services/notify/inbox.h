@@ -1,5 +1,5 @@
-/* inbox: notify's in-app inbox. The apply functions turn visit.recorded
- * events into one inbox row per recipient inside the consumer's transaction
+/* inbox: notify's in-app inbox. The visit.recorded route's functions turn
+ * those events into one inbox row per recipient inside the consumer's transaction
  * (the cursor, not the unique key, is what makes it exactly-once); the
  * MarkRead handler marks the caller's own item read, and a role item read
  * for the caller alone. Never shows one recipient's items to another. */
@@ -8,25 +8,26 @@
 
 #include "cmd.h"
 #include "config.h"
-#include "consumer.h"
+#include "evroute.h"
 
 /* service_def_t.init / fini: the (small) state of the service. */
 int inbox_init(const config_t *cfg, void **app);
 void inbox_fini(void *app);
 
-/* consumer_apply_fn: visit.recorded -> rows in notify.inbox for the room's
- * rota of the month and its head, once each. Other types: 0, nothing done.
- * A payload that cannot be unpacked is logged at error level (district,
- * producer, seq) and skipped, since retrying cannot fix it; a failed
- * statement returns -1 so the batch is retried. */
-int inbox_apply(tx_t *tx, const Lianxin__V1__Event *ev, void *arg);
+/* evroute_apply_fn of visit.recorded (`msg`: VisitRecorded) -> rows in
+ * notify.inbox for the room's rota of the month and its head, once each
+ * (ON CONFLICT DO NOTHING). A failed statement returns -1 so the run is
+ * retried. */
+int inbox_visit_recorded(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCMessage *msg,
+                         void *app);
 
-/* consumer_apply_many_fn: the same for a run of events, ONE INSERT for all
- * their recipients. It does not skip rows that exist already (cheaper; the
- * cursor rules them out): 0, or -1 when the statement failed, e.g. on such a
- * duplicate (23505), and the consumer then applies the run one by one with
- * inbox_apply, which skips them. */
-int inbox_apply_many(tx_t *tx, const Lianxin__V1__Event *const *evs, size_t n, void *arg);
+/* evroute_apply_many_fn of visit.recorded: the same for the run's visits,
+ * ONE INSERT for all their recipients. It does not skip rows that exist
+ * already (cheaper; the cursor rules them out): 0, or -1 when the statement
+ * failed, e.g. on such a duplicate (23505), and the consumer then applies
+ * the run one by one with inbox_visit_recorded, which skips them. */
+int inbox_visits_recorded(tx_t *tx, const Lianxin__V1__Event *const *evs,
+                          const ProtobufCMessage *const *msgs, size_t n, void *app);
 
 /* cmd_handler_t for notify.MarkRead (object_id = the inbox id): validate
  * checks the district and that the actor maps to a recipient (403), and

@@ -62,32 +62,28 @@ static void s_md(const char *date, char *out, size_t outsz)
         snprintf(out, outsz, "%d月%d日", m, d);
 }
 
-static int on_duty_upcoming(tx_t *tx, const Lianxin__V1__Event *ev)
+int intake_events_duty_upcoming(tx_t *tx, const Lianxin__V1__Event *ev,
+                                const ProtobufCMessage *msg, void *app)
 {
-    Lianxin__V1__DutyUpcoming *m = lianxin__v1__duty_upcoming__unpack(NULL, ev->payload.len,
-                                                                      ev->payload.data);
+    const Lianxin__V1__DutyUpcoming *m = (const Lianxin__V1__DutyUpcoming *) msg;
     char ids[MAX_TO * 21 + 3], body[400], md[32];
-    if (!m)
-        return 1;
+    (void) app;
     s_ids(m->member_ids, m->n_member_ids, ids, sizeof ids);
     s_md(m->duty_date, md, sizeof md);
     snprintf(body, sizeof body, "明天（%s）您在%.*s值班，接待群众来访。", md,
              (int) textfmt_utf8_prefix(m->workroom_name, 300),
              m->workroom_name ? m->workroom_name : "");
-    int rc = s_insert(tx, ev, "member", s_members, ids, "duty.upcoming", "明日值班提醒", body,
-                      "workroom", (long long) m->workroom_id);
-    lianxin__v1__duty_upcoming__free_unpacked(m, NULL);
-    return rc;
+    return s_insert(tx, ev, "member", s_members, ids, "duty.upcoming", "明日值班提醒", body,
+                    "workroom", (long long) m->workroom_id);
 }
 
-static int on_rota_changed(tx_t *tx, const Lianxin__V1__Event *ev)
+int intake_events_rota_changed(tx_t *tx, const Lianxin__V1__Event *ev,
+                               const ProtobufCMessage *msg, void *app)
 {
-    Lianxin__V1__RotaChanged *m = lianxin__v1__rota_changed__unpack(NULL, ev->payload.len,
-                                                                    ev->payload.data);
+    const Lianxin__V1__RotaChanged *m = (const Lianxin__V1__RotaChanged *) msg;
     char ids[48], body[200], md[32];
     int rc = 0;
-    if (!m)
-        return 1;
+    (void) app;
     if (m->change && strcmp(m->change, "swap_requested") == 0 && m->previous_member_id > 0) {
         snprintf(ids, sizeof ids, "{%lld}", (long long) m->previous_member_id);
         s_md(m->duty_date, md, sizeof md);
@@ -95,7 +91,6 @@ static int on_rota_changed(tx_t *tx, const Lianxin__V1__Event *ev)
         rc = s_insert(tx, ev, "member", s_members, ids, "rota.swap_requested", "值班调换请求",
                       body, "rota", (long long) m->rota_id);
     }
-    lianxin__v1__rota_changed__free_unpacked(m, NULL);
     return rc;
 }
 
@@ -110,20 +105,17 @@ static const char *s_level(const char *level)
     return "";
 }
 
-static int on_report_adopted(tx_t *tx, const Lianxin__V1__Event *ev)
+int intake_events_report_adopted(tx_t *tx, const Lianxin__V1__Event *ev,
+                                 const ProtobufCMessage *msg, void *app)
 {
-    Lianxin__V1__ReportChanged *m = lianxin__v1__report_changed__unpack(NULL, ev->payload.len,
-                                                                        ev->payload.data);
+    const Lianxin__V1__ReportChanged *m = (const Lianxin__V1__ReportChanged *) msg;
     char ids[MAX_TO * 21 + 3], body[400];
-    if (!m)
-        return 1;
+    (void) app;
     s_ids(m->author_ids, m->n_author_ids, ids, sizeof ids);
     snprintf(body, sizeof body, "您的社情民意信息《%s》（%s）已被%s采用。", m->title ? m->title : "",
              m->number ? m->number : "", s_level(m->level));
-    int rc = s_insert(tx, ev, "member", s_members, ids, "report.adopted", "社情民意信息被采用",
-                      body, "report", (long long) m->report_id);
-    lianxin__v1__report_changed__free_unpacked(m, NULL);
-    return rc;
+    return s_insert(tx, ev, "member", s_members, ids, "report.adopted", "社情民意信息被采用",
+                    body, "report", (long long) m->report_id);
 }
 
 /* One item addressed to the leader role of the district (recipient_id 0):
@@ -132,62 +124,29 @@ static int on_report_adopted(tx_t *tx, const Lianxin__V1__Event *ev)
  * business (auth): notify never reads it. */
 static const char *const s_role = "SELECT 0::bigint WHERE $2::text IS NOT NULL";
 
-static int on_issue_escalated(tx_t *tx, const Lianxin__V1__Event *ev)
+int intake_events_issue_escalated(tx_t *tx, const Lianxin__V1__Event *ev,
+                                  const ProtobufCMessage *msg, void *app)
 {
-    Lianxin__V1__IssueRouted *m = lianxin__v1__issue_routed__unpack(NULL, ev->payload.len,
-                                                                    ev->payload.data);
+    const Lianxin__V1__IssueRouted *m = (const Lianxin__V1__IssueRouted *) msg;
     char body[600], md[32];
-    if (!m)
-        return 1;
+    (void) app;
     s_md(m->due_on, md, sizeof md);
     snprintf(body, sizeof body, "一类诉求（重要且难度大）：%.*s，请于%s前阅处。",
              (int) textfmt_utf8_prefix(m->summary, 300), m->summary ? m->summary : "", md);
-    int rc = s_insert(tx, ev, "role:leader", s_role, "{}", "issue.escalated", "一类诉求待阅处",
-                      body, "issue", (long long) m->issue_id);
-    lianxin__v1__issue_routed__free_unpacked(m, NULL);
-    return rc;
+    return s_insert(tx, ev, "role:leader", s_role, "{}", "issue.escalated", "一类诉求待阅处",
+                    body, "issue", (long long) m->issue_id);
 }
 
 /* One item addressed to the office role of the district, like the leaders'
  * above: the office keeps the calendar (PUT /v1/calendar/{year}). */
-static int on_calendar_missing(tx_t *tx, const Lianxin__V1__Event *ev)
+int intake_events_calendar_missing(tx_t *tx, const Lianxin__V1__Event *ev,
+                                   const ProtobufCMessage *msg, void *app)
 {
-    Lianxin__V1__CalendarMissing *m = lianxin__v1__calendar_missing__unpack(NULL,
-                                                                            ev->payload.len,
-                                                                            ev->payload.data);
+    const Lianxin__V1__CalendarMissing *m = (const Lianxin__V1__CalendarMissing *) msg;
     char body[300];
-    if (!m)
-        return 1;
+    (void) app;
     snprintf(body, sizeof body, "尚未录入%d年的节假日和调休安排，工作日计算将按普通周末处理。"
                                 "请在“节假日”页面录入。", (int) m->year);
-    int rc = s_insert(tx, ev, "role:office", s_role, "{}", "calendar.missing",
-                      "节假日安排未录入", body, "calendar", (long long) m->year);
-    lianxin__v1__calendar_missing__free_unpacked(m, NULL);
-    return rc;
-}
-
-int intake_events_apply(tx_t *tx, const Lianxin__V1__Event *ev)
-{
-    static const struct {
-        const char *type;
-        int (*fn)(tx_t *, const Lianxin__V1__Event *);
-    } cases[] = {
-        {"duty.upcoming", on_duty_upcoming},
-        {"rota.changed", on_rota_changed},
-        {"report.adopted", on_report_adopted},
-        {"issue.escalated", on_issue_escalated},
-        {"calendar.missing", on_calendar_missing},
-    };
-    for (size_t i = 0; ev->type && i < sizeof cases / sizeof cases[0]; i++) {
-        if (strcmp(ev->type, cases[i].type) != 0)
-            continue;
-        int rc = cases[i].fn(tx, ev);
-        if (rc == 1) {
-            log_error("malformed event skipped", "district=%s producer=%s seq=%lld type=%s",
-                      ev->district, ev->producer, (long long) ev->seq, ev->type);
-            return 0;
-        }
-        return rc;
-    }
-    return 0;
+    return s_insert(tx, ev, "role:office", s_role, "{}", "calendar.missing",
+                    "节假日安排未录入", body, "calendar", (long long) m->year);
 }
