@@ -59,12 +59,12 @@ int report_begin(tx_t *tx, const cmd_ctx_t *ctx, report_event_t ev, report_t *re
     memset(rep, 0, sizeof *rep);
     if (intake_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "no such report");
-    int role = report_role_from_name(ctx->cmd->actor->role);
-    if (role < 0)
+    unsigned role = role_bit(ctx->cmd->actor->role);
+    if (!role)
         return cmd_fail(res, 403, "forbidden", "role not allowed");
     if (s_load(tx, ctx, id, rep, res) != 0)
         return -1;
-    report_fsm_result_t r = report_fsm_check(rep->st, rep->outcomes, ev, (report_role_t) role, &v);
+    report_fsm_result_t r = report_fsm_check(rep->st, rep->outcomes, ev, role, &v);
     if (r == REPORT_FSM_OK)
         return 0;
     if (report_fsm_allowed_text(&v, allowed, sizeof allowed) != 0)
@@ -317,7 +317,7 @@ static int s_step(step_t *s, report_event_t ev)
     char ids[24], outcomes[16];
     const char *to;
     report_fsm_check(s->rep->st, s->rep->outcomes, ev,
-                     (report_role_t) report_role_from_name(s->ctx->cmd->actor->role), &v);
+                     role_bit(s->ctx->cmd->actor->role), &v);
     if (s_handlers[ev](s) != 0)
         return -1;
     to = report_state_name(v.to);
