@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 #include "config.h"
-#include "cmd.h"
+#include "cmd_server.h"
 #include "consumer.h"
 
 typedef struct service_def {

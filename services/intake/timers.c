@@ -49,7 +49,7 @@ static int s_upcoming(db_t *db, const char *d, const char *room, const char *dat
         " WHERE w.district_code = $1 AND w.id = $2::bigint GROUP BY w.name", 3, p);
     if (!r)
         return -1;
-    size_t n = PQntuples(r) ? intake_parse_ids(PQgetvalue(r, 0, 1), members, 64) : 0;
+    size_t n = PQntuples(r) ? db_parse_ids(PQgetvalue(r, 0, 1), members, 64) : 0;
     int rc = 0;
     if (n > 0 && !stale) {
         Lianxin__V1__DutyUpcoming ev = LIANXIN__V1__DUTY_UPCOMING__INIT;

@@ -120,8 +120,7 @@ int visits_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
     visit_errors_t errs;
     int64_t received_us;
 
-    if (visit_rules_allowed(ctx->cmd->actor, ctx->cmd->district,
-                            rv->member_ids, rv->n_member_ids) != 0)
+    if (visit_rules_member_ok(ctx->cmd->actor, rv->member_ids, rv->n_member_ids) != 0)
         return cmd_fail(res, 403, "forbidden", "not allowed to record this visit");
     if (visit_rules_check(rv, time_now_us(), &errs, &received_us) == 0)
         return 0;
@@ -277,7 +276,7 @@ static int s_rows_add(visit_rows_t *rows, const cmd_ctx_t *ctx, int64_t id, int6
 
     if (rv->n_member_ids > VISIT_MAX_MEMBERS)                   /* validated already */
         return -1;
-    if (!(members = intake_ids_text(rv->member_ids, rv->n_member_ids)))
+    if (!(members = db_ids_text(rv->member_ids, rv->n_member_ids)))
         return -1;
     s_month(received_us, month, sizeof month);
     db_array_text(&a[A_DISTRICT], ctx->cmd->district);
@@ -338,7 +337,7 @@ static PGresult *s_rows_exec(visit_rows_t *rows, tx_t *tx)
 static int s_not_found(PGresult *r, int row, cmd_result_t *res)
 {
     int64_t idx[VISIT_MAX_MEMBERS];
-    size_t n = intake_parse_ids(PQgetvalue(r, row, R_MISSING), idx, VISIT_MAX_MEMBERS);
+    size_t n = db_parse_ids(PQgetvalue(r, row, R_MISSING), idx, VISIT_MAX_MEMBERS);
     char field[64];
 
     cmd_fail(res, 422, "unprocessable", "unknown workroom or members");
@@ -372,7 +371,7 @@ static int s_record(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, int64_t received
     ev.n_member_ids = rv->n_member_ids;
     ev.member_ids = rv->member_ids;
     ev.category = rv->category;
-    ev.n_rota_member_ids = intake_parse_ids(PQgetvalue(r, row, R_ROTA), rota, ROTA_MAX);
+    ev.n_rota_member_ids = db_parse_ids(PQgetvalue(r, row, R_ROTA), rota, ROTA_MAX);
     ev.rota_member_ids = rota;
     ev.head_member_id = strtoll(PQgetvalue(r, row, R_HEAD), NULL, 10);
     ev.workroom_name = PQgetvalue(r, row, R_ROOM_NAME);

@@ -28,9 +28,10 @@ int inbox_apply(tx_t *tx, const Lianxin__V1__Event *ev, void *arg);
  * inbox_apply, which skips them. */
 int inbox_apply_many(tx_t *tx, const Lianxin__V1__Event *const *evs, size_t n, void *arg);
 
-/* cmd_handler_t for notify.MarkRead (object_id = the inbox id): validate
- * checks the district and that the actor maps to a recipient (403), and
- * that the id is a positive integer (404 otherwise); execute sets read_at
+/* cmd_handler_t for notify.MarkRead (object_id = the inbox id): its row
+ * admits every role in the command's district (main.c); validate checks
+ * that the actor maps to a recipient (403), and that the id is a positive
+ * integer (404 otherwise); execute sets read_at
  * (kept when already set) on the caller's own item, or, for an item
  * addressed to the caller's role in the caller's own district ("role:leader"),
  * in the caller's row of notify.inbox_reads (the other holders of the role

@@ -8,7 +8,8 @@
 
 static const cmd_handler_t s_handlers[] = {
     { .type = "notify.MarkRead", .request = &lianxin__v1__mark_read__descriptor,
-      .validate = inbox_mark_read_validate, .execute = inbox_mark_read_execute, .atomic = 1 },
+      .roles = ROLES_ANY, .flags = CMD_DISTRICT, .validate = inbox_mark_read_validate,
+      .execute = inbox_mark_read_execute, .atomic = 1 },
 };
 
 static const service_def_t s_def = {
