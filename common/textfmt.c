@@ -144,7 +144,7 @@ size_t textfmt_utf8_prefix(const char *s, size_t max)
 int textfmt_has_text(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; p && *p;) {
-        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        if (*p == ' ' || (*p >= '\t' && *p <= '\r'))     /* HT, LF, VT, FF, CR */
             p++;
         else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
             p += 3;

@@ -15,7 +15,7 @@ static void test_has_text(void **state)
     (void)state;
     assert_int_equal(textfmt_has_text("x"), 1);
     assert_int_equal(textfmt_has_text("  同意 "), 1);
-    assert_int_equal(textfmt_has_text(" \t\r\n"), 0);
+    assert_int_equal(textfmt_has_text(" \t\r\n\v\f"), 0);
     assert_int_equal(textfmt_has_text("\xe3\x80\x80 \xe3\x80\x80"), 0);   /* U+3000 */
     assert_int_equal(textfmt_has_text("\xe3\x80\x80" "a"), 1);
     assert_int_equal(textfmt_has_text(""), 0);
