@@ -131,19 +131,16 @@ int visits_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 
 /* ---- execute helpers (worker) -------------------------------------------------- */
 
-/* Sets `n` results for a failed statement: 503 when the connection went away
- * (the whole batch fails), 500 otherwise. The SQLSTATE is logged, never the
- * parameters. Returns -1. */
+/* Sets `n` results for a failed statement as cmd_db_fail sets one (503 when
+ * the connection went away: the whole batch fails; else 500, logged once,
+ * never the parameters). Returns -1. */
 static int s_db_fail(tx_t *tx, cmd_result_t *const *res, size_t n, const char *what)
 {
-    db_t *db = tx_db(tx);
-    int lost = db_broken(db);
-
-    if (!lost)
-        log_error("statement failed", "what=%s sqlstate=%s", what, db_sqlstate(db));
-    for (size_t i = 0; i < n; i++)
-        cmd_fail(res[i], lost ? 503 : 500, lost ? "unavailable" : "internal",
-                 lost ? "database unavailable" : "internal error");
+    if (n == 0)
+        return -1;
+    cmd_db_fail(tx, res[0], what);
+    for (size_t i = 1; i < n; i++)
+        cmd_fail(res[i], res[0]->status, res[0]->error_code, res[0]->message);
     return -1;
 }
 
