@@ -103,6 +103,18 @@ int calendar_day_parse(const char *text, calendar_day_t *out)
     return calendar_day_from_ymd(y, m, d, out);
 }
 
+int calendar_month_parse(const char *text, int *year, int *month)
+{
+    if (!text || strlen(text) != 7 || text[4] != '-')
+        return -1;
+    int y = s_digits(text, 4), m = s_digits(text + 5, 2);
+    if (y < 2000 || y > 2100 || m < 1 || m > 12)
+        return -1;
+    *year = y;
+    *month = m;
+    return 0;
+}
+
 int calendar_day_format(calendar_day_t date, char *out, size_t outsz)
 {
     if (date < S_DAY_MIN || date > S_DAY_MAX || outsz < 11)

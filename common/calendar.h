@@ -30,6 +30,10 @@ void calendar_day_to_ymd(calendar_day_t date, int *year, int *month, int *day);
 /* Parses exactly "YYYY-MM-DD" (nothing before or after). 0 or -1. */
 int calendar_day_parse(const char *text, calendar_day_t *out);
 
+/* Parses exactly "YYYY-MM" (a rota's month) with a year 2000..2100 and a
+ * month 1..12 into *year and *month. 0, or -1 (both left unchanged). */
+int calendar_month_parse(const char *text, int *year, int *month);
+
 /* Writes "YYYY-MM-DD" (out: at least 11 bytes). 0, or -1 when out is too
  * small or the date is out of range. */
 int calendar_day_format(calendar_day_t date, char *out, size_t outsz);

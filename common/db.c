@@ -515,3 +515,42 @@ db_array_free(db_array_t *a)
     a->buf = NULL;
     a->len = a->cap = a->count = 0;
 }
+
+/* ---- text parameters and results ------------------------------------------- */
+
+const char *db_num(char buf[24], long long v)
+{
+    snprintf(buf, 24, "%lld", v);
+    return buf;
+}
+
+char *db_ids_text(const int64_t *ids, size_t n)
+{
+    char *out = malloc(n * 21 + 3), *p = out;
+    if (!out)
+        return NULL;
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, i ? ",%lld" : "%lld", (long long) ids[i]);
+    *p++ = '}';
+    *p = '\0';
+    return out;
+}
+
+size_t db_parse_ids(const char *text, int64_t *out, size_t max)
+{
+    size_t n = 0;
+    char *end;
+    if (!text)
+        return 0;
+    if (*text == '{')
+        text++;
+    while (*text && *text != '}' && n < max) {
+        long long v = strtoll(text, &end, 10);
+        if (end == text)
+            break;
+        out[n++] = v;
+        text = *end == ',' ? end + 1 : end;
+    }
+    return n;
+}

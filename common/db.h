@@ -110,4 +110,21 @@ void db_array_bytes(db_array_t *a, const void *data, size_t n);
 void db_array_null(db_array_t *a);
 void db_array_free(db_array_t *a);
 
+/* ---- text parameters and results ---------------------------------------------
+ * Pure helpers for the text protocol (db_exec's text parameters, PQgetvalue's
+ * text results); any thread. */
+
+/* The decimal text of `v` into `buf` (24 bytes: every long long fits), for
+ * a text parameter. Returns buf. */
+const char *db_num(char buf[24], long long v);
+
+/* `ids` as the text of a bigint[] parameter, "{1,2,3}" ("{}" for n = 0),
+ * malloc'd (the caller frees). NULL on allocation failure. */
+char *db_ids_text(const int64_t *ids, size_t n);
+
+/* PostgreSQL's text form of a bigint[] or int[] ("{3,5}") into `out`;
+ * returns how many were stored (at most `max`), stopping at the first
+ * element that is not a number (NULL). */
+size_t db_parse_ids(const char *text, int64_t *out, size_t max);
+
 #endif

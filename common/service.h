@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 #include "config.h"
-#include "cmd.h"
+#include "cmd_server.h"
 #include "consumer.h"
 #include "evroute.h"
 #include "timers.h"

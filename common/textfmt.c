@@ -141,6 +141,19 @@ size_t textfmt_utf8_prefix(const char *s, size_t max)
     return n;
 }
 
+int textfmt_has_text(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p && *p;) {
+        if (*p == ' ' || (*p >= '\t' && *p <= '\r'))     /* HT, LF, VT, FF, CR */
+            p++;
+        else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+            p += 3;
+        else
+            return 1;
+    }
+    return 0;
+}
+
 const char *textfmt_category_zh(const char *name)
 {
     static const char *const map[][2] = {

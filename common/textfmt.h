@@ -47,6 +47,11 @@ const char *textfmt_category_zh(const char *name);
  * and ends on a UTF-8 character boundary: text cut to it never ends in half
  * a character (PostgreSQL refuses such text). */
 size_t textfmt_utf8_prefix(const char *s, size_t max);
+
+/* 1 when `s` holds a character other than blanks (space, tab, CR, LF, VT,
+ * FF and the ideographic space U+3000): a required text that is not just blanks.
+ * 0 for NULL or "". */
+int textfmt_has_text(const char *s);
 const char *textfmt_kind_zh(const char *name);
 const char *textfmt_action_zh(const char *name);
 

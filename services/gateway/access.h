@@ -1,25 +1,20 @@
 /* access: who the caller is (the principal) and the rules of what they may
- * address: roles as bits, the district rule (a city-wide user, district "",
- * may address any district; everybody else only their own) and whose inbox
- * a caller reads. Pure: decisions only, no I/O and no logging. */
+ * address: a route's roles as a mask of the common ROLE_* bits (roles.h),
+ * the district rule (a city-wide user, district "", may address any
+ * district; everybody else only their own) and the copy of principal
+ * fields. Pure: decisions only, no I/O and no logging. */
 #ifndef GW_ACCESS_H
 #define GW_ACCESS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "roles.h"
 
 enum {
-    ROLE_ADMIN = 1u << 0,
-    ROLE_OFFICE = 1u << 1,
-    ROLE_LEADER = 1u << 2,
-    ROLE_MEMBER = 1u << 3,
-    ROLE_UNIT = 1u << 4,
-    ROLE_PARTNER = 1u << 5,
-    ROLES_ANY = (1u << 6) - 1,
-    /* Not a role but a route flag, set in the route table beside the roles:
-     * the route also admits, without Authorization, the feed token of the
-     * member its path names (the principal of role "feed", see feeds.h).
-     * No role name maps to it, so it never admits a user. */
+    /* Not a role but a route flag, set in the route table beside the roles
+     * (above ROLES_ANY): the route also admits, without Authorization, the
+     * feed token of the member its path names (the principal of role "feed",
+     * see feeds.h). No role name maps to it, so it never admits a user. */
     ACCESS_FEED_TOKEN = 1u << 8
 };
 
@@ -34,12 +29,6 @@ typedef struct principal {
     char display_name[129];
     int via_api_key;                /* 1: X-Api-Key, 0: bearer session */
 } principal_t;
-
-/* The bit of a role name, 0 for an unknown name. */
-unsigned access_role_bit(const char *role);
-
-/* 1 when a caller of `role` may use a route open to the roles in `allowed`. */
-int access_role_ok(unsigned allowed, const char *role);
 
 /* 1 when a caller of district `user_district` may address `path_district`. */
 int access_district_ok(const char *user_district, const char *path_district);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "calendar.pb-c.h"
-#include "cmd.h"
+#include "cmd_client.h"
 #include "common.pb-c.h"
 #include "errors.h"
 #include "forward.h"

@@ -11,7 +11,7 @@
 #include <jansson.h>
 #include <uv.h>
 #include "config.h"
-#include "cmd.h"
+#include "cmd_client.h"
 #include "envelope.pb-c.h"
 #include "gw.h"
 

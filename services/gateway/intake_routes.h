@@ -1,8 +1,11 @@
-/* intake_routes: the route table rows of issue 3 (rota, visit edits, the
- * visitor reveal, grading, reports, exports, the duties feed's token: the
- * feed is the one route flagged ACCESS_FEED_TOKEN), spliced into routes.c's
- * table with one line so that file stays the one table. Data only. Commands are
- * checked again by intake (roles, whose row, the report's state machine). */
+/* intake_routes: the route table rows of intake beyond recording and
+ * reading visits (the rota, visit edits, the visitor reveal, grading,
+ * reports, exports, the duties feed's token: the feed is the one route
+ * flagged ACCESS_FEED_TOKEN), spliced into routes.c's table with one line so
+ * that file stays the one table. Data only. Commands are checked again by
+ * intake: each handler row declares its roles and district scope (the
+ * command server answers 403), then whose row it is and the report's state
+ * machine. */
 #ifndef GW_INTAKE_ROUTES_H
 #define GW_INTAKE_ROUTES_H
 
@@ -14,78 +17,78 @@
 #include "rota.pb-c.h"
 #include "visit_edit.pb-c.h"
 
-#define I3_SMALL 4096
-#define I3_OFFICE (ROLE_ADMIN | ROLE_OFFICE)
-#define I3_MEMBERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_MEMBER)
-#define I3_READERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_MEMBER)
-#define I3_LEADERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER)
+#define INTAKE_SMALL 4096
+#define INTAKE_OFFICE (ROLE_ADMIN | ROLE_OFFICE)
+#define INTAKE_WRITERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_MEMBER)
+#define INTAKE_READERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_MEMBER)
+#define INTAKE_LEADERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER)
 
-static const char *const s_i3_month[] = {"month", NULL};
-static const char *const s_i3_reason[] = {"reason", NULL};
-static const char *const s_i3_swap[] = {"with_rota_id", NULL};
-static const char *const s_i3_status[] = {"status", NULL};
-static const char *const s_i3_dates[] = {"dates", NULL};
-static const char *const s_i3_grade[] = {"summary", "importance", "difficulty", NULL};
-static const char *const s_i3_override[] = {"grade", "reason", NULL};
-static const char *const s_i3_report[] = {"title", "category", NULL};
+static const char *const s_month_field[] = {"month", NULL};
+static const char *const s_reason_field[] = {"reason", NULL};
+static const char *const s_swap_field[] = {"with_rota_id", NULL};
+static const char *const s_status_field[] = {"status", NULL};
+static const char *const s_dates_field[] = {"dates", NULL};
+static const char *const s_grade_fields[] = {"summary", "importance", "difficulty", NULL};
+static const char *const s_override_fields[] = {"grade", "reason", NULL};
+static const char *const s_report_fields[] = {"title", "category", NULL};
 
-#define I3_CMD(path, roles, limit, optional, handler, type, msg, required, query)             \
-    {{"POST", "/v1/districts/{d}" path}, roles, limit, optional, handler, type,              \
+#define INTAKE_CMD(path, roles, limit, optional, handler, type, msg, required, query)              \
+    {{"POST", "/v1/districts/{d}" path}, roles, limit, optional, handler, type,                    \
      &msg##__descriptor, required, query},
-#define I3_GET(path, roles, handler, query)                                                  \
+#define INTAKE_GET(path, roles, handler, query)                                                    \
     {{"GET", "/v1/districts/{d}" path}, roles, 0, 0, handler, NULL, NULL, NULL, query},
-#define I3_TRANSITION(name)                                                                  \
-    I3_CMD("/reports/{id}/" name, ROLES_ANY, I3_SMALL * 4, 1, intake_api_forward_report,     \
-           "intake.ReportTransition", lianxin__v1__report_action, NULL, NULL)
+#define INTAKE_TRANSITION(name)                                                                    \
+    INTAKE_CMD("/reports/{id}/" name, ROLES_ANY, INTAKE_SMALL * 4, 1, intake_api_forward_report,   \
+               "intake.ReportTransition", lianxin__v1__report_action, NULL, NULL)
 
-#define INTAKE_ISSUE3_ROUTES                                                                 \
-    I3_CMD("/rota/generate", I3_OFFICE, I3_SMALL, 1, intake_api_forward,                     \
-           "intake.GenerateRota", lianxin__v1__generate_rota, s_i3_month, s_i3_month)        \
-    I3_CMD("/rota/publish", I3_OFFICE, I3_SMALL, 1, intake_api_forward, "intake.PublishRota", \
-           lianxin__v1__publish_rota, s_i3_month, s_i3_month)                                \
-    I3_GET("/rota", ROLES_ANY, intake_api_rota, intake_api_rota_keys)                        \
-    I3_CMD("/rota/{id}/edit", I3_OFFICE, I3_SMALL, 0, forward_handle, "intake.EditRotaEntry", \
-           lianxin__v1__edit_rota_entry, NULL, NULL)                                         \
-    I3_CMD("/rota/{id}/confirm", I3_MEMBERS, I3_SMALL, 1, forward_handle,                    \
-           "intake.ConfirmDuty", lianxin__v1__rota_entry_no_args, NULL, NULL)                \
-    I3_CMD("/rota/{id}/excuse", I3_MEMBERS, I3_SMALL, 0, forward_handle, "intake.ExcuseDuty", \
-           lianxin__v1__excuse_duty, s_i3_reason, NULL)                                      \
-    I3_CMD("/rota/{id}/swap", I3_MEMBERS, I3_SMALL, 0, forward_handle, "intake.RequestSwap",  \
-           lianxin__v1__request_swap, s_i3_swap, NULL)                                       \
-    I3_CMD("/rota/{id}/swap/accept", I3_MEMBERS, I3_SMALL, 1, forward_handle,                \
-           "intake.AcceptSwap", lianxin__v1__rota_entry_no_args, NULL, NULL)                 \
-    I3_CMD("/rota/{id}/attendance", I3_OFFICE, I3_SMALL, 0, forward_handle,                  \
-           "intake.MarkAttendance", lianxin__v1__mark_attendance, s_i3_status, NULL)         \
-    I3_CMD("/members/{id}/unavailable", I3_MEMBERS, I3_SMALL, 0, forward_handle,             \
-           "intake.DeclareUnavailable", lianxin__v1__declare_unavailable, s_i3_dates, NULL)  \
-    I3_GET("/members/{id}/duties.ics", I3_READERS | ACCESS_FEED_TOKEN, exports_duties_ics,   \
-           feeds_query_keys)                                                                 \
-    {{"POST", "/v1/districts/{d}/members/{id}/feed-token"}, I3_MEMBERS, I3_SMALL, 1,         \
-     feeds_create, NULL, NULL, NULL, NULL},                                                  \
-    {{"DELETE", "/v1/districts/{d}/members/{id}/feed-token"}, I3_MEMBERS, 0, 0, feeds_revoke, \
-     NULL, NULL, NULL, NULL},                                                                \
-    I3_CMD("/visits/{id}/edit", I3_MEMBERS, GW_BODY_CONFIG, 0, intake_api_forward_edit,      \
-           "intake.EditVisit", lianxin__v1__edit_visit, NULL, NULL)                          \
-    I3_GET("/visits/{id}/history", I3_READERS, intake_api_visit_history, NULL)               \
-    {{"GET", "/v1/districts/{d}/visits/{id}/visitor"}, I3_OFFICE, 0, 1, forward_handle,      \
-     "intake.RevealVisitor", &lianxin__v1__reveal_visitor__descriptor, NULL, NULL},          \
-    I3_CMD("/visits/{id}/issues", I3_MEMBERS, I3_SMALL * 2, 0, forward_handle,               \
-           "intake.GradeIssue", lianxin__v1__grade_issue, s_i3_grade, NULL)                  \
-    I3_CMD("/issues/{id}/override", I3_OFFICE, I3_SMALL, 0, forward_handle,                  \
-           "intake.OverrideGrade", lianxin__v1__override_grade, s_i3_override, NULL)         \
-    I3_GET("/issues", I3_READERS | ROLE_UNIT, intake_api_issues, intake_api_issues_keys)     \
-    I3_GET("/issues/{id}", I3_READERS | ROLE_UNIT, intake_api_issue, NULL)                   \
-    I3_GET("/workrooms/{id}/log.csv", I3_READERS, exports_log_csv, intake_api_log_keys)     \
-    I3_CMD("/reports", I3_MEMBERS, GW_BODY_CONFIG, 0, forward_handle, "intake.CreateReport",  \
-           lianxin__v1__report_draft, s_i3_report, NULL)                                     \
-    I3_GET("/reports/stats", I3_LEADERS, intake_api_report_stats, intake_api_stats_keys)     \
-    I3_GET("/reports/stats.csv", I3_LEADERS, exports_stats_csv, intake_api_stats_keys)       \
-    I3_GET("/reports", I3_READERS, intake_api_reports, intake_api_reports_keys)              \
-    I3_GET("/reports/{id}", I3_READERS, intake_api_report, NULL)                             \
-    I3_CMD("/reports/{id}/edit", I3_MEMBERS, GW_BODY_CONFIG, 0, intake_api_forward_edit,     \
-           "intake.EditReport", lianxin__v1__report_draft, NULL, NULL)                       \
-    I3_TRANSITION("submit") I3_TRANSITION("resubmit") I3_TRANSITION("return")                \
-    I3_TRANSITION("merge") I3_TRANSITION("accept") I3_TRANSITION("forward")                  \
-    I3_TRANSITION("adopt") I3_TRANSITION("instruct") I3_TRANSITION("tell-authors")
+#define INTAKE_ROUTES                                                                              \
+    INTAKE_CMD("/rota/generate", INTAKE_OFFICE, INTAKE_SMALL, 1, intake_api_forward,               \
+               "intake.GenerateRota", lianxin__v1__generate_rota, s_month_field, s_month_field)    \
+    INTAKE_CMD("/rota/publish", INTAKE_OFFICE, INTAKE_SMALL, 1, intake_api_forward,                \
+               "intake.PublishRota", lianxin__v1__publish_rota, s_month_field, s_month_field)      \
+    INTAKE_GET("/rota", ROLES_ANY, intake_api_rota, intake_api_rota_keys)                          \
+    INTAKE_CMD("/rota/{id}/edit", INTAKE_OFFICE, INTAKE_SMALL, 0, forward_handle,                  \
+               "intake.EditRotaEntry", lianxin__v1__edit_rota_entry, NULL, NULL)                   \
+    INTAKE_CMD("/rota/{id}/confirm", INTAKE_WRITERS, INTAKE_SMALL, 1, forward_handle,              \
+               "intake.ConfirmDuty", lianxin__v1__rota_entry_no_args, NULL, NULL)                  \
+    INTAKE_CMD("/rota/{id}/excuse", INTAKE_WRITERS, INTAKE_SMALL, 0, forward_handle,               \
+               "intake.ExcuseDuty", lianxin__v1__excuse_duty, s_reason_field, NULL)                \
+    INTAKE_CMD("/rota/{id}/swap", INTAKE_WRITERS, INTAKE_SMALL, 0, forward_handle,                 \
+               "intake.RequestSwap", lianxin__v1__request_swap, s_swap_field, NULL)                \
+    INTAKE_CMD("/rota/{id}/swap/accept", INTAKE_WRITERS, INTAKE_SMALL, 1, forward_handle,          \
+               "intake.AcceptSwap", lianxin__v1__rota_entry_no_args, NULL, NULL)                   \
+    INTAKE_CMD("/rota/{id}/attendance", INTAKE_OFFICE, INTAKE_SMALL, 0, forward_handle,            \
+               "intake.MarkAttendance", lianxin__v1__mark_attendance, s_status_field, NULL)        \
+    INTAKE_CMD("/members/{id}/unavailable", INTAKE_WRITERS, INTAKE_SMALL, 0, forward_handle,       \
+               "intake.DeclareUnavailable", lianxin__v1__declare_unavailable, s_dates_field, NULL) \
+    INTAKE_GET("/members/{id}/duties.ics", INTAKE_READERS | ACCESS_FEED_TOKEN, exports_duties_ics, \
+               feeds_query_keys)                                                                   \
+    {{"POST", "/v1/districts/{d}/members/{id}/feed-token"}, INTAKE_WRITERS, INTAKE_SMALL, 1,       \
+     feeds_create, NULL, NULL, NULL, NULL},                                                        \
+    {{"DELETE", "/v1/districts/{d}/members/{id}/feed-token"}, INTAKE_WRITERS, 0, 0, feeds_revoke,  \
+     NULL, NULL, NULL, NULL},                                                                      \
+    INTAKE_CMD("/visits/{id}/edit", INTAKE_WRITERS, GW_BODY_CONFIG, 0, intake_api_forward_edit,    \
+               "intake.EditVisit", lianxin__v1__edit_visit, NULL, NULL)                            \
+    INTAKE_GET("/visits/{id}/history", INTAKE_READERS, intake_api_visit_history, NULL)             \
+    {{"GET", "/v1/districts/{d}/visits/{id}/visitor"}, INTAKE_OFFICE, 0, 1, forward_handle,        \
+     "intake.RevealVisitor", &lianxin__v1__reveal_visitor__descriptor, NULL, NULL},                \
+    INTAKE_CMD("/visits/{id}/issues", INTAKE_WRITERS, INTAKE_SMALL * 2, 0, forward_handle,         \
+               "intake.GradeIssue", lianxin__v1__grade_issue, s_grade_fields, NULL)                \
+    INTAKE_CMD("/issues/{id}/override", INTAKE_OFFICE, INTAKE_SMALL, 0, forward_handle,            \
+               "intake.OverrideGrade", lianxin__v1__override_grade, s_override_fields, NULL)       \
+    INTAKE_GET("/issues", INTAKE_READERS | ROLE_UNIT, intake_api_issues, intake_api_issues_keys)   \
+    INTAKE_GET("/issues/{id}", INTAKE_READERS | ROLE_UNIT, intake_api_issue, NULL)                 \
+    INTAKE_GET("/workrooms/{id}/log.csv", INTAKE_READERS, exports_log_csv, intake_api_log_keys)    \
+    INTAKE_CMD("/reports", INTAKE_WRITERS, GW_BODY_CONFIG, 0, forward_handle,                      \
+               "intake.CreateReport", lianxin__v1__report_draft, s_report_fields, NULL)            \
+    INTAKE_GET("/reports/stats", INTAKE_LEADERS, intake_api_report_stats, intake_api_stats_keys)   \
+    INTAKE_GET("/reports/stats.csv", INTAKE_LEADERS, exports_stats_csv, intake_api_stats_keys)     \
+    INTAKE_GET("/reports", INTAKE_READERS, intake_api_reports, intake_api_reports_keys)            \
+    INTAKE_GET("/reports/{id}", INTAKE_READERS, intake_api_report, NULL)                           \
+    INTAKE_CMD("/reports/{id}/edit", INTAKE_WRITERS, GW_BODY_CONFIG, 0, intake_api_forward_edit,   \
+               "intake.EditReport", lianxin__v1__report_draft, NULL, NULL)                         \
+    INTAKE_TRANSITION("submit") INTAKE_TRANSITION("resubmit") INTAKE_TRANSITION("return")          \
+    INTAKE_TRANSITION("merge") INTAKE_TRANSITION("accept") INTAKE_TRANSITION("forward")            \
+    INTAKE_TRANSITION("adopt") INTAKE_TRANSITION("instruct") INTAKE_TRANSITION("tell-authors")
 
 #endif

@@ -24,7 +24,7 @@
 static const char *const SQL_PURGE =
     "DELETE FROM auth.sessions WHERE expires_at < now() - interval '1 day'";
 
-/* notify follows intake in this slice; streams of producers nobody
+/* notify is the one consumer so far (of intake); streams of producers nobody
  * consumes yet are left out rather than reported as growing lag. */
 static const char *const SQL_LAG =
     "SELECT s.district_code, c.consumer, s.producer, s.next - 1 - coalesce(c.seq, 0)"

@@ -51,7 +51,7 @@ const gw_route_t routes_table[] = {
     {{"GET", "/v1/districts/{d}/members"}, ROLES_ANY, 0, 0, refdata_members, NULL, NULL, NULL,
      NULL},
     {{"GET", "/v1/districts/{d}/units"}, ROLES_ANY, 0, 0, refdata_units, NULL, NULL, NULL, NULL},
-    INTAKE_ISSUE3_ROUTES
+    INTAKE_ROUTES
     {{"GET", "/v1/calendar/{year}"}, ROLES_ANY, 0, 0, calendar_get, NULL, NULL, NULL, NULL},
     {{"PUT", "/v1/calendar/{year}"}, ROLE_ADMIN | ROLE_OFFICE, CALENDAR_BODY_LIMIT, 0,
      forward_handle, "intake.PutCalendarYear", &lianxin__v1__put_calendar_year__descriptor,

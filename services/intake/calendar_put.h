@@ -28,9 +28,9 @@
 int calendar_put_check(const Lianxin__V1__PutCalendarYear *req, const char *path_year,
                        int *year, calendar_t *cal, cmd_result_t *res);
 
-/* Roles admin and office, in their own home district (the gateway sends the
- * actor's; an admin's is "", the installation's own audit chain) -> 403;
- * then calendar_put_check -> 400. */
+/* The row admits admin and office; here: the command's district must be
+ * the actor's home (the gateway sends the actor's; an admin's is "", the
+ * installation's own audit chain) -> 403; then calendar_put_check -> 400. */
 int calendar_put_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
 
 /* Upserts core.calendar_years (version + 1, source 'api', updated_by the

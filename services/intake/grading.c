@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include "textfmt.h"
 
 void grading_rules_default(grading_rules_t *rules)
 {
@@ -103,27 +104,12 @@ int grading_grade(const grading_rules_t *rules, const calendar_t *cal,
     return grading_route(rules, cal, grade, raised_on, out);
 }
 
-/* 1 when `s` holds something other than ASCII blanks and U+3000 (E3 80 80). */
-static int s_has_text(const char *s)
-{
-    const unsigned char *p = (const unsigned char *) s;
-    while (*p) {
-        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '\v' || *p == '\f')
-            p++;
-        else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
-            p += 3;
-        else
-            return 1;
-    }
-    return 0;
-}
-
 int grading_override(const grading_rules_t *rules, const calendar_t *cal, int grade,
                      const char *reason, calendar_day_t on, grading_result_t *out)
 {
     if (grade < 1 || grade > 4)
         return GRADING_ECLASS;
-    if (!reason || strlen(reason) > GRADING_REASON_MAX || !s_has_text(reason))
+    if (!reason || strlen(reason) > GRADING_REASON_MAX || !textfmt_has_text(reason))
         return GRADING_EREASON;
     return grading_route(rules, cal, grade, on, out);
 }

@@ -12,23 +12,6 @@
 
 #define SUMMARY_MAX 2000
 
-static const char *const s_writers[] = {"member", "office", "admin", NULL};
-static const char *const s_office[] = {"office", "admin", NULL};
-
-int issues_grade_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
-{
-    if (!intake_role_is(ctx, s_writers) || !intake_district_ok(ctx))
-        return cmd_fail(res, 403, "forbidden", "not allowed to grade issues");
-    return 0;
-}
-
-int issues_override_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
-{
-    if (!intake_role_is(ctx, s_office) || !intake_district_ok(ctx))
-        return cmd_fail(res, 403, "forbidden", "office or admin only");
-    return 0;
-}
-
 static int s_grading_error(int err, cmd_result_t *res)
 {
     const char *field = grading_error_field(err);
@@ -44,11 +27,11 @@ static int s_unit_ok(tx_t *tx, const cmd_ctx_t *ctx, int grade, int64_t unit, cm
         return 0;
     if (unit <= 0)
         return cmd_field_error(res, "unit_id", "required");
-    const char *p[2] = {ctx->cmd->district, intake_num(u, unit)};
+    const char *p[2] = {ctx->cmd->district, db_num(u, unit)};
     PGresult *r = db_exec(tx_db(tx), "SELECT 1 FROM core.units WHERE district_code = $1"
                                      " AND id = $2::bigint", 2, p);
     if (!r)
-        return intake_db_fail(tx, res, "issue.unit");
+        return cmd_db_fail(tx, res, "issue.unit");
     int n = PQntuples(r);
     PQclear(r);
     if (n == 1)
@@ -85,7 +68,7 @@ static int s_emit(tx_t *tx, const cmd_ctx_t *ctx, const issue_t *is, const char 
     ev.category = (Lianxin__V1__VisitCategory) cat;
     ev.summary = (char *) is->summary;
     ev.overridden = is->overridden;
-    return intake_record(tx, ctx, res, grading_event_type(is->g.route), &ev.base, action,
+    return cmd_record(tx, ctx, res, grading_event_type(is->g.route), &ev.base, action,
                          "issue", is->id);
 }
 
@@ -107,13 +90,13 @@ static int s_reply(const issue_t *is, int status, cmd_result_t *res)
 static int s_visit(tx_t *tx, const cmd_ctx_t *ctx, issue_t *is, cmd_result_t *res)
 {
     char v[24], m[24];
-    const char *p[3] = {ctx->cmd->district, intake_num(v, is->visit),
-                        intake_num(m, ctx->cmd->actor->member_id)};
+    const char *p[3] = {ctx->cmd->district, db_num(v, is->visit),
+                        db_num(m, ctx->cmd->actor->member_id)};
     PGresult *r = db_exec(tx_db(tx), "SELECT workroom_id, category, $3::bigint = ANY (member_ids)"
                                      " FROM intake.visits WHERE district_code = $1"
                                      " AND id = $2::bigint", 3, p);
     if (!r)
-        return intake_db_fail(tx, res, "issue.visit");
+        return cmd_db_fail(tx, res, "issue.visit");
     int n = PQntuples(r), member_in = n && PQgetvalue(r, 0, 2)[0] == 't';
     if (n) {
         is->room = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -135,11 +118,11 @@ static int s_insert(tx_t *tx, const cmd_ctx_t *ctx, const grading_input_t *in, i
     snprintf(imp, sizeof imp, "%d", in->importance);
     snprintf(dif, sizeof dif, "%d", in->difficulty);
     snprintf(grade, sizeof grade, "%d", is->g.grade);
-    const char *p[12] = {ctx->cmd->district, intake_num(v, is->visit), is->summary, imp, dif,
+    const char *p[12] = {ctx->cmd->district, db_num(v, is->visit), is->summary, imp, dif,
                          in->resolved_on_spot ? "t" : "f", in->local ? "t" : "f", grade,
                          grading_route_name(is->g.route),
-                         is->g.grade == 2 ? intake_num(unit, is->unit) : NULL, due,
-                         intake_num(by, ctx->cmd->actor->user_id)};
+                         is->g.grade == 2 ? db_num(unit, is->unit) : NULL, due,
+                         db_num(by, ctx->cmd->actor->user_id)};
     PGresult *r = db_exec(tx_db(tx),
         "INSERT INTO intake.issues (district_code, id, visit_id, summary, importance, difficulty,"
         " resolved_on_spot, local, grade, route, unit_id, due_on, status, graded_by, graded_at)"
@@ -148,7 +131,7 @@ static int s_insert(tx_t *tx, const cmd_ctx_t *ctx, const grading_input_t *in, i
         " CASE WHEN $8::int = 4 THEN 'closed' ELSE 'open' END, $12::bigint, core.clock_now()) RETURNING id",
         12, p);
     if (!r)
-        return intake_db_fail(tx, res, "issue.insert");
+        return cmd_db_fail(tx, res, "issue.insert");
     is->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
     return 0;
@@ -161,7 +144,7 @@ int issues_grade_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     issue_t is;
     memset(&is, 0, sizeof is);
     grading_input_t in = {req->importance, req->difficulty, req->resolved_on_spot, req->local};
-    if (!req->summary || !intake_has_text(req->summary))
+    if (!req->summary || !textfmt_has_text(req->summary))
         return cmd_field_error(res, "summary", "required");
     if (strlen(req->summary) > SUMMARY_MAX)
         return cmd_field_error(res, "summary", "too_long");
@@ -169,7 +152,7 @@ int issues_grade_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     int rc = grading_grade(&app->rules, cal, &in, intake_today(tx), &is.g);
     if (rc != 0)
         return s_grading_error(rc, res);
-    if (intake_object_id(ctx, &is.visit) != 0)
+    if (cmd_object_id(ctx, &is.visit) != 0)
         return cmd_fail(res, 404, "not_found", "no such visit");
     snprintf(is.summary, sizeof is.summary, "%s", req->summary);
     is.unit = req->unit_id;
@@ -184,14 +167,14 @@ int issues_grade_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 static int s_load(tx_t *tx, const cmd_ctx_t *ctx, issue_t *is, cmd_result_t *res)
 {
     char id[24];
-    const char *p[2] = {ctx->cmd->district, intake_num(id, is->id)};
+    const char *p[2] = {ctx->cmd->district, db_num(id, is->id)};
     PGresult *r = db_exec(tx_db(tx),
         "SELECT i.visit_id, v.workroom_id, v.category, i.summary, coalesce(i.unit_id, 0)"
         " FROM intake.issues i JOIN intake.visits v ON v.district_code = i.district_code"
         " AND v.id = i.visit_id WHERE i.district_code = $1 AND i.id = $2::bigint"
         " FOR UPDATE OF i", 2, p);
     if (!r)
-        return intake_db_fail(tx, res, "issue.load");
+        return cmd_db_fail(tx, res, "issue.load");
     int n = PQntuples(r);
     if (n) {
         is->visit = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -215,7 +198,7 @@ int issues_override_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     int rc = grading_override(&app->rules, cal, req->grade, req->reason, intake_today(tx), &is.g);
     if (rc != 0)
         return s_grading_error(rc, res);
-    if (intake_object_id(ctx, &is.id) != 0)
+    if (cmd_object_id(ctx, &is.id) != 0)
         return cmd_fail(res, 404, "not_found", "no such issue");
     if (s_load(tx, ctx, &is, res) != 0)
         return -1;
@@ -226,14 +209,14 @@ int issues_override_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     is.overridden = 1;
     calendar_day_format(is.g.due, due, sizeof due);
     snprintf(grade, sizeof grade, "%d", is.g.grade);
-    const char *p[7] = {ctx->cmd->district, intake_num(id, is.id), grade,
+    const char *p[7] = {ctx->cmd->district, db_num(id, is.id), grade,
                         grading_route_name(is.g.route),
-                        is.g.grade == 2 ? intake_num(unit, is.unit) : NULL, due, req->reason};
+                        is.g.grade == 2 ? db_num(unit, is.unit) : NULL, due, req->reason};
     if (db_run(tx_db(tx), "UPDATE intake.issues SET grade = $3::int, route = $4,"
                           " unit_id = $5::bigint, due_on = $6::date, override_reason = $7,"
                           " status = CASE WHEN $3::int = 4 THEN 'closed' ELSE 'open' END"
                           " WHERE district_code = $1 AND id = $2::bigint", 7, p) != 0)
-        return intake_db_fail(tx, res, "issue.override");
+        return cmd_db_fail(tx, res, "issue.override");
     if (s_emit(tx, ctx, &is, "issue.override", res) != 0)
         return -1;
     return s_reply(&is, 200, res);

@@ -9,9 +9,10 @@
 
 #include "cmd.h"
 
-int issues_grade_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
+/* Roles member, office, admin (the row); a member only on visits they took
+ * part in, checked here. */
 int issues_grade_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
-int issues_override_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
+/* Roles office and admin (the row). */
 int issues_override_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
 
 #endif

@@ -15,8 +15,6 @@
 #define EXPORT_MAX_ROWS 4000
 #define EXPORT_MAX_BYTES (900 * 1024)
 
-static const char *const s_office[] = {"office", "admin", NULL};
-
 static const char *const SQL_EXPORT =
     "SELECT v.id, to_char(v.received_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
     " v.kind, coalesce((SELECT string_agg(m.name, '、' ORDER BY u.ord) FROM"
@@ -30,13 +28,6 @@ static const char *const SQL_EXPORT =
     " AND ($3::text IS NULL OR v.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Shanghai')"
     " AND ($4::text IS NULL OR v.received_at < ($4::date + 1)::timestamp AT TIME ZONE"
     " 'Asia/Shanghai') ORDER BY v.received_at, v.id LIMIT 4001";
-
-int log_export_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
-{
-    if (!intake_role_is(ctx, s_office) || !intake_district_ok(ctx))
-        return cmd_fail(res, 403, "forbidden", "office or admin only");
-    return 0;
-}
 
 /* One CSV record with the visitor opened. 0 or -1 (does not open). */
 static int s_row(const cmd_ctx_t *ctx, const PGresult *r, int i, textbuf_t *b)
@@ -77,7 +68,7 @@ static int s_reply(tx_t *tx, const cmd_ctx_t *ctx, int64_t room, const textbuf_t
     char filename[64];
     audit.from = req->from;
     audit.to = req->to;
-    if (intake_record(tx, ctx, res, NULL, &audit.base, "visit.export_revealed", "workroom", room))
+    if (cmd_record(tx, ctx, res, NULL, &audit.base, "visit.export_revealed", "workroom", room))
         return -1;
     snprintf(filename, sizeof filename, "log-%s-%lld.csv", ctx->cmd->district, (long long) room);
     out.filename = filename;
@@ -92,16 +83,16 @@ int log_export_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     const Lianxin__V1__ExportLog *req = (const Lianxin__V1__ExportLog *) ctx->req;
     int64_t room;
     char rid[24];
-    if (intake_object_id(ctx, &room) != 0)
+    if (cmd_object_id(ctx, &room) != 0)
         return cmd_fail(res, 404, "not_found", "no such work room");
     if (s_dates(req, res) != 0)
         return -1;
-    const char *p[4] = {ctx->cmd->district, intake_num(rid, room),
+    const char *p[4] = {ctx->cmd->district, db_num(rid, room),
                         req->from && *req->from ? req->from : NULL,
                         req->to && *req->to ? req->to : NULL};
     PGresult *r = db_exec(tx_db(tx), SQL_EXPORT, 4, p);
     if (!r)
-        return intake_db_fail(tx, res, "log.export");
+        return cmd_db_fail(tx, res, "log.export");
     int n = PQntuples(r), rc = 0;
     if (n > EXPORT_MAX_ROWS) {
         PQclear(r);

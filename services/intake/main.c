@@ -1,20 +1,15 @@
-/* lianxin-intake: visits and the public-opinion log. Wiring only: the
- * command handlers live in visits.c, the rules in visit_rules.c, and the
- * skeleton (config, loop, worker, bus, command server) in common/service.c.
- * Nothing here may hold domain logic. */
-#include "intake.pb-c.h"
+/* lianxin-intake: visits and the public-opinion log, the duty rota,
+ * grading, reports and the calendar's writes. Wiring only: the command
+ * table is intake_handlers.h (its handlers in visits.c, rota*.c, issues.c,
+ * reports.c, ...), and the skeleton (config, loop, worker, bus, command
+ * server) is common/service.c. Nothing here may hold domain logic. */
 #include "service.h"
-#include "visits.h"
 #include "intake_app.h"
 #include "intake_handlers.h"
 #include "calendar_watch.h"
 #include "rota_timers.h"
 
-static const cmd_handler_t s_handlers[] = {
-    { .type = "intake.RecordVisit", .request = &lianxin__v1__record_visit__descriptor,
-      .validate = visits_validate, .execute_many = visits_execute_many },
-    INTAKE_ISSUE3_HANDLERS
-};
+static const cmd_handler_t s_handlers[] = { INTAKE_HANDLERS };
 
 /* Rows of intake.timers (key: room and day) and the periodic calendar look. */
 static const timers_kind_t s_timers[] = {

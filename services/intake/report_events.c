@@ -30,15 +30,15 @@ static int s_load(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, report_t *rep, cmd
     char ids[24], me[24];
     const Lianxin__V1__Actor *a = ctx->cmd->actor;
     int member = strcmp(a->role, "member") == 0;
-    const char *p[3] = {ctx->cmd->district, intake_num(ids, id),
-                        member ? intake_num(me, a->member_id) : NULL};
+    const char *p[3] = {ctx->cmd->district, db_num(ids, id),
+                        member ? db_num(me, a->member_id) : NULL};
     PGresult *r = db_exec(tx_db(tx),
         "SELECT r.state, r.outcomes FROM intake.reports r WHERE r.district_code = $1"
         " AND r.id = $2::bigint AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM"
         " intake.report_authors x WHERE x.district_code = r.district_code AND x.report_id = r.id"
         " AND x.member_id = $3::bigint)) FOR UPDATE OF r", 3, p);
     if (!r)
-        return intake_db_fail(tx, res, "report.load");
+        return cmd_db_fail(tx, res, "report.load");
     int n = PQntuples(r);
     if (n) {
         rep->id = id;
@@ -57,14 +57,14 @@ int report_begin(tx_t *tx, const cmd_ctx_t *ctx, report_event_t ev, report_t *re
     report_fsm_verdict_t v;
     char allowed[160], msg[160];
     memset(rep, 0, sizeof *rep);
-    if (intake_object_id(ctx, &id) != 0)
+    if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "no such report");
-    int role = report_role_from_name(ctx->cmd->actor->role);
-    if (role < 0)
+    unsigned role = role_bit(ctx->cmd->actor->role);
+    if (!role)
         return cmd_fail(res, 403, "forbidden", "role not allowed");
     if (s_load(tx, ctx, id, rep, res) != 0)
         return -1;
-    report_fsm_result_t r = report_fsm_check(rep->st, rep->outcomes, ev, (report_role_t) role, &v);
+    report_fsm_result_t r = report_fsm_check(rep->st, rep->outcomes, ev, role, &v);
     if (r == REPORT_FSM_OK)
         return 0;
     if (report_fsm_allowed_text(&v, allowed, sizeof allowed) != 0)
@@ -86,14 +86,14 @@ int report_log(tx_t *tx, const cmd_ctx_t *ctx, const report_t *rep, const char *
                const char *to, const char *note, cmd_result_t *res)
 {
     char ids[24], by[24];
-    const char *p[8] = {ctx->cmd->district, intake_num(ids, rep->id), event,
+    const char *p[8] = {ctx->cmd->district, db_num(ids, rep->id), event,
                         rep->state[0] ? rep->state : "draft", to,
-                        intake_num(by, ctx->cmd->actor->user_id), ctx->cmd->actor->role, note};
+                        db_num(by, ctx->cmd->actor->user_id), ctx->cmd->actor->role, note};
     if (db_run(tx_db(tx), "INSERT INTO intake.report_log SELECT $1, $2::bigint, coalesce((SELECT"
                           " max(seq) FROM intake.report_log WHERE district_code = $1 AND"
                           " report_id = $2::bigint), 0) + 1, $3, $4, $5, $6::bigint, $7, $8, core.clock_now()",
                8, p) != 0)
-        return intake_db_fail(tx, res, "report.log");
+        return cmd_db_fail(tx, res, "report.log");
     return 0;
 }
 
@@ -104,7 +104,7 @@ static int s_current(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, char number[48]
                      char *title, size_t titlesz)
 {
     char ids[24];
-    const char *p[2] = {ctx->cmd->district, intake_num(ids, id)};
+    const char *p[2] = {ctx->cmd->district, db_num(ids, id)};
     PGresult *r = db_exec(tx_db(tx),
         "SELECT CASE WHEN number IS NULL THEN '' ELSE '社情-' || year || '-' ||"
         " lpad(number::text, 3, '0') END, state, outcomes, ARRAY(SELECT member_id FROM"
@@ -119,7 +119,7 @@ static int s_current(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, char number[48]
     snprintf(state, 16, "%s", PQgetvalue(r, 0, 1));
     *outcomes = (unsigned) atoi(PQgetvalue(r, 0, 2));
     if (authors)
-        *na = intake_parse_ids(PQgetvalue(r, 0, 3), authors, 16);
+        *na = db_parse_ids(PQgetvalue(r, 0, 3), authors, 16);
     if (title)
         snprintf(title, titlesz, "%s", PQgetvalue(r, 0, 4));
     PQclear(r);
@@ -133,7 +133,7 @@ int report_reply(tx_t *tx, const cmd_ctx_t *ctx, const report_t *rep, const char
     char number[48], state[16], *names[2];
     unsigned outcomes = 0;
     if (s_current(tx, ctx, rep->id, number, state, &outcomes, NULL, NULL, NULL, 0) != 0)
-        return intake_db_fail(tx, res, "report.reply");
+        return cmd_db_fail(tx, res, "report.reply");
     out.id = rep->id;
     out.number = number;
     out.state = state;
@@ -142,7 +142,7 @@ int report_reply(tx_t *tx, const cmd_ctx_t *ctx, const report_t *rep, const char
     if (outcomes & REPORT_OUTCOME_INSTRUCTED)
         names[out.n_adopted++] = "instructed";
     out.adopted = names;
-    if (intake_record(tx, ctx, res, NULL, &out.base, action, "report", rep->id) != 0)
+    if (cmd_record(tx, ctx, res, NULL, &out.base, action, "report", rep->id) != 0)
         return -1;
     return cmd_ok(res, status, &out.base);
 }
@@ -166,7 +166,7 @@ static int s_run(step_t *s, const char *sql, int n, const char *a, const char *b
 {
     const char *p[5] = {s->ctx->cmd->district, s->ids, a, b, c};
     if (db_run(tx_db(s->tx), sql, 2 + n, p) != 0)
-        return intake_db_fail(s->tx, s->res, "report.step");
+        return cmd_db_fail(s->tx, s->res, "report.step");
     return 0;
 }
 
@@ -194,7 +194,7 @@ static int on_resubmit(step_t *s)
 static int on_return(step_t *s)
 {
     const char *c = s->act->comments;
-    if (!c || !intake_has_text(c))
+    if (!c || !textfmt_has_text(c))
         return cmd_field_error(s->res, "comments", "required");
     if (strlen(c) > NOTE_MAX)
         return cmd_field_error(s->res, "comments", "too_long");
@@ -210,12 +210,12 @@ static int on_merge(step_t *s)
         return cmd_field_error(s->res, "into_report_id", "required");
     if (s->act->into_report_id == s->rep->id)
         return cmd_field_error(s->res, "into_report_id", "invalid");
-    const char *p[3] = {s->ctx->cmd->district, intake_num(into, s->act->into_report_id)};
+    const char *p[3] = {s->ctx->cmd->district, db_num(into, s->act->into_report_id)};
     PGresult *r = db_exec(tx_db(s->tx), "SELECT 1 FROM intake.reports WHERE district_code = $1"
                                         " AND id = $2::bigint AND state IN ('submitted',"
                                         " 'accepted', 'forwarded', 'authors_told')", 2, p);
     if (!r)
-        return intake_db_fail(s->tx, s->res, "report.merge");
+        return cmd_db_fail(s->tx, s->res, "report.merge");
     int n = PQntuples(r);
     PQclear(r);
     if (n == 0) {
@@ -257,9 +257,9 @@ static int on_adopt(step_t *s)
 static int on_instruct(step_t *s)
 {
     const Lianxin__V1__ReportAction *a = s->act;
-    if (!a->leader || !intake_has_text(a->leader))
+    if (!a->leader || !textfmt_has_text(a->leader))
         return cmd_field_error(s->res, "leader", "required");
-    if (!a->text || !intake_has_text(a->text))
+    if (!a->text || !textfmt_has_text(a->text))
         return cmd_field_error(s->res, "text", "required");
     if (strlen(a->leader) > 200 || strlen(a->text) > NOTE_MAX)
         return cmd_field_error(s->res, strlen(a->leader) > 200 ? "leader" : "text", "too_long");
@@ -295,7 +295,7 @@ static int s_emit(step_t *s, report_event_t ev, const report_fsm_verdict_t *v)
     (void) v;
     if (s_current(s->tx, s->ctx, s->rep->id, number, state, &outcomes, authors, &na, title,
                   sizeof title) != 0)
-        return intake_db_fail(s->tx, s->res, "report.emit");
+        return cmd_db_fail(s->tx, s->res, "report.emit");
     out.report_id = s->rep->id;
     out.number = number;
     out.event = (char *) t->name;
@@ -317,16 +317,16 @@ static int s_step(step_t *s, report_event_t ev)
     char ids[24], outcomes[16];
     const char *to;
     report_fsm_check(s->rep->st, s->rep->outcomes, ev,
-                     (report_role_t) report_role_from_name(s->ctx->cmd->actor->role), &v);
+                     role_bit(s->ctx->cmd->actor->role), &v);
     if (s_handlers[ev](s) != 0)
         return -1;
     to = report_state_name(v.to);
     snprintf(outcomes, sizeof outcomes, "%u", v.outcomes);
-    const char *p[4] = {s->ctx->cmd->district, intake_num(ids, s->rep->id), to, outcomes};
+    const char *p[4] = {s->ctx->cmd->district, db_num(ids, s->rep->id), to, outcomes};
     if (db_run(tx_db(s->tx), "UPDATE intake.reports SET state = $3, outcomes = $4::int,"
                              " updated_at = core.clock_now() WHERE district_code = $1 AND id = $2::bigint",
                4, p) != 0)
-        return intake_db_fail(s->tx, s->res, "report.state");
+        return cmd_db_fail(s->tx, s->res, "report.state");
     if (report_log(s->tx, s->ctx, s->rep, report_event_name(ev), to, s->note ? s->note : "",
                    s->res) != 0 || s_emit(s, ev, &v) != 0)
         return -1;
@@ -351,7 +351,7 @@ int reports_transition_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res
     calendar_day_format(day, s.date, sizeof s.date);
     if (report_begin(tx, ctx, (report_event_t) ev, &rep, res) != 0)
         return -1;
-    intake_num(s.ids, rep.id);
+    db_num(s.ids, rep.id);
     if (s_step(&s, (report_event_t) ev) != 0)
         return -1;
     return report_reply(tx, ctx, &rep, report_fsm_table(NULL)[ev].event_type, 200, res);

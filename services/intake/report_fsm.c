@@ -7,9 +7,8 @@
 #include <string.h>
 
 #define STATE_BIT(state) (1u << (state))
-#define ROLE_BIT(r) (1u << (r))
-#define OFFICE_ROLES (ROLE_BIT(REPORT_ROLE_OFFICE) | ROLE_BIT(REPORT_ROLE_ADMIN))
-#define AUTHOR_ROLES ROLE_BIT(REPORT_ROLE_MEMBER)
+#define OFFICE_ROLES (ROLE_OFFICE | ROLE_ADMIN)
+#define AUTHOR_ROLES ROLE_MEMBER
 
 static const report_transition_t s_table[REPORT_EVENT_COUNT] = {
     {REPORT_EV_EDIT, "edit", "report.edited",
@@ -40,10 +39,6 @@ static const char *const s_state_names[REPORT_STATE_COUNT] = {
     "draft", "submitted", "returned", "merged", "accepted", "forwarded", "authors_told",
 };
 
-static const char *const s_role_names[REPORT_ROLE_COUNT] = {
-    "admin", "office", "leader", "member", "unit", "partner", "system",
-};
-
 const report_transition_t *report_fsm_table(size_t *n)
 {
     if (n)
@@ -57,25 +52,25 @@ static int s_fires(const report_transition_t *t, report_state_t state, unsigned 
     return (t->from & STATE_BIT(state)) && !(t->once & outcomes);
 }
 
-static int s_known(report_state_t state, report_role_t role)
+static int s_known(report_state_t state, unsigned role)
 {
-    return (unsigned) state < REPORT_STATE_COUNT && (unsigned) role < REPORT_ROLE_COUNT;
+    return (unsigned) state < REPORT_STATE_COUNT && role_name(role) != NULL;
 }
 
-size_t report_fsm_allowed(report_state_t state, unsigned outcomes, report_role_t role,
+size_t report_fsm_allowed(report_state_t state, unsigned outcomes, unsigned role,
                           report_event_t out[REPORT_EVENT_COUNT])
 {
     size_t n = 0;
     if (!s_known(state, role))
         return 0;
     for (size_t i = 0; i < REPORT_EVENT_COUNT; i++)
-        if ((s_table[i].roles & ROLE_BIT(role)) && s_fires(&s_table[i], state, outcomes))
+        if ((s_table[i].roles & role) && s_fires(&s_table[i], state, outcomes))
             out[n++] = s_table[i].event;
     return n;
 }
 
 report_fsm_result_t report_fsm_check(report_state_t state, unsigned outcomes,
-                                     report_event_t event, report_role_t role,
+                                     report_event_t event, unsigned role,
                                      report_fsm_verdict_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -83,7 +78,7 @@ report_fsm_result_t report_fsm_check(report_state_t state, unsigned outcomes,
         return out->result = REPORT_FSM_UNKNOWN;
     const report_transition_t *t = &s_table[event];
     out->nallowed = report_fsm_allowed(state, outcomes, role, out->allowed);
-    if (!(t->roles & ROLE_BIT(role)))
+    if (!(t->roles & role))
         return out->result = REPORT_FSM_FORBIDDEN;
     if (!s_fires(t, state, outcomes))
         return out->result = REPORT_FSM_WRONG_STATE;
@@ -154,14 +149,4 @@ int report_event_from_name(const char *name)
         if (strcmp(s_table[i].name, name) == 0)
             return i;
     return -1;
-}
-
-const char *report_role_name(report_role_t role)
-{
-    return (unsigned) role < REPORT_ROLE_COUNT ? s_role_names[role] : NULL;
-}
-
-int report_role_from_name(const char *name)
-{
-    return s_lookup(s_role_names, REPORT_ROLE_COUNT, name);
 }

@@ -7,6 +7,7 @@
 #define LIANXIN_REPORT_FSM_H
 
 #include <stddef.h>
+#include "roles.h"
 
 /* The states. Adoption (采用) and a leader's instruction (批示) are not states
  * but outcomes recorded on a forwarded report, because one report may get
@@ -55,22 +56,14 @@ typedef enum {
     REPORT_EVENT_COUNT
 } report_event_t;
 
-/* The platform's roles (auth.users.role), as bits for the table. */
-typedef enum {
-    REPORT_ROLE_ADMIN = 0,
-    REPORT_ROLE_OFFICE,
-    REPORT_ROLE_LEADER,
-    REPORT_ROLE_MEMBER,
-    REPORT_ROLE_UNIT,
-    REPORT_ROLE_PARTNER,
-    REPORT_ROLE_SYSTEM,
-    REPORT_ROLE_COUNT
-} report_role_t;
+/* Every role that sends some event: the command rows of reports admit
+ * these (common/roles.h), the table below decides per event. */
+#define REPORT_ROLES (ROLE_MEMBER | ROLE_OFFICE | ROLE_ADMIN)
 
 #define REPORT_SAME (-1)            /* `to` of an event that keeps the state */
 
 /* One row of the table: `event` is allowed from the states in `from` (bit
- * 1u << state) to the roles in `roles` (bit 1u << role), moves to `to` and
+ * 1u << state) to the roles in `roles` (ROLE_* bits), moves to `to` and
  * records the outcomes in `sets`; it is refused when an outcome in `once`
  * is already recorded. */
 typedef struct report_transition {
@@ -91,7 +84,7 @@ typedef enum {
     REPORT_FSM_OK = 0,              /* allowed: see to and outcomes */
     REPORT_FSM_FORBIDDEN = 1,       /* the role may never send this event: 403 */
     REPORT_FSM_WRONG_STATE = 2,     /* the role may, but not now: 409 with the allowed list */
-    REPORT_FSM_UNKNOWN = 3          /* state, event or role out of range: 400 */
+    REPORT_FSM_UNKNOWN = 3          /* state or event out of range, or not one role: 400 */
 } report_fsm_result_t;
 
 typedef struct report_fsm_verdict {
@@ -102,17 +95,17 @@ typedef struct report_fsm_verdict {
     report_event_t allowed[REPORT_EVENT_COUNT];
 } report_fsm_verdict_t;
 
-/* Whether `role` may send `event` to a report in `state` with `outcomes`.
- * The role is judged first: an event the role may never send is FORBIDDEN
+/* Whether `role` (one ROLE_* bit, role_bit of the actor's role) may send
+ * `event` to a report in `state` with `outcomes`. The role is judged first: an event the role may never send is FORBIDDEN
  * whatever the state. The allowed list is filled for every result but
  * UNKNOWN. Returns out->result. */
 report_fsm_result_t report_fsm_check(report_state_t state, unsigned outcomes,
-                                     report_event_t event, report_role_t role,
+                                     report_event_t event, unsigned role,
                                      report_fsm_verdict_t *out);
 
 /* The events `role` may send now, in table order, into out (REPORT_EVENT_COUNT
  * places). Returns how many (0 for out-of-range arguments). */
-size_t report_fsm_allowed(report_state_t state, unsigned outcomes, report_role_t role,
+size_t report_fsm_allowed(report_state_t state, unsigned outcomes, unsigned role,
                           report_event_t out[REPORT_EVENT_COUNT]);
 
 /* The verdict's allowed events as "submit, edit" (or "" when none) into
@@ -122,14 +115,12 @@ int report_fsm_allowed_text(const report_fsm_verdict_t *v, char *out, size_t out
 /* The HTTP status of a result: 200, 403, 409, 400. */
 int report_fsm_http_status(report_fsm_result_t result);
 
-/* Names as stored and sent: "authors_told", "tell_authors", "office". The
- * _name functions return NULL out of range; the _from_name ones return -1
- * for an unknown name. */
+/* Names as stored and sent: "authors_told", "tell_authors" (roles are
+ * named by common/roles.h). The _name functions return NULL out of range;
+ * the _from_name ones return -1 for an unknown name. */
 const char *report_state_name(report_state_t state);
 int report_state_from_name(const char *name);
 const char *report_event_name(report_event_t event);
 int report_event_from_name(const char *name);
-const char *report_role_name(report_role_t role);
-int report_role_from_name(const char *name);
 
 #endif

@@ -16,13 +16,6 @@
 #define MAX_AUTHORS 10
 #define MAX_VISITS 50
 
-int reports_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
-{
-    if (!intake_district_ok(ctx))
-        return cmd_fail(res, 403, "forbidden", "not allowed in this district");
-    return 0;
-}
-
 int report_present(const Lianxin__V1__ReportDraft *d, int create, const char *field)
 {
     if (create)
@@ -38,7 +31,7 @@ static int s_check(const Lianxin__V1__ReportDraft *d, int create, cmd_result_t *
 {
     int bad = 0;
     long n = d->title ? visit_utf8_chars(d->title, strlen(d->title)) : 0;
-    if (report_present(d, create, "title") && (!d->title || !intake_has_text(d->title)))
+    if (report_present(d, create, "title") && (!d->title || !textfmt_has_text(d->title)))
         bad = cmd_field_error(res, "title", "required");
     else if (report_present(d, create, "title") && (n < 0 || n > TITLE_MAX))
         bad = cmd_field_error(res, "title", n < 0 ? "invalid" : "too_long");
@@ -76,9 +69,9 @@ static size_t s_authors(const cmd_ctx_t *ctx, const Lianxin__V1__ReportDraft *d,
 static int s_links(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const int64_t *authors,
                    size_t na, const Lianxin__V1__ReportDraft *d, int create, cmd_result_t *res)
 {
-    char ids[24], *ta = intake_ids_text(authors, na);
-    char *tv = intake_ids_text(d->visit_ids, d->n_visit_ids);
-    const char *p[5] = {ctx->cmd->district, intake_num(ids, id), ta, tv,
+    char ids[24], *ta = db_ids_text(authors, na);
+    char *tv = db_ids_text(d->visit_ids, d->n_visit_ids);
+    const char *p[5] = {ctx->cmd->district, db_num(ids, id), ta, tv,
                         authors ? "t" : "f"};
     const char *pv[3] = {p[0], p[1], tv};
     int visits = report_present(d, create, "visit_ids");
@@ -90,7 +83,7 @@ static int s_links(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const int64_t *au
     int ok_a = r && PQgetvalue(r, 0, 0)[0] == 't', ok_v = r && PQgetvalue(r, 0, 1)[0] == 't';
     int rc = 0;
     if (!r)
-        rc = intake_db_fail(tx, res, "report.links");
+        rc = cmd_db_fail(tx, res, "report.links");
     else if ((authors && !ok_a) || (visits && !ok_v)) {
         cmd_fail(res, 422, "unprocessable", "unknown member or visit");
         rc = cmd_field_error(res, authors && !ok_a ? "author_ids" : "visit_ids", "not_found");
@@ -104,7 +97,7 @@ static int s_links(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const int64_t *au
                               || db_run(tx_db(tx), "INSERT INTO intake.report_visits SELECT"
                                         " DISTINCT $1, $2::bigint, v FROM unnest($3::bigint[])"
                                         " v", 3, pv) != 0))) {
-        rc = intake_db_fail(tx, res, "report.links.write");
+        rc = cmd_db_fail(tx, res, "report.links.write");
     }
     PQclear(r);
     free(ta);
@@ -122,12 +115,9 @@ static const char *s_category(const Lianxin__V1__ReportDraft *d, char out[48])
 
 int reports_create_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
-    static const char *const writers[] = {"member", "office", "admin", NULL};
     const Lianxin__V1__ReportDraft *d = (const Lianxin__V1__ReportDraft *) ctx->req;
     int64_t authors[MAX_AUTHORS + 1];
     char cat[48], room[24], by[24];
-    if (!intake_role_is(ctx, writers))
-        return cmd_fail(res, 403, "forbidden", "members, office and admin write reports");
     if (s_check(d, 1, res) != 0)
         return -1;
     size_t na = s_authors(ctx, d, authors);
@@ -135,8 +125,8 @@ int reports_create_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         return cmd_field_error(res, "author_ids", "required");
     const char *p[9] = {ctx->cmd->district, d->title, d->facts ? d->facts : "",
                         d->analysis ? d->analysis : "", d->suggestions ? d->suggestions : "",
-                        s_category(d, cat), d->workroom_id ? intake_num(room, d->workroom_id) : NULL,
-                        intake_num(by, ctx->cmd->actor->user_id), NULL};
+                        s_category(d, cat), d->workroom_id ? db_num(room, d->workroom_id) : NULL,
+                        db_num(by, ctx->cmd->actor->user_id), NULL};
     PGresult *r = db_exec(tx_db(tx),
         "INSERT INTO intake.reports (district_code, id, title, facts, analysis, suggestions,"
         " category, workroom_id, created_by, created_at, updated_at) SELECT $1,"
@@ -145,7 +135,7 @@ int reports_create_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         " ON w.district_code = $1 AND w.id = x.want"
         " WHERE x.want IS NULL OR w.id IS NOT NULL RETURNING id", 8, p);
     if (!r)
-        return intake_db_fail(tx, res, "report.create");
+        return cmd_db_fail(tx, res, "report.create");
     if (PQntuples(r) == 0) {
         PQclear(r);
         cmd_fail(res, 422, "unprocessable", "no such work room");
@@ -171,13 +161,13 @@ int reports_edit_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     if (report_begin(tx, ctx, REPORT_EV_EDIT, &rep, res) != 0 || s_check(d, 0, res) != 0)
         return -1;
     size_t na = report_present(d, 0, "author_ids") ? s_authors(ctx, d, authors) : 0;
-    const char *p[8] = {ctx->cmd->district, intake_num(ids, rep.id),
+    const char *p[8] = {ctx->cmd->district, db_num(ids, rep.id),
                         report_present(d, 0, "title") ? d->title : NULL,
                         report_present(d, 0, "facts") ? d->facts : NULL,
                         report_present(d, 0, "analysis") ? d->analysis : NULL,
                         report_present(d, 0, "suggestions") ? d->suggestions : NULL,
                         report_present(d, 0, "category") ? s_category(d, cat) : NULL,
-                        report_present(d, 0, "workroom_id") ? intake_num(room, d->workroom_id) : NULL};
+                        report_present(d, 0, "workroom_id") ? db_num(room, d->workroom_id) : NULL};
     if (db_run(tx_db(tx), "UPDATE intake.reports SET title = coalesce($3, title),"
                           " facts = coalesce($4, facts), analysis = coalesce($5, analysis),"
                           " suggestions = coalesce($6, suggestions),"
@@ -186,7 +176,7 @@ int reports_edit_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
                           "   WHEN $8::bigint = 0 THEN NULL ELSE $8::bigint END,"
                           " updated_at = core.clock_now() WHERE district_code = $1 AND id = $2::bigint",
                8, p) != 0)
-        return intake_db_fail(tx, res, "report.edit");
+        return cmd_db_fail(tx, res, "report.edit");
     if (s_links(tx, ctx, rep.id, report_present(d, 0, "author_ids") ? authors : NULL, na, d, 0,
                 res)
         || report_log(tx, ctx, &rep, "edit", rep.state, "", res) != 0)

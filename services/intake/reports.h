@@ -9,8 +9,8 @@
 
 #include "cmd.h"
 
-/* The district only; roles are the state machine's (and create's) business. */
-int reports_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
+/* Their rows admit REPORT_ROLES in the command's district; for EditReport
+ * and ReportTransition the state machine then decides per event (403, 409). */
 int reports_create_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
 int reports_edit_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
 int reports_transition_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);

@@ -19,35 +19,18 @@ typedef struct row {
     char date[11], status[16], month[8];
 } row_t;
 
-static const char *const s_office[] = {"office", "admin", NULL};
-static const char *const s_members[] = {"member", "office", "admin", NULL};
-
-int rota_validate_office(const cmd_ctx_t *ctx, cmd_result_t *res)
-{
-    if (!intake_role_is(ctx, s_office) || !intake_district_ok(ctx))
-        return cmd_fail(res, 403, "forbidden", "office or admin only");
-    return 0;
-}
-
-int rota_validate_member(const cmd_ctx_t *ctx, cmd_result_t *res)
-{
-    if (!intake_role_is(ctx, s_members) || !intake_district_ok(ctx))
-        return cmd_fail(res, 403, "forbidden", "not allowed");
-    return 0;
-}
-
 /* ---- rows ------------------------------------------------------------------------- */
 
 /* Loads and locks row `id`. 1 found, 0 not found, -1 on error (res set). */
 static int s_row(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, row_t *out, cmd_result_t *res)
 {
     char ids[24];
-    const char *p[2] = {ctx->cmd->district, intake_num(ids, id)};
+    const char *p[2] = {ctx->cmd->district, db_num(ids, id)};
     PGresult *r = db_exec(tx_db(tx), "SELECT id, workroom_id, duty_date::text, member_id, status,"
                                      " month FROM intake.rota WHERE district_code = $1"
                                      " AND id = $2::bigint FOR UPDATE", 2, p);
     if (!r)
-        return intake_db_fail(tx, res, "rota.row");
+        return cmd_db_fail(tx, res, "rota.row");
     int found = PQntuples(r) == 1;
     if (found) {
         out->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -65,7 +48,7 @@ static int s_row(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, row_t *out, cmd_res
 static int s_path_row(tx_t *tx, const cmd_ctx_t *ctx, row_t *row, cmd_result_t *res)
 {
     int64_t id;
-    if (intake_object_id(ctx, &id) != 0)
+    if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "no such duty");
     int rc = s_row(tx, ctx, id, row, res);
     if (rc == 0)
@@ -103,15 +86,15 @@ static int s_free(tx_t *tx, const cmd_ctx_t *ctx, int64_t member, const char *da
                   int64_t skip1, int64_t skip2, cmd_result_t *res)
 {
     char m[24], a[24], b[24], msg[160], room[24];
-    const char *p[5] = {ctx->cmd->district, intake_num(m, member), date, intake_num(a, skip1),
-                        intake_num(b, skip2)};
+    const char *p[5] = {ctx->cmd->district, db_num(m, member), date, db_num(a, skip1),
+                        db_num(b, skip2)};
     PGresult *r = db_exec(tx_db(tx),
         "SELECT r.workroom_id, left(w.name, 30) FROM intake.rota r JOIN core.workrooms w"
         " ON w.district_code = r.district_code AND w.id = r.workroom_id"
         " WHERE r.district_code = $1 AND r.member_id = $2::bigint AND r.duty_date = $3::date"
         " AND r.id <> $4::bigint AND r.id <> $5::bigint LIMIT 1", 5, p);
     if (!r)
-        return intake_db_fail(tx, res, "rota.conflict");
+        return cmd_db_fail(tx, res, "rota.conflict");
     if (PQntuples(r) == 0) {
         PQclear(r);
         return 0;
@@ -154,7 +137,7 @@ static int s_changed(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res, const ro
     ev.change = (char *) change;
     ev.previous_member_id = previous;
     snprintf(action, sizeof action, "rota.%s", change);
-    return intake_record(tx, ctx, res, published ? "rota.changed" : NULL, &ev.base, action,
+    return cmd_record(tx, ctx, res, published ? "rota.changed" : NULL, &ev.base, action,
                          "rota", row->id);
 }
 
@@ -162,12 +145,12 @@ static int s_set_status(tx_t *tx, const cmd_ctx_t *ctx, row_t *row, const char *
                         const char *reason, cmd_result_t *res)
 {
     char id[24], by[24];
-    const char *p[5] = {ctx->cmd->district, intake_num(id, row->id), status, reason,
-                        intake_num(by, ctx->cmd->actor->user_id)};
+    const char *p[5] = {ctx->cmd->district, db_num(id, row->id), status, reason,
+                        db_num(by, ctx->cmd->actor->user_id)};
     if (db_run(tx_db(tx), "UPDATE intake.rota SET status = $3, reason = $4, updated_at = core.clock_now(),"
                           " updated_by = $5::bigint WHERE district_code = $1 AND id = $2::bigint",
                5, p) != 0)
-        return intake_db_fail(tx, res, "rota.status");
+        return cmd_db_fail(tx, res, "rota.status");
     snprintf(row->status, sizeof row->status, "%s", status);
     return 0;
 }
@@ -177,11 +160,11 @@ static int s_set_status(tx_t *tx, const cmd_ctx_t *ctx, row_t *row, const char *
 static int s_member_active(tx_t *tx, const cmd_ctx_t *ctx, int64_t member, cmd_result_t *res)
 {
     char m[24];
-    const char *p[2] = {ctx->cmd->district, intake_num(m, member)};
+    const char *p[2] = {ctx->cmd->district, db_num(m, member)};
     PGresult *r = db_exec(tx_db(tx), "SELECT 1 FROM core.members WHERE district_code = $1"
                                      " AND id = $2::bigint AND active", 2, p);
     if (!r)
-        return intake_db_fail(tx, res, "rota.member");
+        return cmd_db_fail(tx, res, "rota.member");
     int n = PQntuples(r);
     PQclear(r);
     if (n == 0) {
@@ -197,12 +180,12 @@ static int s_edit_apply(tx_t *tx, const cmd_ctx_t *ctx, row_t *row, int64_t memb
     char id[24], m[24], by[24];
     int published = strcmp(row->status, "draft") != 0;
     const char *status = published && member != row->member ? "published" : row->status;
-    const char *p[6] = {ctx->cmd->district, intake_num(id, row->id), intake_num(m, member),
-                        date, status, intake_num(by, ctx->cmd->actor->user_id)};
+    const char *p[6] = {ctx->cmd->district, db_num(id, row->id), db_num(m, member),
+                        date, status, db_num(by, ctx->cmd->actor->user_id)};
     if (db_run(tx_db(tx), "UPDATE intake.rota SET member_id = $3::bigint, duty_date = $4::date,"
                           " status = $5, updated_at = core.clock_now(), updated_by = $6::bigint"
                           " WHERE district_code = $1 AND id = $2::bigint", 6, p) != 0)
-        return intake_db_fail(tx, res, "rota.edit");
+        return cmd_db_fail(tx, res, "rota.edit");
     if (published && db_run(tx_db(tx),
             "INSERT INTO intake.timers (district_code, kind, workroom_id, duty_date, due_at)"
             " SELECT $1, k, r.workroom_id, r.duty_date, CASE k WHEN 'duty.upcoming'"
@@ -211,7 +194,7 @@ static int s_edit_apply(tx_t *tx, const cmd_ctx_t *ctx, row_t *row, int64_t memb
             " FROM intake.rota r, unnest(ARRAY['duty.upcoming', 'rota.absent_check']) k"
             " WHERE r.district_code = $1 AND r.id = $2::bigint ON CONFLICT DO NOTHING",
             2, p) != 0)
-        return intake_db_fail(tx, res, "rota.edit.timers");
+        return cmd_db_fail(tx, res, "rota.edit.timers");
     int64_t previous = row->member;
     row->member = member;
     snprintf(row->date, sizeof row->date, "%s", date);
@@ -269,7 +252,7 @@ int rota_excuse_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     const Lianxin__V1__ExcuseDuty *req = (const Lianxin__V1__ExcuseDuty *) ctx->req;
     static const char *const from[] = {"published", "confirmed", NULL};
     row_t row;
-    if (!req->reason || !intake_has_text(req->reason))
+    if (!req->reason || !textfmt_has_text(req->reason))
         return cmd_field_error(res, "reason", "required");
     if (strlen(req->reason) > REASON_MAX)
         return cmd_field_error(res, "reason", "too_long");
@@ -306,8 +289,8 @@ int rota_swap_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         || s_free(tx, ctx, a.member, b.date, a.id, b.id, res) != 0)
         return -1;
     char ida[24], idb[24], m[24];
-    const char *p[4] = {ctx->cmd->district, intake_num(ida, a.id), intake_num(idb, b.id),
-                        intake_num(m, a.member)};
+    const char *p[4] = {ctx->cmd->district, db_num(ida, a.id), db_num(idb, b.id),
+                        db_num(m, a.member)};
     PGresult *r = db_exec(tx_db(tx), "INSERT INTO intake.rota_swaps (district_code, id, rota_id,"
                                      " with_rota_id, requested_by) VALUES ($1,"
                                      " nextval('intake.swap_ids'), $2::bigint, $3::bigint,"
@@ -315,7 +298,7 @@ int rota_swap_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     if (!r && strcmp(db_sqlstate(tx_db(tx)), "23505") == 0)
         return cmd_fail(res, 409, "conflict", "a swap is already pending for that duty");
     if (!r)
-        return intake_db_fail(tx, res, "rota.swap");
+        return cmd_db_fail(tx, res, "rota.swap");
     int64_t swap = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
     if (s_changed(tx, ctx, res, &a, "swap_requested", b.member, 1) != 0)
@@ -328,10 +311,10 @@ int rota_swap_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 static int s_trade(tx_t *tx, const cmd_ctx_t *ctx, row_t *a, row_t *b, cmd_result_t *res)
 {
     char ida[24], idb[24], ma[24], mb[24], by[24], ra[24], rb[24];
-    const char *p[12] = {ctx->cmd->district, intake_num(ida, a->id), intake_num(idb, b->id),
-                         intake_num(ma, a->member), intake_num(mb, b->member),
-                         intake_num(by, ctx->cmd->actor->user_id), intake_num(ra, a->room),
-                         intake_num(rb, b->room), a->date, b->date, a->month, b->month};
+    const char *p[12] = {ctx->cmd->district, db_num(ida, a->id), db_num(idb, b->id),
+                         db_num(ma, a->member), db_num(mb, b->member),
+                         db_num(by, ctx->cmd->actor->user_id), db_num(ra, a->room),
+                         db_num(rb, b->room), a->date, b->date, a->month, b->month};
     db_t *db = tx_db(tx);
     if (db_run(db, "DELETE FROM intake.rota WHERE district_code = $1"
                    " AND id IN ($2::bigint, $3::bigint)", 3, p) != 0
@@ -341,7 +324,7 @@ static int s_trade(tx_t *tx, const cmd_ctx_t *ctx, row_t *a, row_t *b, cmd_resul
                       "  $6::bigint),"
                       " ($1, $8::bigint, $10::date, $4::bigint, 'published', $3::bigint, $12,"
                       "  $6::bigint)", 12, p) != 0)
-        return intake_db_fail(tx, res, "rota.trade");
+        return cmd_db_fail(tx, res, "rota.trade");
     int64_t ma_id = a->member;
     a->member = b->member;
     b->member = ma_id;
@@ -356,13 +339,13 @@ int rota_swap_accept_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     char idb[24];
     if (s_path_row(tx, ctx, &b, res) != 0 || s_own(ctx, &b, res) != 0)
         return -1;
-    const char *p[2] = {ctx->cmd->district, intake_num(idb, b.id)};
+    const char *p[2] = {ctx->cmd->district, db_num(idb, b.id)};
     PGresult *r = db_exec(tx_db(tx), "UPDATE intake.rota_swaps SET status = 'accepted',"
                                      " decided_at = core.clock_now() WHERE district_code = $1"
                                      " AND with_rota_id = $2::bigint AND status = 'pending'"
                                      " RETURNING id, rota_id", 2, p);
     if (!r)
-        return intake_db_fail(tx, res, "rota.swap_accept");
+        return cmd_db_fail(tx, res, "rota.swap_accept");
     int n = PQntuples(r);
     int64_t swap = n ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
     int64_t aid = n ? strtoll(PQgetvalue(r, 0, 1), NULL, 10) : 0;
@@ -406,7 +389,7 @@ int rota_attendance_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         ev.workroom_id = row.room;
         ev.duty_date = row.date;
         ev.member_id = row.member;
-        if (intake_record(tx, ctx, res, "rota.absent", &ev.base, "rota.absent", "rota", row.id))
+        if (cmd_record(tx, ctx, res, "rota.absent", &ev.base, "rota.absent", "rota", row.id))
             return -1;
     } else if (s_changed(tx, ctx, res, &row, "served", 0, 1) != 0) {
         return -1;
@@ -423,7 +406,7 @@ int rota_unavailable_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     int64_t member, days[MAX_DATES];
     calendar_day_t day;
     char field[32];
-    if (intake_object_id(ctx, &member) != 0)
+    if (cmd_object_id(ctx, &member) != 0)
         return cmd_fail(res, 404, "not_found", "no such member");
     if (strcmp(ctx->cmd->actor->role, "member") == 0 && ctx->cmd->actor->member_id != member)
         return cmd_fail(res, 403, "forbidden", "not your calendar");
@@ -438,10 +421,10 @@ int rota_unavailable_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         }
         days[i] = day;
     }
-    char *text = intake_ids_text(days, req->n_dates), m[24];
+    char *text = db_ids_text(days, req->n_dates), m[24];
     if (!text)
         return cmd_fail(res, 500, "internal", "internal error");
-    const char *p[4] = {ctx->cmd->district, intake_num(m, member), text,
+    const char *p[4] = {ctx->cmd->district, db_num(m, member), text,
                         req->reason ? req->reason : ""};
     PGresult *r = db_exec(tx_db(tx), req->clear
         ? "WITH d AS (DELETE FROM intake.member_unavailable WHERE district_code = $1"
@@ -457,12 +440,12 @@ int rota_unavailable_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         return -1;
     }
     if (!r)
-        return intake_db_fail(tx, res, "rota.unavailable");
+        return cmd_db_fail(tx, res, "rota.unavailable");
     Lianxin__V1__UnavailableRef out = LIANXIN__V1__UNAVAILABLE_REF__INIT;
     out.member_id = member;
     out.dates = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
-    if (intake_record(tx, ctx, res, NULL, &out.base, "rota.unavailable", "member", member))
+    if (cmd_record(tx, ctx, res, NULL, &out.base, "rota.unavailable", "member", member))
         return -1;
     return cmd_ok(res, 200, &out.base);
 }

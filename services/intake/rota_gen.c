@@ -40,7 +40,7 @@ static int s_month_bounds(gen_t *g, const char *month)
 {
     calendar_day_t first, next;
     int ny, nm;
-    if (intake_parse_month(month, &g->year, &g->mon) != 0)
+    if (calendar_month_parse(month, &g->year, &g->mon) != 0)
         return -1;
     ny = g->mon == 12 ? g->year + 1 : g->year;
     nm = g->mon == 12 ? 1 : g->mon + 1;
@@ -95,7 +95,7 @@ static int s_load_members(gen_t *g, db_t *db)
     for (int i = 0; g->members && g->unavail && i < n; i++) {
         rota_member_t *m = &g->members[i];
         int64_t days[MAX_UNAVAILABLE];
-        size_t nd = intake_parse_ids(PQgetvalue(r, i, 2), days, MAX_UNAVAILABLE);
+        size_t nd = db_parse_ids(PQgetvalue(r, i, 2), days, MAX_UNAVAILABLE);
         m->id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
         m->past_duties = atoi(PQgetvalue(r, i, 1));
         m->unavailable = g->unavail + (size_t) i * MAX_UNAVAILABLE;
@@ -145,9 +145,9 @@ static int s_store(gen_t *g, db_t *db, const rota_plan_t *plan, int64_t user)
         days[i] = a[i].date;
         mems[i] = a[i].member_id;
     }
-    if (rooms && days && mems && (tr = intake_ids_text(rooms, n)) && (td = intake_ids_text(days, n))
-        && (tm = intake_ids_text(mems, n))) {
-        const char *p[6] = {g->district, g->month, intake_num(by, user), tr, td, tm};
+    if (rooms && days && mems && (tr = db_ids_text(rooms, n)) && (td = db_ids_text(days, n))
+        && (tm = db_ids_text(mems, n))) {
+        const char *p[6] = {g->district, g->month, db_num(by, user), tr, td, tm};
         rc = db_run(db, "INSERT INTO intake.rota (district_code, workroom_id, duty_date,"
                         " member_id, status, month, updated_by)"
                         " SELECT $1, u.r, date '1970-01-01' + u.d::int, u.m, 'draft', $2, $3::bigint"
@@ -198,7 +198,7 @@ static int s_generate(tx_t *tx, const cmd_ctx_t *ctx, gen_t *g, cmd_result_t *re
     if (db_run(db, "DELETE FROM intake.rota WHERE district_code = $1 AND month = $2"
                    " AND status = 'draft'", 2, p) != 0 || s_load_rooms(g, db) != 0
         || s_load_members(g, db) != 0 || s_load_fixed(g, db) != 0)
-        return intake_db_fail(tx, res, "rota.generate.load");
+        return cmd_db_fail(tx, res, "rota.generate.load");
     rota_input_t in = {
         .year = g->year, .month = g->mon, .cal = calsync_get(intake_app()->cal, db),
         .rooms = g->rooms, .nrooms = g->nrooms, .members = g->members,
@@ -214,13 +214,13 @@ static int s_generate(tx_t *tx, const cmd_ctx_t *ctx, gen_t *g, cmd_result_t *re
         rota_plan_destroy(&plan);
         return db_sqlstate(db)[0] && strcmp(db_sqlstate(db), "23505") == 0
                    ? cmd_fail(res, 409, "conflict", "a member is already on duty that day")
-                   : intake_db_fail(tx, res, "rota.generate.store");
+                   : cmd_db_fail(tx, res, "rota.generate.store");
     }
     rc = s_reply_generated(g, plan, res);
     rota_plan_destroy(&plan);
     Lianxin__V1__GenerateRota audit = LIANXIN__V1__GENERATE_ROTA__INIT;
     audit.month = g->month;
-    if (rc == 0 && intake_record(tx, ctx, res, NULL, &audit.base, "rota.generate", "rota", 0))
+    if (rc == 0 && cmd_record(tx, ctx, res, NULL, &audit.base, "rota.generate", "rota", 0))
         return -1;
     return rc;
 }
@@ -262,27 +262,27 @@ int rota_publish_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         return cmd_field_error(res, "month", "invalid");
     const char *p[3] = {ctx->cmd->district, g.month, NULL};
     char by[24];
-    p[2] = intake_num(by, ctx->cmd->actor->user_id);
+    p[2] = db_num(by, ctx->cmd->actor->user_id);
     PGresult *r = db_exec(tx_db(tx),
         "WITH up AS (UPDATE intake.rota SET status = 'published', updated_at = core.clock_now(),"
         "   updated_by = $3::bigint WHERE district_code = $1 AND month = $2"
         "   AND status = 'draft' RETURNING member_id)"
         " SELECT count(*), coalesce(array_agg(DISTINCT member_id), '{}') FROM up", 3, p);
     if (!r)
-        return intake_db_fail(tx, res, "rota.publish");
+        return cmd_db_fail(tx, res, "rota.publish");
     int n = atoi(PQgetvalue(r, 0, 0));
-    size_t nm = intake_parse_ids(PQgetvalue(r, 0, 1), members, 512);
+    size_t nm = db_parse_ids(PQgetvalue(r, 0, 1), members, 512);
     PQclear(r);
     if (n == 0)
         return cmd_fail(res, 409, "conflict", "no draft rota for this month: generate it first");
     if (db_run(tx_db(tx), s_sql_timers, 2, p) != 0)
-        return intake_db_fail(tx, res, "rota.publish.timers");
+        return cmd_db_fail(tx, res, "rota.publish.timers");
     Lianxin__V1__RotaPublished ev = LIANXIN__V1__ROTA_PUBLISHED__INIT;
     ev.month = g.month;
     ev.duties = n;
     ev.n_member_ids = nm;
     ev.member_ids = members;
-    if (intake_record(tx, ctx, res, "rota.published", &ev.base, "rota.publish", "rota", 0))
+    if (cmd_record(tx, ctx, res, "rota.published", &ev.base, "rota.publish", "rota", 0))
         return -1;
     return cmd_ok(res, 200, &ev.base);
 }

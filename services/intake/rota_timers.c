@@ -33,7 +33,7 @@ int rota_timers_duty_upcoming(tx_t *tx, const timers_row_t *row, void *app)
         " WHERE w.district_code = $1 AND w.id = $2::bigint GROUP BY w.name", 3, p);
     if (!r)
         return -1;
-    size_t n = PQntuples(r) ? intake_parse_ids(PQgetvalue(r, 0, 1), members,
+    size_t n = PQntuples(r) ? db_parse_ids(PQgetvalue(r, 0, 1), members,
                                                ROTA_TIMERS_MEMBERS_MAX) : 0;
     int rc = 0;
     if (n > 0 && !s_stale(tx, date)) {

@@ -22,23 +22,6 @@ typedef struct cur {
     PGresult *res;                  /* owns the strings */
 } cur_t;
 
-static const char *const s_writers[] = {"member", "office", "admin", NULL};
-static const char *const s_office[] = {"office", "admin", NULL};
-
-int visit_edit_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
-{
-    if (!intake_role_is(ctx, s_writers) || !intake_district_ok(ctx))
-        return cmd_fail(res, 403, "forbidden", "not allowed to edit visits");
-    return 0;
-}
-
-int visit_reveal_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
-{
-    if (!intake_role_is(ctx, s_office) || !intake_district_ok(ctx))
-        return cmd_fail(res, 403, "forbidden", "office or admin only");
-    return 0;
-}
-
 static int s_present(const Lianxin__V1__EditVisit *e, const char *field)
 {
     for (size_t i = 0; i < e->n_present; i++)
@@ -51,14 +34,14 @@ static int s_present(const Lianxin__V1__EditVisit *e, const char *field)
 static int s_load(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, cur_t *c, cmd_result_t *res)
 {
     char ids[24];
-    const char *p[2] = {ctx->cmd->district, intake_num(ids, id)};
+    const char *p[2] = {ctx->cmd->district, db_num(ids, id)};
     PGresult *r = db_exec(tx_db(tx),
         "SELECT workroom_id, (extract(epoch FROM received_at) * 1000000)::bigint, member_ids,"
         " visitor_name_masked, visitor_phone_masked, summary, category, location, on_spot_action,"
         " promised, kind, version FROM intake.visits WHERE district_code = $1"
         " AND id = $2::bigint FOR UPDATE", 2, p);
     if (!r)
-        return intake_db_fail(tx, res, "visit.edit.load");
+        return cmd_db_fail(tx, res, "visit.edit.load");
     if (PQntuples(r) == 0) {
         PQclear(r);
         return 0;
@@ -66,7 +49,7 @@ static int s_load(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, cur_t *c, cmd_resu
     c->res = r;
     c->room = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     c->received_us = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-    c->nmembers = intake_parse_ids(PQgetvalue(r, 0, 2), c->members, VISIT_MAX_MEMBERS);
+    c->nmembers = db_parse_ids(PQgetvalue(r, 0, 2), c->members, VISIT_MAX_MEMBERS);
     snprintf(c->name_masked, sizeof c->name_masked, "%s", PQgetvalue(r, 0, 3));
     snprintf(c->phone_masked, sizeof c->phone_masked, "%s", PQgetvalue(r, 0, 4));
     c->summary = PQgetvalue(r, 0, 5);
@@ -133,7 +116,7 @@ static void s_merge(const Lianxin__V1__EditVisit *e, const cur_t *c, merged_t *m
     s_enum_name(&lianxin__v1__on_spot_action__descriptor, m->rv.on_spot_action, m->action,
                 sizeof m->action);
     s_enum_name(&lianxin__v1__visit_kind__descriptor, m->rv.kind, m->kind, sizeof m->kind);
-    char *t = intake_ids_text(m->rv.member_ids, m->rv.n_member_ids);
+    char *t = db_ids_text(m->rv.member_ids, m->rv.n_member_ids);
     snprintf(m->members_text, sizeof m->members_text, "%s", t ? t : "{}");
     free(t);
 }
@@ -150,8 +133,8 @@ static json_t *s_changes(const cur_t *c, const merged_t *m, int64_t received_us,
 {
     json_t *ch = json_object();
     char room[24], was_room[24], was_received[48], received[48];
-    char *was_members = intake_ids_text(c->members, c->nmembers);
-    s_diff(ch, "workroom_id", intake_num(was_room, c->room), intake_num(room, m->rv.workroom_id));
+    char *was_members = db_ids_text(c->members, c->nmembers);
+    s_diff(ch, "workroom_id", db_num(was_room, c->room), db_num(room, m->rv.workroom_id));
     time_format(c->received_us, was_received, sizeof was_received);
     time_format(received_us, received, sizeof received);
     s_diff(ch, "received_at", was_received, received);
@@ -216,12 +199,12 @@ static int s_update(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const merged_t *
                     int *version, cmd_result_t *res)
 {
     char ids[24], room[24], rec[24], by[24];
-    const char *p[18] = {ctx->cmd->district, intake_num(ids, id),
-                         intake_num(room, m->rv.workroom_id), intake_num(rec, received_us),
+    const char *p[18] = {ctx->cmd->district, db_num(ids, id),
+                         db_num(room, m->rv.workroom_id), db_num(rec, received_us),
                          m->members_text, m->rv.summary, m->category,
                          m->rv.location ? m->rv.location : "", m->action,
                          m->rv.promised ? m->rv.promised : "", m->kind,
-                         intake_num(by, ctx->cmd->actor->user_id), visitor ? "t" : "f",
+                         db_num(by, ctx->cmd->actor->user_id), visitor ? "t" : "f",
                          v->name, v->phone, v->name_m, v->phone_m, changes};
     PGresult *r = db_exec(tx_db(tx),
         "WITH up AS (UPDATE intake.visits SET workroom_id = $3::bigint,"
@@ -243,17 +226,17 @@ static int s_update(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const merged_t *
             cmd_fail(res, 422, "unprocessable", "no such work room");
             return cmd_field_error(res, "workroom_id", "not_found");
         }
-        return intake_db_fail(tx, res, "visit.edit");
+        return cmd_db_fail(tx, res, "visit.edit");
     }
     *version = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
     const char *q[4] = {ctx->cmd->district, ids, ctx->cmd->actor->role, NULL};
     char ver[24];
-    q[3] = intake_num(ver, *version);
+    q[3] = db_num(ver, *version);
     if (db_run(tx_db(tx), "UPDATE intake.visit_history SET changed_by_role = $3"
                           " WHERE district_code = $1 AND visit_id = $2::bigint"
                           " AND version = $4::int", 4, q) != 0)
-        return intake_db_fail(tx, res, "visit.edit.history");
+        return cmd_db_fail(tx, res, "visit.edit.history");
     return 0;
 }
 
@@ -265,7 +248,7 @@ static int s_members_exist(tx_t *tx, const cmd_ctx_t *ctx, const merged_t *m, cm
                                      " core.members WHERE district_code = $1"
                                      " AND id = ANY ($2::bigint[])", 2, p);
     if (!r)
-        return intake_db_fail(tx, res, "visit.edit.members");
+        return cmd_db_fail(tx, res, "visit.edit.members");
     int ok = PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
     if (ok)
@@ -282,8 +265,7 @@ static int s_may_edit(const cmd_ctx_t *ctx, const cur_t *c, const merged_t *m, c
         return 0;
     for (size_t i = 0; i < c->nmembers; i++)
         in_old |= c->members[i] == a->member_id;
-    if (!in_old || visit_rules_allowed(a, ctx->cmd->district, m->rv.member_ids,
-                                       m->rv.n_member_ids) != 0)
+    if (!in_old || visit_rules_member_ok(a, m->rv.member_ids, m->rv.n_member_ids) != 0)
         return cmd_fail(res, 403, "forbidden", "only a member of the visit may edit it");
     return 0;
 }
@@ -325,7 +307,7 @@ static int s_edit(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, cur_t *c, cmd_resu
     out.changed = names;
     out.n_changed = n;
     if (rc == 0 && n > 0)
-        rc = intake_record(tx, ctx, res, "visit.edited", &out.base, "visit.edit", "visit", id);
+        rc = cmd_record(tx, ctx, res, "visit.edited", &out.base, "visit.edit", "visit", id);
     if (rc == 0)
         rc = cmd_ok(res, 200, &out.base);
     free(text);
@@ -338,7 +320,7 @@ int visit_edit_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     int64_t id;
     cur_t c;
     memset(&c, 0, sizeof c);
-    if (intake_object_id(ctx, &id) != 0)
+    if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "no such visit");
     int found = s_load(tx, ctx, id, &c, res);
     if (found <= 0)
@@ -374,13 +356,13 @@ int visit_reveal_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     int64_t id;
     char ids[24], aad[96], name[VISIT_MAX_NAME * 4 + 1], phone[VISIT_MAX_PHONE + 1];
-    if (intake_object_id(ctx, &id) != 0)
+    if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "no such visit");
-    const char *p[2] = {ctx->cmd->district, intake_num(ids, id)};
+    const char *p[2] = {ctx->cmd->district, db_num(ids, id)};
     PGresult *r = db_exec(tx_db(tx), "SELECT visitor_name, visitor_phone FROM intake.visits"
                                      " WHERE district_code = $1 AND id = $2::bigint", 2, p);
     if (!r)
-        return intake_db_fail(tx, res, "visit.reveal");
+        return cmd_db_fail(tx, res, "visit.reveal");
     if (PQntuples(r) == 0) {
         PQclear(r);
         return cmd_fail(res, 404, "not_found", "no such visit");
@@ -396,7 +378,7 @@ int visit_reveal_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     Lianxin__V1__Visitor out = LIANXIN__V1__VISITOR__INIT;
     out.name = name;
     out.phone = phone;
-    int rc = intake_record(tx, ctx, res, NULL, &audit.base, "visit.reveal_visitor", "visit", id);
+    int rc = cmd_record(tx, ctx, res, NULL, &audit.base, "visit.reveal_visitor", "visit", id);
     if (rc == 0)
         rc = cmd_ok(res, 200, &out.base);
     memset(name, 0, sizeof name);

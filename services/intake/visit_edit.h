@@ -10,13 +10,11 @@
 #include <libpq-fe.h>
 #include "cmd.h"
 
-/* Roles admin, office, member (a member only on visits they took part in,
- * checked in execute). */
-int visit_edit_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
+/* Roles admin, office, member (the row); a member only on visits they took
+ * part in, checked here. */
 int visit_edit_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
 
-/* Roles admin and office only. */
-int visit_reveal_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
+/* Roles admin and office only (the row). */
 int visit_reveal_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
 
 /* Opens the sealed bytea (text form) at row/col, bound to `aad`
@@ -26,8 +24,7 @@ int visit_open_sealed(const PGresult *r, int row, int col, const char *aad, char
                       size_t outsz);
 
 /* intake.ExportLog (log_export.c): the room's log as CSV with visitors in
- * clear, office and admin only, one audit row per export. */
-int log_export_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
+ * clear, office and admin only (the row), one audit row per export. */
 int log_export_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
 
 #endif

@@ -95,23 +95,12 @@ int visit_phone_ok(const char *phone, int *too_long)
     return len >= VISIT_MIN_PHONE && digits > 0;
 }
 
-int visit_rules_allowed(const Lianxin__V1__Actor *actor, const char *district,
-                        const int64_t *member_ids, size_t n_member_ids)
+int visit_rules_member_ok(const Lianxin__V1__Actor *actor, const int64_t *member_ids,
+                          size_t n_member_ids)
 {
-    const char *role;
-
-    if (!actor || !actor->role || !district)
+    if (!actor || !actor->role)
         return -1;
-    role = actor->role;
-    if (strcmp(role, "admin") && strcmp(role, "office") && strcmp(role, "member"))
-        return -1;
-    if (actor->district && actor->district[0] && strcmp(actor->district, district))
-        return -1;
-    if (!actor->district || !actor->district[0]) {
-        if (strcmp(role, "admin"))          /* only admins are city-wide */
-            return -1;
-    }
-    if (strcmp(role, "member") == 0) {
+    if (strcmp(actor->role, "member") == 0) {
         if (actor->member_id <= 0)
             return -1;
         for (size_t i = 0; i < n_member_ids; i++)

@@ -1,5 +1,5 @@
-/* visit_rules: the pure rules of a RecordVisit command (who may record a
- * visit, and what a well-formed visit looks like). No I/O and no clock: the
+/* visit_rules: the pure rules of a RecordVisit command (a member records
+ * only visits they took part in, and what a well-formed visit looks like). No I/O and no clock: the
  * caller passes "now". Never looks at the database; existence of rooms and
  * members is the execute step's business (visits.c). */
 #ifndef LIANXIN_VISIT_RULES_H
@@ -38,12 +38,13 @@ long visit_utf8_chars(const char *s, size_t len);
  * that exceeds the limit. */
 int visit_phone_ok(const char *phone, int *too_long);
 
-/* Whether `actor` may record a visit in `district` with these member ids:
- * roles admin, office and member; city-wide users (district "") anywhere,
- * the others only in their own district; a member only among member_ids.
- * 0 when allowed, -1 when forbidden. */
-int visit_rules_allowed(const Lianxin__V1__Actor *actor, const char *district,
-                        const int64_t *member_ids, size_t n_member_ids);
+/* What RecordVisit's row cannot say (it admits admin, office and member in
+ * their district): a member records only visits they took part in, i.e.
+ * their member id is among member_ids. 0 when allowed (any other role, or
+ * such a member), -1 when forbidden (also for a NULL actor or a member user
+ * with no member id). */
+int visit_rules_member_ok(const Lianxin__V1__Actor *actor, const int64_t *member_ids,
+                          size_t n_member_ids);
 
 /* Checks the request's own content as of `now_us` and records every
  * problem in `errs` (zeroed first). On success *received_us holds the

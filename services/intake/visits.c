@@ -120,8 +120,7 @@ int visits_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
     visit_errors_t errs;
     int64_t received_us;
 
-    if (visit_rules_allowed(ctx->cmd->actor, ctx->cmd->district,
-                            rv->member_ids, rv->n_member_ids) != 0)
+    if (visit_rules_member_ok(ctx->cmd->actor, rv->member_ids, rv->n_member_ids) != 0)
         return cmd_fail(res, 403, "forbidden", "not allowed to record this visit");
     if (visit_rules_check(rv, time_now_us(), &errs, &received_us) == 0)
         return 0;
@@ -132,19 +131,16 @@ int visits_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 
 /* ---- execute helpers (worker) -------------------------------------------------- */
 
-/* Sets `n` results for a failed statement: 503 when the connection went away
- * (the whole batch fails), 500 otherwise. The SQLSTATE is logged, never the
- * parameters. Returns -1. */
+/* Sets `n` results for a failed statement as cmd_db_fail sets one (503 when
+ * the connection went away: the whole batch fails; else 500, logged once,
+ * never the parameters). Returns -1. */
 static int s_db_fail(tx_t *tx, cmd_result_t *const *res, size_t n, const char *what)
 {
-    db_t *db = tx_db(tx);
-    int lost = db_broken(db);
-
-    if (!lost)
-        log_error("statement failed", "what=%s sqlstate=%s", what, db_sqlstate(db));
-    for (size_t i = 0; i < n; i++)
-        cmd_fail(res[i], lost ? 503 : 500, lost ? "unavailable" : "internal",
-                 lost ? "database unavailable" : "internal error");
+    if (n == 0)
+        return -1;
+    cmd_db_fail(tx, res[0], what);
+    for (size_t i = 1; i < n; i++)
+        cmd_fail(res[i], res[0]->status, res[0]->error_code, res[0]->message);
     return -1;
 }
 
@@ -277,7 +273,7 @@ static int s_rows_add(visit_rows_t *rows, const cmd_ctx_t *ctx, int64_t id, int6
 
     if (rv->n_member_ids > VISIT_MAX_MEMBERS)                   /* validated already */
         return -1;
-    if (!(members = intake_ids_text(rv->member_ids, rv->n_member_ids)))
+    if (!(members = db_ids_text(rv->member_ids, rv->n_member_ids)))
         return -1;
     s_month(received_us, month, sizeof month);
     db_array_text(&a[A_DISTRICT], ctx->cmd->district);
@@ -338,7 +334,7 @@ static PGresult *s_rows_exec(visit_rows_t *rows, tx_t *tx)
 static int s_not_found(PGresult *r, int row, cmd_result_t *res)
 {
     int64_t idx[VISIT_MAX_MEMBERS];
-    size_t n = intake_parse_ids(PQgetvalue(r, row, R_MISSING), idx, VISIT_MAX_MEMBERS);
+    size_t n = db_parse_ids(PQgetvalue(r, row, R_MISSING), idx, VISIT_MAX_MEMBERS);
     char field[64];
 
     cmd_fail(res, 422, "unprocessable", "unknown workroom or members");
@@ -372,7 +368,7 @@ static int s_record(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, int64_t received
     ev.n_member_ids = rv->n_member_ids;
     ev.member_ids = rv->member_ids;
     ev.category = rv->category;
-    ev.n_rota_member_ids = intake_parse_ids(PQgetvalue(r, row, R_ROTA), rota, ROTA_MAX);
+    ev.n_rota_member_ids = db_parse_ids(PQgetvalue(r, row, R_ROTA), rota, ROTA_MAX);
     ev.rota_member_ids = rota;
     ev.head_member_id = strtoll(PQgetvalue(r, row, R_HEAD), NULL, 10);
     ev.workroom_name = PQgetvalue(r, row, R_ROOM_NAME);

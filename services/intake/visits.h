@@ -1,5 +1,6 @@
-/* visits: the intake.RecordVisit command: validate on the loop (roles and the
- * request's own content, no I/O), execute on the worker inside the group
+/* visits: the intake.RecordVisit command: validate on the loop (a member only
+ * among the visit's members, and the request's own content, no I/O; the
+ * roles and the district are its row's, intake_handlers.h), execute on the worker inside the group
  * commit, all the batch's visits in one statement (rooms and members
  * checked, the valid visits inserted with the visitor's name and phone
  * sealed, their visit.recorded events and audit rows buffered). Never logs
@@ -20,8 +21,9 @@ int visits_init(const config_t *cfg, void **app);
 /* service_def_t.fini: wipes the key and frees the state. */
 void visits_fini(void *app);
 
-/* cmd_handler_t.validate for intake.RecordVisit: 403 forbidden when the
- * actor may not record this visit, 400 validation_failed with fields when
+/* cmd_handler_t.validate for intake.RecordVisit: 403 forbidden when a
+ * member records a visit they are not among the members of
+ * (visit_rules_member_ok), 400 validation_failed with fields when
  * the content breaks a rule (visit_rules.h). */
 int visits_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
 

@@ -3,7 +3,6 @@
  * the consumer's transaction, one INSERT for all the recipients of a run of
  * events; validate on the loop (no I/O); execute on the worker inside the
  * command batch. Never logs titles, bodies or payloads. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +104,7 @@ static void s_rows_add_visit(inbox_rows_t *rows, const Lianxin__V1__Event *ev,
     if (recipients_visit_body(vr->workroom_name, vr->received_at, (int)vr->category,
                               body, sizeof body) != 0)
         snprintf(body, sizeof body, "%s", RECIPIENTS_TITLE_VISIT);
-    snprintf(object_id, sizeof object_id, "%lld", (long long)vr->visit_id);
+    db_num(object_id, vr->visit_id);
     for (size_t i = 0; i < n; i++) {
         db_array_text(&rows->a[C_DISTRICT], ev->district);
         db_array_int8(&rows->a[C_RECIPIENT], to[i]);
@@ -180,28 +179,6 @@ int inbox_visit_recorded(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufC
 
 /* ---- MarkRead ------------------------------------------------------------------------ */
 
-/* The inbox id of the path: a positive decimal integer, else -1. */
-static long long s_object_id(const char *text)
-{
-    char *end;
-    long long id;
-
-    if (!text || *text < '0' || *text > '9')
-        return -1;
-    errno = 0;
-    id = strtoll(text, &end, 10);
-    return (errno || *end || id <= 0) ? -1 : id;
-}
-
-static int s_district_ok(const Lianxin__V1__Actor *a, const char *district)
-{
-    if (!a || !district || !district[0])
-        return 0;
-    if (!a->district || !a->district[0])
-        return a->role && strcmp(a->role, "admin") == 0;
-    return strcmp(a->district, district) == 0;
-}
-
 /* The actor's own inbox address (inbox_addr_own). 0 or -1. */
 static int s_own_addr(const Lianxin__V1__Actor *a, inbox_addr_t *out)
 {
@@ -211,11 +188,11 @@ static int s_own_addr(const Lianxin__V1__Actor *a, inbox_addr_t *out)
 int inbox_mark_read_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     inbox_addr_t own;
+    int64_t id;
 
-    if (!s_district_ok(ctx->cmd->actor, ctx->cmd->district) ||
-        s_own_addr(ctx->cmd->actor, &own) != 0)
+    if (s_own_addr(ctx->cmd->actor, &own) != 0)
         return cmd_fail(res, 403, "forbidden", "not allowed");
-    if (s_object_id(ctx->cmd->object_id) < 0)
+    if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "no such inbox item");
     return 0;
 }
@@ -232,21 +209,17 @@ int inbox_mark_read_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 
     if (s_own_addr(a, &own) != 0)
         return cmd_fail(res, 403, "forbidden", "not allowed");
-    snprintf(rid, sizeof rid, "%lld", (long long)own.id);
+    db_num(rid, own.id);
     has_role = inbox_addr_role(a->role, a->user_id, a->district, ctx->cmd->district, &role) == 0;
-    snprintf(uid, sizeof uid, "%lld", (long long)a->user_id);
+    db_num(uid, a->user_id);
     params[0] = ctx->cmd->district;
     params[1] = ctx->cmd->object_id;
     params[2] = own.kind;
     params[3] = rid;
     params[4] = has_role ? role.kind : NULL;
     params[5] = has_role ? uid : NULL;
-    if (!(r = db_exec(tx_db(tx), s_read_sql, 6, params))) {
-        if (db_broken(tx_db(tx)))
-            return cmd_fail(res, 503, "unavailable", "database unavailable");
-        log_error("statement failed", "what=mark_read sqlstate=%s", db_sqlstate(tx_db(tx)));
-        return cmd_fail(res, 500, "internal", "internal error");
-    }
+    if (!(r = db_exec(tx_db(tx), s_read_sql, 6, params)))
+        return cmd_db_fail(tx, res, "mark_read");
     if (PQntuples(r) != 1) {
         PQclear(r);
         return cmd_fail(res, 404, "not_found", "no such inbox item");

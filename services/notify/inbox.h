@@ -29,9 +29,10 @@ int inbox_visit_recorded(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufC
 int inbox_visits_recorded(tx_t *tx, const Lianxin__V1__Event *const *evs,
                           const ProtobufCMessage *const *msgs, size_t n, void *app);
 
-/* cmd_handler_t for notify.MarkRead (object_id = the inbox id): validate
- * checks the district and that the actor maps to a recipient (403), and
- * that the id is a positive integer (404 otherwise); execute sets read_at
+/* cmd_handler_t for notify.MarkRead (object_id = the inbox id): its row
+ * admits every role in the command's district (main.c); validate checks
+ * that the actor maps to a recipient (403), and that the id is a positive
+ * integer (404 otherwise); execute sets read_at
  * (kept when already set) on the caller's own item, or, for an item
  * addressed to the caller's role in the caller's own district ("role:leader"),
  * in the caller's row of notify.inbox_reads (the other holders of the role

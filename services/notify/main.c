@@ -15,7 +15,8 @@
 
 static const cmd_handler_t s_handlers[] = {
     { .type = "notify.MarkRead", .request = &lianxin__v1__mark_read__descriptor,
-      .validate = inbox_mark_read_validate, .execute = inbox_mark_read_execute, .atomic = 1 },
+      .roles = ROLES_ANY, .flags = CMD_DISTRICT, .validate = inbox_mark_read_validate,
+      .execute = inbox_mark_read_execute, .atomic = 1 },
 };
 
 /* The events of intake that someone must hear of; other types are ignored. */

@@ -15,7 +15,7 @@
 #include "calendar.h"
 #include "fixtures.h"
 #include "harness.h"
-#include "i3_util.h"
+#include "api_util.h"
 #include "timeutil.h"
 
 #define NEW "330381"                /* not in the demo seed */
@@ -23,7 +23,7 @@
 
 static struct {
     harness_t *h;
-    char *admin;
+    fixture_users_t u;              /* the demo users' sessions */
     int ready;
 } S;
 
@@ -32,8 +32,7 @@ static int s_setup(void **state)
     (void) state;
     if (!(S.h = harness_new("districts")) || harness_start_all(S.h) != 0)
         return 0;
-    S.admin = harness_login(S.h, "admin", "lianxin-demo");
-    S.ready = S.admin != NULL;
+    S.ready = fixture_login(S.h, &S.u, "admin") == 0;
     return 0;
 }
 
@@ -41,7 +40,7 @@ static int s_teardown(void **state)
 {
     (void) state;
     harness_destroy(&S.h);
-    free(S.admin);
+    fixture_logout(&S.u);
     return 0;
 }
 
@@ -77,12 +76,12 @@ static void test_first_event_consumed(void **state)
     s_add_district();
     char *body = fixture_visit(1, members, 2, "transport", 60, 0);
     assert_non_null(body);
-    assert_int_equal(i3_req(S.h, "POST", "/v1/districts/" NEW "/visits", S.admin, body, 201, &r),
+    assert_int_equal(api_req(S.h, "POST", "/v1/districts/" NEW "/visits", S.u.admin, body, 201, &r),
                      201);
     http_resp_clear(&r);
     free(body);
     /* the room's head hears of it (nobody is on its rota yet) */
-    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE district_code ="
+    assert_int_equal(api_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE district_code ="
                                       " '" NEW "' AND kind = 'visit.recorded' AND recipient_id = 1",
                                  1, harness_ms(S.h, 20000)), 1);
     assert_int_equal(fixture_wait_caught_up(S.h, NEW, harness_ms(S.h, 5000)), 0);
@@ -110,12 +109,12 @@ static void test_first_timer_fired(void **state)
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.timers WHERE district_code"
                                          " = '" NEW "' AND fired_at IS NOT NULL", 0, NULL), 0);
     assert_int_equal(harness_clock_advance(S.h, HOUR_US + 1000000), 0);
-    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM intake.timers WHERE district_code ="
+    assert_int_equal(api_wait_sql(S.h, "SELECT count(*) FROM intake.timers WHERE district_code ="
                                       " '" NEW "' AND fired_at IS NOT NULL", 1,
                                  harness_ms(S.h, 15000)), 1);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE district_code ="
                                          " '" NEW "' AND type = 'duty.upcoming'", 0, NULL), 1);
-    assert_int_equal(i3_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE district_code ="
+    assert_int_equal(api_wait_sql(S.h, "SELECT count(*) FROM notify.inbox WHERE district_code ="
                                       " '" NEW "' AND kind = 'duty.upcoming'", 2,
                                  harness_ms(S.h, 10000)), 2);
 }

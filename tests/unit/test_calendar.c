@@ -99,6 +99,26 @@ static void s_expect_add(const calendar_t *cal, const char *from, int n, const c
 
 /* ---- dates ------------------------------------------------------------- */
 
+static void test_month_parse(void **state)
+{
+    (void) state;
+    int y = 0, m = 0;
+    assert_int_equal(calendar_month_parse("2026-12", &y, &m), 0);
+    assert_int_equal(y, 2026);
+    assert_int_equal(m, 12);
+    assert_int_equal(calendar_month_parse("2000-01", &y, &m), 0);
+    assert_int_equal(calendar_month_parse("2100-12", &y, &m), 0);
+    y = m = 7;
+    const char *bad[] = {"1999-12", "2101-01", "2026-13", "2026-00", "2026-1", "2026/12",
+                         "2026-12-01", " 2026-1", "+2026-1", "2026-1a", "", "abcd-ef"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (calendar_month_parse(bad[i], &y, &m) != -1)
+            fail_msg("\"%s\" parsed", bad[i]);
+    assert_int_equal(calendar_month_parse(NULL, &y, &m), -1);
+    assert_int_equal(y, 7);                         /* unchanged on failure */
+    assert_int_equal(m, 7);
+}
+
 static void test_dates(void **state)
 {
     (void) state;
@@ -455,6 +475,7 @@ int main(void)
 {
     const struct CMUnitTest plain[] = {
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_month_parse),
         cmocka_unit_test(test_instants),
         cmocka_unit_test(test_add_by_hand),
         cmocka_unit_test(test_load_bad_lines),

@@ -1,6 +1,7 @@
-/* test_cmd: cmd's outcome helpers, zwatch, a cmd_client against a scripted ROUTER,
- * the cmd_server's loop-side answers, and bus pub/sub through a real zmq_proxy, all
- * in one process. Never needs PostgreSQL; binds only 127.0.0.1:* and inproc. */
+/* test_cmd: cmd's outcome helpers, a handler row's roles and district (cmd_access),
+ * zwatch, a cmd_client against a scripted ROUTER, the cmd_server's loop-side answers
+ * (403 from the row before validate runs), and bus pub/sub through a real zmq_proxy,
+ * all in one process. Never needs PostgreSQL; binds only 127.0.0.1:* and inproc. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,7 +17,8 @@
 #include <zmq.h>
 
 #include "bus.h"
-#include "cmd.h"
+#include "cmd_client.h"
+#include "cmd_server.h"
 #include "common.pb-c.h"
 #include "envelope.pb-c.h"
 #include "zwatch.h"
@@ -212,6 +214,97 @@ test_ok_refuses_oversized_payload(void **state)
     assert_int_equal(res.status, 500);
     assert_null(res.payload);
     free(big);
+}
+
+/* ==== what a handler row declares (pure) ================================ */
+
+static Lianxin__V1__Actor
+s_actor(const char *role, const char *district)
+{
+    Lianxin__V1__Actor a = LIANXIN__V1__ACTOR__INIT;
+    a.user_id = 9;
+    a.role = (char *) role;
+    a.district = (char *) district;
+    return a;
+}
+
+/* 0 (allowed) or the status cmd_access answers for `role` of `home` sending
+ * a command in `district` to row `h`. */
+static int
+s_access(const cmd_handler_t *h, const char *role, const char *home, const char *district)
+{
+    Lianxin__V1__Actor a = s_actor(role, home);
+    Lianxin__V1__Command c = LIANXIN__V1__COMMAND__INIT;
+    cmd_result_t res;
+    memset(&res, 0, sizeof res);
+    c.type = (char *) h->type;
+    c.district = (char *) district;
+    c.actor = role ? &a : NULL;
+    if (cmd_access(h, &c, &res) == 0) {
+        assert_int_equal(res.status, 0);
+        return 0;
+    }
+    assert_string_equal(res.error_code, "forbidden");
+    return res.status;
+}
+
+static void
+test_access_roles_and_district(void **state)
+{
+    (void) state;
+    /* The roles and district of a row like intake.RecordVisit's. */
+    const cmd_handler_t h = { .type = "t.Record", .roles = ROLE_ADMIN | ROLE_OFFICE | ROLE_MEMBER,
+                              .flags = CMD_DISTRICT };
+    assert_int_equal(s_access(&h, "admin", "", "330303"), 0);        /* city-wide admin */
+    assert_int_equal(s_access(&h, "admin", "", "330304"), 0);
+    assert_int_equal(s_access(&h, "admin", "330303", "330304"), 403);
+    assert_int_equal(s_access(&h, "office", "330303", "330303"), 0);
+    assert_int_equal(s_access(&h, "member", "330303", "330303"), 0);
+    assert_int_equal(s_access(&h, "office", "330303", "330304"), 403);
+    assert_int_equal(s_access(&h, "office", "", "330303"), 403);     /* only admins are city-wide */
+    assert_int_equal(s_access(&h, "leader", "330303", "330303"), 403);
+    assert_int_equal(s_access(&h, "unit", "330303", "330303"), 403);
+    assert_int_equal(s_access(&h, "partner", "330303", "330303"), 403);
+    assert_int_equal(s_access(&h, "system", "330303", "330303"), 403);
+    assert_int_equal(s_access(&h, NULL, NULL, "330303"), 403);       /* no actor */
+    assert_int_equal(s_access(&h, "admin", "", ""), 403);            /* no district */
+    assert_int_equal(s_access(&h, "admin", "", NULL), 403);
+    /* Without CMD_DISTRICT only the roles count (the calendar's row). */
+    const cmd_handler_t cal = { .type = "t.Calendar", .roles = ROLE_ADMIN | ROLE_OFFICE };
+    assert_int_equal(s_access(&cal, "admin", "", ""), 0);
+    assert_int_equal(s_access(&cal, "office", "330303", "330304"), 0);
+    assert_int_equal(s_access(&cal, "member", "330303", "330303"), 403);
+    /* A row that declares no roles admits nobody. */
+    const cmd_handler_t none = { .type = "t.None" };
+    assert_int_equal(s_access(&none, "admin", "", "330303"), 403);
+    /* The district rule alone. */
+    Lianxin__V1__Actor a = s_actor("admin", NULL);
+    assert_true(cmd_district_ok(&a, "330303"));
+    a = s_actor("office", "330303");
+    assert_true(cmd_district_ok(&a, "330303"));
+    assert_false(cmd_district_ok(&a, "3303"));
+    assert_false(cmd_district_ok(NULL, "330303"));
+}
+
+static void
+test_access_names_the_roles(void **state)
+{
+    (void) state;
+    const cmd_handler_t h = { .type = "t.Office", .roles = ROLE_OFFICE | ROLE_ADMIN,
+                              .flags = CMD_DISTRICT };
+    Lianxin__V1__Actor a = s_actor("leader", "330303");
+    Lianxin__V1__Command c = LIANXIN__V1__COMMAND__INIT;
+    cmd_result_t res;
+    memset(&res, 0, sizeof res);
+    c.district = "330303";
+    c.actor = &a;
+    assert_int_equal(cmd_access(&h, &c, &res), -1);
+    assert_int_equal(res.status, 403);
+    assert_string_equal(res.message, "only admin, office may send t.Office");
+    a = s_actor("office", "330304");
+    memset(&res, 0, sizeof res);
+    assert_int_equal(cmd_access(&h, &c, &res), -1);
+    assert_string_equal(res.message, "not allowed in this district");
 }
 
 /* ==== client against a scripted ROUTER =================================== */
@@ -589,10 +682,36 @@ s_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     return cmd_ok(res, 201, ctx->req);
 }
 
+/* Counts its calls: a command refused by its row must never get here. */
+static int s_office_validated;
+
+static int
+s_validate_office(const cmd_ctx_t *ctx, cmd_result_t *res)
+{
+    s_office_validated++;
+    return s_validate(ctx, res);
+}
+
 static const cmd_handler_t s_handlers[] = {
     { .type = "test.Do", .request = &lianxin__v1__int64_value__descriptor,
-      .validate = s_validate, .execute = s_execute },
+      .roles = ROLES_ANY, .validate = s_validate, .execute = s_execute },
+    { .type = "test.Office", .request = &lianxin__v1__int64_value__descriptor,
+      .roles = ROLE_OFFICE | ROLE_ADMIN, .flags = CMD_DISTRICT,
+      .validate = s_validate_office, .execute = s_execute },
 };
+
+/* Every command of these tests comes from an office user of 330303 unless
+ * a test says otherwise. */
+static Lianxin__V1__Actor s_office_actor = LIANXIN__V1__ACTOR__INIT;
+
+static Lianxin__V1__Actor *
+s_office(void)
+{
+    s_office_actor.user_id = 7;
+    s_office_actor.role = "office";
+    s_office_actor.district = "330303";
+    return &s_office_actor;
+}
 
 static void
 s_send_value(srv_fix_t *f, const char *type, int64_t value, answer_t *a)
@@ -603,6 +722,7 @@ s_send_value(srv_fix_t *f, const char *type, int64_t value, answer_t *a)
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
     cmd.type = (char *) type;
     cmd.district = "330303";
+    cmd.actor = s_office();
     cmd.payload.data = buf;
     cmd.payload.len = lianxin__v1__int64_value__pack(&v, buf);
     assert_int_equal(s_send_when_connected(&f->ch->loop, f->cli, &cmd, 5000, a), 0);
@@ -617,7 +737,8 @@ s_srv_setup(void **state)
     f->txq = txq_new(&f->ch->loop, NO_DB);
     assert_non_null(f->txq);
     f->srv = cmd_server_new(&f->ch->loop, f->ch->zctx, "inproc://test-cmd-server",
-                            s_handlers, 1, f->txq, NULL, "test", NULL);
+                            s_handlers, sizeof s_handlers / sizeof s_handlers[0], f->txq,
+                            NULL, "test", NULL);
     assert_non_null(f->srv);
     f->cli = cmd_client_new(&f->ch->loop, f->ch->zctx, "inproc://test-cmd-server");
     assert_non_null(f->cli);
@@ -650,6 +771,7 @@ test_server_answers(void **state)
     /* A payload that is not an Int64Value (wire type 7 does not exist). */
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
     cmd.type = "test.Do";
+    cmd.actor = s_office();
     cmd.payload.data = (uint8_t *) "\xff\xff\xff";
     cmd.payload.len = 3;
     assert_int_equal(cmd_client_send(f->cli, &cmd, 5000, s_on_answer, &bad), 0);
@@ -699,6 +821,7 @@ test_server_reply_carries_fields(void **state)
     uint8_t buf[32];
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
     cmd.type = "test.Do";
+    cmd.actor = s_office();
     cmd.payload.data = buf;
     cmd.payload.len = lianxin__v1__int64_value__pack(&v, buf);
     detail_t d = { 0 };
@@ -709,6 +832,57 @@ test_server_reply_carries_fields(void **state)
     assert_int_equal(d.nfields, 1);
     assert_string_equal(d.field, "value");
     assert_string_equal(d.fcode, "out_of_range");
+}
+
+/* Sends test.Office with a value validate refuses (400) as `role` of `home`
+ * in `district` (role NULL: no actor), into `d`. */
+static void
+s_send_office(srv_fix_t *f, const char *role, const char *home, const char *district, detail_t *d)
+{
+    Lianxin__V1__Actor a = s_actor(role, home);
+    Lianxin__V1__Int64Value v = LIANXIN__V1__INT64_VALUE__INIT;
+    v.value = -1;
+    uint8_t buf[32];
+    Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
+    cmd.type = "test.Office";
+    cmd.district = (char *) district;
+    cmd.actor = role ? &a : NULL;
+    cmd.payload.data = buf;
+    cmd.payload.len = lianxin__v1__int64_value__pack(&v, buf);
+    assert_int_equal(cmd_client_send(f->cli, &cmd, 3000, s_on_detail, d), 0);
+    assert_true(s_run_until(&f->ch->loop, &d->calls, 1, 3000));
+}
+
+/* The row's roles and district are answered 403 before validate runs: a
+ * refused actor never reaches validate (which would answer 400 here). */
+static void
+test_server_forbidden_before_validate(void **state)
+{
+    srv_fix_t *f = *state;
+    detail_t leader = { 0 }, other = { 0 }, anon = { 0 }, nowhere = { 0 }, own = { 0 },
+             admin = { 0 };
+    s_office_validated = 0;
+    s_send_office(f, "leader", "330303", "330303", &leader);
+    s_send_office(f, "office", "330304", "330303", &other);
+    s_send_office(f, NULL, NULL, "330303", &anon);
+    s_send_office(f, "admin", "", "", &nowhere);
+    assert_int_equal(s_office_validated, 0);
+    s_send_office(f, "office", "330303", "330303", &own);
+    s_send_office(f, "admin", "", "330303", &admin);
+    detail_t *refused[] = { &leader, &other, &anon, &nowhere };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_equal(refused[i]->status, 403);
+        assert_string_equal(refused[i]->code, "forbidden");
+    }
+    assert_int_equal(own.status, 400);          /* admitted: validate answered */
+    assert_string_equal(own.fcode, "out_of_range");
+    assert_int_equal(admin.status, 400);
+    assert_int_equal(s_office_validated, 2);
+    cmd_server_stats_t st;
+    cmd_server_stats(f->srv, &st);
+    assert_int_equal(st.forbidden, 4);
+    assert_int_equal(st.rejected, 6);
+    assert_int_equal(st.batches, 0);
 }
 
 /* A raw DEALER sends what a cmd_client never would: an expired command and
@@ -915,6 +1089,8 @@ main(void)
         cmocka_unit_test(test_ok_packs_payload),
         cmocka_unit_test(test_ok_without_message),
         cmocka_unit_test(test_ok_refuses_oversized_payload),
+        cmocka_unit_test(test_access_roles_and_district),
+        cmocka_unit_test(test_access_names_the_roles),
         cmocka_unit_test_setup_teardown(test_zwatch_kick_after_edge_consumed, s_chan_setup,
                                         s_chan_teardown),
         cmocka_unit_test_setup_teardown(test_zwatch_fair_cap_per_turn, s_chan_setup,
@@ -930,6 +1106,8 @@ main(void)
                                         s_chan_teardown),
         cmocka_unit_test_setup_teardown(test_server_answers, s_srv_setup, s_srv_teardown),
         cmocka_unit_test_setup_teardown(test_server_reply_carries_fields, s_srv_setup,
+                                        s_srv_teardown),
+        cmocka_unit_test_setup_teardown(test_server_forbidden_before_validate, s_srv_setup,
                                         s_srv_teardown),
         cmocka_unit_test_setup_teardown(test_server_drops_expired_and_malformed, s_srv_setup,
                                         s_srv_teardown),

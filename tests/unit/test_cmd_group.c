@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cmd_int.h"
 #include "common.pb-c.h"
 
 /* What a fake command does, by its value. */

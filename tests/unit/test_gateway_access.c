@@ -24,15 +24,15 @@ static principal_t s_p(const char *role, const char *district)
 static void test_roles(void **state)
 {
     (void) state;
-    assert_int_equal(access_role_bit("admin"), ROLE_ADMIN);
-    assert_int_equal(access_role_bit("partner"), ROLE_PARTNER);
-    assert_int_equal(access_role_bit("Admin"), 0);
-    assert_int_equal(access_role_bit(""), 0);
-    assert_int_equal(access_role_bit(NULL), 0);
-    assert_true(access_role_ok(ROLE_OFFICE | ROLE_MEMBER, "member"));
-    assert_false(access_role_ok(ROLE_OFFICE | ROLE_MEMBER, "leader"));
-    assert_false(access_role_ok(ROLES_ANY, "system"));   /* unknown roles get nothing */
-    assert_true(access_role_ok(ROLES_ANY, "unit"));
+    assert_int_equal(role_bit("admin"), ROLE_ADMIN);
+    assert_int_equal(role_bit("partner"), ROLE_PARTNER);
+    assert_int_equal(role_bit("Admin"), 0);
+    assert_int_equal(role_bit(""), 0);
+    assert_int_equal(role_bit(NULL), 0);
+    assert_true(role_in(ROLE_OFFICE | ROLE_MEMBER, "member"));
+    assert_false(role_in(ROLE_OFFICE | ROLE_MEMBER, "leader"));
+    assert_false(role_in(ROLES_ANY, "system"));   /* unknown roles get nothing */
+    assert_true(role_in(ROLES_ANY, "unit"));
 }
 
 static void test_districts(void **state)

@@ -85,8 +85,8 @@ static void test_principal_and_access(void **state)
     strcpy(member.role, "member");
     strcpy(member.district, "330303");
     assert_int_equal(access_check(ACCESS_FEED_TOKEN, &member, "330303"), 403);
-    assert_false(access_role_ok(ACCESS_FEED_TOKEN, "feed"));
-    assert_int_equal(access_role_bit("feed"), 0);
+    assert_false(role_in(ACCESS_FEED_TOKEN, "feed"));
+    assert_int_equal(role_bit("feed"), 0);
 }
 
 /* The route table flags exactly one route: the member's duties feed. */

@@ -10,6 +10,18 @@
 #include "intake_api.h"
 #include "textfmt.h"
 
+static void test_has_text(void **state)
+{
+    (void)state;
+    assert_int_equal(textfmt_has_text("x"), 1);
+    assert_int_equal(textfmt_has_text("  同意 "), 1);
+    assert_int_equal(textfmt_has_text(" \t\r\n\v\f"), 0);
+    assert_int_equal(textfmt_has_text("\xe3\x80\x80 \xe3\x80\x80"), 0);   /* U+3000 */
+    assert_int_equal(textfmt_has_text("\xe3\x80\x80" "a"), 1);
+    assert_int_equal(textfmt_has_text(""), 0);
+    assert_int_equal(textfmt_has_text(NULL), 0);
+}
+
 static void test_csv_fields(void **state)
 {
     textbuf_t b;
@@ -140,6 +152,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_fields),
+        cmocka_unit_test(test_has_text),
         cmocka_unit_test(test_ics_escape),
         cmocka_unit_test(test_ics_fold),
         cmocka_unit_test(test_log_layout),

@@ -1,5 +1,5 @@
 /* test_intake_rules: the pure rules of RecordVisit (services/intake/visit_rules.c):
- * UTF-8 counting, the phone format, who may record a visit, and every field
+ * UTF-8 counting, the phone format, what a member may record, and every field
  * rule with the code it reports. No I/O; must never need a database. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,47 +125,29 @@ static void test_phone_format(void **state)
     assert_int_equal(visit_phone_ok("138(1234)5678", NULL), 0);
 }
 
-/* ---- who may record -------------------------------------------------------------------- */
+/* ---- what a member may record ----------------------------------------------------------- */
 
-static void test_allowed_roles_and_districts(void **state)
+static void test_member_only_among_members(void **state)
 {
     Lianxin__V1__Actor a = LIANXIN__V1__ACTOR__INIT;
     int64_t ids[] = { 4, 7 };
 
     (void)state;
-    a.role = "admin"; a.district = "";
-    assert_int_equal(visit_rules_allowed(&a, "330303", ids, 2), 0);
-    assert_int_equal(visit_rules_allowed(&a, "330304", ids, 2), 0);
-    a.role = "office"; a.district = "330303";
-    assert_int_equal(visit_rules_allowed(&a, "330303", ids, 2), 0);
-    assert_int_equal(visit_rules_allowed(&a, "330304", ids, 2), -1);
-    a.district = "";                                    /* only admins are city-wide */
-    assert_int_equal(visit_rules_allowed(&a, "330303", ids, 2), -1);
-    a.district = "330303";
-    a.role = "leader";
-    assert_int_equal(visit_rules_allowed(&a, "330303", ids, 2), -1);
-    a.role = "unit";
-    assert_int_equal(visit_rules_allowed(&a, "330303", ids, 2), -1);
-    a.role = "partner";
-    assert_int_equal(visit_rules_allowed(&a, "330303", ids, 2), -1);
-    assert_int_equal(visit_rules_allowed(NULL, "330303", ids, 2), -1);
-}
-
-static void test_allowed_member_only_among_members(void **state)
-{
-    Lianxin__V1__Actor a = LIANXIN__V1__ACTOR__INIT;
-    int64_t ids[] = { 4, 7 };
-
-    (void)state;
+    /* Roles and districts are the row's (intake_handlers.h, test_intake_handlers):
+     * here only what a member may record. */
     a.role = "member"; a.district = "330303"; a.member_id = 7;
-    assert_int_equal(visit_rules_allowed(&a, "330303", ids, 2), 0);
+    assert_int_equal(visit_rules_member_ok(&a, ids, 2), 0);
     a.member_id = 5;
-    assert_int_equal(visit_rules_allowed(&a, "330303", ids, 2), -1);
+    assert_int_equal(visit_rules_member_ok(&a, ids, 2), -1);
     a.member_id = 0;                                    /* a member user with no member */
-    assert_int_equal(visit_rules_allowed(&a, "330303", ids, 2), -1);
+    assert_int_equal(visit_rules_member_ok(&a, ids, 2), -1);
     a.member_id = 7;
-    assert_int_equal(visit_rules_allowed(&a, "330304", ids, 2), -1);
-    assert_int_equal(visit_rules_allowed(&a, "330303", ids, 0), -1);
+    assert_int_equal(visit_rules_member_ok(&a, ids, 0), -1);
+    a.role = "office"; a.member_id = 0;                 /* others record for anyone */
+    assert_int_equal(visit_rules_member_ok(&a, ids, 2), 0);
+    a.role = "admin"; a.district = "";
+    assert_int_equal(visit_rules_member_ok(&a, ids, 2), 0);
+    assert_int_equal(visit_rules_member_ok(NULL, ids, 2), -1);
 }
 
 /* ---- content ------------------------------------------------------------------------- */
@@ -379,8 +361,7 @@ int main(void)
         cmocka_unit_test(test_utf8_counts_code_points),
         cmocka_unit_test(test_utf8_rejects_invalid),
         cmocka_unit_test(test_phone_format),
-        cmocka_unit_test(test_allowed_roles_and_districts),
-        cmocka_unit_test(test_allowed_member_only_among_members),
+        cmocka_unit_test(test_member_only_among_members),
         cmocka_unit_test(test_valid_visit_passes),
         cmocka_unit_test(test_visitor_presence),
         cmocka_unit_test(test_workroom_rules),
