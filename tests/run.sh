@@ -108,15 +108,28 @@ run_one() {
     rm -f "$out"
 }
 
+# The tests are the sources tests/<kind>/test_*.c (a binary left in the build
+# folder by a test since renamed or removed is not one); a source whose binary
+# is missing counts as a failure.
+SRC=$(cd "$(dirname "$0")" && pwd)
 ran=0
 for kind in unit integration; do
-    while IFS= read -r bin; do
-        if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then continue; fi
-        id="$kind/${bin##*/}"
+    while IFS= read -r src; do
+        [ -f "$src" ] || continue
+        name=${src##*/}
+        name=${name%.c}
+        id="$kind/$name"
+        bin="$BUILD/tests/$kind/$name"
         selected "$id" || continue
         ran=$((ran + 1))
+        if [ ! -x "$bin" ]; then
+            failed=$((failed + 1))
+            failures+=("$id: not built ($bin)")
+            printf -- '---- %s: not built\n' "$id" | tee -a "$LOG"
+            continue
+        fi
         run_one "$bin" "$id"
-    done < <(printf '%s\n' "$BUILD/tests/$kind"/test_* | LC_ALL=C sort)
+    done < <(printf '%s\n' "$SRC/$kind"/test_*.c | LC_ALL=C sort)
 done
 
 # the dated suites again, each at every pinned instant

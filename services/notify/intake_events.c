@@ -11,8 +11,6 @@
 #include "rota.pb-c.h"
 #include "textfmt.h"
 
-#define MAX_TO 64
-
 /* One inbox row per recipient of kind `rkind` ("member", "role:leader"). The SQL
  * `who` yields the recipients' ids ($2 is the id array text). */
 static int s_insert(tx_t *tx, const Lianxin__V1__Event *ev, const char *rkind, const char *who,
@@ -20,8 +18,8 @@ static int s_insert(tx_t *tx, const Lianxin__V1__Event *ev, const char *rkind, c
                     const char *otype, long long oid)
 {
     char sql[1024], seq[24], obj[24];
-    snprintf(seq, sizeof seq, "%lld", (long long) ev->seq);
-    snprintf(obj, sizeof obj, "%lld", oid);
+    db_num(seq, (long long) ev->seq);
+    db_num(obj, oid);
     snprintf(sql, sizeof sql,
              "INSERT INTO notify.inbox (district_code, id, recipient_kind, recipient_id, kind,"
              "  title, body, object_type, object_id, source_producer, source_seq, created_at)"
@@ -42,16 +40,6 @@ static int s_insert(tx_t *tx, const Lianxin__V1__Event *ev, const char *rkind, c
 
 static const char *const s_members = "SELECT DISTINCT unnest($2::bigint[])";
 
-static void s_ids(const int64_t *ids, size_t n, char *out, size_t outsz)
-{
-    size_t used = (size_t) snprintf(out, outsz, "{");
-    for (size_t i = 0; i < n && i < MAX_TO && used < outsz; i++)
-        used += (size_t) snprintf(out + used, outsz - used, i ? ",%lld" : "%lld",
-                                  (long long) ids[i]);
-    if (used < outsz)
-        snprintf(out + used, outsz - used, "}");
-}
-
 /* "12月25日" from "2026-12-25". */
 static void s_md(const char *date, char *out, size_t outsz)
 {
@@ -66,30 +54,36 @@ int intake_events_duty_upcoming(tx_t *tx, const Lianxin__V1__Event *ev,
                                 const ProtobufCMessage *msg, void *app)
 {
     const Lianxin__V1__DutyUpcoming *m = (const Lianxin__V1__DutyUpcoming *) msg;
-    char ids[MAX_TO * 21 + 3], body[400], md[32];
+    char body[400], md[32];
+    char *ids = db_ids_text(m->member_ids, m->n_member_ids);
     (void) app;
-    s_ids(m->member_ids, m->n_member_ids, ids, sizeof ids);
+    if (!ids)
+        return -1;
     s_md(m->duty_date, md, sizeof md);
     snprintf(body, sizeof body, "明天（%s）您在%.*s值班，接待群众来访。", md,
              (int) textfmt_utf8_prefix(m->workroom_name, 300),
              m->workroom_name ? m->workroom_name : "");
-    return s_insert(tx, ev, "member", s_members, ids, "duty.upcoming", "明日值班提醒", body,
-                    "workroom", (long long) m->workroom_id);
+    int rc = s_insert(tx, ev, "member", s_members, ids, "duty.upcoming", "明日值班提醒", body,
+                      "workroom", (long long) m->workroom_id);
+    free(ids);
+    return rc;
 }
 
 int intake_events_rota_changed(tx_t *tx, const Lianxin__V1__Event *ev,
                                const ProtobufCMessage *msg, void *app)
 {
     const Lianxin__V1__RotaChanged *m = (const Lianxin__V1__RotaChanged *) msg;
-    char ids[48], body[200], md[32];
+    char *ids = NULL, body[200], md[32];
     int rc = 0;
     (void) app;
     if (m->change && strcmp(m->change, "swap_requested") == 0 && m->previous_member_id > 0) {
-        snprintf(ids, sizeof ids, "{%lld}", (long long) m->previous_member_id);
+        if (!(ids = db_ids_text(&m->previous_member_id, 1)))
+            return -1;
         s_md(m->duty_date, md, sizeof md);
         snprintf(body, sizeof body, "有委员请求与您调换值班（对方值班日 %s），请确认。", md);
         rc = s_insert(tx, ev, "member", s_members, ids, "rota.swap_requested", "值班调换请求",
                       body, "rota", (long long) m->rota_id);
+        free(ids);
     }
     return rc;
 }
@@ -109,13 +103,17 @@ int intake_events_report_adopted(tx_t *tx, const Lianxin__V1__Event *ev,
                                  const ProtobufCMessage *msg, void *app)
 {
     const Lianxin__V1__ReportChanged *m = (const Lianxin__V1__ReportChanged *) msg;
-    char ids[MAX_TO * 21 + 3], body[400];
+    char body[400];
+    char *ids = db_ids_text(m->author_ids, m->n_author_ids);
     (void) app;
-    s_ids(m->author_ids, m->n_author_ids, ids, sizeof ids);
+    if (!ids)
+        return -1;
     snprintf(body, sizeof body, "您的社情民意信息《%s》（%s）已被%s采用。", m->title ? m->title : "",
              m->number ? m->number : "", s_level(m->level));
-    return s_insert(tx, ev, "member", s_members, ids, "report.adopted", "社情民意信息被采用",
-                    body, "report", (long long) m->report_id);
+    int rc = s_insert(tx, ev, "member", s_members, ids, "report.adopted", "社情民意信息被采用",
+                      body, "report", (long long) m->report_id);
+    free(ids);
+    return rc;
 }
 
 /* One item addressed to the leader role of the district (recipient_id 0):
