@@ -237,6 +237,20 @@ s_run_loop(s_service_t *svc)
         log_warn("loop closed with handles open", "");
 }
 
+/* Every state machine the service declares is well formed (fsm_valid). 0
+ * or -1 (logged: the service refuses to start on a broken table). */
+static int
+s_machines_valid(const service_def_t *def)
+{
+    for (size_t i = 0; i < def->nmachines; i++)
+        if (fsm_valid(def->machines[i]) != 0) {
+            log_error("state machine malformed", "machine=%s",
+                      def->machines[i] && def->machines[i]->name ? def->machines[i]->name : "?");
+            return -1;
+        }
+    return 0;
+}
+
 int
 service_main(int argc, char **argv, const service_def_t *def)
 {
@@ -246,7 +260,7 @@ service_main(int argc, char **argv, const service_def_t *def)
     if (!svc.cfg)
         return 1;
     log_init(def->name, config_get(svc.cfg, "log.level", "info"));
-    if (log_clock() != 0) {
+    if (log_clock() != 0 || s_machines_valid(def) != 0) {
         config_destroy(&svc.cfg);
         return 1;
     }

@@ -14,6 +14,7 @@
 #include "cmd_server.h"
 #include "consumer.h"
 #include "evroute.h"
+#include "fsm.h"
 #include "timers.h"
 
 typedef struct service_def {
@@ -24,6 +25,8 @@ typedef struct service_def {
     size_t nroutes;
     const char *consumes;               /* producers followed, "intake,consult" */
     timers_def_t timers;                /* its timer table and kinds; nkinds 0: none */
+    const fsm_t *const *machines;       /* its state machines, checked at start */
+    size_t nmachines;
     /* Called once after the config is read and before anything starts; fills
      * the service's own state (returned through *app), handed to handlers
      * (ctx->app), routes and timers. 0 or -1 (exit 1). */

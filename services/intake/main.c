@@ -7,6 +7,7 @@
 #include "intake_app.h"
 #include "intake_handlers.h"
 #include "calendar_watch.h"
+#include "report_fsm.h"
 #include "rota_timers.h"
 
 static const cmd_handler_t s_handlers[] = { INTAKE_HANDLERS };
@@ -18,12 +19,17 @@ static const timers_kind_t s_timers[] = {
     { .kind = "calendar.watch", .every = calendar_watch_check },
 };
 
+/* The state machines of its objects, checked at start. */
+static const fsm_t *const s_machines[] = { &report_fsm };
+
 static const service_def_t s_def = {
     .name = "intake",
     .handlers = s_handlers,
     .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
     .timers = { .table = "intake.timers", .keys = "workroom_id, duty_date",
                 .kinds = s_timers, .nkinds = sizeof s_timers / sizeof s_timers[0] },
+    .machines = s_machines,
+    .nmachines = sizeof s_machines / sizeof s_machines[0],
     .init = intake_app_init,
     .fini = intake_app_fini,
 };

@@ -44,7 +44,7 @@ static int s_load(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, report_t *rep, cmd
         rep->id = id;
         snprintf(rep->state, sizeof rep->state, "%s", PQgetvalue(r, 0, 0));
         rep->outcomes = (unsigned) atoi(PQgetvalue(r, 0, 1));
-        rep->st = (report_state_t) report_state_from_name(rep->state);
+        rep->st = (report_state_t) fsm_state_from_name(&report_fsm, rep->state);
     }
     PQclear(r);
     return n ? 0 : cmd_fail(res, 404, "not_found", "no such report");
@@ -54,8 +54,8 @@ int report_begin(tx_t *tx, const cmd_ctx_t *ctx, report_event_t ev, report_t *re
                  cmd_result_t *res)
 {
     int64_t id;
-    report_fsm_verdict_t v;
-    char allowed[160], msg[160];
+    fsm_verdict_t v;
+    char msg[200];
     memset(rep, 0, sizeof *rep);
     if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "no such report");
@@ -64,22 +64,11 @@ int report_begin(tx_t *tx, const cmd_ctx_t *ctx, report_event_t ev, report_t *re
         return cmd_fail(res, 403, "forbidden", "role not allowed");
     if (s_load(tx, ctx, id, rep, res) != 0)
         return -1;
-    report_fsm_result_t r = report_fsm_check(rep->st, rep->outcomes, ev, role, &v);
-    if (r == REPORT_FSM_OK)
+    if (fsm_check(&report_fsm, rep->st, rep->outcomes, ev, role, rep, &v) == FSM_OK)
         return 0;
-    if (report_fsm_allowed_text(&v, allowed, sizeof allowed) != 0)
-        allowed[0] = '\0';
-    if (r == REPORT_FSM_FORBIDDEN) {
-        snprintf(msg, sizeof msg, "role %s may not %s a report", ctx->cmd->actor->role,
-                 report_event_name(ev));
-        return cmd_fail(res, 403, "forbidden", msg);
-    }
-    if (r == REPORT_FSM_WRONG_STATE) {
-        snprintf(msg, sizeof msg, "report is %s; allowed now: %s", rep->state,
-                 allowed[0] ? allowed : "nothing");
-        return cmd_fail(res, 409, "conflict", msg);
-    }
-    return cmd_fail(res, 400, "bad_request", "unknown transition");
+    int status = fsm_explain(&report_fsm, &v, rep->st, ev, ctx->cmd->actor->role, msg,
+                             sizeof msg);
+    return cmd_fail(res, status, fsm_error_code(v.result), msg);
 }
 
 int report_log(tx_t *tx, const cmd_ctx_t *ctx, const report_t *rep, const char *event,
@@ -284,10 +273,10 @@ static s_handler_fn *const s_handlers[REPORT_EVENT_COUNT] = {
 
 /* ---- the command ------------------------------------------------------------------------ */
 
-static int s_emit(step_t *s, report_event_t ev, const report_fsm_verdict_t *v)
+static int s_emit(step_t *s, report_event_t ev, const fsm_verdict_t *v)
 {
     Lianxin__V1__ReportChanged out = LIANXIN__V1__REPORT_CHANGED__INIT;
-    const report_transition_t *t = &report_fsm_table(NULL)[ev];
+    const fsm_event_t *t = &report_fsm.events[ev];
     char number[48], state[16], title[256];
     int64_t authors[16];
     size_t na = 0;
@@ -313,21 +302,21 @@ static int s_emit(step_t *s, report_event_t ev, const report_fsm_verdict_t *v)
 
 static int s_step(step_t *s, report_event_t ev)
 {
-    report_fsm_verdict_t v;
+    fsm_verdict_t v;
     char ids[24], outcomes[16];
     const char *to;
-    report_fsm_check(s->rep->st, s->rep->outcomes, ev,
-                     role_bit(s->ctx->cmd->actor->role), &v);
+    fsm_check(&report_fsm, s->rep->st, s->rep->outcomes, ev, role_bit(s->ctx->cmd->actor->role),
+              s->rep, &v);
     if (s_handlers[ev](s) != 0)
         return -1;
-    to = report_state_name(v.to);
-    snprintf(outcomes, sizeof outcomes, "%u", v.outcomes);
+    to = fsm_state_name(&report_fsm, v.to);
+    snprintf(outcomes, sizeof outcomes, "%u", v.flags);
     const char *p[4] = {s->ctx->cmd->district, db_num(ids, s->rep->id), to, outcomes};
     if (db_run(tx_db(s->tx), "UPDATE intake.reports SET state = $3, outcomes = $4::int,"
                              " updated_at = core.clock_now() WHERE district_code = $1 AND id = $2::bigint",
                4, p) != 0)
         return cmd_db_fail(s->tx, s->res, "report.state");
-    if (report_log(s->tx, s->ctx, s->rep, report_event_name(ev), to, s->note ? s->note : "",
+    if (report_log(s->tx, s->ctx, s->rep, fsm_event_name(&report_fsm, ev), to, s->note ? s->note : "",
                    s->res) != 0 || s_emit(s, ev, &v) != 0)
         return -1;
     return 0;
@@ -336,7 +325,7 @@ static int s_step(step_t *s, report_event_t ev)
 int reports_transition_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     const Lianxin__V1__ReportAction *act = (const Lianxin__V1__ReportAction *) ctx->req;
-    int ev = report_event_from_name(act->event);
+    int ev = fsm_event_from_name(&report_fsm, act->event);
     calendar_day_t day;
     report_t rep;
     step_t s = {.tx = tx, .ctx = ctx, .act = act, .rep = &rep, .res = res};
@@ -354,5 +343,5 @@ int reports_transition_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res
     db_num(s.ids, rep.id);
     if (s_step(&s, (report_event_t) ev) != 0)
         return -1;
-    return report_reply(tx, ctx, &rep, report_fsm_table(NULL)[ev].event_type, 200, res);
+    return report_reply(tx, ctx, &rep, report_fsm.events[ev].event_type, 200, res);
 }

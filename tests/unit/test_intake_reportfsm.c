@@ -84,27 +84,27 @@ static void test_every_combination(void **state)
     for (unsigned oc = 0; oc < 4; oc++)
     for (int ev = 0; ev < REPORT_EVENT_COUNT; ev++)
     for (unsigned ro = 1; ro <= ROLES_ANY; ro <<= 1) {
-        report_fsm_verdict_t v;
+        fsm_verdict_t v;
         const s_move_t *m = s_expected(st, oc, ev, ro);
-        report_fsm_result_t r = report_fsm_check(st, oc, ev, ro, &v);
+        fsm_result_t r = fsm_check(&report_fsm, st, oc, ev, ro, NULL, &v);
         assert_int_equal(r, v.result);
         if (m) {
-            if (r != REPORT_FSM_OK)
+            if (r != FSM_OK)
                 fail_msg("%s on %s (outcomes %u) by %s: refused (%d), want allowed",
-                         report_event_name(ev), report_state_name(st), oc, role_name(ro), r);
+                         fsm_event_name(&report_fsm, ev), fsm_state_name(&report_fsm, st), oc, role_name(ro), r);
             assert_int_equal(v.to, m->to);
-            assert_int_equal(v.outcomes, oc | m->sets);
+            assert_int_equal(v.flags, oc | m->sets);
             ok++;
         } else if (!s_role_ever(ev, ro)) {
-            if (r != REPORT_FSM_FORBIDDEN)
-                fail_msg("%s by %s: %d, want forbidden", report_event_name(ev), role_name(ro), r);
-            assert_int_equal(report_fsm_http_status(r), 403);
+            if (r != FSM_FORBIDDEN)
+                fail_msg("%s by %s: %d, want forbidden", fsm_event_name(&report_fsm, ev), role_name(ro), r);
+            assert_int_equal(fsm_http_status(r), 403);
             forbidden++;
         } else {
-            if (r != REPORT_FSM_WRONG_STATE)
+            if (r != FSM_WRONG_STATE)
                 fail_msg("%s on %s (outcomes %u) by %s: %d, want wrong state",
-                         report_event_name(ev), report_state_name(st), oc, role_name(ro), r);
-            assert_int_equal(report_fsm_http_status(r), 409);
+                         fsm_event_name(&report_fsm, ev), fsm_state_name(&report_fsm, st), oc, role_name(ro), r);
+            assert_int_equal(fsm_http_status(r), 409);
             wrong++;
         }
         /* The allowed list: exactly the expected moves for this role, in event order. */
@@ -112,9 +112,9 @@ static void test_every_combination(void **state)
         for (int e = 0; e < REPORT_EVENT_COUNT; e++) {
             if (!s_expected(st, oc, e, ro))
                 continue;
-            if (k >= v.nallowed || v.allowed[k] != (report_event_t) e)
-                fail_msg("allowed list of %s by %s lacks %s", report_state_name(st),
-                         role_name(ro), report_event_name(e));
+            if (k >= v.nallowed || v.allowed[k] != (int) e)
+                fail_msg("allowed list of %s by %s lacks %s", fsm_state_name(&report_fsm, st),
+                         role_name(ro), fsm_event_name(&report_fsm, e));
             k++;
         }
         assert_int_equal(k, v.nallowed);
@@ -130,51 +130,51 @@ static void test_every_combination(void **state)
 /* ---- named cases, as the HTTP layer will meet them --------------------------------- */
 
 static void s_expect(report_state_t st, unsigned oc, const char *event, const char *role,
-                     report_fsm_result_t want, const char *allowed)
+                     fsm_result_t want, const char *allowed)
 {
-    report_fsm_verdict_t v;
-    int ev = report_event_from_name(event);
+    fsm_verdict_t v;
+    int ev = fsm_event_from_name(&report_fsm, event);
     unsigned ro = role_bit(role);
     assert_true(ev >= 0 && ro != 0);
-    report_fsm_result_t r = report_fsm_check(st, oc, ev, ro, &v);
+    fsm_result_t r = fsm_check(&report_fsm, st, oc, ev, ro, NULL, &v);
     char text[128];
-    assert_int_equal(report_fsm_allowed_text(&v, text, sizeof text), 0);
+    assert_int_equal(fsm_allowed_text(&report_fsm, &v, text, sizeof text), 0);
     if (r != want || strcmp(text, allowed) != 0)
         fail_msg("%s on %s by %s: result %d allowed \"%s\", want %d \"%s\"", event,
-                 report_state_name(st), role, r, text, want, allowed);
+                 fsm_state_name(&report_fsm, st), role, r, text, want, allowed);
 }
 
 static void test_named_cases(void **state)
 {
     (void) state;
     /* A member cannot accept, whatever the state: 403. */
-    s_expect(REPORT_SUBMITTED, 0, "accept", "member", REPORT_FSM_FORBIDDEN, "");
-    s_expect(REPORT_DRAFT, 0, "accept", "member", REPORT_FSM_FORBIDDEN, "edit, submit");
+    s_expect(REPORT_SUBMITTED, 0, "accept", "member", FSM_FORBIDDEN, "");
+    s_expect(REPORT_DRAFT, 0, "accept", "member", FSM_FORBIDDEN, "edit, submit");
     /* The office does not write reports. */
-    s_expect(REPORT_DRAFT, 0, "submit", "office", REPORT_FSM_FORBIDDEN, "");
-    s_expect(REPORT_RETURNED, 0, "edit", "admin", REPORT_FSM_FORBIDDEN, "");
+    s_expect(REPORT_DRAFT, 0, "submit", "office", FSM_FORBIDDEN, "");
+    s_expect(REPORT_RETURNED, 0, "edit", "admin", FSM_FORBIDDEN, "");
     /* Units, leaders and partners send none of these. */
-    s_expect(REPORT_FORWARDED, 0, "adopt", "leader", REPORT_FSM_FORBIDDEN, "");
-    s_expect(REPORT_SUBMITTED, 0, "return", "unit", REPORT_FSM_FORBIDDEN, "");
-    s_expect(REPORT_DRAFT, 0, "submit", "partner", REPORT_FSM_FORBIDDEN, "");
+    s_expect(REPORT_FORWARDED, 0, "adopt", "leader", FSM_FORBIDDEN, "");
+    s_expect(REPORT_SUBMITTED, 0, "return", "unit", FSM_FORBIDDEN, "");
+    s_expect(REPORT_DRAFT, 0, "submit", "partner", FSM_FORBIDDEN, "");
     /* Right role, wrong state: 409 and what is possible now. */
-    s_expect(REPORT_DRAFT, 0, "accept", "office", REPORT_FSM_WRONG_STATE, "");
-    s_expect(REPORT_SUBMITTED, 0, "forward", "office", REPORT_FSM_WRONG_STATE,
+    s_expect(REPORT_DRAFT, 0, "accept", "office", FSM_WRONG_STATE, "");
+    s_expect(REPORT_SUBMITTED, 0, "forward", "office", FSM_WRONG_STATE,
              "return, merge, accept");
-    s_expect(REPORT_SUBMITTED, 0, "submit", "member", REPORT_FSM_WRONG_STATE, "");
-    s_expect(REPORT_RETURNED, 0, "submit", "member", REPORT_FSM_WRONG_STATE, "edit, resubmit");
-    s_expect(REPORT_ACCEPTED, 0, "accept", "admin", REPORT_FSM_WRONG_STATE, "merge, forward");
-    s_expect(REPORT_MERGED, 0, "accept", "office", REPORT_FSM_WRONG_STATE, "");
-    s_expect(REPORT_FORWARDED, REPORT_OUTCOME_ADOPTED, "adopt", "office", REPORT_FSM_WRONG_STATE,
+    s_expect(REPORT_SUBMITTED, 0, "submit", "member", FSM_WRONG_STATE, "");
+    s_expect(REPORT_RETURNED, 0, "submit", "member", FSM_WRONG_STATE, "edit, resubmit");
+    s_expect(REPORT_ACCEPTED, 0, "accept", "admin", FSM_WRONG_STATE, "merge, forward");
+    s_expect(REPORT_MERGED, 0, "accept", "office", FSM_WRONG_STATE, "");
+    s_expect(REPORT_FORWARDED, REPORT_OUTCOME_ADOPTED, "adopt", "office", FSM_WRONG_STATE,
              "instruct, tell_authors");
     s_expect(REPORT_AUTHORS_TOLD, REPORT_OUTCOME_ADOPTED, "tell_authors", "office",
-             REPORT_FSM_WRONG_STATE, "instruct");
-    s_expect(REPORT_AUTHORS_TOLD, 0, "tell_authors", "office", REPORT_FSM_WRONG_STATE,
+             FSM_WRONG_STATE, "instruct");
+    s_expect(REPORT_AUTHORS_TOLD, 0, "tell_authors", "office", FSM_WRONG_STATE,
              "adopt, instruct");
     /* Allowed ones. */
-    s_expect(REPORT_FORWARDED, REPORT_OUTCOME_INSTRUCTED, "instruct", "office", REPORT_FSM_OK,
+    s_expect(REPORT_FORWARDED, REPORT_OUTCOME_INSTRUCTED, "instruct", "office", FSM_OK,
              "adopt, instruct, tell_authors");
-    s_expect(REPORT_SUBMITTED, 0, "accept", "admin", REPORT_FSM_OK, "return, merge, accept");
+    s_expect(REPORT_SUBMITTED, 0, "accept", "admin", FSM_OK, "return, merge, accept");
 }
 
 /* A report's whole life: returned once, accepted, forwarded, adopted, the
@@ -200,19 +200,19 @@ static void test_whole_life(void **state)
     report_state_t st = REPORT_DRAFT;
     unsigned oc = 0;
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        report_fsm_verdict_t v;
-        int ev = report_event_from_name(steps[i].event);
+        fsm_verdict_t v;
+        int ev = fsm_event_from_name(&report_fsm, steps[i].event);
         unsigned ro = role_bit(steps[i].role);
-        if (report_fsm_check(st, oc, ev, ro, &v) != REPORT_FSM_OK)
-            fail_msg("step %zu (%s) refused in %s", i, steps[i].event, report_state_name(st));
+        if (fsm_check(&report_fsm, st, oc, ev, ro, NULL, &v) != FSM_OK)
+            fail_msg("step %zu (%s) refused in %s", i, steps[i].event, fsm_state_name(&report_fsm, st));
         assert_int_equal(v.to, steps[i].to);
-        assert_int_equal(v.outcomes, steps[i].outcomes);
-        st = v.to, oc = v.outcomes;
+        assert_int_equal(v.flags, steps[i].outcomes);
+        st = v.to, oc = v.flags;
     }
     /* Closed: nothing for the authors, only new instructions for the office. */
-    report_event_t allowed[REPORT_EVENT_COUNT];
-    assert_int_equal(report_fsm_allowed(st, oc, ROLE_MEMBER, allowed), 0);
-    assert_int_equal(report_fsm_allowed(st, oc, ROLE_OFFICE, allowed), 1);
+    int allowed[FSM_MAX_EVENTS];
+    assert_int_equal(fsm_allowed(&report_fsm, st, oc, ROLE_MEMBER, NULL, allowed), 0);
+    assert_int_equal(fsm_allowed(&report_fsm, st, oc, ROLE_OFFICE, NULL, allowed), 1);
     assert_int_equal(allowed[0], REPORT_EV_INSTRUCT);
 }
 
@@ -221,13 +221,15 @@ static void test_whole_life(void **state)
 static void test_table_and_names(void **state)
 {
     (void) state;
-    size_t n;
-    const report_transition_t *t = report_fsm_table(&n);
+    const fsm_t *m = &report_fsm;
+    const fsm_event_t *t = m->events;
+    size_t n = (size_t) m->nevents;
+    assert_int_equal(fsm_valid(m), 0);
     assert_int_equal(n, REPORT_EVENT_COUNT);
+    assert_int_equal(m->nstates, REPORT_STATE_COUNT);
     for (size_t i = 0; i < n; i++) {
-        assert_int_equal(t[i].event, (report_event_t) i);
-        assert_int_equal(report_event_from_name(t[i].name), (int) i);
-        assert_string_equal(report_event_name(t[i].event), t[i].name);
+        assert_int_equal(fsm_event_from_name(m, t[i].name), (int) i);
+        assert_string_equal(fsm_event_name(m, (int) i), t[i].name);
         assert_int_equal(strncmp(t[i].event_type, "report.", 7), 0);
         assert_true(t[i].from != 0 && t[i].roles != 0);
         for (size_t j = 0; j < i; j++)
@@ -238,44 +240,44 @@ static void test_table_and_names(void **state)
     const char *states[] = {"draft", "submitted", "returned", "merged", "accepted", "forwarded",
                             "authors_told"};
     for (int i = 0; i < REPORT_STATE_COUNT; i++) {
-        assert_string_equal(report_state_name(i), states[i]);
-        assert_int_equal(report_state_from_name(states[i]), i);
+        assert_string_equal(fsm_state_name(m, i), states[i]);
+        assert_int_equal(fsm_state_from_name(m, states[i]), i);
     }
     /* Every event is sent by some of the roles the command rows admit, by no other. */
     for (size_t i = 0; i < n; i++)
         assert_int_equal(t[i].roles & ~REPORT_ROLES, 0);
-    assert_int_equal(report_state_from_name("adopted"), -1);
-    assert_int_equal(report_state_from_name(NULL), -1);
-    assert_int_equal(report_event_from_name("Accept"), -1);
-    assert_null(report_state_name(REPORT_STATE_COUNT));
-    assert_null(report_event_name((report_event_t) -1));
+    assert_int_equal(fsm_state_from_name(m, "adopted"), -1);
+    assert_int_equal(fsm_state_from_name(m, NULL), -1);
+    assert_int_equal(fsm_event_from_name(m, "Accept"), -1);
+    assert_null(fsm_state_name(m, REPORT_STATE_COUNT));
+    assert_null(fsm_event_name(m, -1));
 }
 
 static void test_unknown_input(void **state)
 {
     (void) state;
-    report_fsm_verdict_t v;
-    assert_int_equal(report_fsm_check(REPORT_STATE_COUNT, 0, REPORT_EV_SUBMIT, ROLE_MEMBER, &v),
-                     REPORT_FSM_UNKNOWN);
-    assert_int_equal(report_fsm_check((report_state_t) -1, 0, REPORT_EV_SUBMIT, ROLE_MEMBER, &v),
-                     REPORT_FSM_UNKNOWN);
-    assert_int_equal(report_fsm_check(REPORT_DRAFT, 0, REPORT_EVENT_COUNT, ROLE_MEMBER, &v),
-                     REPORT_FSM_UNKNOWN);
-    assert_int_equal(report_fsm_check(REPORT_DRAFT, 0, REPORT_EV_SUBMIT, 0, &v),
-                     REPORT_FSM_UNKNOWN);           /* "system": no role */
-    assert_int_equal(report_fsm_check(REPORT_DRAFT, 0, REPORT_EV_SUBMIT, ROLE_MEMBER | ROLE_OFFICE,
-                                      &v), REPORT_FSM_UNKNOWN);
+    fsm_verdict_t v;
+    const fsm_t *m = &report_fsm;
+    assert_int_equal(fsm_check(m, REPORT_STATE_COUNT, 0, REPORT_EV_SUBMIT, ROLE_MEMBER, NULL, &v),
+                     FSM_UNKNOWN);
+    assert_int_equal(fsm_check(m, -1, 0, REPORT_EV_SUBMIT, ROLE_MEMBER, NULL, &v), FSM_UNKNOWN);
+    assert_int_equal(fsm_check(m, REPORT_DRAFT, 0, REPORT_EVENT_COUNT, ROLE_MEMBER, NULL, &v),
+                     FSM_UNKNOWN);
+    assert_int_equal(fsm_check(m, REPORT_DRAFT, 0, REPORT_EV_SUBMIT, 0, NULL, &v),
+                     FSM_UNKNOWN);           /* "system": no role */
+    assert_int_equal(fsm_check(m, REPORT_DRAFT, 0, REPORT_EV_SUBMIT, ROLE_MEMBER | ROLE_OFFICE,
+                               NULL, &v), FSM_UNKNOWN);
     assert_int_equal(v.nallowed, 0);
-    assert_int_equal(report_fsm_http_status(REPORT_FSM_UNKNOWN), 400);
-    assert_int_equal(report_fsm_http_status(REPORT_FSM_OK), 200);
-    report_event_t out[REPORT_EVENT_COUNT];
-    assert_int_equal(report_fsm_allowed(REPORT_STATE_COUNT, 0, ROLE_OFFICE, out), 0);
+    assert_int_equal(fsm_http_status(FSM_UNKNOWN), 400);
+    assert_int_equal(fsm_http_status(FSM_OK), 200);
+    int out[FSM_MAX_EVENTS];
+    assert_int_equal(fsm_allowed(&report_fsm, REPORT_STATE_COUNT, 0, ROLE_OFFICE, NULL, out), 0);
 
     /* The allowed text refuses to truncate. */
-    report_fsm_check(REPORT_SUBMITTED, 0, REPORT_EV_FORWARD, ROLE_OFFICE, &v);
+    fsm_check(&report_fsm, REPORT_SUBMITTED, 0, REPORT_EV_FORWARD, ROLE_OFFICE, NULL, &v);
     char small[8];
-    assert_int_equal(report_fsm_allowed_text(&v, small, sizeof small), -1);
-    assert_int_equal(report_fsm_allowed_text(&v, small, 0), -1);
+    assert_int_equal(fsm_allowed_text(&report_fsm, &v, small, sizeof small), -1);
+    assert_int_equal(fsm_allowed_text(&report_fsm, &v, small, 0), -1);
 }
 
 int main(void)
