@@ -52,7 +52,7 @@ typedef struct consumer consumer_t;
 
 typedef struct consumer_opts {
     const char *name;               /* "notify": the cursor rows' consumer name */
-    const char *cursor_table;       /* "notify.cursors" (district_code, consumer, producer, seq) */
+    const char *cursor_table;       /* "bus.cursors" (district_code, consumer, producer, seq) */
     const char *xpub_endpoint;      /* the bus's XPUB */
     const char *producers;          /* comma-separated streams to follow: "intake" */
     int idle_ms;                    /* catch-up interval, default 2000 */

@@ -86,11 +86,9 @@ s_follow_districts(s_service_t *svc)
 static int
 s_start_consumer(s_service_t *svc)
 {
-    char table[SERVICE_KEY_MAX];
-    snprintf(table, sizeof table, "%s.cursors", svc->def->name);
     consumer_opts_t opts = {
         .name = svc->def->name,
-        .cursor_table = table,
+        .cursor_table = "bus.cursors",
         .xpub_endpoint = config_get(svc->cfg, "bus.xpub", "tcp://127.0.0.1:5561"),
         .producers = svc->def->consumes,
         .routes = svc->def->routes,

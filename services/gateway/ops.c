@@ -24,16 +24,16 @@
 static const char *const SQL_PURGE =
     "DELETE FROM auth.sessions WHERE expires_at < now() - interval '1 day'";
 
-/* notify is the one consumer so far (of intake); streams of producers nobody
- * consumes yet are left out rather than reported as growing lag. */
+/* Every (consumer, producer) pair that has a cursor somewhere follows that
+ * producer's stream in every district: a district whose consumer has not
+ * run yet shows its whole stream as lag. Streams nobody consumes are left
+ * out rather than reported as growing lag. No service is named here. */
 static const char *const SQL_LAG =
-    "SELECT s.district_code, c.consumer, s.producer, s.next - 1 - coalesce(c.seq, 0)"
-    " FROM bus.streams s JOIN notify.cursors c"
-    "   ON c.district_code = s.district_code AND c.producer = s.producer"
-    " UNION ALL"
-    " SELECT s.district_code, 'notify', s.producer, s.next - 1 FROM bus.streams s"
-    " WHERE s.producer = 'intake' AND NOT EXISTS (SELECT 1 FROM notify.cursors c"
-    "   WHERE c.district_code = s.district_code AND c.producer = s.producer)"
+    "SELECT s.district_code, k.consumer, s.producer, s.next - 1 - coalesce(c.seq, 0)"
+    " FROM (SELECT DISTINCT consumer, producer FROM bus.cursors) k"
+    " JOIN bus.streams s ON s.producer = k.producer"
+    " LEFT JOIN bus.cursors c ON c.district_code = s.district_code"
+    "   AND c.consumer = k.consumer AND c.producer = s.producer"
     " ORDER BY 1, 2, 3 LIMIT 256";
 
 /* Whether the current year ($1) and the next have a calendar_years row. */

@@ -43,7 +43,7 @@ long long fixture_notify_lag(harness_t *h, const char *district)
     return harness_sql_ll(h,
         "SELECT coalesce((SELECT next - 1 FROM bus.streams"
         "                 WHERE district_code = $1 AND producer = 'intake'), 0)"
-        "     - coalesce((SELECT seq FROM notify.cursors WHERE district_code = $1"
+        "     - coalesce((SELECT seq FROM bus.cursors WHERE consumer = 'notify' AND district_code = $1"
         "                 AND consumer = 'notify' AND producer = 'intake'), 0)", 1, p);
 }
 

@@ -379,9 +379,9 @@ static void test_missing_year_notice(void **state)
     http_resp_clear(&r);
     /* redelivered from the log: still one item */
     assert_int_equal(harness_stop(S.h, "notify"), 0);
-    harness_sql_ll(S.h, "UPDATE notify.cursors SET seq = 0 WHERE producer = 'intake'", 0, NULL);
+    harness_sql_ll(S.h, "UPDATE bus.cursors SET seq = 0 WHERE consumer = 'notify' AND producer = 'intake'", 0, NULL);
     assert_int_equal(harness_start(S.h, "notify"), 0);
-    assert_int_equal(api_wait_sql(S.h, "SELECT min(seq) FROM notify.cursors WHERE producer ="
+    assert_int_equal(api_wait_sql(S.h, "SELECT min(seq) FROM bus.cursors WHERE consumer = 'notify' AND producer ="
                                       " 'intake'", 1, harness_ms(S.h, 10000)) >= 1, 1);
     assert_int_equal(s_notices("330303", S.year), 1);
     assert_int_equal(s_notices("330304", S.year), 1);
