@@ -65,17 +65,23 @@ $(LIB): $(COMMON_O) $(GEN_O)
 	ar rcs $@ $^
 
 # ---- programs: services/<name>/*.c -> build/bin/lianxin-<name> ------------
+# A service's sources are its folder's *.c and those of its sub-folders, one
+# level down (services/gateway/http/*.c); headers in a sub-folder are included
+# by their path from the service's folder ("http/router.h").
+svc_files = $(wildcard services/$(1)/*.$(2) services/$(1)/*/*.$(2))
+
 define service_rule
-$(BUILD)/bin/lianxin-$(1): $(wildcard services/$(1)/*.c) $(wildcard services/$(1)/*.h) $(LIB)
+$(BUILD)/bin/lianxin-$(1): $(call svc_files,$(1),c) $(call svc_files,$(1),h) $(LIB)
 	@mkdir -p $(BUILD)/bin
-	$(CC) $(CFLAGS) -Iservices/$(1) $(LDFLAGS) -o $$@ $(wildcard services/$(1)/*.c) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) -Iservices/$(1) $(LDFLAGS) -o $$@ $(call svc_files,$(1),c) $(LIB) $(LDLIBS)
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
 
 # A unit test named test_<service>_<what>.c also links that service's logic:
-# every services/<service>/*.c but main.c (which is wiring only).
+# every .c of services/<service>/ and its sub-folders but main.c (which is
+# wiring only).
 svc_of    = $(word 2,$(subst _, ,$(notdir $(1))))
-svc_logic = $(filter-out %/main.c,$(wildcard services/$(call svc_of,$(1))/*.c))
+svc_logic = $(filter-out services/$(call svc_of,$(1))/main.c,$(call svc_files,$(call svc_of,$(1)),c))
 svc_inc   = $(if $(wildcard services/$(call svc_of,$(1))),-Iservices/$(call svc_of,$(1)))
 .SECONDEXPANSION:
 

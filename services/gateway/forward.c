@@ -8,13 +8,13 @@
 #include "calendar.pb-c.h"
 #include "cmd_client.h"
 #include "common.pb-c.h"
-#include "errors.h"
+#include "http/errors.h"
 #include "forward.h"
 #include "intake.pb-c.h"
 #include "jsonpb.h"
 #include "log.h"
 #include "notify.pb-c.h"
-#include "intake_api.h"
+#include "api/intake.h"
 
 typedef struct fwd_service {
     char name[32];

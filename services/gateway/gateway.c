@@ -8,14 +8,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "auth.h"
+#include "auth/auth.h"
 #include "forward.h"
 #include "gateway.h"
 #include "log.h"
-#include "metrics.h"
-#include "ops.h"
-#include "pipeline.h"
-#include "ratelimit.h"
+#include "http/metrics.h"
+#include "http/ops.h"
+#include "http/pipeline.h"
+#include "http/ratelimit.h"
 
 #define GW_FLUSH_MS 300              /* after the grace: time to send the 503s */
 

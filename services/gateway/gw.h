@@ -10,13 +10,13 @@
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
 #include <uv.h>
-#include "access.h"
+#include "auth/access.h"
 #include "config.h"
-#include "http.h"
+#include "http/http.h"
 #include "jsonpb.h"
 #include "pgpool.h"
-#include "query.h"
-#include "router.h"
+#include "http/query.h"
+#include "http/router.h"
 
 typedef struct auth auth_t;
 typedef struct forward forward_t;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cursor.h"
+#include "http/cursor.h"
 #include "log.h"
 #include "reads.h"
 

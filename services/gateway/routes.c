@@ -4,19 +4,19 @@
  * the district's reference data and the calendar, which admins and office
  * staff keep. No route is public unless listed so here. */
 
-#include "calendar_api.h"
+#include "api/calendar_api.h"
 #include "calendar.pb-c.h"
 #include "forward.h"
-#include "inbox.h"
+#include "api/notify.h"
 #include "intake.pb-c.h"
 #include "notify.pb-c.h"
-#include "ops.h"
-#include "refdata.h"
+#include "http/ops.h"
+#include "api/core.h"
 #include "routes.h"
-#include "sessions.h"
-#include "static.h"
-#include "visits.h"
-#include "intake_routes.h"
+#include "auth/sessions.h"
+#include "http/static.h"
+#include "api/visits.h"
+#include "api/intake_routes.h"
 
 #define LOGIN_BODY_LIMIT 4096
 #define SMALL_BODY_LIMIT 1024

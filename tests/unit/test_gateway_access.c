@@ -7,9 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "access.h"
-#include "auth.h"
-#include "authcache.h"
+#include "auth/access.h"
+#include "auth/auth.h"
+#include "auth/authcache.h"
 
 static principal_t s_p(const char *role, const char *district)
 {

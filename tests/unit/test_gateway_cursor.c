@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cursor.h"
+#include "http/cursor.h"
 
 static void test_round_trip(void **state)
 {

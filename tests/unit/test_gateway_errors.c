@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "errors.h"
+#include "http/errors.h"
 #include "forward.h"
 #include "intake.pb-c.h"
 

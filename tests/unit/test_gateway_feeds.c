@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "access.h"
+#include "auth/access.h"
 #include "crypto.h"
-#include "feeds.h"
+#include "auth/feeds.h"
 #include "routes.h"
 
 #define TOK "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"

@@ -9,8 +9,8 @@
 #include <cmocka.h>
 
 #include "pgtext.h"
-#include "pipeline.h"
-#include "static.h"
+#include "http/pipeline.h"
+#include "http/static.h"
 
 static void test_content_headers(void **state)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "metrics.h"
+#include "http/metrics.h"
 
 static void s_has(const char *text, const char *line)
 {

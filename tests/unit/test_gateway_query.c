@@ -8,10 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cursor.h"
-#include "query.h"
+#include "http/cursor.h"
+#include "http/query.h"
 #include "timeutil.h"
-#include "visits.h"
+#include "api/visits.h"
 
 static const char *const s_keys[] = {"a", "b", "limit", "cursor", NULL};
 

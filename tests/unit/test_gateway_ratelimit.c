@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "ratelimit.h"
+#include "http/ratelimit.h"
 
 #define S 1000000LL
 

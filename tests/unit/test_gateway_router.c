@@ -7,11 +7,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "router.h"
+#include "http/router.h"
 #include "routes.h"
-#include "visits.h"
+#include "api/visits.h"
 #include "forward.h"
-#include "static.h"
+#include "http/static.h"
 
 static void test_literal_and_params(void **state)
 {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "intake_api.h"
+#include "api/intake.h"
 #include "textfmt.h"
 
 static void test_has_text(void **state)

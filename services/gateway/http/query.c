@@ -3,7 +3,7 @@
  * parsers below (or an enum lookup) accepted them. */
 
 #include <string.h>
-#include "query.h"
+#include "http/query.h"
 
 static int s_hex(char c)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "csvstream.h"
+#include "http/csvstream.h"
 #include "log.h"
 #include "pgpool.h"
 #include "textfmt.h"

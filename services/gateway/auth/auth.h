@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-#include "access.h"
+#include "auth/access.h"
 #include "pgpool.h"
 
 typedef struct auth auth_t;

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include "http.h"
+#include "http/http.h"
 #include "log.h"
 
 struct http_server {

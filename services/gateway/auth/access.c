@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 #include <string.h>
-#include "access.h"
+#include "auth/access.h"
 
 int access_district_ok(const char *user_district, const char *path_district)
 {

@@ -2,7 +2,7 @@
  * short, lower-case English and never echo what the client sent. */
 
 #include <stdlib.h>
-#include "errors.h"
+#include "http/errors.h"
 
 typedef struct status_info {
     int status;

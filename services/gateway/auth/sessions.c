@@ -4,9 +4,9 @@
 
 #include <stdio.h>
 #include <string.h>
-#include "auth.h"
-#include "ratelimit.h"
-#include "sessions.h"
+#include "auth/auth.h"
+#include "http/ratelimit.h"
+#include "auth/sessions.h"
 #include "timeutil.h"
 
 static json_t *s_id_or_null(int64_t id)

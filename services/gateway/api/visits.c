@@ -5,13 +5,13 @@
 
 #include <stdio.h>
 #include <string.h>
-#include "cursor.h"
+#include "http/cursor.h"
 #include "intake.pb-c.h"
 #include "jsonpb.h"
 #include "pgtext.h"
 #include "reads.h"
 #include "timeutil.h"
-#include "visits.h"
+#include "api/visits.h"
 
 #define VISIT_COLUMNS                                                              \
     "SELECT v.id, v.workroom_id, w.name, v.kind,"                                  \

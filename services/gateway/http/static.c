@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "static.h"
+#include "http/static.h"
 
 int static_resolve(const char *path, char *rel, size_t relsz)
 {

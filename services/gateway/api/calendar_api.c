@@ -1,7 +1,7 @@
 /* calendar_api: the read of one year of the calendar (see calendar_api.h). The SQL
  * builds the whole answer; the year travels as a parameter. */
 #include <stdlib.h>
-#include "calendar_api.h"
+#include "api/calendar_api.h"
 #include "reads.h"
 
 const char *const calendar_put_required[] = {"days", NULL};

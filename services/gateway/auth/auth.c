@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "auth.h"
-#include "authcache.h"
+#include "auth/auth.h"
+#include "auth/authcache.h"
 #include "crypto.h"
 #include "log.h"
 #include "pgtext.h"

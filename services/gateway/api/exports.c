@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "access.h"
-#include "csvstream.h"
+#include "auth/access.h"
+#include "http/csvstream.h"
 #include "forward.h"
 #include "visit_edit.pb-c.h"
-#include "intake_api.h"
+#include "api/intake.h"
 #include "log.h"
 #include "pgpool.h"
 #include "reads.h"

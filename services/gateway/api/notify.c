@@ -5,8 +5,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include "cursor.h"
-#include "inbox.h"
+#include "http/cursor.h"
+#include "api/notify.h"
 #include "inbox_addr.h"
 #include "pgtext.h"
 #include "reads.h"

@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "ratelimit.h"
+#include "http/ratelimit.h"
 
 #define RL_KEY 64
 

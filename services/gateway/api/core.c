@@ -3,7 +3,7 @@
 
 #include "pgtext.h"
 #include "reads.h"
-#include "refdata.h"
+#include "api/core.h"
 
 static const char *const SQL_WORKROOMS =
     "SELECT w.id, w.name, w.kind, w.township, w.head_member_id, w.reception_day,"

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "cursor.h"
+#include "http/cursor.h"
 #include "forward.h"
 #include "grading.pb-c.h"
 #include "intake.pb-c.h"
-#include "intake_api.h"
+#include "api/intake.h"
 #include "pgtext.h"
 #include "timeutil.h"
 #include "reads.h"

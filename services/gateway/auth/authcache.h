@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "access.h"
+#include "auth/access.h"
 
 #define AUTHCACHE_KEY 66            /* 's' or 'k', 64 hex, NUL */
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "crypto.h"
-#include "feeds.h"
+#include "auth/feeds.h"
 #include "log.h"
 #include "pgpool.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "errors.h"
+#include "http/errors.h"
 #include "gw.h"
 
 static const char *const s_json_type = "application/json; charset=utf-8";

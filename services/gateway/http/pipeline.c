@@ -8,12 +8,12 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include "auth.h"
-#include "feeds.h"
+#include "auth/auth.h"
+#include "auth/feeds.h"
 #include "log.h"
-#include "metrics.h"
-#include "pipeline.h"
-#include "ratelimit.h"
+#include "http/metrics.h"
+#include "http/pipeline.h"
+#include "http/ratelimit.h"
 #include "routes.h"
 #include "timeutil.h"
 

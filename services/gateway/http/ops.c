@@ -11,8 +11,8 @@
 #include "calendar.h"
 #include "forward.h"
 #include "log.h"
-#include "metrics.h"
-#include "ops.h"
+#include "http/metrics.h"
+#include "http/ops.h"
 #include "pgtext.h"
 #include "timeutil.h"
 

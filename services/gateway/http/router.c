@@ -2,7 +2,7 @@
  * route table itself is data in routes.c; this file only knows patterns. */
 
 #include <string.h>
-#include "router.h"
+#include "http/router.h"
 
 /* Length of the segment starting at `s` (up to '/' or the end). */
 static size_t s_seglen(const char *s)

@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "authcache.h"
+#include "auth/authcache.h"
 
 #define AUTHCACHE_BUCKETS 4096
 

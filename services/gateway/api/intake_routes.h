@@ -9,10 +9,10 @@
 #ifndef GW_INTAKE_ROUTES_H
 #define GW_INTAKE_ROUTES_H
 
-#include "feeds.h"
+#include "auth/feeds.h"
 #include "forward.h"
 #include "grading.pb-c.h"
-#include "intake_api.h"
+#include "api/intake.h"
 #include "reports.pb-c.h"
 #include "rota.pb-c.h"
 #include "visit_edit.pb-c.h"
