@@ -1,6 +1,7 @@
 /* forward: JSON -> Command -> service -> Reply -> JSON. The conversion is
- * generic over the protobuf-c descriptors; no message has hand-written code
- * here. Never logs payloads or actors beyond the user id. */
+ * generic over the protobuf-c descriptors of the route's row (its request
+ * and its reply); no message has hand-written code here, and no list of
+ * message types either. Never logs payloads or actors beyond the user id. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,23 +27,6 @@ struct forward {
     fwd_service_t s[FORWARD_MAX_SERVICES];
 };
 
-/* Every message type a reply may carry. */
-static const ProtobufCMessageDescriptor *const s_types[] = {
-    &lianxin__v1__visit_ref__descriptor,    &lianxin__v1__inbox_ref__descriptor,
-    &lianxin__v1__record_visit__descriptor, &lianxin__v1__visit_recorded__descriptor,
-    &lianxin__v1__mark_read__descriptor,    &lianxin__v1__visitor__descriptor,
-    &lianxin__v1__int64_value__descriptor,  &lianxin__v1__string_value__descriptor,
-    &lianxin__v1__field_error__descriptor,  &lianxin__v1__calendar_year_ref__descriptor,
-};
-
-const ProtobufCMessageDescriptor *forward_descriptor(const char *name)
-{
-    for (size_t i = 0; name && i < sizeof s_types / sizeof s_types[0]; i++)
-        if (strcmp(s_types[i]->name, name) == 0)
-            return s_types[i];
-    return intake_api_descriptor(name);
-}
-
 /* ---- the reply ----------------------------------------------------------------- */
 
 static json_t *s_reply_error(const Lianxin__V1__Reply *reply, int status)
@@ -61,7 +45,8 @@ static json_t *s_reply_error(const Lianxin__V1__Reply *reply, int status)
     return errors_json(status, code, msg, f, n);
 }
 
-json_t *forward_reply_json(const Lianxin__V1__Reply *reply, int *status)
+json_t *forward_reply_json(const Lianxin__V1__Reply *reply,
+                           const ProtobufCMessageDescriptor *type, int *status)
 {
     int st = reply->status;
     if (st < 200 || st > 599) {
@@ -75,7 +60,8 @@ json_t *forward_reply_json(const Lianxin__V1__Reply *reply, int *status)
         return s_reply_error(reply, st);
     if (!reply->payload_type || !*reply->payload_type)
         return st == 204 ? NULL : json_object();
-    const ProtobufCMessageDescriptor *d = forward_descriptor(reply->payload_type);
+    const ProtobufCMessageDescriptor *d =
+        type && strcmp(type->name, reply->payload_type) == 0 ? type : NULL;
     ProtobufCMessage *m = d ? protobuf_c_message_unpack(d, NULL, reply->payload.len,
                                                         reply->payload.data) : NULL;
     json_t *j = m ? jsonpb_encode(m) : NULL;
@@ -113,7 +99,7 @@ static void s_on_reply(const Lianxin__V1__Reply *reply, int err, void *arg)
         return;
     }
     int status;
-    json_t *body = forward_reply_json(reply, &status);
+    json_t *body = forward_reply_json(reply, call->route->reply, &status);
     if (body)
         gw_reply_json(call, status, body);
     else
@@ -182,7 +168,7 @@ void forward_handle_json(gw_call_t *call, json_t *body)
 {
     jsonpb_errors_t errs;
     memset(&errs, 0, sizeof errs);
-    ProtobufCMessage *msg = jsonpb_decode(call->route->payload, body, call->route->required,
+    ProtobufCMessage *msg = jsonpb_decode(call->route->request, body, call->route->required,
                                           &errs);
     json_decref(body);
     if (!msg) {

@@ -45,16 +45,14 @@ int forward_command(gw_call_t *call, const char *type, const ProtobufCMessage *m
 size_t forward_in_flight(const forward_t *self);
 int forward_timeouts(const forward_t *self, const char **names, uint64_t *counts, int max);
 
-/* The generated message type of full name `name` ("lianxin.v1.VisitRef"),
- * NULL when the gateway does not know it. */
-const ProtobufCMessageDescriptor *forward_descriptor(const char *name);
-
 /* The HTTP answer of a Reply: *status and a new JSON body (NULL for an empty
  * answer, e.g. 204). Errors take the API's error shape with the reply's field
- * errors; a payload is unpacked by its payload_type and encoded with jsonpb.
- * A reply that makes no sense (a status outside 200-599, an unknown payload
- * type, bytes that do not unpack) answers 502 bad_gateway; a status below 400
- * with an error code answers 500 with that code. Pure. */
-json_t *forward_reply_json(const Lianxin__V1__Reply *reply, int *status);
+ * errors; a payload is unpacked with `type`, the reply descriptor of the
+ * route row that sent the command, and encoded with jsonpb. A reply that
+ * makes no sense (a status outside 200-599, a payload_type other than
+ * `type`'s name, bytes that do not unpack) answers 502 bad_gateway; a status
+ * below 400 with an error code answers 500 with that code. Pure. */
+json_t *forward_reply_json(const Lianxin__V1__Reply *reply,
+                           const ProtobufCMessageDescriptor *type, int *status);
 
 #endif

@@ -1,6 +1,6 @@
 /* gw: the types every part of lianxin-gateway shares: its settings, the
  * gateway's handles (pool, auth, command forwarding, metrics, limiters), one
- * call (a request as the gateway sees it) and the route table's row. Never
+ * call (a request as the gateway sees it) and a route table's row. Never
  * any logic here; reply helpers are in reply.c. */
 #ifndef GW_GW_H
 #define GW_GW_H
@@ -75,8 +75,9 @@ typedef void (gw_handler_fn)(gw_call_t *call);
 
 #define GW_BODY_CONFIG ((size_t) -1)    /* the route's limit is gateway.body_limit */
 
-/* A row of the route table (routes.c). `at` comes first: the router reads
- * the table through it. */
+/* A row of a route table (api/<service>.c, routes.c), written with
+ * designated initialisers; a field left out is 0 / NULL. `at` comes first:
+ * the router reads the table through it. */
 struct gw_route {
     router_entry_t at;              /* method, pattern */
     unsigned roles;                 /* ROLE_* bits; 0: no authentication */
@@ -84,10 +85,20 @@ struct gw_route {
     int body_optional;              /* an empty body means {} */
     gw_handler_fn *handler;
     const char *command;            /* "intake.RecordVisit", NULL for reads */
-    const ProtobufCMessageDescriptor *payload;
+    const ProtobufCMessageDescriptor *request;  /* the command's message */
+    const ProtobufCMessageDescriptor *reply;    /* the type of the reply's payload */
     const char *const *required;    /* jsonpb required paths */
     const char *const *query;       /* query keys the route takes */
 };
+
+/* A table of route rows: what api/<service>.c exports and routes.c joins. */
+typedef struct gw_routes {
+    const gw_route_t *rows;
+    size_t n;
+} gw_routes_t;
+
+/* The gw_routes_t of a file-scope array of rows. */
+#define GW_ROUTES(array) {.rows = (array), .n = sizeof (array) / sizeof (array)[0]}
 
 /* ---- reply.c ---------------------------------------------------------------- */
 

@@ -1,62 +1,69 @@
-/* routes: the table. First match wins; the static console is last and only
- * ever answers GET. Roles per api.md: admins, office staff and members
- * record visits; leaders also read them; everybody reads their own inbox,
- * the district's reference data and the calendar, which admins and office
- * staff keep. No route is public unless listed so here. */
+/* routes: the tables joined. The gateway's own rows come first, then each
+ * service's table in the order of s_tables, then the static console, which
+ * is last and only ever answers GET. Roles per api.md: nobody but a signed-in
+ * caller reaches a service's route, and no route is public unless listed so
+ * here (health, metrics, login, the console's files). */
 
-#include "api/calendar_api.h"
-#include "calendar.pb-c.h"
-#include "forward.h"
-#include "api/notify.h"
-#include "intake.pb-c.h"
-#include "notify.pb-c.h"
-#include "http/ops.h"
 #include "api/core.h"
-#include "routes.h"
+#include "api/intake.h"
+#include "api/notify.h"
 #include "auth/sessions.h"
+#include "http/ops.h"
 #include "http/static.h"
-#include "api/visits.h"
-#include "api/intake_routes.h"
+#include "routes.h"
 
 #define LOGIN_BODY_LIMIT 4096
-#define SMALL_BODY_LIMIT 1024
 
-static const char *const s_visit_required[] = {
-    "workroom_id", "received_at", "member_ids", "summary", "category", NULL,
+static const gw_route_t s_gateway_rows[] = {
+    {.at = {.method = "GET", .pattern = "/healthz"}, .handler = ops_healthz},
+    {.at = {.method = "GET", .pattern = "/metrics"}, .handler = ops_metrics},
+    {.at = {.method = "POST", .pattern = "/v1/sessions"}, .body_limit = LOGIN_BODY_LIMIT,
+     .handler = sessions_create},
+    {.at = {.method = "DELETE", .pattern = "/v1/sessions"}, .roles = ROLES_ANY,
+     .handler = sessions_delete},
+    {.at = {.method = "GET", .pattern = "/v1/me"}, .roles = ROLES_ANY, .handler = sessions_me},
 };
 
-enum {
-    VISIT_WRITERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_MEMBER,
-    VISIT_READERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_MEMBER,
+static const gw_route_t s_console_rows[] = {
+    {.at = {.method = "GET", .pattern = "/*"}, .handler = static_serve},
 };
 
-const gw_route_t routes_table[] = {
-    {{"GET", "/healthz"}, 0, 0, 0, ops_healthz, NULL, NULL, NULL, NULL},
-    {{"GET", "/metrics"}, 0, 0, 0, ops_metrics, NULL, NULL, NULL, NULL},
-    {{"POST", "/v1/sessions"}, 0, LOGIN_BODY_LIMIT, 0, sessions_create, NULL, NULL, NULL, NULL},
-    {{"DELETE", "/v1/sessions"}, ROLES_ANY, 0, 0, sessions_delete, NULL, NULL, NULL, NULL},
-    {{"GET", "/v1/me"}, ROLES_ANY, 0, 0, sessions_me, NULL, NULL, NULL, NULL},
-    {{"POST", "/v1/districts/{d}/visits"}, VISIT_WRITERS, GW_BODY_CONFIG, 0, forward_handle,
-     "intake.RecordVisit", &lianxin__v1__record_visit__descriptor, s_visit_required, NULL},
-    {{"GET", "/v1/districts/{d}/visits"}, VISIT_READERS, 0, 0, visits_list, NULL, NULL, NULL,
-     visits_list_keys},
-    {{"GET", "/v1/districts/{d}/visits/{id}"}, VISIT_READERS, 0, 0, visits_get, NULL, NULL,
-     NULL, NULL},
-    {{"GET", "/v1/districts/{d}/inbox"}, ROLES_ANY, 0, 0, inbox_list, NULL, NULL, NULL,
-     inbox_list_keys},
-    {{"POST", "/v1/districts/{d}/inbox/{id}/read"}, ROLES_ANY, SMALL_BODY_LIMIT, 1,
-     forward_handle, "notify.MarkRead", &lianxin__v1__mark_read__descriptor, NULL, NULL},
-    {{"GET", "/v1/districts/{d}/workrooms"}, ROLES_ANY, 0, 0, refdata_workrooms, NULL, NULL,
-     NULL, NULL},
-    {{"GET", "/v1/districts/{d}/members"}, ROLES_ANY, 0, 0, refdata_members, NULL, NULL, NULL,
-     NULL},
-    {{"GET", "/v1/districts/{d}/units"}, ROLES_ANY, 0, 0, refdata_units, NULL, NULL, NULL, NULL},
-    INTAKE_ROUTES
-    {{"GET", "/v1/calendar/{year}"}, ROLES_ANY, 0, 0, calendar_get, NULL, NULL, NULL, NULL},
-    {{"PUT", "/v1/calendar/{year}"}, ROLE_ADMIN | ROLE_OFFICE, CALENDAR_BODY_LIMIT, 0,
-     forward_handle, "intake.PutCalendarYear", &lianxin__v1__put_calendar_year__descriptor,
-     calendar_put_required, NULL},
-    {{"GET", "/*"}, 0, 0, 0, static_serve, NULL, NULL, NULL, NULL},
+static const gw_routes_t s_gateway = GW_ROUTES(s_gateway_rows);
+static const gw_routes_t s_console = GW_ROUTES(s_console_rows);
+
+/* One line per service; the console stays last. */
+static const gw_routes_t *const s_tables[] = {
+    &s_gateway, &api_intake_routes, &api_notify_routes, &api_core_routes, &s_console,
 };
 
-const size_t routes_count = sizeof routes_table / sizeof routes_table[0];
+#define S_NTABLES (sizeof s_tables / sizeof s_tables[0])
+
+const gw_route_t *routes_find(const char *method, const char *path, router_params_t *params,
+                              int *status, char *allow, size_t allowsz)
+{
+    router_table_t t[S_NTABLES];
+    size_t table;
+    for (size_t i = 0; i < S_NTABLES; i++)
+        t[i] = (router_table_t) {.entries = s_tables[i]->rows, .n = s_tables[i]->n,
+                                 .stride = sizeof(gw_route_t)};
+    int i = router_find_in(t, S_NTABLES, method, path, params, &table, status, allow, allowsz);
+    return i < 0 ? NULL : &s_tables[table]->rows[i];
+}
+
+size_t routes_count(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < S_NTABLES; i++)
+        n += s_tables[i]->n;
+    return n;
+}
+
+const gw_route_t *routes_at(size_t i)
+{
+    for (size_t t = 0; t < S_NTABLES; t++) {
+        if (i < s_tables[t]->n)
+            return &s_tables[t]->rows[i];
+        i -= s_tables[t]->n;
+    }
+    return NULL;
+}

@@ -78,7 +78,7 @@ static void test_reply_error(void **state)
     r.n_fields = 2;
     r.fields = fs;
     int status = 0;
-    json_t *j = forward_reply_json(&r, &status);
+    json_t *j = forward_reply_json(&r, NULL, &status);
     assert_int_equal(status, 422);
     json_t *e = json_object_get(j, "error");
     assert_string_equal(json_string_value(json_object_get(e, "code")), "unprocessable");
@@ -88,7 +88,7 @@ static void test_reply_error(void **state)
     /* an error without a code gets the status's default */
     Lianxin__V1__Reply r2 = LIANXIN__V1__REPLY__INIT;
     r2.status = 403;
-    j = forward_reply_json(&r2, &status);
+    j = forward_reply_json(&r2, NULL, &status);
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")),
                         "forbidden");
     json_decref(j);
@@ -107,37 +107,41 @@ static void test_reply_payload(void **state)
     r.payload.data = buf;
     r.payload.len = n;
     int status = 0;
-    json_t *j = forward_reply_json(&r, &status);
+    json_t *j = forward_reply_json(&r, &lianxin__v1__visit_ref__descriptor, &status);
     assert_int_equal(status, 201);
     assert_string_equal(json_string_value(json_object_get(j, "id")), "17");   /* int64 as string */
     json_decref(j);
     r.payload_type = "lianxin.v1.NoSuchType";
-    j = forward_reply_json(&r, &status);
+    j = forward_reply_json(&r, &lianxin__v1__visit_ref__descriptor, &status);
     assert_int_equal(status, 502);
     json_decref(j);
     uint8_t junk[] = {0xff, 0xff, 0xff};
     r.payload_type = "lianxin.v1.VisitRef";
     r.payload.data = junk;
     r.payload.len = sizeof junk;
-    j = forward_reply_json(&r, &status);
+    j = forward_reply_json(&r, &lianxin__v1__visit_ref__descriptor, &status);
     assert_int_equal(status, 502);
     json_decref(j);
     Lianxin__V1__Reply bare = LIANXIN__V1__REPLY__INIT;   /* status 0: nonsense */
-    j = forward_reply_json(&bare, &status);
+    j = forward_reply_json(&bare, &lianxin__v1__visit_ref__descriptor, &status);
     assert_int_equal(status, 502);
     json_decref(j);
     bare.status = 204;
-    assert_null(forward_reply_json(&bare, &status));
+    assert_null(forward_reply_json(&bare, &lianxin__v1__visit_ref__descriptor, &status));
     assert_int_equal(status, 204);
     bare.status = 201;                  /* a success naming an error: 500, never 201 */
     bare.error_code = "conflict";
-    j = forward_reply_json(&bare, &status);
+    j = forward_reply_json(&bare, &lianxin__v1__visit_ref__descriptor, &status);
     assert_int_equal(status, 500);
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")),
                         "conflict");
     json_decref(j);
-    assert_non_null(forward_descriptor("lianxin.v1.InboxRef"));
-    assert_null(forward_descriptor(NULL));
+    r.payload_type = "lianxin.v1.VisitRef";  /* a payload where the row declares no reply */
+    r.payload.data = buf;
+    r.payload.len = n;
+    j = forward_reply_json(&r, NULL, &status);
+    assert_int_equal(status, 502);
+    json_decref(j);
 }
 
 int main(void)

@@ -94,15 +94,15 @@ static void test_one_flagged_route(void **state)
 {
     int n = 0;
     (void) state;
-    for (size_t i = 0; i < routes_count; i++) {
-        if (!(routes_table[i].roles & ACCESS_FEED_TOKEN))
+    for (size_t i = 0; i < routes_count(); i++) {
+        if (!(routes_at(i)->roles & ACCESS_FEED_TOKEN))
             continue;
         n++;
-        assert_string_equal(routes_table[i].at.method, "GET");
-        assert_string_equal(routes_table[i].at.pattern,
+        assert_string_equal(routes_at(i)->at.method, "GET");
+        assert_string_equal(routes_at(i)->at.pattern,
                             "/v1/districts/{d}/members/{id}/duties.ics");
-        assert_ptr_equal(routes_table[i].query, feeds_query_keys);
-        assert_int_equal(routes_table[i].body_limit, 0);
+        assert_ptr_equal(routes_at(i)->query, feeds_query_keys);
+        assert_int_equal(routes_at(i)->body_limit, 0);
     }
     assert_int_equal(n, 1);
 }

@@ -11,7 +11,7 @@
 #include "http/cursor.h"
 #include "http/query.h"
 #include "timeutil.h"
-#include "api/visits.h"
+#include "api/intake.h"
 
 static const char *const s_keys[] = {"a", "b", "limit", "cursor", NULL};
 
@@ -107,11 +107,11 @@ static void test_visits_filter(void **state)
     query_t q;
     char bad[32];
     const char *code, *field;
-    visits_filter_t f;
+    api_intake_visits_filter_t f;
     int64_t day;
     assert_int_equal(query_parse("from=2026-11-01&to=2026-11-30&category=transport&workroom_id=3"
-                                 "&limit=5", visits_list_keys, &q, bad, 32, &code), 0);
-    assert_int_equal(visits_parse_filter(&q, &f, &field, &code), 0);
+                                 "&limit=5", api_intake_visits_keys, &q, bad, 32, &code), 0);
+    assert_int_equal(api_intake_visits_filter(&q, &f, &field, &code), 0);
     assert_int_equal(f.workroom_id, 3);
     assert_int_equal(f.limit, 5);
     assert_string_equal(f.category, "transport");
@@ -119,12 +119,12 @@ static void test_visits_filter(void **state)
     assert_true(f.has_from && f.from_us == day);
     assert_int_equal(time_parse("2026-12-01T00:00:00+08:00", &day), 0);
     assert_true(f.has_to && f.to_us == day);      /* a date as `to` includes that day */
-    assert_int_equal(query_parse("to=2026-11-26T10:00:00%2B08:00", visits_list_keys, &q, bad, 32,
+    assert_int_equal(query_parse("to=2026-11-26T10:00:00%2B08:00", api_intake_visits_keys, &q, bad, 32,
                                  &code), 0);
-    assert_int_equal(visits_parse_filter(&q, &f, &field, &code), 0);
+    assert_int_equal(api_intake_visits_filter(&q, &f, &field, &code), 0);
     assert_int_equal(time_parse("2026-11-26T10:00:00+08:00", &day), 0);
     assert_int_equal(f.to_us, day);
-    assert_int_equal(f.limit, VISITS_LIMIT_DEFAULT);
+    assert_int_equal(f.limit, API_INTAKE_VISITS_LIMIT_DEFAULT);
     static const struct { const char *raw, *field, *code; } bad_cases[] = {
         {"category=food", "category", "unknown_value"},
         {"category=unspecified", "category", "unknown_value"},
@@ -135,23 +135,23 @@ static void test_visits_filter(void **state)
         {"cursor=abc", "cursor", "invalid"},
     };
     for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
-        assert_int_equal(query_parse(bad_cases[i].raw, visits_list_keys, &q, bad, 32, &code), 0);
-        assert_int_equal(visits_parse_filter(&q, &f, &field, &code), -1);
+        assert_int_equal(query_parse(bad_cases[i].raw, api_intake_visits_keys, &q, bad, 32, &code), 0);
+        assert_int_equal(api_intake_visits_filter(&q, &f, &field, &code), -1);
         assert_string_equal(field, bad_cases[i].field);
         assert_string_equal(code, bad_cases[i].code);
     }
     char cur[CURSOR_MAX], raw[128];
     assert_int_equal(cursor_encode('v', 1795570200000000LL, 42, cur, sizeof cur), 0);
     snprintf(raw, sizeof raw, "cursor=%s", cur);
-    assert_int_equal(query_parse(raw, visits_list_keys, &q, bad, 32, &code), 0);
-    assert_int_equal(visits_parse_filter(&q, &f, &field, &code), 0);
+    assert_int_equal(query_parse(raw, api_intake_visits_keys, &q, bad, 32, &code), 0);
+    assert_int_equal(api_intake_visits_filter(&q, &f, &field, &code), 0);
     assert_true(f.has_cursor);
     assert_int_equal(f.cursor_at_us, 1795570200000000LL);
     assert_int_equal(f.cursor_id, 42);
     assert_int_equal(cursor_encode('i', 42, 0, cur, sizeof cur), 0);   /* an inbox cursor */
     snprintf(raw, sizeof raw, "cursor=%s", cur);
-    assert_int_equal(query_parse(raw, visits_list_keys, &q, bad, 32, &code), 0);
-    assert_int_equal(visits_parse_filter(&q, &f, &field, &code), -1);
+    assert_int_equal(query_parse(raw, api_intake_visits_keys, &q, bad, 32, &code), 0);
+    assert_int_equal(api_intake_visits_filter(&q, &f, &field, &code), -1);
 }
 
 int main(void)

@@ -129,23 +129,23 @@ static void test_periods(void **state)
 {
     char from[11], to[11];
     (void) state;
-    assert_int_equal(intake_api_period("2026", from, to), 0);
+    assert_int_equal(api_intake_period("2026", from, to), 0);
     assert_string_equal(from, "2026-01-01");
     assert_string_equal(to, "2027-01-01");
-    assert_int_equal(intake_api_period("2026-H2", from, to), 0);
+    assert_int_equal(api_intake_period("2026-H2", from, to), 0);
     assert_string_equal(from, "2026-07-01");
     assert_string_equal(to, "2027-01-01");
-    assert_int_equal(intake_api_period("2026-Q2", from, to), 0);
+    assert_int_equal(api_intake_period("2026-Q2", from, to), 0);
     assert_string_equal(from, "2026-04-01");
     assert_string_equal(to, "2026-07-01");
-    assert_int_equal(intake_api_period("2026-Q4", from, to), 0);
+    assert_int_equal(api_intake_period("2026-Q4", from, to), 0);
     assert_string_equal(to, "2027-01-01");
-    assert_int_equal(intake_api_period("2026-Q5", from, to), -1);
-    assert_int_equal(intake_api_period("2026-H3", from, to), -1);
-    assert_int_equal(intake_api_period("2026-", from, to), -1);
-    assert_int_equal(intake_api_period("26", from, to), -1);
-    assert_int_equal(intake_api_period("2026-Q1x", from, to), -1);
-    assert_int_equal(intake_api_period(NULL, from, to), -1);
+    assert_int_equal(api_intake_period("2026-Q5", from, to), -1);
+    assert_int_equal(api_intake_period("2026-H3", from, to), -1);
+    assert_int_equal(api_intake_period("2026-", from, to), -1);
+    assert_int_equal(api_intake_period("26", from, to), -1);
+    assert_int_equal(api_intake_period("2026-Q1x", from, to), -1);
+    assert_int_equal(api_intake_period(NULL, from, to), -1);
 }
 
 int main(void)

@@ -1,20 +1,30 @@
-/* refdata: GET /v1/districts/{d}/workrooms, /members, /units, straight
- * from schema core; never writes and never reads another district. */
+/* api/core: reference data and the calendar (see api/core.h). Each read is
+ * one statement whose rows are JSON texts built by the SQL (ids as strings,
+ * times in UTC+8); the district and the year travel as parameters. */
 
-#include "pgtext.h"
-#include "reads.h"
+#include <stdlib.h>
 #include "api/core.h"
+#include "calendar.pb-c.h"
+#include "forward.h"
+#include "reads.h"
+
+#define CALENDAR_BODY_LIMIT (64 * 1024)     /* 366 days fit with room to spare */
 
 static const char *const SQL_WORKROOMS =
-    "SELECT w.id, w.name, w.kind, w.township, w.head_member_id, w.reception_day,"
-    " w.staffs_saturday, coalesce((SELECT array_agg(m.member_id ORDER BY m.member_id)"
-    "   FROM core.workroom_members m"
-    "   WHERE m.district_code = w.district_code AND m.workroom_id = w.id), '{}')"
+    "SELECT json_build_object('id', w.id::text, 'name', w.name, 'kind', w.kind,"
+    " 'township', w.township, 'head_member_id', nullif(w.head_member_id, 0)::text,"
+    " 'reception_day', w.reception_day, 'staffs_saturday', w.staffs_saturday,"
+    " 'member_ids', ARRAY(SELECT m.member_id::text FROM core.workroom_members m"
+    "   WHERE m.district_code = w.district_code AND m.workroom_id = w.id"
+    "   ORDER BY m.member_id))::text"
     " FROM core.workrooms w WHERE w.district_code = $1 ORDER BY w.id LIMIT 2000";
 
 static const char *const SQL_MEMBERS =
-    "SELECT m.id, m.name, m.sector_id, coalesce(s.name, ''), m.party, m.special_committee,"
-    " m.liaison_group_id, coalesce(g.name, ''), m.active"
+    "SELECT json_build_object('id', m.id::text, 'name', m.name,"
+    " 'sector_id', nullif(m.sector_id, 0)::text, 'sector', coalesce(s.name, ''),"
+    " 'party', m.party, 'special_committee', m.special_committee,"
+    " 'liaison_group_id', nullif(m.liaison_group_id, 0)::text,"
+    " 'liaison_group', coalesce(g.name, ''), 'active', m.active)::text"
     " FROM core.members m"
     " LEFT JOIN core.sectors s ON s.district_code = m.district_code AND s.id = m.sector_id"
     " LEFT JOIN core.liaison_groups g"
@@ -22,72 +32,63 @@ static const char *const SQL_MEMBERS =
     " WHERE m.district_code = $1 ORDER BY m.id LIMIT 10000";
 
 static const char *const SQL_UNITS =
-    "SELECT id, name, kind FROM core.units WHERE district_code = $1 ORDER BY id LIMIT 10000";
+    "SELECT json_build_object('id', id::text, 'name', name, 'kind', kind)::text"
+    " FROM core.units WHERE district_code = $1 ORDER BY id LIMIT 10000";
 
-static json_t *s_bool(const PGresult *res, int row, int col)
-{
-    return json_boolean(PQgetvalue(res, row, col)[0] == 't');
-}
+static const char *const SQL_YEAR =
+    "SELECT json_build_object('year', q.year, 'present', y.year IS NOT NULL,"
+    " 'version', coalesce(y.version, 0), 'source', y.source,"
+    " 'updated_at', " READS_TS("y.updated_at") ","
+    " 'days', coalesce((SELECT json_agg(json_build_object('date', d.day::text,"
+    "   'kind', d.kind, 'name', d.name) ORDER BY d.day)"
+    "   FROM core.calendar_days d WHERE d.year = q.year), '[]'::json))::text"
+    " FROM (SELECT $1::int AS year) q LEFT JOIN core.calendar_years y ON y.year = q.year";
 
-static json_t *s_workroom(const PGresult *res, int row)
-{
-    json_t *members = pgtext_id_array(PQgetvalue(res, row, 7));
-    json_t *o = json_object();
-    int64_t day = 0;
-    if (!members || !o || pgtext_int64(PQgetvalue(res, row, 5), &day) != 0) {
-        json_decref(members);
-        json_decref(o);
-        return NULL;
-    }
-    reads_set(o, "id", pgtext_string_or_null(res, row, 0));
-    reads_set(o, "name", pgtext_string_or_null(res, row, 1));
-    reads_set(o, "kind", pgtext_string_or_null(res, row, 2));
-    reads_set(o, "township", pgtext_string_or_null(res, row, 3));
-    reads_set(o, "head_member_id", pgtext_id_or_null(res, row, 4));
-    reads_set(o, "reception_day", json_integer(day));
-    reads_set(o, "staffs_saturday", s_bool(res, row, 6));
-    reads_set(o, "member_ids", members);
-    return o;
-}
+static const char *const s_calendar_required[] = {"days", NULL};
 
-static json_t *s_member(const PGresult *res, int row)
-{
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    reads_set(o, "id", pgtext_string_or_null(res, row, 0));
-    reads_set(o, "name", pgtext_string_or_null(res, row, 1));
-    reads_set(o, "sector_id", pgtext_id_or_null(res, row, 2));
-    reads_set(o, "sector", pgtext_string_or_null(res, row, 3));
-    reads_set(o, "party", pgtext_string_or_null(res, row, 4));
-    reads_set(o, "special_committee", pgtext_string_or_null(res, row, 5));
-    reads_set(o, "liaison_group_id", pgtext_id_or_null(res, row, 6));
-    reads_set(o, "liaison_group", pgtext_string_or_null(res, row, 7));
-    reads_set(o, "active", s_bool(res, row, 8));
-    return o;
-}
+static const reads_spec_t s_workrooms = {SQL_WORKROOMS, reads_row_json, 0, 0, NULL};
+static const reads_spec_t s_members = {SQL_MEMBERS, reads_row_json, 0, 0, NULL};
+static const reads_spec_t s_units = {SQL_UNITS, reads_row_json, 0, 0, NULL};
+static const reads_spec_t s_year = {SQL_YEAR, reads_row_json, 1, 0, NULL};
 
-static json_t *s_unit(const PGresult *res, int row)
-{
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    reads_set(o, "id", pgtext_string_or_null(res, row, 0));
-    reads_set(o, "name", pgtext_string_or_null(res, row, 1));
-    reads_set(o, "kind", pgtext_string_or_null(res, row, 2));
-    return o;
-}
-
-static const reads_spec_t s_workrooms = {SQL_WORKROOMS, s_workroom, 0, 0, NULL};
-static const reads_spec_t s_members = {SQL_MEMBERS, s_member, 0, 0, NULL};
-static const reads_spec_t s_units = {SQL_UNITS, s_unit, 0, 0, NULL};
-
-static void s_run(gw_call_t *call, const reads_spec_t *spec)
+static void s_district_list(gw_call_t *call, const reads_spec_t *spec)
 {
     const char *params[1] = {reads_district(call)};
     reads_run(call, spec, 0, 1, params);
 }
 
-void refdata_workrooms(gw_call_t *call) { s_run(call, &s_workrooms); }
-void refdata_members(gw_call_t *call) { s_run(call, &s_members); }
-void refdata_units(gw_call_t *call) { s_run(call, &s_units); }
+static void s_workrooms_get(gw_call_t *call) { s_district_list(call, &s_workrooms); }
+static void s_members_get(gw_call_t *call) { s_district_list(call, &s_members); }
+static void s_units_get(gw_call_t *call) { s_district_list(call, &s_units); }
+
+/* GET /v1/calendar/{year}: {"year","present","version","source","updated_at",
+ * "days":[{"date","kind","name"}...]}; a year without data is present false,
+ * version 0, days []. 400 `year`: out_of_range outside 1970-9999. */
+static void s_calendar_get(gw_call_t *call)
+{
+    const char *year = router_param(&call->params, "year");
+    long y = year ? strtol(year, NULL, 10) : 0;
+    if (y < 1970 || y > 9999) {
+        gw_reply_bad_field(call, "year", "out_of_range");
+        return;
+    }
+    const char *p[1] = {year};
+    reads_run(call, &s_year, 0, 1, p);
+}
+
+static const gw_route_t s_rows[] = {
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/workrooms"}, .roles = ROLES_ANY,
+     .handler = s_workrooms_get},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/members"}, .roles = ROLES_ANY,
+     .handler = s_members_get},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/units"}, .roles = ROLES_ANY,
+     .handler = s_units_get},
+    {.at = {.method = "GET", .pattern = "/v1/calendar/{year}"}, .roles = ROLES_ANY,
+     .handler = s_calendar_get},
+    {.at = {.method = "PUT", .pattern = "/v1/calendar/{year}"}, .roles = ROLE_ADMIN | ROLE_OFFICE,
+     .body_limit = CALENDAR_BODY_LIMIT, .handler = forward_handle,
+     .command = "intake.PutCalendarYear", .request = &lianxin__v1__put_calendar_year__descriptor,
+     .reply = &lianxin__v1__calendar_year_ref__descriptor, .required = s_calendar_required},
+};
+
+const gw_routes_t api_core_routes = GW_ROUTES(s_rows);

@@ -1,46 +1,64 @@
-/* intake_api: issue 3's command forwarding and JSON reads. The reads' SQL
- * builds each item's JSON itself (ids as strings, times in UTC+8), so the
- * C here only passes text through; every value is a parameter, never
- * request text. See intake_api.h. */
+/* api/intake: intake's routes (see api/intake.h): the route table at the
+ * end, the commands it forwards with the body amended, the reads whose SQL
+ * builds each item's JSON itself (ids as strings, times in UTC+8, so the C
+ * here only passes text through), and the exports: duties.ics (RFC 5545:
+ * CRLF, folded lines, one UID per duty, Asia/Shanghai times; with a bearer
+ * token or, for calendar apps, the member's feed token: auth/feeds.h), a
+ * room's log.csv and the report statistics as CSV (UTF-8 with BOM, Chinese
+ * headers, CRLF, RFC 4180 quoting). The log is the masked form, paged into a
+ * spool file by http/csvstream.c; with ?reveal=visitor (office, admin)
+ * intake builds the file with visitors in clear and audits it. Every value
+ * is a parameter, never request text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "http/cursor.h"
+#include "api/intake.h"
+#include "auth/feeds.h"
 #include "forward.h"
 #include "grading.pb-c.h"
+#include "http/csvstream.h"
+#include "http/cursor.h"
 #include "intake.pb-c.h"
-#include "api/intake.h"
+#include "jsonpb.h"
+#include "log.h"
+#include "pgpool.h"
 #include "pgtext.h"
-#include "timeutil.h"
 #include "reads.h"
 #include "reports.pb-c.h"
 #include "rota.pb-c.h"
+#include "textfmt.h"
+#include "timeutil.h"
 #include "visit_edit.pb-c.h"
 
 #define TS(x) READS_TS(x)
 
-const char *const intake_api_rota_keys[] = {"month", "workroom_id", "member_id", NULL};
-const char *const intake_api_month_keys[] = {"month", NULL};
-const char *const intake_api_issues_keys[] = {"visit_id", "grade", "status", NULL};
-const char *const intake_api_reports_keys[] = {"q", "state", "limit", "cursor", NULL};
-const char *const intake_api_stats_keys[] = {"by", "period", NULL};
-const char *const intake_api_log_keys[] = {"from", "to", "reveal", NULL};
-
-static const ProtobufCMessageDescriptor *const s_types[] = {
-    &lianxin__v1__rota_generated__descriptor, &lianxin__v1__rota_published__descriptor,
-    &lianxin__v1__rota_entry__descriptor,     &lianxin__v1__unavailable_ref__descriptor,
-    &lianxin__v1__issue_ref__descriptor,      &lianxin__v1__visit_edited__descriptor,
-    &lianxin__v1__report_ref__descriptor,     &lianxin__v1__visitor__descriptor,
+enum {
+    SMALL_BODY = 4096,
+    OFFICE = ROLE_ADMIN | ROLE_OFFICE,
+    WRITERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_MEMBER,
+    READERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_MEMBER,
+    LEADERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER,
 };
 
-const ProtobufCMessageDescriptor *intake_api_descriptor(const char *name)
-{
-    for (size_t i = 0; name && i < sizeof s_types / sizeof s_types[0]; i++)
-        if (strcmp(s_types[i]->name, name) == 0)
-            return s_types[i];
-    return NULL;
-}
+static const char *const s_rota_keys[] = {"month", "workroom_id", "member_id", NULL};
+static const char *const s_issues_keys[] = {"visit_id", "grade", "status", NULL};
+static const char *const s_reports_keys[] = {"q", "state", "limit", "cursor", NULL};
+static const char *const s_stats_keys[] = {"by", "period", NULL};
+static const char *const s_log_keys[] = {"from", "to", "reveal", NULL};
+static const char *const s_visit_fields[] = {
+    "workroom_id", "received_at", "member_ids", "summary", "category", NULL,
+};
+static const char *const s_month_field[] = {"month", NULL};
+static const char *const s_reason_field[] = {"reason", NULL};
+static const char *const s_swap_field[] = {"with_rota_id", NULL};
+static const char *const s_status_field[] = {"status", NULL};
+static const char *const s_dates_field[] = {"dates", NULL};
+static const char *const s_grade_fields[] = {"summary", "importance", "difficulty", NULL};
+static const char *const s_override_fields[] = {"grade", "reason", NULL};
+static const char *const s_report_fields[] = {"title", "category", NULL};
+const char *const api_intake_visits_keys[] = {"workroom_id", "from", "to", "category",
+                                              "limit",       "cursor", NULL};
 
 /* ---- commands --------------------------------------------------------------------- */
 
@@ -62,7 +80,7 @@ static int s_reserved(gw_call_t *call, json_t *body, const char *key)
     return -1;
 }
 
-void intake_api_forward(gw_call_t *call)
+static void s_forward_with_query(gw_call_t *call)
 {
     json_t *body;
     if (gw_call_body_json(call, &body) != 0)
@@ -71,7 +89,7 @@ void intake_api_forward(gw_call_t *call)
     forward_handle_json(call, body);
 }
 
-void intake_api_forward_edit(gw_call_t *call)
+static void s_forward_edit(gw_call_t *call)
 {
     json_t *body, *present, *v;
     const char *key;
@@ -84,7 +102,7 @@ void intake_api_forward_edit(gw_call_t *call)
     forward_handle_json(call, body);
 }
 
-void intake_api_forward_report(gw_call_t *call)
+static void s_forward_transition(gw_call_t *call)
 {
     json_t *body;
     char event[32];
@@ -97,6 +115,131 @@ void intake_api_forward_report(gw_call_t *call)
             *p = '_';
     json_object_set_new(body, "event", json_string(event));
     forward_handle_json(call, body);
+}
+
+/* ---- visits -------------------------------------------------------------------------- */
+
+/* Each visit as JSON built by the SQL, from the masked visitor columns only
+ * (the sealed ones are only asked whether they are NULL: anonymous), then
+ * its keyset position: received_at as integer microseconds, and the id. */
+#define VISIT_JSON                                                                          \
+    "SELECT json_build_object('id', v.id::text, 'workroom_id', v.workroom_id::text,"         \
+    " 'workroom_name', w.name, 'kind', v.kind, 'received_at', " TS("v.received_at") ","      \
+    " 'member_ids', v.member_ids::text[],"                                                   \
+    " 'visitor', CASE WHEN v.visitor_name IS NULL AND v.visitor_phone IS NULL THEN NULL"     \
+    "   ELSE json_build_object('name', coalesce(v.visitor_name_masked, ''),"                 \
+    "   'phone', coalesce(v.visitor_phone_masked, '')) END,"                                 \
+    " 'summary', v.summary, 'category', v.category, 'location', v.location,"                 \
+    " 'on_spot_action', v.on_spot_action, 'promised', v.promised,"                           \
+    " 'created_at', " TS("v.created_at") ")::text,"                                          \
+    " (extract(epoch from v.received_at) * 1000000)::bigint, v.id"                           \
+    " FROM intake.visits v JOIN core.workrooms w"                                            \
+    " ON w.district_code = v.district_code AND w.id = v.workroom_id"
+
+/* 'epoch' + n microseconds is exact, unlike to_timestamp(double). */
+#define US(p) "('epoch'::timestamptz + " p "::bigint * interval '1 microsecond')"
+
+static const char *const SQL_VISIT =
+    VISIT_JSON " WHERE v.district_code = $1 AND v.id = $2::bigint";
+
+static const char *const SQL_VISITS =
+    VISIT_JSON " WHERE v.district_code = $1"
+    " AND ($2::bigint IS NULL OR v.workroom_id = $2::bigint)"
+    " AND ($3::bigint IS NULL OR v.received_at >= " US("$3") ")"
+    " AND ($4::bigint IS NULL OR v.received_at < " US("$4") ")"
+    " AND ($5::text IS NULL OR v.category = $5::text)"
+    " AND ($6::bigint IS NULL OR (v.received_at, v.id) < (" US("$6") ", $7::bigint))"
+    " ORDER BY v.received_at DESC, v.id DESC LIMIT $8::int";
+
+static void s_visit_key(const PGresult *res, int row, int64_t *a, int64_t *b)
+{
+    pgtext_int64(PQgetvalue(res, row, 1), a);
+    pgtext_int64(PQgetvalue(res, row, 2), b);
+}
+
+static const reads_spec_t s_visit = {SQL_VISIT, reads_row_json, 1, 0, NULL};
+static const reads_spec_t s_visits = {SQL_VISITS, reads_row_json, 0, 'v', s_visit_key};
+
+/* ---- visit filters ------------------------------------------------------------------ */
+
+static int s_fail(const char **field, const char **code, const char *f, const char *c)
+{
+    *field = f;
+    *code = c;
+    return -1;
+}
+
+/* A bound of the period: RFC 3339, or a date whose midnight (UTC+8) it is;
+ * a date as the upper bound means the next midnight. */
+static int s_bound(const char *v, int upper, int64_t *us)
+{
+    if (time_parse(v, us) != 0)
+        return -1;
+    if (upper && strlen(v) == 10)
+        *us += (int64_t) 86400 * 1000000;
+    return 0;
+}
+
+int api_intake_visits_filter(const query_t *q, api_intake_visits_filter_t *f,
+                             const char **field, const char **code)
+{
+    const char *v;
+    int value;
+    memset(f, 0, sizeof *f);
+    if ((v = query_get(q, "workroom_id")) && query_id(v, &f->workroom_id) != 0)
+        return s_fail(field, code, "workroom_id", "invalid");
+    if ((v = query_get(q, "from")) && (f->has_from = 1) && s_bound(v, 0, &f->from_us) != 0)
+        return s_fail(field, code, "from", "invalid");
+    if ((v = query_get(q, "to")) && (f->has_to = 1) && s_bound(v, 1, &f->to_us) != 0)
+        return s_fail(field, code, "to", "invalid");
+    if (f->has_from && f->has_to && f->from_us >= f->to_us)
+        return s_fail(field, code, "to", "out_of_range");
+    if ((v = query_get(q, "category"))) {
+        if (jsonpb_enum_value(&lianxin__v1__visit_category__descriptor, v, &value) != 0 ||
+            value == 0 || strlen(v) >= sizeof f->category)
+            return s_fail(field, code, "category", "unknown_value");
+        strcpy(f->category, v);
+    }
+    if (query_limit(query_get(q, "limit"), API_INTAKE_VISITS_LIMIT_DEFAULT,
+                    API_INTAKE_VISITS_LIMIT_MAX, &f->limit))
+        return s_fail(field, code, "limit", "out_of_range");
+    if ((v = query_get(q, "cursor"))) {
+        if (cursor_decode(v, 'v', &f->cursor_at_us, &f->cursor_id) != 0)
+            return s_fail(field, code, "cursor", "invalid");
+        f->has_cursor = 1;
+    }
+    return 0;
+}
+
+/* ---- visit reads ------------------------------------------------------------------ */
+
+void api_intake_visit_get(gw_call_t *call)
+{
+    const char *params[2] = {reads_district(call), router_param(&call->params, "id")};
+    reads_run(call, &s_visit, 0, 2, params);
+}
+
+void api_intake_visits_list(gw_call_t *call)
+{
+    api_intake_visits_filter_t f;
+    const char *field, *code;
+    char room[24], from[24], to[24], cat[24], cid[24], lim[16];
+    if (api_intake_visits_filter(&call->query, &f, &field, &code) != 0) {
+        gw_reply_bad_field(call, field, code);
+        return;
+    }
+    snprintf(room, sizeof room, "%lld", (long long) f.workroom_id);
+    snprintf(from, sizeof from, "%lld", (long long) f.from_us);
+    snprintf(to, sizeof to, "%lld", (long long) f.to_us);
+    snprintf(cat, sizeof cat, "%lld", (long long) f.cursor_at_us);
+    snprintf(cid, sizeof cid, "%lld", (long long) f.cursor_id);
+    snprintf(lim, sizeof lim, "%d", f.limit + 1);
+    const char *params[8] = {
+        reads_district(call),     f.workroom_id ? room : NULL, f.has_from ? from : NULL,
+        f.has_to ? to : NULL,      f.category[0] ? f.category : NULL,
+        f.has_cursor ? cat : NULL, f.has_cursor ? cid : NULL,  lim,
+    };
+    reads_run(call, &s_visits, f.limit, 8, params);
 }
 
 /* ---- reads: SQL builds the JSON ------------------------------------------------------- */
@@ -149,7 +292,7 @@ static const char SQL_ROTA_TEXT[] =
 
 static const reads_spec_t s_rota = {SQL_ROTA_TEXT, reads_row_json, 0, 0, NULL};
 
-void intake_api_rota(gw_call_t *call)
+static void s_rota_list(gw_call_t *call)
 {
     char room[24], member[24], me[24];
     const char *p[6] = {reads_district(call), query_get(&call->query, "month"), NULL, NULL,
@@ -175,7 +318,7 @@ static const char *const SQL_HISTORY =
     "   AND h.visit_id = v.id), '[]'::json))::text"
     " FROM intake.visits v WHERE v.district_code = $1 AND v.id = $2::bigint";
 
-void intake_api_visit_history(gw_call_t *call)
+static void s_visit_history_get(gw_call_t *call)
 {
     static const reads_spec_t spec = {SQL_HISTORY, reads_row_json, 1, 0, NULL};
     const char *p[2] = {reads_district(call), router_param(&call->params, "id")};
@@ -193,7 +336,7 @@ void intake_api_visit_history(gw_call_t *call)
     " ON u.district_code = i.district_code AND u.id = i.unit_id"                              \
     " WHERE i.district_code = $1 AND ($2::bigint IS NULL OR i.unit_id = $2::bigint)"
 
-void intake_api_issues(gw_call_t *call)
+static void s_issues_list(gw_call_t *call)
 {
     static const reads_spec_t spec = {
         "SELECT " ISSUE_JSON " AND ($3::bigint IS NULL OR i.visit_id = $3::bigint)"
@@ -219,7 +362,7 @@ void intake_api_issues(gw_call_t *call)
     reads_run(call, &spec, 0, 5, p);
 }
 
-void intake_api_issue(gw_call_t *call)
+static void s_issue_get(gw_call_t *call)
 {
     static const reads_spec_t spec = {"SELECT " ISSUE_JSON " AND i.id = $3::bigint", reads_row_json,
                                       1, 0, NULL};
@@ -268,7 +411,7 @@ static const char *s_member_param(const gw_call_t *call, char buf[24])
     return buf;
 }
 
-void intake_api_reports(gw_call_t *call)
+static void s_reports_list(gw_call_t *call)
 {
     static const reads_spec_t spec = {SQL_REPORTS, reads_row_json, 0, 'r', s_key_id};
     char me[24], cur[24], lim[16];
@@ -313,7 +456,7 @@ static const char *const SQL_REPORT =
     "   WHERE l.district_code = r.district_code AND l.report_id = r.id), '[]'::json))::text"
     " FROM intake.reports r WHERE" REPORT_VISIBLE " AND r.id = $3::bigint";
 
-void intake_api_report(gw_call_t *call)
+static void s_report_get(gw_call_t *call)
 {
     static const reads_spec_t spec = {SQL_REPORT, reads_row_json, 1, 0, NULL};
     char me[24];
@@ -333,7 +476,7 @@ static void s_ymd(char out[11], int y, int m)
     out[10] = '\0';
 }
 
-int intake_api_period(const char *period, char from[11], char to[11])
+int api_intake_period(const char *period, char from[11], char to[11])
 {
     int y, k = 0, used = 0;
     char kind = 0;
@@ -363,45 +506,42 @@ int intake_api_period(const char *period, char from[11], char to[11])
 #define IN_PERIOD(x) "(" x " >= ($2::date)::timestamp AT TIME ZONE 'Asia/Shanghai' AND " x \
                      " < ($3::date)::timestamp AT TIME ZONE 'Asia/Shanghai')"
 
-static const char STATS_SQL[] =
-    "WITH base AS (SELECT r.id, r.workroom_id, r.category,"
-    "   " IN_PERIOD("r.submitted_at") " AS sub, " IN_PERIOD("r.accepted_at") " AS acc,"
-    "   (r.adopted_on >= $2::date AND r.adopted_on < $3::date) AS ado,"
-    "   (SELECT count(*) FROM intake.report_instructions i WHERE i.district_code = r.district_code"
-    "    AND i.report_id = r.id AND i.given_on >= $2::date AND i.given_on < $3::date) AS ins"
-    "   FROM intake.reports r WHERE r.district_code = $1 AND r.state <> 'draft'),"
-    " keyed AS (SELECT CASE $4 WHEN 'member' THEN a.member_id::text"
-    "   WHEN 'workroom' THEN b.workroom_id::text ELSE b.category END AS key, b.*"
-    "   FROM base b LEFT JOIN intake.report_authors a ON $4 = 'member'"
-    "   AND a.district_code = $1 AND a.report_id = b.id),"
-    " agg AS (SELECT key, count(*) FILTER (WHERE sub) AS submitted,"
-    "   count(*) FILTER (WHERE acc) AS accepted, count(*) FILTER (WHERE ado) AS adopted,"
-    "   coalesce(sum(ins), 0)::bigint AS instructions FROM keyed GROUP BY key)"
-    " SELECT rank() OVER (ORDER BY adopted DESC, instructions DESC, accepted DESC,"
-    "   submitted DESC), coalesce(key, ''),"
-    "   coalesce(CASE $4 WHEN 'member' THEN (SELECT m.name FROM core.members m"
-    "     WHERE m.district_code = $1 AND m.id::text = key)"
-    "   WHEN 'workroom' THEN (SELECT w.name FROM core.workrooms w"
-    "     WHERE w.district_code = $1 AND w.id::text = key) ELSE key END, ''),"
-    "   submitted, accepted, adopted, instructions"
-    " FROM agg WHERE submitted + accepted + adopted + instructions > 0"
-    " ORDER BY 1, 2 LIMIT 20000";
+/* The statistics: rank, key, name, submitted, accepted, adopted,
+ * instructions (the CSV export reads these columns). */
+#define STATS_SQL                                                                                   \
+    "WITH base AS (SELECT r.id, r.workroom_id, r.category,"                                         \
+    "   " IN_PERIOD("r.submitted_at") " AS sub, " IN_PERIOD("r.accepted_at") " AS acc,"             \
+    "   (r.adopted_on >= $2::date AND r.adopted_on < $3::date) AS ado,"                             \
+    "   (SELECT count(*) FROM intake.report_instructions i WHERE i.district_code = r.district_code" \
+    "    AND i.report_id = r.id AND i.given_on >= $2::date AND i.given_on < $3::date) AS ins"       \
+    "   FROM intake.reports r WHERE r.district_code = $1 AND r.state <> 'draft'),"                  \
+    " keyed AS (SELECT CASE $4 WHEN 'member' THEN a.member_id::text"                                \
+    "   WHEN 'workroom' THEN b.workroom_id::text ELSE b.category END AS key, b.*"                   \
+    "   FROM base b LEFT JOIN intake.report_authors a ON $4 = 'member'"                             \
+    "   AND a.district_code = $1 AND a.report_id = b.id),"                                          \
+    " agg AS (SELECT key, count(*) FILTER (WHERE sub) AS submitted,"                                \
+    "   count(*) FILTER (WHERE acc) AS accepted, count(*) FILTER (WHERE ado) AS adopted,"           \
+    "   coalesce(sum(ins), 0)::bigint AS instructions FROM keyed GROUP BY key)"                     \
+    " SELECT rank() OVER (ORDER BY adopted DESC, instructions DESC, accepted DESC,"                 \
+    "   submitted DESC) AS rank, coalesce(key, '') AS key,"                                         \
+    "   coalesce(CASE $4 WHEN 'member' THEN (SELECT m.name FROM core.members m"                     \
+    "     WHERE m.district_code = $1 AND m.id::text = key)"                                         \
+    "   WHEN 'workroom' THEN (SELECT w.name FROM core.workrooms w"                                  \
+    "     WHERE w.district_code = $1 AND w.id::text = key) ELSE key END, '') AS name,"              \
+    "   submitted, accepted, adopted, instructions"                                                 \
+    " FROM agg WHERE submitted + accepted + adopted + instructions > 0"                             \
+    " ORDER BY 1, 2 LIMIT 20000"
 
-const char *const intake_api_stats_sql = STATS_SQL;
+/* The statistics' rows as JSON, for the read; the CSV export reads STATS_SQL's
+ * columns. */
+static const char SQL_STATS_JSON[] =
+    "SELECT json_build_object('rank', s.rank, 'key', s.key, 'name', s.name,"
+    " 'submitted', s.submitted, 'accepted', s.accepted, 'adopted', s.adopted,"
+    " 'instructions', s.instructions)::text FROM (" STATS_SQL ") s ORDER BY s.rank, s.key";
 
-static json_t *s_stats_row(const PGresult *res, int row)
-{
-    int64_t v[5];
-    for (int i = 0; i < 5; i++)
-        if (pgtext_int64(PQgetvalue(res, row, i == 0 ? 0 : i + 2), &v[i]) != 0)
-            return NULL;
-    return json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I}", "rank", (json_int_t) v[0], "key",
-                     PQgetvalue(res, row, 1), "name", PQgetvalue(res, row, 2), "submitted",
-                     (json_int_t) v[1], "accepted", (json_int_t) v[2], "adopted",
-                     (json_int_t) v[3], "instructions", (json_int_t) v[4]);
-}
-
-int intake_api_stats_params(gw_call_t *call, char from[11], char to[11], const char **by)
+/* by and period from the query (defaults: member, this year). 0, or -1
+ * after answering 400. */
+static int s_stats_params(gw_call_t *call, char from[11], char to[11], const char **by)
 {
     const char *period = query_get(&call->query, "period");
     char year[16];
@@ -419,20 +559,387 @@ int intake_api_stats_params(gw_call_t *call, char from[11], char to[11], const c
         snprintf(year, sizeof year, "%04d", y % 10000);
         period = year;
     }
-    if (intake_api_period(period, from, to) != 0) {
+    if (api_intake_period(period, from, to) != 0) {
         gw_reply_bad_field(call, "period", "invalid");
         return -1;
     }
     return 0;
 }
 
-void intake_api_report_stats(gw_call_t *call)
+static void s_stats_get(gw_call_t *call)
 {
-    static const reads_spec_t spec = {STATS_SQL, s_stats_row, 0, 0, NULL};
+    static const reads_spec_t spec = {SQL_STATS_JSON, reads_row_json, 0, 0, NULL};
     char from[11], to[11];
     const char *by;
-    if (intake_api_stats_params(call, from, to, &by) != 0)
+    if (s_stats_params(call, from, to, &by) != 0)
         return;
     const char *p[4] = {reads_district(call), from, to, by};
     reads_run(call, &spec, 0, 4, p);
 }
+
+/* ---- exports -------------------------------------------------------------------------- */
+
+typedef void (s_render_fn)(gw_call_t *call, const PGresult *res, textbuf_t *out);
+
+typedef struct export_ctx {
+    gw_call_t *call;
+    s_render_fn *render;
+    const char *ctype;
+    char filename[64];
+} export_ctx_t;
+
+static void s_on_rows(PGresult *res, void *arg)
+{
+    export_ctx_t *x = arg;
+    gw_call_t *call = x->call;
+    if (!gw_call_release(call)) {
+        free(x);
+        return;
+    }
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
+        free(x);
+        return;
+    }
+    textbuf_t out;
+    char disp[96];
+    textbuf_init(&out);
+    x->render(call, res, &out);
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", x->filename);
+    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp, NULL};
+    if (out.failed)
+        gw_reply_error(call, 500, "internal", "internal error", NULL);
+    else
+        http_respond(call->req, 200, x->ctype, out.data ? out.data : "", out.len, h);
+    textbuf_free(&out);
+    free(x);
+}
+
+static void s_export(gw_call_t *call, const char *sql, int n, const char *const *p,
+                     s_render_fn *render, const char *ctype, const char *filename)
+{
+    export_ctx_t *x = calloc(1, sizeof *x);
+    if (!x) {
+        gw_reply_error(call, 503, NULL, NULL, NULL);
+        return;
+    }
+    x->call = call;
+    x->render = render;
+    x->ctype = ctype;
+    snprintf(x->filename, sizeof x->filename, "%s", filename);
+    gw_call_hold(call);
+    if (pgpool_query(call->gw->pool, sql, n, p, s_on_rows, x) != 0) {
+        gw_call_release(call);
+        free(x);
+        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
+    }
+}
+
+/* ---- iCalendar ------------------------------------------------------------------------ */
+
+static const char *const SQL_DUTIES =
+    "SELECT r.id, to_char(r.duty_date, 'YYYYMMDD'), w.name, w.township, r.status,"
+    " to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"'), r.workroom_id"
+    " FROM intake.rota r JOIN core.workrooms w"
+    " ON w.district_code = r.district_code AND w.id = r.workroom_id"
+    " WHERE r.district_code = $1 AND r.member_id = $2::bigint"
+    " AND r.status IN ('published', 'confirmed', 'served', 'absent', 'excused')"
+    " ORDER BY r.duty_date, r.id LIMIT 2000";
+
+static void s_vtimezone(textbuf_t *b)
+{
+    textfmt_ics_line(b, "BEGIN", "VTIMEZONE");
+    textfmt_ics_line(b, "TZID", "Asia/Shanghai");
+    textfmt_ics_line(b, "BEGIN", "STANDARD");
+    textfmt_ics_line(b, "DTSTART", "19700101T000000");
+    textfmt_ics_line(b, "TZOFFSETFROM", "+0800");
+    textfmt_ics_line(b, "TZOFFSETTO", "+0800");
+    textfmt_ics_line(b, "TZNAME", "CST");
+    textfmt_ics_line(b, "END", "STANDARD");
+    textfmt_ics_line(b, "END", "VTIMEZONE");
+}
+
+static void s_vevent(gw_call_t *call, const PGresult *res, int i, textbuf_t *b)
+{
+    char uid[96], start[32], end[32];
+    const char *status = PQgetvalue(res, i, 4);
+    textbuf_t t;
+    snprintf(uid, sizeof uid, "rota-%s-%s@lianxin", reads_district(call), PQgetvalue(res, i, 0));
+    snprintf(start, sizeof start, "%sT090000", PQgetvalue(res, i, 1));
+    snprintf(end, sizeof end, "%sT170000", PQgetvalue(res, i, 1));
+    textfmt_ics_line(b, "BEGIN", "VEVENT");
+    textfmt_ics_line(b, "UID", uid);
+    textfmt_ics_line(b, "DTSTAMP", PQgetvalue(res, i, 5));
+    textfmt_ics_line(b, "DTSTART;TZID=Asia/Shanghai", start);
+    textfmt_ics_line(b, "DTEND;TZID=Asia/Shanghai", end);
+    textbuf_init(&t);
+    textbuf_puts(&t, "委员接待日值班：");
+    textfmt_ics_text(&t, PQgetvalue(res, i, 2));
+    textfmt_ics_line(b, "SUMMARY", t.data);
+    textbuf_free(&t);
+    textbuf_init(&t);
+    textfmt_ics_text(&t, PQgetvalue(res, i, 2));
+    if (PQgetvalue(res, i, 3)[0]) {
+        textbuf_puts(&t, "\\, ");
+        textfmt_ics_text(&t, PQgetvalue(res, i, 3));
+    }
+    textfmt_ics_line(b, "LOCATION", t.data);
+    textbuf_free(&t);
+    textfmt_ics_line(b, "STATUS", strcmp(status, "excused") == 0     ? "CANCELLED"
+                                  : strcmp(status, "published") == 0 ? "TENTATIVE"
+                                                                     : "CONFIRMED");
+    textfmt_ics_line(b, "END", "VEVENT");
+}
+
+static void s_render_ics(gw_call_t *call, const PGresult *res, textbuf_t *b)
+{
+    textfmt_ics_line(b, "BEGIN", "VCALENDAR");
+    textfmt_ics_line(b, "VERSION", "2.0");
+    textfmt_ics_line(b, "PRODID", "-//Lianxin//Duty rota//ZH");
+    textfmt_ics_line(b, "CALSCALE", "GREGORIAN");
+    textfmt_ics_line(b, "METHOD", "PUBLISH");
+    textfmt_ics_line(b, "X-WR-CALNAME", "委员接待日值班");
+    textfmt_ics_line(b, "X-WR-TIMEZONE", "Asia/Shanghai");
+    s_vtimezone(b);
+    for (int i = 0; i < PQntuples(res); i++)
+        s_vevent(call, res, i, b);
+    textfmt_ics_line(b, "END", "VCALENDAR");
+}
+
+static void s_duties_ics(gw_call_t *call)
+{
+    const char *id = router_param(&call->params, "id");
+    char own[24];
+    snprintf(own, sizeof own, "%lld", (long long) call->who.member_id);
+    if ((strcmp(call->who.role, "member") == 0 || strcmp(call->who.role, "feed") == 0) &&
+        strcmp(own, id ? id : "") != 0) {
+        gw_reply_error(call, 403, NULL, "only your own duties", NULL);
+        return;
+    }
+    const char *p[2] = {reads_district(call), id};
+    s_export(call, SQL_DUTIES, 2, p, s_render_ics, "text/calendar; charset=utf-8",
+             "duties.ics");
+}
+
+/* ---- the public-opinion log ------------------------------------------------------------- */
+
+static int s_date_ok(const char *v)
+{
+    int64_t us;
+    return v == NULL || (strlen(v) == 10 && time_parse(v, &us) == 0);
+}
+
+/* The audited export's answer: the CSV intake built, or its error. */
+static void s_on_export(const Lianxin__V1__Reply *reply, int err, void *arg)
+{
+    gw_call_t *call = arg;
+    int status;
+    if (!gw_call_release(call))
+        return;
+    if (!reply) {
+        gw_reply_error(call, 503, NULL, err == UV_ETIMEDOUT ? "service did not answer in time"
+                                                            : "service unavailable", NULL);
+        return;
+    }
+    Lianxin__V1__ExportFile *f = reply->status == 200 && reply->payload_type
+        && strcmp(reply->payload_type, "lianxin.v1.ExportFile") == 0
+        ? lianxin__v1__export_file__unpack(NULL, reply->payload.len, reply->payload.data) : NULL;
+    if (!f) {
+        json_t *body = forward_reply_json(reply, &lianxin__v1__export_file__descriptor, &status);
+        if (status == 200)
+            status = 502;
+        gw_reply_json(call, status, body ? body : json_object());
+        return;
+    }
+    char disp[128];
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", f->filename ? f->filename : "log.csv");
+    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp, NULL};
+    http_respond(call->req, 200, "text/csv; charset=utf-8", f->data.data, f->data.len, h);
+    lianxin__v1__export_file__free_unpacked(f, NULL);
+}
+
+/* ?reveal=visitor: office and admin only, built and audited by intake. */
+static void s_export_revealed(gw_call_t *call, const char *from, const char *to)
+{
+    const char *reveal = query_get(&call->query, "reveal");
+    if (strcmp(reveal, "visitor") != 0) {
+        gw_reply_bad_field(call, "reveal", "unknown_value");
+        return;
+    }
+    if (strcmp(call->who.role, "office") != 0 && strcmp(call->who.role, "admin") != 0) {
+        gw_reply_error(call, 403, NULL, "only office and admin see visitors", NULL);
+        return;
+    }
+    Lianxin__V1__ExportLog msg = LIANXIN__V1__EXPORT_LOG__INIT;
+    msg.from = (char *) (from ? from : "");
+    msg.to = (char *) (to ? to : "");
+    forward_command(call, "intake.ExportLog", &msg.base, s_on_export);
+}
+
+static void s_log_csv(gw_call_t *call)
+{
+    const char *from = query_get(&call->query, "from"), *to = query_get(&call->query, "to");
+    char name[64];
+    if (!s_date_ok(from) || !s_date_ok(to)) {
+        gw_reply_bad_field(call, s_date_ok(from) ? "to" : "from", "invalid");
+        return;
+    }
+    if (query_get(&call->query, "reveal")) {
+        s_export_revealed(call, from, to);
+        return;
+    }
+    const char *room = router_param(&call->params, "id");
+    snprintf(name, sizeof name, "log-%s-%s.csv", reads_district(call), room);
+    csvstream_log(call, reads_district(call), room, from, to, name);
+}
+
+/* ---- statistics ------------------------------------------------------------------------- */
+
+static void s_render_stats(gw_call_t *call, const PGresult *res, textbuf_t *b)
+{
+    static const char *const head[] = {"排名", "名称", "编号", "提交", "录用", "采用", "批示"};
+    const char *by = query_get(&call->query, "by");
+    textbuf_puts(b, "\xEF\xBB\xBF");
+    textfmt_csv_row(b, head, 7);
+    for (int i = 0; i < PQntuples(res) && !b->failed; i++) {
+        const char *name = PQgetvalue(res, i, 2);
+        if (by && strcmp(by, "category") == 0)
+            name = textfmt_category_zh(name);
+        const char *f[7] = {PQgetvalue(res, i, 0), name, PQgetvalue(res, i, 1),
+                            PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5),
+                            PQgetvalue(res, i, 6)};
+        textfmt_csv_row(b, f, 7);
+    }
+}
+
+static void s_stats_csv(gw_call_t *call)
+{
+    char from[11], to[11];          /* pgpool_query copies the parameters */
+    const char *by;
+    if (s_stats_params(call, from, to, &by) != 0)
+        return;
+    const char *p[4] = {reads_district(call), from, to, by};
+    s_export(call, STATS_SQL, 4, p, s_render_stats, "text/csv; charset=utf-8",
+             "report-stats.csv");
+}
+
+/* ---- the route table ------------------------------------------------------------------ */
+
+/* A report's transitions: the event is the path's last segment (the report's
+ * state machine, in intake, decides who may do what, so every role passes
+ * the gateway). */
+#define TRANSITION(event)                                                                    \
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/reports/{id}/" event},             \
+     .roles = ROLES_ANY, .body_limit = SMALL_BODY * 4, .body_optional = 1,                    \
+     .handler = s_forward_transition, .command = "intake.ReportTransition",                   \
+     .request = &lianxin__v1__report_action__descriptor,                                      \
+     .reply = &lianxin__v1__report_ref__descriptor}
+
+/* Route roles are a first filter: intake's command rows declare their roles
+ * and district again (its command server answers 403 before the handler),
+ * then its handlers check whose row, visit or report it is. The duties feed
+ * is the one route flagged ACCESS_FEED_TOKEN. */
+static const gw_route_t s_rows[] = {
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits"}, .roles = WRITERS,
+     .body_limit = GW_BODY_CONFIG, .handler = forward_handle,
+     .command = "intake.RecordVisit", .request = &lianxin__v1__record_visit__descriptor,
+     .reply = &lianxin__v1__visit_ref__descriptor, .required = s_visit_fields},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits"}, .roles = READERS,
+     .handler = api_intake_visits_list, .query = api_intake_visits_keys},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits/{id}"}, .roles = READERS,
+     .handler = api_intake_visit_get},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/generate"}, .roles = OFFICE,
+     .body_limit = SMALL_BODY, .body_optional = 1, .handler = s_forward_with_query,
+     .command = "intake.GenerateRota", .request = &lianxin__v1__generate_rota__descriptor,
+     .reply = &lianxin__v1__rota_generated__descriptor, .required = s_month_field, .query = s_month_field},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/publish"}, .roles = OFFICE,
+     .body_limit = SMALL_BODY, .body_optional = 1, .handler = s_forward_with_query,
+     .command = "intake.PublishRota", .request = &lianxin__v1__publish_rota__descriptor,
+     .reply = &lianxin__v1__rota_published__descriptor, .required = s_month_field, .query = s_month_field},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/rota"}, .roles = ROLES_ANY,
+     .handler = s_rota_list, .query = s_rota_keys},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/edit"}, .roles = OFFICE,
+     .body_limit = SMALL_BODY, .handler = forward_handle,
+     .command = "intake.EditRotaEntry", .request = &lianxin__v1__edit_rota_entry__descriptor,
+     .reply = &lianxin__v1__rota_entry__descriptor},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/confirm"}, .roles = WRITERS,
+     .body_limit = SMALL_BODY, .body_optional = 1, .handler = forward_handle,
+     .command = "intake.ConfirmDuty", .request = &lianxin__v1__rota_entry_no_args__descriptor,
+     .reply = &lianxin__v1__rota_entry__descriptor},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/excuse"}, .roles = WRITERS,
+     .body_limit = SMALL_BODY, .handler = forward_handle,
+     .command = "intake.ExcuseDuty", .request = &lianxin__v1__excuse_duty__descriptor,
+     .reply = &lianxin__v1__rota_entry__descriptor, .required = s_reason_field},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/swap"}, .roles = WRITERS,
+     .body_limit = SMALL_BODY, .handler = forward_handle,
+     .command = "intake.RequestSwap", .request = &lianxin__v1__request_swap__descriptor,
+     .reply = &lianxin__v1__rota_entry__descriptor, .required = s_swap_field},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/swap/accept"}, .roles = WRITERS,
+     .body_limit = SMALL_BODY, .body_optional = 1, .handler = forward_handle,
+     .command = "intake.AcceptSwap", .request = &lianxin__v1__rota_entry_no_args__descriptor,
+     .reply = &lianxin__v1__rota_entry__descriptor},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/attendance"}, .roles = OFFICE,
+     .body_limit = SMALL_BODY, .handler = forward_handle,
+     .command = "intake.MarkAttendance", .request = &lianxin__v1__mark_attendance__descriptor,
+     .reply = &lianxin__v1__rota_entry__descriptor, .required = s_status_field},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/members/{id}/unavailable"}, .roles = WRITERS,
+     .body_limit = SMALL_BODY, .handler = forward_handle,
+     .command = "intake.DeclareUnavailable", .request = &lianxin__v1__declare_unavailable__descriptor,
+     .reply = &lianxin__v1__unavailable_ref__descriptor, .required = s_dates_field},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/members/{id}/duties.ics"}, .roles = READERS | ACCESS_FEED_TOKEN,
+     .handler = s_duties_ics, .query = feeds_query_keys},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/members/{id}/feed-token"},
+     .roles = WRITERS, .body_limit = SMALL_BODY, .body_optional = 1, .handler = feeds_create},
+    {.at = {.method = "DELETE", .pattern = "/v1/districts/{d}/members/{id}/feed-token"}, .roles = WRITERS,
+     .handler = feeds_revoke},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits/{id}/edit"}, .roles = WRITERS,
+     .body_limit = GW_BODY_CONFIG, .handler = s_forward_edit,
+     .command = "intake.EditVisit", .request = &lianxin__v1__edit_visit__descriptor,
+     .reply = &lianxin__v1__visit_edited__descriptor},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits/{id}/history"}, .roles = READERS,
+     .handler = s_visit_history_get},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits/{id}/visitor"}, .roles = OFFICE,
+     .body_optional = 1, .handler = forward_handle, .command = "intake.RevealVisitor",
+     .request = &lianxin__v1__reveal_visitor__descriptor, .reply = &lianxin__v1__visitor__descriptor},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits/{id}/issues"}, .roles = WRITERS,
+     .body_limit = SMALL_BODY * 2, .handler = forward_handle,
+     .command = "intake.GradeIssue", .request = &lianxin__v1__grade_issue__descriptor,
+     .reply = &lianxin__v1__issue_ref__descriptor, .required = s_grade_fields},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/issues/{id}/override"}, .roles = OFFICE,
+     .body_limit = SMALL_BODY, .handler = forward_handle,
+     .command = "intake.OverrideGrade", .request = &lianxin__v1__override_grade__descriptor,
+     .reply = &lianxin__v1__issue_ref__descriptor, .required = s_override_fields},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/issues"}, .roles = READERS | ROLE_UNIT,
+     .handler = s_issues_list, .query = s_issues_keys},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/issues/{id}"}, .roles = READERS | ROLE_UNIT,
+     .handler = s_issue_get},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/workrooms/{id}/log.csv"}, .roles = READERS,
+     .handler = s_log_csv, .query = s_log_keys},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/reports"}, .roles = WRITERS,
+     .body_limit = GW_BODY_CONFIG, .handler = forward_handle,
+     .command = "intake.CreateReport", .request = &lianxin__v1__report_draft__descriptor,
+     .reply = &lianxin__v1__report_ref__descriptor, .required = s_report_fields},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports/stats"}, .roles = LEADERS,
+     .handler = s_stats_get, .query = s_stats_keys},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports/stats.csv"}, .roles = LEADERS,
+     .handler = s_stats_csv, .query = s_stats_keys},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports"}, .roles = READERS,
+     .handler = s_reports_list, .query = s_reports_keys},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports/{id}"}, .roles = READERS,
+     .handler = s_report_get},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/reports/{id}/edit"}, .roles = WRITERS,
+     .body_limit = GW_BODY_CONFIG, .handler = s_forward_edit,
+     .command = "intake.EditReport", .request = &lianxin__v1__report_draft__descriptor,
+     .reply = &lianxin__v1__report_ref__descriptor},
+    TRANSITION("submit"),
+    TRANSITION("resubmit"),
+    TRANSITION("return"),
+    TRANSITION("merge"),
+    TRANSITION("accept"),
+    TRANSITION("forward"),
+    TRANSITION("adopt"),
+    TRANSITION("instruct"),
+    TRANSITION("tell-authors"),
+};
+
+const gw_routes_t api_intake_routes = GW_ROUTES(s_rows);

@@ -1,57 +1,51 @@
-/* intake_api: the gateway's routes of issue 3 (rota, visit edits and the
- * visitor reveal, grading, reports): command forwarding with the request
- * amended (query values, the fields present, the transition named by the
- * path), and the reads answered straight from SQL that builds the JSON.
- * Exports (CSV, iCalendar) are in exports.c. Never decrypts anything: the
- * visitor in clear comes from intake, which audits each read. */
-#ifndef GW_INTAKE_API_H
-#define GW_INTAKE_API_H
+/* api/intake: the routes of lianxin-intake's data: recording and reading
+ * visits (the 民情日志), the rota, visit edits and the visitor reveal,
+ * grading, reports and their statistics, and the files people open in other
+ * programs (a member's duties as iCalendar, a room's log and the report
+ * statistics as CSV). Commands are forwarded with the request amended (query
+ * values, the fields present, the transition named by the path); reads are
+ * answered straight from SQL that builds the JSON. Never decrypts anything:
+ * the visitor in clear comes from intake, which audits each read. */
+#ifndef GW_API_INTAKE_H
+#define GW_API_INTAKE_H
 
-#include <protobuf-c/protobuf-c.h>
+#include <stdint.h>
 #include "gw.h"
 
-/* The reply types of issue 3's commands, by full name; NULL when unknown. */
-const ProtobufCMessageDescriptor *intake_api_descriptor(const char *name);
+#define API_INTAKE_VISITS_LIMIT_DEFAULT 20
+#define API_INTAKE_VISITS_LIMIT_MAX 100
 
-/* Command routes: the body plus the query's values as strings. */
-void intake_api_forward(gw_call_t *call);
-/* ... plus "present": the body's keys (edits change only those). */
-void intake_api_forward_edit(gw_call_t *call);
-/* ... plus "event": the path's last segment ("tell-authors" -> "tell_authors"). */
-void intake_api_forward_report(gw_call_t *call);
+extern const gw_routes_t api_intake_routes;
 
-/* Reads. */
-void intake_api_rota(gw_call_t *call);
-void intake_api_visit_history(gw_call_t *call);
-void intake_api_issues(gw_call_t *call);
-void intake_api_issue(gw_call_t *call);
-void intake_api_reports(gw_call_t *call);
-void intake_api_report(gw_call_t *call);
-void intake_api_report_stats(gw_call_t *call);
+/* The filters of GET /v1/districts/{d}/visits. */
+typedef struct api_intake_visits_filter {
+    int64_t workroom_id;            /* 0: any */
+    int has_from, has_to;
+    int64_t from_us;                /* received_at >= from */
+    int64_t to_us;                  /* received_at < to */
+    char category[32];              /* "": any */
+    int limit;
+    int has_cursor;
+    int64_t cursor_at_us, cursor_id;
+} api_intake_visits_filter_t;
 
-extern const char *const intake_api_rota_keys[];
-extern const char *const intake_api_month_keys[];
-extern const char *const intake_api_issues_keys[];
-extern const char *const intake_api_reports_keys[];
-extern const char *const intake_api_stats_keys[];
-extern const char *const intake_api_log_keys[];
+/* The query keys of the visit list. */
+extern const char *const api_intake_visits_keys[];
 
-/* exports.c */
-void exports_duties_ics(gw_call_t *call);
-void exports_log_csv(gw_call_t *call);
-void exports_stats_csv(gw_call_t *call);
+/* Reads the filters from `q`. `from` and `to` are RFC 3339 or a date (a date
+ * as `to` means the end of that day). 0, or -1 with *field the parameter at
+ * fault and *code its error (invalid, out_of_range, unknown_value). Pure. */
+int api_intake_visits_filter(const query_t *q, api_intake_visits_filter_t *f,
+                             const char **field, const char **code);
+
+/* GET one visit and the filtered, newest-first, keyset-paginated list, from
+ * intake.visits (its masked columns only) joined to core.workrooms. */
+void api_intake_visit_get(gw_call_t *call);
+void api_intake_visits_list(gw_call_t *call);
 
 /* The SQL bounds of a statistics period: "2026" (the year), "2026-H1",
  * "2026-H2", "2026-Q1".."2026-Q4": the first day and the day after, as
  * "YYYY-MM-DD". 0, or -1 when malformed. Pure. */
-int intake_api_period(const char *period, char from[11], char to[11]);
-
-/* The statistics SQL and its parameters, shared with the CSV export:
- * $1 district, $2 from, $3 to, $4 by (member, workroom, category). */
-extern const char *const intake_api_stats_sql;
-
-/* by and period from the query (defaults: member, this year). 0, or -1
- * after answering 400. */
-int intake_api_stats_params(gw_call_t *call, char from[11], char to[11], const char **by);
+int api_intake_period(const char *period, char from[11], char to[11]);
 
 #endif

@@ -1,15 +1,20 @@
-/* inbox: the read side of the in-app inbox: the caller's own items and their
- * role's in their district. Marking an item read is a command to
- * lianxin-notify (forward.c); this file only reads, and never takes the
- * recipient from the request. */
+/* api/notify: the inbox's routes (see api/notify.h). Marking an item read is
+ * a plain command row (forward.c); the list is read here, its JSON built by
+ * the SQL, and never takes the recipient from the request. */
 
 #include <stdio.h>
 #include <string.h>
 #include "http/cursor.h"
 #include "api/notify.h"
+#include "forward.h"
 #include "inbox_addr.h"
+#include "notify.pb-c.h"
 #include "pgtext.h"
 #include "reads.h"
+
+#define INBOX_LIMIT_DEFAULT 20
+#define INBOX_LIMIT_MAX 100
+#define MARK_READ_BODY_LIMIT 1024
 
 /* The caller's own items ($2, $3) and the items addressed to their role in
  * the district ($7 = 'role:<role>', NULL for none; recipient_id 0), each
@@ -17,9 +22,9 @@
  * item's read state is the caller's own ($8 = user id), from
  * notify.inbox_reads: one leader reading it leaves it unread for the others. */
 static const char *const SQL_INBOX =
-    "SELECT id, kind, title, body, object_type, object_id,"
-    " (extract(epoch from created_at) * 1000000)::bigint,"
-    " (extract(epoch from read_at) * 1000000)::bigint"
+    "SELECT json_build_object('id', id::text, 'kind', kind, 'title', title, 'body', body,"
+    " 'object_type', object_type, 'object_id', object_id,"
+    " 'created_at', " READS_TS("created_at") ", 'read_at', " READS_TS("read_at") ")::text, id"
     " FROM ((SELECT id, kind, title, body, object_type, object_id, created_at, read_at"
     "   FROM notify.inbox"
     "   WHERE district_code = $1 AND recipient_kind = $2 AND recipient_id = $3::bigint"
@@ -37,31 +42,17 @@ static const char *const SQL_INBOX =
     "   ORDER BY i.id DESC LIMIT $6::int)) AS u"
     " ORDER BY id DESC LIMIT $6::int";
 
-const char *const inbox_list_keys[] = {"unread", "limit", "cursor", NULL};
-
-static json_t *s_item(const PGresult *res, int row)
-{
-    static const char *const names[] = {"id", "kind", "title", "body", "object_type",
-                                        "object_id"};
-    json_t *o = json_object();
-    for (int c = 0; o && c < 6; c++)
-        reads_set(o, names[c], pgtext_string_or_null(res, row, c));
-    if (o) {
-        reads_set(o, "created_at", pgtext_time_or_null(res, row, 6));
-        reads_set(o, "read_at", pgtext_time_or_null(res, row, 7));
-    }
-    return o;
-}
+static const char *const s_inbox_keys[] = {"unread", "limit", "cursor", NULL};
 
 static void s_key(const PGresult *res, int row, int64_t *a, int64_t *b)
 {
-    pgtext_int64(PQgetvalue(res, row, 0), a);
+    pgtext_int64(PQgetvalue(res, row, 1), a);
     *b = 0;
 }
 
-static const reads_spec_t s_list = {SQL_INBOX, s_item, 0, 'i', s_key};
+static const reads_spec_t s_list = {SQL_INBOX, reads_row_json, 0, 'i', s_key};
 
-void inbox_list(gw_call_t *call)
+static void s_list_items(gw_call_t *call)
 {
     const char *v;
     int unread = 0, limit;
@@ -95,3 +86,14 @@ void inbox_list(gw_call_t *call)
                              has_role ? uid : NULL};
     reads_run(call, &s_list, limit, 8, params);
 }
+
+static const gw_route_t s_rows[] = {
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/inbox"}, .roles = ROLES_ANY,
+     .handler = s_list_items, .query = s_inbox_keys},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/inbox/{id}/read"}, .roles = ROLES_ANY,
+     .body_limit = MARK_READ_BODY_LIMIT, .body_optional = 1, .handler = forward_handle,
+     .command = "notify.MarkRead", .request = &lianxin__v1__mark_read__descriptor,
+     .reply = &lianxin__v1__inbox_ref__descriptor},
+};
+
+const gw_routes_t api_notify_routes = GW_ROUTES(s_rows);

@@ -117,14 +117,13 @@ static void s_on_headers(http_req_t *req, void *arg)
         gw_reply_error(call, 503, NULL, "shutting down", NULL);
         return;
     }
-    int i = router_find(routes_table, routes_count, sizeof routes_table[0], http_req_method(req),
-                        http_req_path(req), &call->params, &status, allow, sizeof allow);
-    if (i < 0) {
+    call->route = routes_find(http_req_method(req), http_req_path(req), &call->params, &status,
+                              allow, sizeof allow);
+    if (!call->route) {
         const char *h[] = {"Allow", allow, NULL};
         gw_reply_error(call, status, NULL, NULL, status == 405 ? h : NULL);
         return;
     }
-    call->route = &routes_table[i];
     call->district = router_param(&call->params, "d");
     size_t limit = call->route->body_limit == GW_BODY_CONFIG ? gw->set.body_limit
                                                              : call->route->body_limit;

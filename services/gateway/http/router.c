@@ -1,5 +1,6 @@
 /* router: pattern matching of request paths, first match wins. Pure. The
- * route table itself is data in routes.c; this file only knows patterns. */
+ * route tables are data (api/<service>.c, joined by routes.c); this file
+ * only knows patterns. */
 
 #include <string.h>
 #include "http/router.h"
@@ -90,30 +91,42 @@ static void s_allow_add(char *allow, size_t allowsz, const char *method)
     strcat(allow, method);
 }
 
-int router_find(const void *entries, size_t n, size_t stride, const char *method,
-                const char *path, router_params_t *params, int *status,
-                char *allow, size_t allowsz)
+int router_find_in(const router_table_t *tables, size_t ntables, const char *method,
+                   const char *path, router_params_t *params, size_t *table, int *status,
+                   char *allow, size_t allowsz)
 {
     int other_method = 0;
     if (allow && allowsz)
         allow[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        const router_entry_t *e =
-            (const router_entry_t *) ((const char *) entries + i * stride);
-        if (!router_match(e->pattern, path, NULL))
-            continue;
-        if (s_method_ok(e->method, method)) {
-            router_match(e->pattern, path, params);
-            *status = 200;
-            return (int) i;
-        }
-        if (!s_is_wildcard(e->pattern)) {
-            other_method = 1;
-            s_allow_add(allow, allowsz, e->method);
+    for (size_t t = 0; t < ntables; t++) {
+        for (size_t i = 0; i < tables[t].n; i++) {
+            const router_entry_t *e =
+                (const router_entry_t *) ((const char *) tables[t].entries + i * tables[t].stride);
+            if (!router_match(e->pattern, path, NULL))
+                continue;
+            if (s_method_ok(e->method, method)) {
+                router_match(e->pattern, path, params);
+                *table = t;
+                *status = 200;
+                return (int) i;
+            }
+            if (!s_is_wildcard(e->pattern)) {
+                other_method = 1;
+                s_allow_add(allow, allowsz, e->method);
+            }
         }
     }
     *status = other_method ? 405 : 404;
     return -1;
+}
+
+int router_find(const void *entries, size_t n, size_t stride, const char *method,
+                const char *path, router_params_t *params, int *status,
+                char *allow, size_t allowsz)
+{
+    const router_table_t one = {.entries = entries, .n = n, .stride = stride};
+    size_t table;
+    return router_find_in(&one, 1, method, path, params, &table, status, allow, allowsz);
 }
 
 const char *router_param(const router_params_t *params, const char *name)

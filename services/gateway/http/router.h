@@ -31,11 +31,25 @@ typedef struct router_entry {
  * NULL), 0 when not. A trailing '/' in the path is not ignored. */
 int router_match(const char *pattern, const char *path, router_params_t *out);
 
-/* Finds the route for `method` `path` among `n` entries laid out `stride`
- * bytes apart (each begins with a router_entry_t), first match wins. Returns
- * its index with *status 200; or -1 with *status 404 (no pattern matches) or
- * 405 (a non-wildcard pattern matches with another method; `allow` then
- * lists the methods that would match, "GET, POST"). HEAD matches GET routes. */
+/* A table of routes: `n` entries laid out `stride` bytes apart, each
+ * beginning with a router_entry_t. */
+typedef struct router_table {
+    const void *entries;
+    size_t n;
+    size_t stride;
+} router_table_t;
+
+/* Finds the route for `method` `path` among the entries of `ntables` tables
+ * taken in order, first match wins. Returns its index within its table, the
+ * table's index in *table, with *status 200; or -1 with *status 404 (no
+ * pattern matches) or 405 (a non-wildcard pattern matches with another
+ * method; `allow` then lists the methods that would match, "GET, POST").
+ * HEAD matches GET routes. */
+int router_find_in(const router_table_t *tables, size_t ntables, const char *method,
+                   const char *path, router_params_t *params, size_t *table, int *status,
+                   char *allow, size_t allowsz);
+
+/* The same over one table of `n` entries laid out `stride` bytes apart. */
 int router_find(const void *entries, size_t n, size_t stride, const char *method,
                 const char *path, router_params_t *params, int *status,
                 char *allow, size_t allowsz);
