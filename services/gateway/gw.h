@@ -1,7 +1,7 @@
 /* gw: the types every part of lianxin-gateway shares: its settings, the
  * gateway's handles (pool, auth, command forwarding, metrics, limiters), one
  * call (a request as the gateway sees it) and a route table's row. Never
- * any logic here; reply helpers are in reply.c. */
+ * any logic here; reply helpers are in http/reply.c. */
 #ifndef GW_GW_H
 #define GW_GW_H
 
@@ -100,7 +100,7 @@ typedef struct gw_routes {
 /* The gw_routes_t of a file-scope array of rows. */
 #define GW_ROUTES(array) {.rows = (array), .n = sizeof (array) / sizeof (array)[0]}
 
-/* ---- reply.c ---------------------------------------------------------------- */
+/* ---- http/reply.c ----------------------------------------------------------- */
 
 /* Answers with `body` (the reference is taken) as compact JSON. */
 void gw_reply_json(gw_call_t *call, int status, json_t *body);

@@ -508,28 +508,29 @@ int api_intake_period(const char *period, char from[11], char to[11])
 
 /* The statistics: rank, key, name, submitted, accepted, adopted,
  * instructions (the CSV export reads these columns). */
-#define STATS_SQL                                                                                   \
-    "WITH base AS (SELECT r.id, r.workroom_id, r.category,"                                         \
-    "   " IN_PERIOD("r.submitted_at") " AS sub, " IN_PERIOD("r.accepted_at") " AS acc,"             \
-    "   (r.adopted_on >= $2::date AND r.adopted_on < $3::date) AS ado,"                             \
-    "   (SELECT count(*) FROM intake.report_instructions i WHERE i.district_code = r.district_code" \
-    "    AND i.report_id = r.id AND i.given_on >= $2::date AND i.given_on < $3::date) AS ins"       \
-    "   FROM intake.reports r WHERE r.district_code = $1 AND r.state <> 'draft'),"                  \
-    " keyed AS (SELECT CASE $4 WHEN 'member' THEN a.member_id::text"                                \
-    "   WHEN 'workroom' THEN b.workroom_id::text ELSE b.category END AS key, b.*"                   \
-    "   FROM base b LEFT JOIN intake.report_authors a ON $4 = 'member'"                             \
-    "   AND a.district_code = $1 AND a.report_id = b.id),"                                          \
-    " agg AS (SELECT key, count(*) FILTER (WHERE sub) AS submitted,"                                \
-    "   count(*) FILTER (WHERE acc) AS accepted, count(*) FILTER (WHERE ado) AS adopted,"           \
-    "   coalesce(sum(ins), 0)::bigint AS instructions FROM keyed GROUP BY key)"                     \
-    " SELECT rank() OVER (ORDER BY adopted DESC, instructions DESC, accepted DESC,"                 \
-    "   submitted DESC) AS rank, coalesce(key, '') AS key,"                                         \
-    "   coalesce(CASE $4 WHEN 'member' THEN (SELECT m.name FROM core.members m"                     \
-    "     WHERE m.district_code = $1 AND m.id::text = key)"                                         \
-    "   WHEN 'workroom' THEN (SELECT w.name FROM core.workrooms w"                                  \
-    "     WHERE w.district_code = $1 AND w.id::text = key) ELSE key END, '') AS name,"              \
-    "   submitted, accepted, adopted, instructions"                                                 \
-    " FROM agg WHERE submitted + accepted + adopted + instructions > 0"                             \
+#define STATS_SQL                                                                             \
+    "WITH base AS (SELECT r.id, r.workroom_id, r.category,"                                   \
+    "   " IN_PERIOD("r.submitted_at") " AS sub, " IN_PERIOD("r.accepted_at") " AS acc,"       \
+    "   (r.adopted_on >= $2::date AND r.adopted_on < $3::date) AS ado,"                       \
+    "   (SELECT count(*) FROM intake.report_instructions i"                                   \
+    "    WHERE i.district_code = r.district_code"                                             \
+    "    AND i.report_id = r.id AND i.given_on >= $2::date AND i.given_on < $3::date) AS ins" \
+    "   FROM intake.reports r WHERE r.district_code = $1 AND r.state <> 'draft'),"            \
+    " keyed AS (SELECT CASE $4 WHEN 'member' THEN a.member_id::text"                          \
+    "   WHEN 'workroom' THEN b.workroom_id::text ELSE b.category END AS key, b.*"             \
+    "   FROM base b LEFT JOIN intake.report_authors a ON $4 = 'member'"                       \
+    "   AND a.district_code = $1 AND a.report_id = b.id),"                                    \
+    " agg AS (SELECT key, count(*) FILTER (WHERE sub) AS submitted,"                          \
+    "   count(*) FILTER (WHERE acc) AS accepted, count(*) FILTER (WHERE ado) AS adopted,"     \
+    "   coalesce(sum(ins), 0)::bigint AS instructions FROM keyed GROUP BY key)"               \
+    " SELECT rank() OVER (ORDER BY adopted DESC, instructions DESC, accepted DESC,"           \
+    "   submitted DESC) AS rank, coalesce(key, '') AS key,"                                   \
+    "   coalesce(CASE $4 WHEN 'member' THEN (SELECT m.name FROM core.members m"               \
+    "     WHERE m.district_code = $1 AND m.id::text = key)"                                   \
+    "   WHEN 'workroom' THEN (SELECT w.name FROM core.workrooms w"                            \
+    "     WHERE w.district_code = $1 AND w.id::text = key) ELSE key END, '') AS name,"        \
+    "   submitted, accepted, adopted, instructions"                                           \
+    " FROM agg WHERE submitted + accepted + adopted + instructions > 0"                       \
     " ORDER BY 1, 2 LIMIT 20000"
 
 /* The statistics' rows as JSON, for the read; the CSV export reads STATS_SQL's
@@ -841,8 +842,8 @@ static void s_stats_csv(gw_call_t *call)
  * is the one route flagged ACCESS_FEED_TOKEN. */
 static const gw_route_t s_rows[] = {
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits"}, .roles = WRITERS,
-     .body_limit = GW_BODY_CONFIG, .handler = forward_handle,
-     .command = "intake.RecordVisit", .request = &lianxin__v1__record_visit__descriptor,
+     .body_limit = GW_BODY_CONFIG, .handler = forward_handle, .command = "intake.RecordVisit",
+     .request = &lianxin__v1__record_visit__descriptor,
      .reply = &lianxin__v1__visit_ref__descriptor, .required = s_visit_fields},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits"}, .roles = READERS,
      .handler = api_intake_visits_list, .query = api_intake_visits_keys},
@@ -851,73 +852,77 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/generate"}, .roles = OFFICE,
      .body_limit = SMALL_BODY, .body_optional = 1, .handler = s_forward_with_query,
      .command = "intake.GenerateRota", .request = &lianxin__v1__generate_rota__descriptor,
-     .reply = &lianxin__v1__rota_generated__descriptor, .required = s_month_field, .query = s_month_field},
+     .reply = &lianxin__v1__rota_generated__descriptor, .required = s_month_field,
+     .query = s_month_field},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/publish"}, .roles = OFFICE,
      .body_limit = SMALL_BODY, .body_optional = 1, .handler = s_forward_with_query,
      .command = "intake.PublishRota", .request = &lianxin__v1__publish_rota__descriptor,
-     .reply = &lianxin__v1__rota_published__descriptor, .required = s_month_field, .query = s_month_field},
+     .reply = &lianxin__v1__rota_published__descriptor, .required = s_month_field,
+     .query = s_month_field},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/rota"}, .roles = ROLES_ANY,
      .handler = s_rota_list, .query = s_rota_keys},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/edit"}, .roles = OFFICE,
-     .body_limit = SMALL_BODY, .handler = forward_handle,
-     .command = "intake.EditRotaEntry", .request = &lianxin__v1__edit_rota_entry__descriptor,
+     .body_limit = SMALL_BODY, .handler = forward_handle, .command = "intake.EditRotaEntry",
+     .request = &lianxin__v1__edit_rota_entry__descriptor,
      .reply = &lianxin__v1__rota_entry__descriptor},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/confirm"}, .roles = WRITERS,
      .body_limit = SMALL_BODY, .body_optional = 1, .handler = forward_handle,
      .command = "intake.ConfirmDuty", .request = &lianxin__v1__rota_entry_no_args__descriptor,
      .reply = &lianxin__v1__rota_entry__descriptor},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/excuse"}, .roles = WRITERS,
-     .body_limit = SMALL_BODY, .handler = forward_handle,
-     .command = "intake.ExcuseDuty", .request = &lianxin__v1__excuse_duty__descriptor,
+     .body_limit = SMALL_BODY, .handler = forward_handle, .command = "intake.ExcuseDuty",
+     .request = &lianxin__v1__excuse_duty__descriptor,
      .reply = &lianxin__v1__rota_entry__descriptor, .required = s_reason_field},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/swap"}, .roles = WRITERS,
-     .body_limit = SMALL_BODY, .handler = forward_handle,
-     .command = "intake.RequestSwap", .request = &lianxin__v1__request_swap__descriptor,
+     .body_limit = SMALL_BODY, .handler = forward_handle, .command = "intake.RequestSwap",
+     .request = &lianxin__v1__request_swap__descriptor,
      .reply = &lianxin__v1__rota_entry__descriptor, .required = s_swap_field},
-    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/swap/accept"}, .roles = WRITERS,
-     .body_limit = SMALL_BODY, .body_optional = 1, .handler = forward_handle,
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/swap/accept"},
+     .roles = WRITERS, .body_limit = SMALL_BODY, .body_optional = 1, .handler = forward_handle,
      .command = "intake.AcceptSwap", .request = &lianxin__v1__rota_entry_no_args__descriptor,
      .reply = &lianxin__v1__rota_entry__descriptor},
-    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/attendance"}, .roles = OFFICE,
-     .body_limit = SMALL_BODY, .handler = forward_handle,
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/attendance"},
+     .roles = OFFICE, .body_limit = SMALL_BODY, .handler = forward_handle,
      .command = "intake.MarkAttendance", .request = &lianxin__v1__mark_attendance__descriptor,
      .reply = &lianxin__v1__rota_entry__descriptor, .required = s_status_field},
-    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/members/{id}/unavailable"}, .roles = WRITERS,
-     .body_limit = SMALL_BODY, .handler = forward_handle,
-     .command = "intake.DeclareUnavailable", .request = &lianxin__v1__declare_unavailable__descriptor,
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/members/{id}/unavailable"},
+     .roles = WRITERS, .body_limit = SMALL_BODY, .handler = forward_handle,
+     .command = "intake.DeclareUnavailable",
+     .request = &lianxin__v1__declare_unavailable__descriptor,
      .reply = &lianxin__v1__unavailable_ref__descriptor, .required = s_dates_field},
-    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/members/{id}/duties.ics"}, .roles = READERS | ACCESS_FEED_TOKEN,
-     .handler = s_duties_ics, .query = feeds_query_keys},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/members/{id}/duties.ics"},
+     .roles = READERS | ACCESS_FEED_TOKEN, .handler = s_duties_ics, .query = feeds_query_keys},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/members/{id}/feed-token"},
      .roles = WRITERS, .body_limit = SMALL_BODY, .body_optional = 1, .handler = feeds_create},
-    {.at = {.method = "DELETE", .pattern = "/v1/districts/{d}/members/{id}/feed-token"}, .roles = WRITERS,
-     .handler = feeds_revoke},
+    {.at = {.method = "DELETE", .pattern = "/v1/districts/{d}/members/{id}/feed-token"},
+     .roles = WRITERS, .handler = feeds_revoke},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits/{id}/edit"}, .roles = WRITERS,
-     .body_limit = GW_BODY_CONFIG, .handler = s_forward_edit,
-     .command = "intake.EditVisit", .request = &lianxin__v1__edit_visit__descriptor,
+     .body_limit = GW_BODY_CONFIG, .handler = s_forward_edit, .command = "intake.EditVisit",
+     .request = &lianxin__v1__edit_visit__descriptor,
      .reply = &lianxin__v1__visit_edited__descriptor},
-    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits/{id}/history"}, .roles = READERS,
-     .handler = s_visit_history_get},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits/{id}/history"},
+     .roles = READERS, .handler = s_visit_history_get},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits/{id}/visitor"}, .roles = OFFICE,
      .body_optional = 1, .handler = forward_handle, .command = "intake.RevealVisitor",
-     .request = &lianxin__v1__reveal_visitor__descriptor, .reply = &lianxin__v1__visitor__descriptor},
-    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits/{id}/issues"}, .roles = WRITERS,
-     .body_limit = SMALL_BODY * 2, .handler = forward_handle,
+     .request = &lianxin__v1__reveal_visitor__descriptor,
+     .reply = &lianxin__v1__visitor__descriptor},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits/{id}/issues"},
+     .roles = WRITERS, .body_limit = SMALL_BODY * 2, .handler = forward_handle,
      .command = "intake.GradeIssue", .request = &lianxin__v1__grade_issue__descriptor,
      .reply = &lianxin__v1__issue_ref__descriptor, .required = s_grade_fields},
-    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/issues/{id}/override"}, .roles = OFFICE,
-     .body_limit = SMALL_BODY, .handler = forward_handle,
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/issues/{id}/override"},
+     .roles = OFFICE, .body_limit = SMALL_BODY, .handler = forward_handle,
      .command = "intake.OverrideGrade", .request = &lianxin__v1__override_grade__descriptor,
      .reply = &lianxin__v1__issue_ref__descriptor, .required = s_override_fields},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/issues"}, .roles = READERS | ROLE_UNIT,
      .handler = s_issues_list, .query = s_issues_keys},
-    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/issues/{id}"}, .roles = READERS | ROLE_UNIT,
-     .handler = s_issue_get},
-    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/workrooms/{id}/log.csv"}, .roles = READERS,
-     .handler = s_log_csv, .query = s_log_keys},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/issues/{id}"},
+     .roles = READERS | ROLE_UNIT, .handler = s_issue_get},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/workrooms/{id}/log.csv"},
+     .roles = READERS, .handler = s_log_csv, .query = s_log_keys},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/reports"}, .roles = WRITERS,
-     .body_limit = GW_BODY_CONFIG, .handler = forward_handle,
-     .command = "intake.CreateReport", .request = &lianxin__v1__report_draft__descriptor,
+     .body_limit = GW_BODY_CONFIG, .handler = forward_handle, .command = "intake.CreateReport",
+     .request = &lianxin__v1__report_draft__descriptor,
      .reply = &lianxin__v1__report_ref__descriptor, .required = s_report_fields},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports/stats"}, .roles = LEADERS,
      .handler = s_stats_get, .query = s_stats_keys},
@@ -928,8 +933,8 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports/{id}"}, .roles = READERS,
      .handler = s_report_get},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/reports/{id}/edit"}, .roles = WRITERS,
-     .body_limit = GW_BODY_CONFIG, .handler = s_forward_edit,
-     .command = "intake.EditReport", .request = &lianxin__v1__report_draft__descriptor,
+     .body_limit = GW_BODY_CONFIG, .handler = s_forward_edit, .command = "intake.EditReport",
+     .request = &lianxin__v1__report_draft__descriptor,
      .reply = &lianxin__v1__report_ref__descriptor},
     TRANSITION("submit"),
     TRANSITION("resubmit"),
