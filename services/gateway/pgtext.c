@@ -1,12 +1,10 @@
-/* pgtext: conversion of PostgreSQL text-format values for the read handlers.
- * Pure (timeutil for formatting). Times come from SQL as microseconds so no
- * locale or DateStyle setting of the server can change their meaning. */
+/* pgtext: conversion of PostgreSQL text-format values (keyset positions,
+ * counters, id arrays). Pure. */
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pgtext.h"
-#include "timeutil.h"
 
 int pgtext_int64(const char *text, int64_t *out)
 {
@@ -55,31 +53,4 @@ json_t *pgtext_id_array(const char *text)
 fail:
     json_decref(arr);
     return NULL;
-}
-
-json_t *pgtext_string_or_null(const PGresult *res, int row, int col)
-{
-    if (PQgetisnull(res, row, col))
-        return json_null();
-    json_t *s = json_string(PQgetvalue(res, row, col));
-    return s ? s : json_null();
-}
-
-json_t *pgtext_id_or_null(const PGresult *res, int row, int col)
-{
-    int64_t v;
-    if (PQgetisnull(res, row, col) || pgtext_int64(PQgetvalue(res, row, col), &v) != 0 ||
-        v == 0)
-        return json_null();
-    return json_string(PQgetvalue(res, row, col));
-}
-
-json_t *pgtext_time_or_null(const PGresult *res, int row, int col)
-{
-    int64_t us;
-    char buf[40];
-    if (PQgetisnull(res, row, col) || pgtext_int64(PQgetvalue(res, row, col), &us) != 0 ||
-        time_format(us, buf, sizeof buf) != 0)
-        return json_null();
-    return json_string(buf);
 }

@@ -14,12 +14,12 @@ typedef struct read_ctx {
     int limit;
 } read_ctx_t;
 
-void reads_set(json_t *obj, const char *key, json_t *v)
+static void s_set(json_t *obj, const char *key, json_t *v)
 {
     json_object_set_new(obj, key, v ? v : json_null());
 }
 
-json_t *reads_row_json(const PGresult *res, int row)
+static json_t *s_row(const PGresult *res, int row)
 {
     json_error_t e;
     return json_loads(PQgetvalue(res, row, 0), 0, &e);
@@ -37,7 +37,7 @@ static json_t *s_items(const read_ctx_t *rc, const PGresult *res, int *count)
         n = rc->limit;
     json_t *items = json_array();
     for (int i = 0; items && i < n; i++) {
-        json_t *o = rc->spec->row(res, i);
+        json_t *o = s_row(res, i);
         if (!o || json_array_append_new(items, o) != 0) {
             json_decref(items);
             return NULL;
@@ -59,7 +59,7 @@ static void s_answer_list(gw_call_t *call, const read_ctx_t *rc, const PGresult 
         gw_reply_error(call, 500, "internal", "internal error", NULL);
         return;
     }
-    reads_set(body, "items", items);
+    s_set(body, "items", items);
     if (rc->spec->key) {
         char cur[CURSOR_MAX];
         int64_t a, b;
@@ -69,7 +69,7 @@ static void s_answer_list(gw_call_t *call, const read_ctx_t *rc, const PGresult 
             if (cursor_encode(rc->spec->cursor_tag, a, b, cur, sizeof cur) == 0)
                 next = json_string(cur);
         }
-        reads_set(body, "next_cursor", next);
+        s_set(body, "next_cursor", next);
     }
     gw_reply_json(call, 200, body);
 }
@@ -95,7 +95,7 @@ static void s_on_rows(PGresult *res, void *arg)
         else
             gw_reply_error(call, 500, "internal", "internal error", NULL);
     } else if (spec->single) {
-        json_t *o = PQntuples(res) > 0 ? spec->row(res, 0) : NULL;
+        json_t *o = PQntuples(res) > 0 ? s_row(res, 0) : NULL;
         if (o)
             gw_reply_json(call, 200, o);
         else

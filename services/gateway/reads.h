@@ -1,7 +1,7 @@
 /* reads: the shape every read handler shares: one SQL statement through the
- * pool, rows turned into JSON objects, answered as one object (404 when
- * there is none) or as {"items":[...],"next_cursor":...} with keyset
- * pagination. PostgreSQL away is 503 unavailable, promptly (the pool's
+ * pool whose rows are JSON texts built by the SQL itself (a read is a row),
+ * answered as one object (404 when there is none) or as
+ * {"items":[...],"next_cursor":...} with keyset pagination. PostgreSQL away is 503 unavailable, promptly (the pool's
  * queue timeout). Never builds SQL from request text: values travel as
  * parameters. */
 #ifndef GW_READS_H
@@ -12,15 +12,11 @@
 #include <libpq-fe.h>
 #include "gw.h"
 
-/* One row as a JSON object; NULL when the row is malformed. */
-typedef json_t *(reads_row_fn)(const PGresult *res, int row);
-
 /* The keyset position of a row, for its cursor. */
 typedef void (reads_key_fn)(const PGresult *res, int row, int64_t *a, int64_t *b);
 
 typedef struct reads_spec {
-    const char *sql;
-    reads_row_fn *row;
+    const char *sql;                /* the first column of a row: its JSON text */
     int single;                     /* 1: answer the first row, 404 when none */
     char cursor_tag;                /* lists: the cursor's tag */
     reads_key_fn *key;              /* lists with pagination, else NULL */
@@ -31,12 +27,6 @@ typedef struct reads_spec {
  * next page exists. Answers the call. */
 void reads_run(gw_call_t *call, const reads_spec_t *spec, int limit, int n,
                const char *const *params);
-
-/* Puts `v` (a reference taken; NULL becomes JSON null) under `key`. */
-void reads_set(json_t *obj, const char *key, json_t *v);
-
-/* A row whose first column is a JSON text built by the SQL itself. */
-json_t *reads_row_json(const PGresult *res, int row);
 
 /* SQL text formatting timestamptz `x` as RFC 3339 in UTC+8 with milliseconds. */
 #define READS_TS(x) \

@@ -46,10 +46,10 @@ static const char *const SQL_YEAR =
 
 static const char *const s_calendar_required[] = {"days", NULL};
 
-static const reads_spec_t s_workrooms = {SQL_WORKROOMS, reads_row_json, 0, 0, NULL};
-static const reads_spec_t s_members = {SQL_MEMBERS, reads_row_json, 0, 0, NULL};
-static const reads_spec_t s_units = {SQL_UNITS, reads_row_json, 0, 0, NULL};
-static const reads_spec_t s_year = {SQL_YEAR, reads_row_json, 1, 0, NULL};
+static const reads_spec_t s_workrooms = {.sql = SQL_WORKROOMS};
+static const reads_spec_t s_members = {.sql = SQL_MEMBERS};
+static const reads_spec_t s_units = {.sql = SQL_UNITS};
+static const reads_spec_t s_year = {.sql = SQL_YEAR, .single = 1};
 
 static void s_district_list(gw_call_t *call, const reads_spec_t *spec)
 {

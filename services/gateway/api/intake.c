@@ -157,8 +157,8 @@ static void s_visit_key(const PGresult *res, int row, int64_t *a, int64_t *b)
     pgtext_int64(PQgetvalue(res, row, 2), b);
 }
 
-static const reads_spec_t s_visit = {SQL_VISIT, reads_row_json, 1, 0, NULL};
-static const reads_spec_t s_visits = {SQL_VISITS, reads_row_json, 0, 'v', s_visit_key};
+static const reads_spec_t s_visit = {.sql = SQL_VISIT, .single = 1};
+static const reads_spec_t s_visits = {.sql = SQL_VISITS, .cursor_tag = 'v', .key = s_visit_key};
 
 /* ---- visit filters ------------------------------------------------------------------ */
 
@@ -290,7 +290,7 @@ static const char SQL_ROTA_TEXT[] =
     " AND ($4::bigint IS NULL OR r.member_id = $4::bigint) AND (r.status <> 'draft' OR $5::bool)"
     " ORDER BY r.duty_date, r.workroom_id, r.member_id LIMIT 5000";
 
-static const reads_spec_t s_rota = {SQL_ROTA_TEXT, reads_row_json, 0, 0, NULL};
+static const reads_spec_t s_rota = {.sql = SQL_ROTA_TEXT};
 
 static void s_rota_list(gw_call_t *call)
 {
@@ -320,7 +320,7 @@ static const char *const SQL_HISTORY =
 
 static void s_visit_history_get(gw_call_t *call)
 {
-    static const reads_spec_t spec = {SQL_HISTORY, reads_row_json, 1, 0, NULL};
+    static const reads_spec_t spec = {.sql = SQL_HISTORY, .single = 1};
     const char *p[2] = {reads_district(call), router_param(&call->params, "id")};
     reads_run(call, &spec, 0, 2, p);
 }
@@ -339,9 +339,9 @@ static void s_visit_history_get(gw_call_t *call)
 static void s_issues_list(gw_call_t *call)
 {
     static const reads_spec_t spec = {
-        "SELECT " ISSUE_JSON " AND ($3::bigint IS NULL OR i.visit_id = $3::bigint)"
+        .sql = "SELECT " ISSUE_JSON " AND ($3::bigint IS NULL OR i.visit_id = $3::bigint)"
         " AND ($4::int IS NULL OR i.grade = $4::int) AND ($5::text IS NULL OR i.status = $5)"
-        " ORDER BY i.id DESC LIMIT 500", reads_row_json, 0, 0, NULL};
+        " ORDER BY i.id DESC LIMIT 500"};
     char unit[24], visit[24];
     const char *g = query_get(&call->query, "grade"), *st = query_get(&call->query, "status");
     const char *p[5] = {reads_district(call), NULL, NULL, g, st};
@@ -364,8 +364,8 @@ static void s_issues_list(gw_call_t *call)
 
 static void s_issue_get(gw_call_t *call)
 {
-    static const reads_spec_t spec = {"SELECT " ISSUE_JSON " AND i.id = $3::bigint", reads_row_json,
-                                      1, 0, NULL};
+    static const reads_spec_t spec = {.sql = "SELECT " ISSUE_JSON " AND i.id = $3::bigint",
+                                      .single = 1};
     char unit[24];
     const char *p[3] = {reads_district(call), NULL, router_param(&call->params, "id")};
     if (strcmp(call->who.role, "unit") == 0) {
@@ -413,7 +413,7 @@ static const char *s_member_param(const gw_call_t *call, char buf[24])
 
 static void s_reports_list(gw_call_t *call)
 {
-    static const reads_spec_t spec = {SQL_REPORTS, reads_row_json, 0, 'r', s_key_id};
+    static const reads_spec_t spec = {.sql = SQL_REPORTS, .cursor_tag = 'r', .key = s_key_id};
     char me[24], cur[24], lim[16];
     int limit;
     int64_t a, b;
@@ -458,7 +458,7 @@ static const char *const SQL_REPORT =
 
 static void s_report_get(gw_call_t *call)
 {
-    static const reads_spec_t spec = {SQL_REPORT, reads_row_json, 1, 0, NULL};
+    static const reads_spec_t spec = {.sql = SQL_REPORT, .single = 1};
     char me[24];
     const char *p[3] = {reads_district(call), s_member_param(call, me),
                         router_param(&call->params, "id")};
@@ -569,7 +569,7 @@ static int s_stats_params(gw_call_t *call, char from[11], char to[11], const cha
 
 static void s_stats_get(gw_call_t *call)
 {
-    static const reads_spec_t spec = {SQL_STATS_JSON, reads_row_json, 0, 0, NULL};
+    static const reads_spec_t spec = {.sql = SQL_STATS_JSON};
     char from[11], to[11];
     const char *by;
     if (s_stats_params(call, from, to, &by) != 0)

@@ -50,7 +50,7 @@ static void s_key(const PGresult *res, int row, int64_t *a, int64_t *b)
     *b = 0;
 }
 
-static const reads_spec_t s_list = {SQL_INBOX, reads_row_json, 0, 'i', s_key};
+static const reads_spec_t s_list = {.sql = SQL_INBOX, .cursor_tag = 'i', .key = s_key};
 
 static void s_list_items(gw_call_t *call)
 {
