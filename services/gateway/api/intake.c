@@ -242,7 +242,7 @@ void api_intake_visits_list(gw_call_t *call)
     reads_run(call, &s_visits, f.limit, 8, params);
 }
 
-/* ---- reads: SQL builds the JSON ------------------------------------------------------- */
+/* ---- the rota, a visit's history, issues ----------------------------------------------- */
 
 static void s_key_id(const PGresult *res, int row, int64_t *a, int64_t *b)
 {
@@ -578,7 +578,7 @@ static void s_stats_get(gw_call_t *call)
     reads_run(call, &spec, 0, 4, p);
 }
 
-/* ---- exports -------------------------------------------------------------------------- */
+/* ---- exports: files built from one pool query ------------------------------------------ */
 
 typedef void (s_render_fn)(gw_call_t *call, const PGresult *res, textbuf_t *out);
 
@@ -794,7 +794,7 @@ static void s_log_csv(gw_call_t *call)
     csvstream_log(call, reads_district(call), room, from, to, name);
 }
 
-/* ---- statistics ------------------------------------------------------------------------- */
+/* ---- statistics as CSV ------------------------------------------------------------------ */
 
 static void s_render_stats(gw_call_t *call, const PGresult *res, textbuf_t *b)
 {
