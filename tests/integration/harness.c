@@ -311,6 +311,14 @@ static void s_cfg_defaults(harness_t *self)
     s_cfg_put(self, "admin.sql_dir", v);
 }
 
+const char *harness_conf(const harness_t *self, const char *key)
+{
+    for (int i = 0; self && key && i < self->ncfg; i++)
+        if (strcmp(self->cfg[i].key, key) == 0)
+            return self->cfg[i].value;
+    return NULL;
+}
+
 int harness_set(harness_t *self, const char *key, const char *value)
 {
     if (s_cfg_put(self, key, value) != 0)
