@@ -687,7 +687,8 @@ consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
         return NULL;
     }
     if (opts->xpub_endpoint && zctx
-        && !(self->sub = bus_sub_new(loop, zctx, opts->xpub_endpoint, s_on_event, self))) {
+        && !(self->sub = bus_sub_new(loop, zctx, opts->xpub_endpoint, opts->curve,
+                                     s_on_event, self))) {
         s_free(self);
         return NULL;
     }

@@ -56,6 +56,7 @@ typedef struct consumer_opts {
     const char *name;               /* "notify": the cursor rows' consumer name */
     const char *cursor_table;       /* "bus.cursors" (district_code, consumer, producer, seq) */
     const char *xpub_endpoint;      /* the bus's XPUB */
+    const curve_client_t *curve;    /* its keys there (NULL: a plain test forwarder) */
     const char *producers;          /* comma-separated streams to follow: "intake" */
     int idle_ms;                    /* catch-up interval, default 2000 */
     int max_batch;                  /* events per transaction, default 256 */

@@ -564,7 +564,7 @@ s_bus_setup(s_bus_t *b)
     b->zctx = zmq_ctx_new();
     s_proxy_start(&b->proxy, b->zctx);
     b->txq = txq_new(&b->loop, s_conninfo);
-    b->pub = bus_pub_new(b->zctx, b->proxy.xsub_ep);
+    b->pub = bus_pub_new(b->zctx, b->proxy.xsub_ep, NULL);
     assert_non_null(b->txq);
     assert_non_null(b->pub);
     b->db = s_db();
