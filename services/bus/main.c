@@ -85,7 +85,9 @@ static curve_allow_t *
 s_allow(const config_t *cfg, const char *key)
 {
     curve_allow_t *allow = curve_allow_new();
-    const char *names = config_get(cfg, key, config_get(cfg, "services", ""));
+    const char *names = config_get(cfg, key, "");
+    if (!*names)
+        names = config_get(cfg, "services", "");
     if (!allow || curve_allow_programs(allow, cfg, names) != 0) {
         log_error("bad key list", "key=%s", key);
         curve_allow_destroy(&allow);
