@@ -27,14 +27,15 @@ struct bus_sub {
     uint64_t received, malformed;
 };
 
-/* Sets the options every bus socket shares. 0 or -1. */
+/* Sets the options every bus socket shares, and its CURVE keys. 0 or -1. */
 static int
-s_socket_opts(void *sock)
+s_socket_opts(void *sock, const curve_client_t *curve)
 {
     int64_t maxmsg = BUS_MAX_MSG;
     int linger = 0;
     if (zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0
-        || zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) != 0)
+        || zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) != 0
+        || (curve && curve_client_apply(sock, curve) != 0))
         return -1;
     return 0;
 }
@@ -42,7 +43,7 @@ s_socket_opts(void *sock)
 /* ---- publisher ----------------------------------------------------------- */
 
 bus_pub_t *
-bus_pub_new(void *zctx, const char *endpoint)
+bus_pub_new(void *zctx, const char *endpoint, const curve_client_t *curve)
 {
     if (!zctx || !endpoint)
         return NULL;
@@ -51,7 +52,7 @@ bus_pub_new(void *zctx, const char *endpoint)
         return NULL;
     int hwm = BUS_SNDHWM;
     self->sock = zmq_socket(zctx, ZMQ_PUB);
-    if (!self->sock || s_socket_opts(self->sock) != 0
+    if (!self->sock || s_socket_opts(self->sock, curve) != 0
         || zmq_setsockopt(self->sock, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0
         || zmq_connect(self->sock, endpoint) != 0) {
         log_error("bus publisher failed", "endpoint=%s err=\"%s\"", endpoint,
@@ -162,7 +163,7 @@ s_on_readable(zwatch_t *w, void *sock, void *arg)
 
 bus_sub_t *
 bus_sub_new(uv_loop_t *loop, void *zctx, const char *endpoint,
-            bus_event_fn *fn, void *arg)
+            const curve_client_t *curve, bus_event_fn *fn, void *arg)
 {
     if (!loop || !zctx || !endpoint || !fn)
         return NULL;
@@ -173,7 +174,7 @@ bus_sub_new(uv_loop_t *loop, void *zctx, const char *endpoint,
     self->arg = arg;
     int hwm = BUS_RCVHWM;
     self->sock = zmq_socket(zctx, ZMQ_SUB);
-    if (!self->sock || s_socket_opts(self->sock) != 0
+    if (!self->sock || s_socket_opts(self->sock, curve) != 0
         || zmq_setsockopt(self->sock, ZMQ_RCVHWM, &hwm, sizeof hwm) != 0
         || zmq_connect(self->sock, endpoint) != 0) {
         log_error("bus subscriber failed", "endpoint=%s err=\"%s\"", endpoint,

@@ -195,7 +195,8 @@ s_connect_all(void *sock, const char *endpoints)
 }
 
 cmd_client_t *
-cmd_client_new(uv_loop_t *loop, void *zctx, const char *endpoints)
+cmd_client_new(uv_loop_t *loop, void *zctx, const char *endpoints,
+               const curve_client_t *curve)
 {
     if (!loop || !zctx || !endpoints)
         return NULL;
@@ -212,6 +213,7 @@ cmd_client_new(uv_loop_t *loop, void *zctx, const char *endpoints)
     int immediate = 1;
     self->sock = zmq_socket(zctx, ZMQ_DEALER);
     if (!self->buckets || !self->sock || cmd__socket_opts(self->sock) != 0
+        || (curve && curve_client_apply(self->sock, curve) != 0)
         || zmq_setsockopt(self->sock, ZMQ_IMMEDIATE, &immediate, sizeof immediate) != 0
         || s_connect_all(self->sock, endpoints) != 0
         || !(self->watch = zwatch_new(loop, self->sock, s_client_on_readable, self))) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <uv.h>
 #include "cmd.h"
+#include "curve.h"
 #include "envelope.pb-c.h"
 
 typedef struct cmd_client cmd_client_t;
@@ -18,9 +19,13 @@ typedef struct cmd_client cmd_client_t;
 typedef void (cmd_reply_fn)(const Lianxin__V1__Reply *reply, int err, void *arg);
 
 /* A DEALER connected to every endpoint in `endpoints` (comma-separated: one
- * per service instance; requests are spread over them). ZMQ_IMMEDIATE is set
- * so nothing is queued for an instance that is not there. NULL on failure. */
-cmd_client_t *cmd_client_new(uv_loop_t *loop, void *zctx, const char *endpoints);
+ * per service instance; requests are spread over them), a CURVE client with
+ * `curve`'s keys (the gateway's pair, the service's public key; NULL only
+ * for an in-process test server, which is then plain). ZMQ_IMMEDIATE is set
+ * so nothing is queued for an instance that is not there (nor for one whose
+ * handshake failed). NULL on failure. */
+cmd_client_t *cmd_client_new(uv_loop_t *loop, void *zctx, const char *endpoints,
+                             const curve_client_t *curve);
 
 /* Sends `cmd` (its correlation_id and deadline are set here) and calls `fn`
  * exactly once, within `timeout_ms`. 0, or a negative uv error when it could

@@ -88,6 +88,7 @@ struct cmd_server {
     void (*drain_done)(void *arg);
     void *drain_arg;
     uint64_t malformed;
+    char peer[CURVE_NAME_MAX];      /* the one User-Id taken; "" when plain */
     cmd_server_stats_t stats;
 };
 
@@ -243,6 +244,22 @@ s_admit(cmd_server_t *self, cmd_item_t *item)
     s_schedule(self);
 }
 
+/* 1 when the message came from the trusted peer (or the server is plain):
+ * its User-Id, set by the ZAP handler from the peer's key, is self->peer. */
+static int
+s_peer_ok(cmd_server_t *self, zmq_msg_t *last)
+{
+    if (!self->peer[0])
+        return 1;
+    const char *uid = zmq_msg_gets(last, "User-Id");
+    if (uid && strcmp(uid, self->peer) == 0)
+        return 1;
+    self->stats.forbidden++;
+    log_warn("command from an untrusted peer dropped", "peer=%s forbidden=%llu",
+             uid && *uid ? uid : "-", (unsigned long long) self->stats.forbidden);
+    return 0;
+}
+
 /* One command: [identity, empty, Command] (or [identity, Command]). */
 static void
 s_server_on_readable(zwatch_t *w, void *sock, void *arg)
@@ -255,6 +272,11 @@ s_server_on_readable(zwatch_t *w, void *sock, void *arg)
         return;
     self->stats.received++;
     cmd_item_t *item = NULL;
+    if (!s_peer_ok(self, &parts[(n < 3 ? n : 3) - 1])) {
+        cmd__close_frames(parts, n, 3);
+        self->stats.rejected++;
+        return;
+    }
     int shape_ok = (n == 2 || (n == 3 && zmq_msg_size(&parts[1]) == 0))
                    && zmq_msg_size(&parts[0]) <= sizeof item->identity;
     if (shape_ok && (item = calloc(1, sizeof *item))) {
@@ -431,7 +453,7 @@ s_server_free_early(cmd_server_t *self)
 
 cmd_server_t *
 cmd_server_new(uv_loop_t *loop, void *zctx, const char *endpoint,
-               const cmd_handler_t *handlers, size_t nhandlers,
+               const curve_server_t *curve, const cmd_handler_t *handlers, size_t nhandlers,
                txq_t *txq, bus_pub_t *pub, const char *producer, void *app)
 {
     if (!loop || !zctx || !endpoint || (!handlers && nhandlers) || !txq || !producer)
@@ -446,10 +468,13 @@ cmd_server_new(uv_loop_t *loop, void *zctx, const char *endpoint,
     self->pub = pub;
     self->app = app;
     self->max_batch = CMD_MAX_BATCH;
+    if (curve)
+        snprintf(self->peer, sizeof self->peer, "%s", curve->peer);
     int mandatory = 0;
     self->tx = tx_new(producer);
     self->sock = zmq_socket(zctx, ZMQ_ROUTER);
     if (!self->tx || !self->sock || cmd__socket_opts(self->sock) != 0
+        || (curve && curve_server_apply(self->sock, curve) != 0)
         || zmq_setsockopt(self->sock, ZMQ_ROUTER_MANDATORY, &mandatory, sizeof mandatory) != 0
         || zmq_bind(self->sock, endpoint) != 0
         || !(self->watch = zwatch_new(loop, self->sock, s_server_on_readable, self))) {
@@ -460,7 +485,8 @@ cmd_server_new(uv_loop_t *loop, void *zctx, const char *endpoint,
     }
     uv_timer_init(loop, &self->timer);
     self->timer.data = self;
-    log_info("command server listening", "endpoint=%s handlers=%zu", endpoint, nhandlers);
+    log_info("command server listening", "endpoint=%s handlers=%zu peer=%s", endpoint, nhandlers,
+             self->peer[0] ? self->peer : "any (plain)");
     return self;
 }
 

@@ -16,6 +16,7 @@
 #include <uv.h>
 #include "bus.h"
 #include "cmd.h"
+#include "curve.h"
 #include "roles.h"
 #include "tx.h"
 #include "txq.h"
@@ -82,10 +83,17 @@ typedef struct cmd_server cmd_server_t;
 
 /* Binds a ROUTER at `endpoint` and serves `handlers` (kept by reference),
  * committing through `txq` and publishing committed events on `pub` as
- * `producer`. NULL on failure (logged). */
+ * `producer`. With `curve` (copied) the ROUTER is a CURVE server in
+ * curve->domain, whose ZAP handler (curve_zap_new, started before) admits
+ * the peers' keys, and a command is taken only from a peer whose User-Id
+ * is curve->peer ("gateway"): the actor in a command is believed only from
+ * there. Anything else is dropped unanswered and counted as forbidden. NULL
+ * `curve` (plain TCP, every peer) is for in-process tests only. NULL on
+ * failure (logged). */
 cmd_server_t *cmd_server_new(uv_loop_t *loop, void *zctx, const char *endpoint,
-                             const cmd_handler_t *handlers, size_t nhandlers,
-                             txq_t *txq, bus_pub_t *pub, const char *producer, void *app);
+                             const curve_server_t *curve, const cmd_handler_t *handlers,
+                             size_t nhandlers, txq_t *txq, bus_pub_t *pub, const char *producer,
+                             void *app);
 
 /* Commands per transaction, 1..CMD_MAX_BATCH (default CMD_MAX_BATCH); 1
  * means no group commit: one transaction per command. */
@@ -100,7 +108,8 @@ void cmd_server_destroy(cmd_server_t **self_p);
 
 /* Counters for /metrics-like logging. `rejected`: answered on the loop
  * without running (unknown type, forbidden, bad payload, validate, busy,
- * stopping); `forbidden`: of those, refused by the row's roles or district;
+ * stopping, untrusted peer); `forbidden`: of those, refused by the row's
+ * roles or district, or sent by a peer other than curve->peer;
  * `fallbacks`: batches whose fast path was abandoned and run again one
  * savepoint per command. */
 typedef struct cmd_server_stats {

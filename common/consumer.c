@@ -13,10 +13,10 @@
 #define CONSUMER_BACKOFF_MIN_MS 100
 #define CONSUMER_BACKOFF_MAX_MS 30000
 
+/* A bus event's number: the signal that the table has something after the
+ * cursor. Its contents are never used (the table's row is applied). */
 typedef struct {
     int64_t seq;
-    uint8_t *packed;
-    size_t len;
 } s_buffered_t;
 
 /* One followed stream (district, producer). The names are set once and
@@ -156,35 +156,23 @@ s_read_log(db_t *db, const s_stream_t *s, int64_t after, int limit,
     return rows;
 }
 
-/* The events to apply after `cursor`, at most `limit`: the contiguous run
- * of buffered bus events first, then the table when the buffer does not
- * reach (a gap), or when the part asks for it (catch-up). */
+/* The events to apply after `cursor`, at most `limit`, always read from
+ * bus.events: the bus is only the signal that there is something to read
+ * (a run with bus events buffered, or a catch-up), never the source of what
+ * is applied, so a forged or altered bus message can neither be applied nor
+ * move the cursor past a genuine event. */
 static int
 s_collect(const s_part_t *p, db_t *db, int64_t cursor, int limit,
           Lianxin__V1__Event **out, int *n, int *more)
 {
     *n = 0;
     *more = 0;
-    size_t i = 0, left = 0;
-    while (i < p->nbuf && p->buf[i].seq <= cursor)
-        i++;
-    for (; i < p->nbuf && *n < limit && p->buf[i].seq == cursor + 1 + *n; i++) {
-        out[*n] = lianxin__v1__event__unpack(NULL, p->buf[i].len, p->buf[i].packed);
-        if (!out[(*n)++])
-            return 0;
-    }
-    left = p->nbuf - i;
-    if (*n == limit) {
-        *more = 1;
+    if (!p->read_table && p->nbuf == 0)
         return 0;
-    }
-    if (!p->read_table && left == 0)
-        return 0;
-    int room = limit - *n;
-    int rows = s_read_log(db, p->stream, cursor + *n, room, out, n);
+    int rows = s_read_log(db, p->stream, cursor, limit, out, n);
     if (rows < 0)
         return -1;
-    *more = rows == room;
+    *more = rows == limit;
     return 0;
 }
 
@@ -369,12 +357,9 @@ static void
 s_drop_buffered(s_buffered_t *buf, size_t *n, int64_t upto)
 {
     size_t k = 0;
-    for (size_t i = 0; i < *n; i++) {
-        if (buf[i].seq <= upto)
-            free(buf[i].packed);
-        else
+    for (size_t i = 0; i < *n; i++)
+        if (buf[i].seq > upto)
             buf[k++] = buf[i];
-    }
     *n = k;
 }
 
@@ -403,8 +388,12 @@ s_settle_part(consumer_t *self, s_part_t *p)
         s->cursor = p->cursor;
     s_drop_buffered(p->buf, &p->nbuf, p->held == 0 ? INT64_MAX : s->cursor);
     s_drop_buffered(s->buf, &s->nbuf, p->held == 0 ? INT64_MAX : s->cursor);
+    if (p->held == 1 && p->nbuf > 0 && !p->more && !p->failed)
+        log_warn("bus events not in the log dropped", "consumer=%s district=%s producer=%s"
+                 " n=%zu cursor=%lld", self->name, s->district, s->producer, p->nbuf,
+                 (long long) s->cursor);
     if (p->nbuf > 0 || p->more)
-        s->need_read = 1;           /* unapplied bus events are in the table */
+        s->need_read = 1;           /* the table is read again: it alone decides */
     self->applied += p->applied;
     self->passed.ignored += p->passed.ignored;
     if (p->passed.malformed > 0) {
@@ -551,13 +540,8 @@ s_buffer(consumer_t *self, s_stream_t *s, const Lianxin__V1__Event *ev)
     }
     if (!s->buf && !(s->buf = calloc((size_t) self->max_batch, sizeof *s->buf)))
         return -1;
-    size_t len = lianxin__v1__event__get_packed_size(ev);
-    uint8_t *packed = malloc(len ? len : 1);
-    if (!packed)
-        return -1;
-    lianxin__v1__event__pack(ev, packed);
     memmove(&s->buf[at + 1], &s->buf[at], (s->nbuf - at) * sizeof *s->buf);
-    s->buf[at] = (s_buffered_t) { ev->seq, packed, len };
+    s->buf[at] = (s_buffered_t) { .seq = ev->seq };
     s->nbuf++;
     return 1;
 }
@@ -703,7 +687,8 @@ consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
         return NULL;
     }
     if (opts->xpub_endpoint && zctx
-        && !(self->sub = bus_sub_new(loop, zctx, opts->xpub_endpoint, s_on_event, self))) {
+        && !(self->sub = bus_sub_new(loop, zctx, opts->xpub_endpoint, opts->curve,
+                                     s_on_event, self))) {
         s_free(self);
         return NULL;
     }

@@ -1,9 +1,11 @@
 /* consumer: exactly-once processing of the event streams of some districts.
  * Events arrive fast over the bus, but the truth is bus.events: the consumer
  * keeps a cursor per (consumer, stream) in its own schema, updated in the same
- * transaction as the event's effects. A seq at cursor+1 is applied; above it,
- * the gap is read from bus.events first; at or below it, it is a duplicate
- * and dropped. On start and every idle interval it catches up from the table.
+ * transaction as the event's effects. A bus event above the cursor is only a
+ * signal: what is applied is always read from bus.events (seq > cursor), so a
+ * message the table does not hold (forged, altered) is never applied and
+ * never moves the cursor; one at or below the cursor is a duplicate and
+ * dropped. On start and every idle interval it catches up from the table.
  * A district's events are consumed only by the instance that holds its lease.
  * A service declares the types it consumes as routes (evroute.h): the
  * consumer unpacks each payload, skips one that does not unpack and ignores
@@ -54,6 +56,7 @@ typedef struct consumer_opts {
     const char *name;               /* "notify": the cursor rows' consumer name */
     const char *cursor_table;       /* "bus.cursors" (district_code, consumer, producer, seq) */
     const char *xpub_endpoint;      /* the bus's XPUB */
+    const curve_client_t *curve;    /* its keys there (NULL: a plain test forwarder) */
     const char *producers;          /* comma-separated streams to follow: "intake" */
     int idle_ms;                    /* catch-up interval, default 2000 */
     int max_batch;                  /* events per transaction, default 256 */

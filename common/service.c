@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "curve.h"
 #include "districts.h"
 #include "log.h"
 #include "service.h"
@@ -30,6 +31,9 @@ typedef struct {
     consumer_t *consumer;
     timers_t *timers;
     districts_t *districts;         /* feeds the consumer and the timers */
+    curve_client_t bus_keys;        /* ours, and the bus's public key */
+    curve_server_t cmd_keys;        /* ours as the ROUTER, gateway the one peer */
+    curve_zap_t *zap;               /* admits the gateway's key on the ROUTER */
     uv_signal_t sigint, sigterm;
     char endpoint[SERVICE_ENDPOINT_MAX];    /* a copy: logged after the config is gone */
     size_t max_batch;
@@ -90,6 +94,7 @@ s_start_consumer(s_service_t *svc)
         .name = svc->def->name,
         .cursor_table = "bus.cursors",
         .xpub_endpoint = config_get(svc->cfg, "bus.xpub", "tcp://127.0.0.1:5561"),
+        .curve = &svc->bus_keys,
         .producers = svc->def->consumes,
         .routes = svc->def->routes,
         .nroutes = svc->def->nroutes,
@@ -140,8 +145,9 @@ s_start_commands(s_service_t *svc)
         return -1;
     }
     snprintf(svc->endpoint, sizeof svc->endpoint, "%s", endpoint);
-    svc->cmd = cmd_server_new(&svc->loop, svc->zctx, svc->endpoint, def->handlers,
-                              def->nhandlers, svc->txq, svc->pub, def->name, svc->app);
+    svc->cmd = cmd_server_new(&svc->loop, svc->zctx, svc->endpoint, &svc->cmd_keys,
+                              def->handlers, def->nhandlers, svc->txq, svc->pub, def->name,
+                              svc->app);
     if (!svc->cmd)
         return -1;
     svc->max_batch = s_max_batch(svc);
@@ -149,12 +155,39 @@ s_start_commands(s_service_t *svc)
     return 0;
 }
 
+/* The service's CURVE keys ("<name>.curve_*", "bus.curve_public",
+ * "gateway.curve_public") and the ZAP handler that admits only the
+ * gateway's key on the ROUTER. 0 or -1 (logged: the service refuses to run
+ * without them). */
+static int
+s_start_curve(s_service_t *svc)
+{
+    const char *name = svc->def->name;
+    if (curve_client_from_config(svc->cfg, name, "bus", &svc->bus_keys) != 0)
+        return -1;
+    svc->cmd_keys = (curve_server_t) { .own = svc->bus_keys.own, .domain = CURVE_DOMAIN_CMD,
+                                       .peer = "gateway" };
+    if (svc->def->nhandlers == 0)
+        return 0;
+    curve_allow_t *allow = curve_allow_new();
+    if (!allow || curve_allow_programs(allow, svc->cfg, "gateway") != 0) {
+        curve_allow_destroy(&allow);
+        return -1;
+    }
+    curve_domain_t domain = { .name = CURVE_DOMAIN_CMD, .allow = allow };
+    svc->zap = curve_zap_new(svc->zctx, &domain, 1);
+    return svc->zap ? 0 : -1;
+}
+
 static int
 s_start(s_service_t *svc)
 {
     const service_def_t *def = svc->def;
+    if (s_start_curve(svc) != 0)
+        return -1;
     svc->txq = txq_new(&svc->loop, config_get(svc->cfg, "pg.dsn", ""));
-    svc->pub = bus_pub_new(svc->zctx, config_get(svc->cfg, "bus.xsub", "tcp://127.0.0.1:5560"));
+    svc->pub = bus_pub_new(svc->zctx, config_get(svc->cfg, "bus.xsub", "tcp://127.0.0.1:5560"),
+                           &svc->bus_keys);
     if (!svc->txq || !svc->pub)
         return -1;
     if (def->nhandlers > 0 && s_start_commands(svc) != 0)
@@ -284,6 +317,7 @@ service_main(int argc, char **argv, const service_def_t *def)
     }
     if (loop_ok)
         s_run_loop(&svc);           /* after a failed start: closes what it opened */
+    curve_zap_destroy(&svc.zap);
     if (svc.zctx)
         zmq_ctx_term(svc.zctx);
     log_info("stopped", "endpoint=%s code=%d", svc.endpoint[0] ? svc.endpoint : "-", rc);

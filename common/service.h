@@ -35,7 +35,10 @@ typedef struct service_def {
 } service_def_t;
 
 /* Runs the service until SIGINT/SIGTERM. Config keys used (all documented in
- * deploy/lianxin.conf.example): pg.dsn, bus.xsub, bus.xpub,
+ * deploy/lianxin.conf.example): pg.dsn, bus.xsub, bus.xpub, the CURVE keys
+ * <name>.curve_public, <name>.curve_secret, bus.curve_public and
+ * gateway.curve_public (required: the bus links and the ROUTER are CURVE,
+ * and the ROUTER takes commands from the gateway's key only),
  * <name>.endpoint, <name>.max_batch, <name>.districts ("*" = every district
  * in core.districts, read again every <name>.districts_check_ms, default
  * 3000), <name>.timer_ms (default 2000, at least 50), log.level. Returns the

@@ -227,8 +227,9 @@ conf_get() {
     printf '%s' "${value:-$2}"
 }
 
-# var/lianxin.conf: made once from the example with a key kept in var/crypto.key;
-# pg.dsn is pointed at this checkout's cluster at every run.
+# var/lianxin.conf: made once from the example with a key kept in var/crypto.key
+# and a CURVE key pair per program (lianxin-admin curve-keygen, added when
+# missing); pg.dsn is pointed at this checkout's cluster at every run.
 ensure_conf() {
     CONF="$VAR/lianxin.conf"
     if [ ! -s "$VAR/crypto.key" ]; then
@@ -249,6 +250,14 @@ ensure_conf() {
         grep '^services[[:space:]]*=' "$ROOT/deploy/lianxin.conf.example" >>"$CONF"
         say "added the example's services list to $CONF"
     fi
+    # the CURVE key pairs of the bus, the gateway and each service, made once
+    local prog
+    for prog in bus gateway $(conf_get services "" | tr ',' ' '); do
+        grep -q "^${prog}\.curve_public[[:space:]]*=" "$CONF" && continue
+        (umask 077; "$BUILD_DIR/bin/lianxin-admin" curve-keygen --name "$prog" >>"$CONF") ||
+            die "curve-keygen failed for $prog"
+        say "made the CURVE key pair of $prog in $CONF"
+    done
 }
 
 # Refuses to start twice: a pid file whose process is still a lianxin program.

@@ -1,11 +1,12 @@
 /* lianxin-admin: the operator's command line (migrate, seed-demo, create-user,
- * create-key, audit-verify). Wiring only: parses argv, reads the config,
+ * create-key, audit-verify, curve-keygen). Wiring only: parses argv, reads the config,
  * connects, hands over to the command. Never logs the dsn (it may hold a
  * password) or anything a command prints once (keys). */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <zmq.h>
 #include "admin.h"
 #include "log.h"
 
@@ -18,6 +19,8 @@ static const char *s_usage =
     "              [--display-name NAME]   password from LIANXIN_PASSWORD or stdin\n"
     "  create-key --username U --name N    print a new API key for U\n"
     "  audit-verify [--district D]   check the audit trail's hash chain\n"
+    "  curve-keygen --name PROGRAM   print a new CURVE key pair as PROGRAM.curve_public and\n"
+    "                                PROGRAM.curve_secret lines (no config, no database)\n"
     "database: --dsn, else LIANXIN_PG_DSN, else pg.dsn of the config\n"
     "exit: 0 done, 1 refused (changed migration, broken audit chain), 2 error\n";
 
@@ -106,11 +109,28 @@ static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
 static int s_known(const char *command)
 {
     static const char *known[] = {"migrate", "seed-demo", "create-user", "create-key",
-                                  "audit-verify"};
+                                  "audit-verify", "curve-keygen"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcmp(command, known[i]) == 0)
             return 1;
     return 0;
+}
+
+/* curve-keygen: a fresh key pair for program o->name, as two config lines
+ * on stdout (the secret is for that program's environment only). */
+static int s_curve_keygen(const admin_opts_t *o)
+{
+    char pub[41], sec[41];
+    if (!o->name || !*o->name || strlen(o->name) > 31 || strchr(o->name, '.')) {
+        fprintf(stderr, "curve-keygen: give --name PROGRAM (bus, gateway, intake...)\n");
+        return ADMIN_ERROR;
+    }
+    if (zmq_curve_keypair(pub, sec) != 0) {
+        fprintf(stderr, "curve-keygen: %s\n", zmq_strerror(zmq_errno()));
+        return ADMIN_ERROR;
+    }
+    printf("%s.curve_public = \"%s\"\n%s.curve_secret = \"%s\"\n", o->name, pub, o->name, sec);
+    return fflush(stdout) == 0 ? 0 : ADMIN_ERROR;
 }
 
 int main(int argc, char **argv)
@@ -120,6 +140,8 @@ int main(int argc, char **argv)
         fputs(s_usage, stderr);
         return ADMIN_ERROR;
     }
+    if (strcmp(o.command, "curve-keygen") == 0)
+        return s_curve_keygen(&o);
     config_t *cfg = config_load(config_path_from_args(argc, argv));
     if (!cfg)
         return ADMIN_ERROR;

@@ -197,7 +197,9 @@ forward_t *forward_new(uv_loop_t *loop, void *zctx, const config_t *cfg)
         const char *ep = config_get(cfg, key, NULL);
         fwd_service_t *s = &self->s[self->n];
         snprintf(s->name, sizeof s->name, "%.31s", services[i]);
-        s->client = ep && *ep ? cmd_client_new(loop, zctx, ep) : NULL;
+        curve_client_t keys;        /* the gateway's pair, the service's public key */
+        int keyed = curve_client_from_config(cfg, "gateway", services[i], &keys) == 0;
+        s->client = keyed && ep && *ep ? cmd_client_new(loop, zctx, ep, &keys) : NULL;
         if (!s->client) {
             log_error("cannot start command client", "service=%s key=%s", services[i], key);
             forward_destroy(&self);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <curl/curl.h>
+#include <zmq.h>
 #include "harness_int.h"
 #include "timeutil.h"
 
@@ -272,6 +273,22 @@ static int s_services(harness_t *self)
     return self->nservices > 0 ? 0 : -1;
 }
 
+/* A fresh CURVE key pair for `program` ("<program>.curve_public/_secret"),
+ * so every stack has keys of its own. */
+static void s_cfg_keys(harness_t *self, const char *program)
+{
+    char pub[41], sec[41], key[64];
+
+    if (zmq_curve_keypair(pub, sec) != 0) {
+        fprintf(stderr, "harness: zmq_curve_keypair failed (libzmq without CURVE?)\n");
+        return;
+    }
+    snprintf(key, sizeof key, "%.31s.curve_public", program);
+    s_cfg_put(self, key, pub);
+    snprintf(key, sizeof key, "%.31s.curve_secret", program);
+    s_cfg_put(self, key, sec);
+}
+
 static void s_cfg_defaults(harness_t *self)
 {
     char v[PATH_MAX + 64];
@@ -293,7 +310,10 @@ static void s_cfg_defaults(harness_t *self)
         s_cfg_put(self, key, v);
         snprintf(key, sizeof key, "%.31s.districts", self->services[i]);
         s_cfg_put(self, key, "*");
+        s_cfg_keys(self, self->services[i]);
     }
+    s_cfg_keys(self, "bus");
+    s_cfg_keys(self, "gateway");
     s_cfg_put(self, "gateway.listen", "127.0.0.1");
     snprintf(v, sizeof v, "%d", b + PORT_GATEWAY);
     s_cfg_put(self, "gateway.port", v);
@@ -309,6 +329,14 @@ static void s_cfg_defaults(harness_t *self)
     s_cfg_put(self, "intake.calendar_watch", "0");
     snprintf(v, sizeof v, "%s/deploy/sql", self->root);
     s_cfg_put(self, "admin.sql_dir", v);
+}
+
+const char *harness_conf(const harness_t *self, const char *key)
+{
+    for (int i = 0; self && key && i < self->ncfg; i++)
+        if (strcmp(self->cfg[i].key, key) == 0)
+            return self->cfg[i].value;
+    return NULL;
 }
 
 int harness_set(harness_t *self, const char *key, const char *value)

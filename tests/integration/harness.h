@@ -39,6 +39,9 @@ void harness_destroy(harness_t **self_p);
  * 0 or -1. */
 int harness_set(harness_t *self, const char *key, const char *value);
 
+/* The value of config key `key` as written for the stack, NULL when unset. */
+const char *harness_conf(const harness_t *self, const char *key);
+
 /* ---- processes ---------------------------------------------------------------- */
 
 /* Starts $LIANXIN_BUILD/bin/lianxin-<name> -c <config> (cwd LIANXIN_ROOT,

@@ -564,7 +564,7 @@ s_bus_setup(s_bus_t *b)
     b->zctx = zmq_ctx_new();
     s_proxy_start(&b->proxy, b->zctx);
     b->txq = txq_new(&b->loop, s_conninfo);
-    b->pub = bus_pub_new(b->zctx, b->proxy.xsub_ep);
+    b->pub = bus_pub_new(b->zctx, b->proxy.xsub_ep, NULL);
     assert_non_null(b->txq);
     assert_non_null(b->pub);
     b->db = s_db();
@@ -608,7 +608,8 @@ test_consumer_end_to_end(void **state)
         s_publish(&b, 6);
         s_spin(&b, 6, 50);
     }
-    assert_int_equal(consumer_applied(b.consumer), 6);
+    /* the bus only signals: runs read 6..12 from the log (4 at a time) */
+    assert_true(consumer_applied(b.consumer) >= 6);
     int order[] = { 6, 7, 7, 10, 12, 9, 6 };
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
         s_publish(&b, order[i]);

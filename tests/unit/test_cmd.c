@@ -433,7 +433,7 @@ static void
 test_client_gets_reply(void **state)
 {
     chan_t *ch = *state;
-    cmd_client_t *c = cmd_client_new(&ch->loop, ch->zctx, ch->endpoint);
+    cmd_client_t *c = cmd_client_new(&ch->loop, ch->zctx, ch->endpoint, NULL);
     assert_non_null(c);
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
     cmd.type = "test.Echo";
@@ -466,7 +466,7 @@ test_client_times_out_and_drops_late_reply(void **state)
 {
     chan_t *ch = *state;
     ch->srv.mode = SRV_SILENT;
-    cmd_client_t *c = cmd_client_new(&ch->loop, ch->zctx, ch->endpoint);
+    cmd_client_t *c = cmd_client_new(&ch->loop, ch->zctx, ch->endpoint, NULL);
     assert_non_null(c);
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
     cmd.type = "test.Echo";
@@ -493,7 +493,7 @@ test_client_eagain_without_service(void **state)
 {
     chan_t *ch = *state;
     /* Nothing listens on port 1: with ZMQ_IMMEDIATE nothing is queued. */
-    cmd_client_t *c = cmd_client_new(&ch->loop, ch->zctx, "tcp://127.0.0.1:1");
+    cmd_client_t *c = cmd_client_new(&ch->loop, ch->zctx, "tcp://127.0.0.1:1", NULL);
     assert_non_null(c);
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
     cmd.type = "test.Echo";
@@ -507,8 +507,8 @@ test_client_eagain_without_service(void **state)
     assert_int_equal(cmd_client_send(c, NULL, 100, s_on_answer, &a), UV_EINVAL);
     cmd_client_destroy(&c);
     assert_int_equal(a.calls, 0);
-    assert_null(cmd_client_new(&ch->loop, ch->zctx, ""));
-    assert_null(cmd_client_new(&ch->loop, ch->zctx, "nonsense://x"));
+    assert_null(cmd_client_new(&ch->loop, ch->zctx, "", NULL));
+    assert_null(cmd_client_new(&ch->loop, ch->zctx, "nonsense://x", NULL));
 }
 
 static void
@@ -516,7 +516,7 @@ test_client_destroy_cancels(void **state)
 {
     chan_t *ch = *state;
     ch->srv.mode = SRV_SILENT;
-    cmd_client_t *c = cmd_client_new(&ch->loop, ch->zctx, ch->endpoint);
+    cmd_client_t *c = cmd_client_new(&ch->loop, ch->zctx, ch->endpoint, NULL);
     assert_non_null(c);
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
     cmd.type = "test.Echo";
@@ -736,11 +736,11 @@ s_srv_setup(void **state)
     f->ch = *state;
     f->txq = txq_new(&f->ch->loop, NO_DB);
     assert_non_null(f->txq);
-    f->srv = cmd_server_new(&f->ch->loop, f->ch->zctx, "inproc://test-cmd-server",
+    f->srv = cmd_server_new(&f->ch->loop, f->ch->zctx, "inproc://test-cmd-server", NULL,
                             s_handlers, sizeof s_handlers / sizeof s_handlers[0], f->txq,
                             NULL, "test", NULL);
     assert_non_null(f->srv);
-    f->cli = cmd_client_new(&f->ch->loop, f->ch->zctx, "inproc://test-cmd-server");
+    f->cli = cmd_client_new(&f->ch->loop, f->ch->zctx, "inproc://test-cmd-server", NULL);
     assert_non_null(f->cli);
     *state = f;
     return 0;
@@ -1049,9 +1049,9 @@ test_bus_delivers_by_prefix(void **state)
     memset(&p, 0, sizeof p);
     s_proxy_start(ch->zctx, &p);
     bus_state_t b = { 0 };
-    b.pub = bus_pub_new(ch->zctx, p.xsub_ep);
+    b.pub = bus_pub_new(ch->zctx, p.xsub_ep, NULL);
     assert_non_null(b.pub);
-    bus_sub_t *sub = bus_sub_new(&ch->loop, ch->zctx, p.xpub_ep, s_on_event, &b);
+    bus_sub_t *sub = bus_sub_new(&ch->loop, ch->zctx, p.xpub_ep, NULL, s_on_event, &b);
     assert_non_null(sub);
     assert_int_equal(bus_sub_subscribe(sub, "330303/"), 0);
     uv_timer_t tick;
