@@ -35,7 +35,7 @@ function dutyCard(ctx, d) {
   const status = el('span', { class: 'status status-' + d.status }, ROTA_STATUS[d.status] || d.status);
   const actions = el('div', { class: 'buttons' });
   box.append(el('h3', {}, d.duty_date + ' ' + weekday(d.duty_date) + ' · ' + d.workroom_name), status,
-    d.reason ? el('p', { class: 'meta' }, '请假事由：' + d.reason) : null, actions, msg);
+    d.reason ? el('p', { class: 'meta' }, '请假事由：' + d.reason) : '', actions, msg);
   const reload = () => ctx.go('duties');
   const post = (b, path, body, ok, fallback) => busy(b, async () => {
     msg.textContent = '';

@@ -41,6 +41,8 @@ function chartCard(id, title, csvAction) {
     async draw(option) {
       const echarts = await loadECharts();
       if (!echarts) { canvas.replaceChildren(el('p', { class: 'error' }, '图表组件未安装（请运行 make deps），数据见下表。')); data.hidden = false; return; }
+      /* the page is attached after render(): a chart needs its size */
+      while (!canvas.isConnected || !canvas.clientWidth) await new Promise((r) => setTimeout(r, 50));
       if (!chart) {
         chart = echarts.init(canvas, null, { renderer: 'canvas' });
         window.addEventListener('resize', () => chart.resize());
@@ -140,6 +142,7 @@ export default {
         try { await Promise.all([drawReports(), drawVisits()]); } catch (e) { notice(e.message, true); }
       });
     });
-    await Promise.all([drawReports(), drawVisits()]);
+    /* not awaited: the charts draw once the page is on screen */
+    Promise.all([drawReports(), drawVisits()]).catch((e) => notice(e.message, true));
   },
 };
