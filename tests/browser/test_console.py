@@ -13,13 +13,15 @@ import os
 import sys
 import time
 import traceback
-from datetime import timedelta, timezone
+from datetime import date, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from browser import (By, EC, clickable, css, login, nav_pages, new_driver,  # noqa: E402
                      severe_logs, text_in, visible, wait)
 from stack import Stack  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 D = '/v1/districts/330303'
 CST = timezone(timedelta(hours=8))
@@ -120,7 +122,6 @@ def test_office_generates_publishes_rota_and_sees_conflict(c):
     a, b = pair
     row = css(d, 'tr[data-rota-id="%s"]' % a['id'])
     sel = row.find_element(By.CSS_SELECTOR, 'select.rota-member')
-    from selenium.webdriver.support.ui import Select
     Select(sel).select_by_value(b['member_id'])
     row.find_element(By.CSS_SELECTOR, 'button.rota-save').click()
     err = 'tr[data-rota-id="%s"] .rota-error' % a['id']
@@ -162,7 +163,6 @@ def test_member_confirms_duty_and_records_visit_at_375px(c):
         # record a visit in the duty's room
         clickable(d, '#nav a[data-page="record"]').click()
         f = css(d, '#visit-form')
-        from selenium.webdriver.support.ui import Select
         Select(f.find_element(By.NAME, 'workroom_id')).select_by_value(duty['workroom_id'])
         Select(f.find_element(By.NAME, 'category')).select_by_value('transport')
         me = f.find_element(By.CSS_SELECTOR, '#member-choices input[value="%s"]' % duty['member_id'])
@@ -192,25 +192,96 @@ def _member_report(c, member='member2', title=None):
     return r['id'], title
 
 
-def test_office_reviews_and_forwards_member_report(c):
-    rid, title = _member_report(c)
-    d = c.desk
-    login(d, c.stack.url, 'office')
+def _report_form_submit(d, event):
+    form = css(d, 'form.action[data-event="%s"]' % event)
+    form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    return form
+
+
+def _open_report(c, d, user, title):
+    login(d, c.stack.url, user)
     c.go(d, 'reports')
-    link = wait(d, EC.element_to_be_clickable((By.LINK_TEXT, title)))
-    link.click()
-    form = css(d, 'form.action[data-event="accept"]')
-    form.find_element(By.CSS_SELECTOR, 'button').click()
+    if user == 'office':   # the office's list opens on 已报送; this report may be past it
+        Select(css(d, '#page select[name=state]')).select_by_value('')
+        old = d.find_elements(By.CSS_SELECTOR, '#report-list tbody tr')
+        css(d, '#page form.filters button[type=submit]').click()
+        if old:
+            wait(d, EC.staleness_of(old[0]))
+    wait(d, EC.element_to_be_clickable((By.LINK_TEXT, title))).click()
+    visible(d, '#report-facts')
+
+
+def test_member_writes_report_office_reviews_and_forwards(c):
+    d = c.desk
+    title = '关于优化永中街道路口信号灯配时的建议 %d' % os.getpid()
+    # the member writes and submits it
+    login(d, c.stack.url, 'member2')
+    c.go(d, 'reports/new')
+    f = css(d, '#report-form')
+    f.find_element(By.NAME, 'title').send_keys(title)
+    Select(f.find_element(By.NAME, 'category')).select_by_value('transport')
+    f.find_element(By.NAME, 'facts').send_keys('早晚高峰行人过街时间不足，老人和学生难以一次通过。')
+    f.find_element(By.NAME, 'analysis').send_keys('信号灯配时多年未随车流调整。')
+    f.find_element(By.NAME, 'suggestions').send_keys('建议交警部门按高峰时段优化配时。')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#report-facts', '草稿')
+    _report_form_submit(d, 'submit')
+    text_in(d, '#report-facts', '已报送')
+    rid = d.current_url.rsplit('/', 1)[1]
+    logout(d)
+    # the office returns it with comments
+    _open_report(c, d, 'office', title)
+    form = css(d, 'form.action[data-event="return"]')
+    form.find_element(By.NAME, 'comments').send_keys('请补充路口车流数据来源')
+    form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#report-facts', '已退回')
+    logout(d)
+    # the member sees the comments and resubmits
+    _open_report(c, d, 'member2', title)
+    text_in(d, '#report-facts', '请补充路口车流数据来源')
+    _report_form_submit(d, 'resubmit')
+    text_in(d, '#report-facts', '已报送')
+    logout(d)
+    # the office accepts, forwards, records adoption and 批示, tells the authors
+    _open_report(c, d, 'office', title)
+    _report_form_submit(d, 'accept')
     text_in(d, '#report-facts', '已录用')
     form = css(d, 'form.action[data-event="forward"]')
-    from selenium.webdriver.support.ui import Select
     Select(form.find_element(By.NAME, 'forwarded_to')).select_by_value('government')
-    form.find_element(By.CSS_SELECTOR, 'button').click()
+    form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
     text_in(d, '#report-facts', '已转送')
     text_in(d, '#report-facts', '区政府')
+    form = css(d, 'form.action[data-event="adopt"]')
+    Select(form.find_element(By.NAME, 'level')).select_by_value('district')
+    form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#report-facts', '区级')
+    form = css(d, 'form.action[data-event="instruct"]')
+    form.find_element(By.NAME, 'leader').send_keys('张副区长')
+    form.find_element(By.NAME, 'text').send_keys('请交警大队研究落实。')
+    form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#page', '张副区长：请交警大队研究落实。')
+    _report_form_submit(d, 'tell-authors')
+    text_in(d, '#report-facts', '已告知作者')
     r = c.api('GET', D + '/reports/' + rid, want=200)
-    assert r['state'] == 'forwarded' and r['forwarded_to'] == 'government', r
-    assert r['forwarded_on'] == c.server_now().strftime('%Y-%m-%d') or r['forwarded_on'], r
+    assert r['state'] == 'authors_told' and r['forwarded_to'] == 'government', r
+    assert r['adopted'] and r['adopted_level'] == 'district' and len(r['instructions']) == 1, r
+    assert r['comments'] == '请补充路口车流数据来源', r
+    wanted = ['submit', 'return', 'resubmit', 'accept', 'forward', 'adopt', 'instruct', 'tell_authors']
+    assert [x['event'] for x in r['log'] if x['event'] in wanted] == wanted, r['log']
+    logout(d)
+
+
+def test_keyboard_only_login_and_navigation(c):
+    d = c.desk
+    d.get(c.stack.url + '/')
+    u = visible(d, '#login-form input[name=username]')
+    u.click()
+    u.send_keys('office', Keys.TAB, 'lianxin-demo', Keys.ENTER)
+    visible(d, '#nav a')
+    link = css(d, '#nav a[data-page="calendar"]')
+    link.send_keys(Keys.ENTER)
+    wait(d, lambda dr: dr.find_element(By.ID, 'page').get_attribute('data-page') == 'calendar')
+    assert d.switch_to.active_element.get_attribute('id') == 'page', 'focus is not on the page after navigation'
     logout(d)
 
 
@@ -268,7 +339,6 @@ def test_field_error_shows_next_to_its_field(c):
     login(d, c.stack.url, 'office')
     c.go(d, 'record')
     f = css(d, '#visit-form')
-    from selenium.webdriver.support.ui import Select
     Select(f.find_element(By.NAME, 'workroom_id')).select_by_index(1)
     Select(f.find_element(By.NAME, 'category')).select_by_value('education')
     f.find_element(By.CSS_SELECTOR, '#member-choices input').click()
@@ -278,6 +348,20 @@ def test_field_error_shows_next_to_its_field(c):
     box = d.find_element(By.CSS_SELECTOR, '.field-error[data-field="summary"]').find_element(By.XPATH, '..')
     assert box.find_element(By.NAME, 'summary').get_attribute('aria-invalid') == 'true'
     assert d.find_element(By.CSS_SELECTOR, '.field-error[data-field="workroom_id"]').text == ''
+    # a row of the calendar: a make-up working day on a weekday is refused in that row
+    c.go(d, 'calendar')
+    year = int(css(d, '#calendar-year').get_attribute('value'))
+    day = next(date(year, 3, k) for k in range(2, 9) if date(year, 3, k).weekday() == 2)   # a Wednesday
+    rows = len(d.find_elements(By.CSS_SELECTOR, '#calendar-form tr.day-row'))
+    clickable(d, '#calendar-add').click()
+    row = wait(d, lambda dr: len(dr.find_elements(By.CSS_SELECTOR, '#calendar-form tr.day-row')) == rows + 1
+               and dr.find_elements(By.CSS_SELECTOR, '#calendar-form tr.day-row')[-1])
+    d.execute_script("arguments[0].value = arguments[1]", row.find_element(By.CSS_SELECTOR, 'input[type=date]'), day.isoformat())
+    Select(row.find_element(By.TAG_NAME, 'select')).select_by_value('workday')
+    css(d, '#calendar-form button[type=submit]').click()
+    slot = '#calendar-form .field-error[data-field="days[%d].kind"]' % rows
+    text_in(d, slot, '调休上班日只能是周六或周日')
+    assert row.find_element(By.TAG_NAME, 'select').get_attribute('aria-invalid') == 'true'
     logout(d)
 
 
@@ -297,9 +381,10 @@ TESTS = [
     test_roles_see_only_their_pages,
     test_office_generates_publishes_rota_and_sees_conflict,
     test_member_confirms_duty_and_records_visit_at_375px,
-    test_office_reviews_and_forwards_member_report,
+    test_member_writes_report_office_reviews_and_forwards,
     test_chart_renders_seeded_data_and_numbers_match_api,
     test_field_error_shows_next_to_its_field,
+    test_keyboard_only_login_and_navigation,
     test_office_dashboard,
 ]
 
@@ -308,6 +393,8 @@ def main():
     names = sys.argv[1:]
     tests = [t for t in TESTS if not names or t.__name__ in names]
     print('[==========] Running %d test(s).' % len(tests))
+    if os.environ.get('LIANXIN_TEST_CLOCK'):
+        print('browser: LIANXIN_TEST_CLOCK is not applied here: the console and these tests run at the real time')
     c = Ctx()
     failed = []
     start = time.time()

@@ -61,7 +61,7 @@ export const REPORT_STATE = {
 export const REPORT_EVENT = {
   create: '创建', edit: '修改', submit: '报送', resubmit: '重新报送', return: '退回',
   merge: '合并', accept: '录用', forward: '转送', adopt: '记录采用', instruct: '记录批示',
-  'tell-authors': '告知作者',
+  'tell-authors': '告知作者', tell_authors: '告知作者',
 };
 
 export const FORWARD_TO = {

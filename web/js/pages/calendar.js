@@ -42,7 +42,7 @@ export default {
     cal.days.forEach(addRow);
     const yearSel = input({ type: 'number', min: 1970, max: 9999, value: year, id: 'calendar-year', 'aria-label': '年份' });
     yearSel.addEventListener('change', () => ctx.go('calendar', yearSel.value));
-    const add = el('button', { type: 'button', class: 'plain' }, '添加一天');
+    const add = el('button', { type: 'button', class: 'plain', id: 'calendar-add' }, '添加一天');
     add.addEventListener('click', () => addRow(null).focus());
     f.append(
       el('div', { class: 'table-wrap' }, el('table', { class: 'list' },

@@ -150,6 +150,10 @@ export const logPage = {
       el('div', { class: 'buttons' }, el('button', { type: 'submit' }, '查询')),
       el('p', { class: 'error form-error', role: 'alert' }));
     const list = el('div');
+    const me = ctx.user.member_id;
+    /* the API has no member filter: a member's own visits are picked from each page */
+    const mine = me ? el('input', { type: 'checkbox', id: 'log-mine', checked: true }) : null;
+    if (mine) filters.insertBefore(el('label', { class: 'inline', for: 'log-mine' }, mine, ' 只看我参与的'), filters.querySelector('.buttons'));
     const status = el('span', { class: 'meta', role: 'status' });
     const reveal = ctx.is('office', 'admin')
       ? el('label', { class: 'inline', for: 'csv-reveal' }, el('input', { type: 'checkbox', id: 'csv-reveal' }), ' 含来访人明文（留痕）') : null;
@@ -168,17 +172,20 @@ export const logPage = {
           '民情日志-' + ctx.roomName(fe.workroom_id.value) + '-' + q.get('from') + '至' + q.get('to') + '.csv', status);
       } catch (e) { status.textContent = ''; formError(filters, e); }
     }));
-    root.append(heading('民情日志', reveal, csv, status), card(filters, list));
+    root.append(heading(me ? '民情日志（我的来访）' : '民情日志', reveal, csv, status), card(filters, list));
+    if (mine) mine.addEventListener('change', () => pager.reload());
     const pager = pagedList(list, {
       head: ['接待时间', '工作室', '类别', '诉求内容', '来访群众', '接待委员'],
-      load: (cursor) => {
+      load: async (cursor) => {
         const fe = filters.elements;
         const q = new URLSearchParams({ limit: '20' });
         for (const k of ['workroom_id', 'category', 'from', 'to']) if (fe[k].value) q.set(k, fe[k].value);
         if (cursor) q.set('cursor', cursor);
-        return api.get(dpath('/visits?' + q));
+        const r = await api.get(dpath('/visits?' + q));
+        if (mine && mine.checked) r.items = r.items.filter((v) => v.member_ids.includes(me));
+        return r;
       },
-      render: (v) => el('tr', {},
+      render: (v) => el('tr', { 'data-visit-id': v.id },
         el('td', { class: 'nowrap' }, el('a', { href: '#/log/' + v.id }, showTime(v.received_at))),
         el('td', {}, v.workroom_name),
         el('td', {}, CATEGORY[v.category] || v.category),
