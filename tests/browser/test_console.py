@@ -182,6 +182,36 @@ def test_member_confirms_duty_and_records_visit_at_375px(c):
         d.quit()
 
 
+def test_member_excuses_a_duty_and_copies_the_calendar_link(c):
+    month = getattr(c, 'rota_month', None)
+    assert month, 'needs the published rota of the rota test'
+    rows = c.api('GET', D + '/rota?month=' + month, want=200)['items']
+    mine = {}
+    for r in rows:
+        mine.setdefault(r['member_id'], []).append(r)
+    duty = next(r for r in rows if r['status'] == 'published' and len(mine[r['member_id']]) == 1)
+    username = 'member' + duty['member_id']
+    d = c.desk
+    login(d, c.stack.url, username)
+    card = css(d, '.duty[data-rota-id="%s"]' % duty['id'])
+    card.find_element(By.XPATH, './/summary[text()="请假"]').click()
+    card.find_element(By.XPATH, './/button[text()="提交请假"]').click()
+    text_in(d, '.duty[data-rota-id="%s"] .field-error[data-field="reason"]' % duty['id'], '必填')
+    card.find_element(By.NAME, 'reason').send_keys('当天出差')
+    card.find_element(By.XPATH, './/button[text()="提交请假"]').click()
+    text_in(d, '#notice', '已请假')
+    text_in(d, '.duty[data-rota-id="%s"] .status' % duty['id'], '已请假')
+    got = c.api('GET', D + '/rota?month=%s&member_id=%s' % (month, duty['member_id']), want=200)['items']
+    assert got[0]['status'] == 'excused' and got[0]['reason'] == '当天出差', got
+    clickable(d, '#feed-make').click()
+    wait(d, lambda dr: '/duties.ics?token=' in dr.find_element(By.ID, 'feed-url').get_attribute('value'))
+    link = d.find_element(By.ID, 'feed-url').get_attribute('value')
+    assert link.startswith(c.stack.url + D + '/members/%s/duties.ics?token=' % duty['member_id']), link
+    status, headers, body = c.stack.call('GET', link[len(c.stack.url):], raw=True)   # no session
+    assert status == 200 and body.startswith(b'BEGIN:VCALENDAR') and b'STATUS:CANCELLED' in body, (status, body[:200])
+    logout(d)
+
+
 def _member_report(c, member='member2', title=None):
     title = title or '关于优化永中街道路口信号灯配时的建议 %d' % os.getpid()
     r = c.api('POST', D + '/reports', {
@@ -285,6 +315,61 @@ def test_keyboard_only_login_and_navigation(c):
     logout(d)
 
 
+def test_office_grades_issue_overrides_and_exports_log(c):
+    now = c.server_now()
+    rooms = c.api('GET', D + '/workrooms', want=200)['items']
+    room = rooms[0]
+    visit = c.api('POST', D + '/visits', {
+        'workroom_id': room['id'], 'received_at': now.replace(microsecond=0).isoformat(),
+        'member_ids': room['member_ids'][:1], 'summary': '小区门口人行道被占用 %d' % os.getpid(),
+        'category': 'urban_construction', 'visitor': {'name': '李四', 'phone': '13900001111'}},
+        want=201)
+    d = c.desk
+    login(d, c.stack.url, 'office')
+    c.go(d, 'log/' + visit['id'])
+    f = css(d, 'form.grade-form')
+    f.find_element(By.NAME, 'summary').send_keys('人行道被占用，需城管处理')
+    Select(f.find_element(By.NAME, 'importance')).select_by_value('4')
+    Select(f.find_element(By.NAME, 'difficulty')).select_by_value('2')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    # class 2 needs a unit: the API's field error shows under the unit
+    text_in(d, 'form.grade-form .field-error[data-field="unit_id"]', '必填')
+    f = css(d, 'form.grade-form')
+    Select(f.find_element(By.NAME, 'unit_id')).select_by_index(1)
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#notice', '已分级')
+    issue = c.api('GET', D + '/issues?visit_id=' + visit['id'], want=200)['items'][0]
+    assert issue['grade'] == 2 and issue['unit_id'], issue
+    # the override, with its reason
+    c.go(d, 'issues/' + issue['id'])
+    f = css(d, '#override-form')
+    Select(f.find_element(By.NAME, 'grade')).select_by_value('3')
+    f.find_element(By.NAME, 'reason').send_keys('属社区内部事务，转工作室微协商')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#notice', '已调整为')
+    issue = c.api('GET', D + '/issues/' + issue['id'], want=200)
+    assert issue['grade'] == 3 and issue['override_reason'] == '属社区内部事务，转工作室微协商', issue
+    # the visitor in clear (audited) and the room's log as CSV
+    c.go(d, 'log/' + visit['id'])
+    clickable(d, '#page .heading button.plain').click()
+    accept_confirm(d)
+    text_in(d, '#page dl.facts', '李四 13900001111')
+    out = os.path.join(c.stack.dir, 'downloads')
+    os.makedirs(out, exist_ok=True)
+    d.execute_cdp_cmd('Browser.setDownloadBehavior', {'behavior': 'allow', 'downloadPath': out})
+    c.go(d, 'log')
+    Select(css(d, '#page form.filters select[name=workroom_id]')).select_by_value(room['id'])
+    next(b for b in d.find_elements(By.CSS_SELECTOR, '#page .heading button') if b.text == '导出 CSV').click()
+    text_in(d, '#page .heading', '已下载')
+    wait(d, lambda dr: [n for n in os.listdir(out) if n.endswith('.csv')])
+    name = [n for n in os.listdir(out) if n.endswith('.csv')][0]
+    with open(os.path.join(out, name), 'rb') as fh:
+        data = fh.read()
+    assert data.startswith(b'\xef\xbb\xbf') and '编号'.encode() in data and visit['id'].encode() in data, data[:200]
+    assert '李四'.encode() not in data, 'the CSV without reveal must mask the visitor'
+    logout(d)
+
+
 def _canvas_ink(d, chart):
     return d.execute_script("""
         const cv = document.querySelector('#chart-' + arguments[0] + ' canvas');
@@ -381,7 +466,9 @@ TESTS = [
     test_roles_see_only_their_pages,
     test_office_generates_publishes_rota_and_sees_conflict,
     test_member_confirms_duty_and_records_visit_at_375px,
+    test_member_excuses_a_duty_and_copies_the_calendar_link,
     test_member_writes_report_office_reviews_and_forwards,
+    test_office_grades_issue_overrides_and_exports_log,
     test_chart_renders_seeded_data_and_numbers_match_api,
     test_field_error_shows_next_to_its_field,
     test_keyboard_only_login_and_navigation,
