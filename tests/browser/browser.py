@@ -1,6 +1,8 @@
 """browser: headless Debian chromium driven by Debian's chromedriver and
 python3-selenium, with the flags this closed network needs."""
 
+import atexit
+import shutil
 import tempfile
 
 from selenium import webdriver
@@ -14,12 +16,14 @@ CHROMEDRIVER = '/usr/bin/chromedriver'
 
 
 def new_driver(width=1280, height=900, mobile=False):
+    profile = tempfile.mkdtemp(prefix='lianxin-chromium-')
+    atexit.register(shutil.rmtree, profile, True)
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
               '--disable-background-networking', '--disable-component-update', '--disable-sync',
               '--disable-dev-shm-usage', '--lang=zh-CN', '--force-device-scale-factor=1',
-              '--user-data-dir=' + tempfile.mkdtemp(prefix='lianxin-chromium-'),
+              '--user-data-dir=' + profile,
               '--window-size=%d,%d' % (width, height)):
         opts.add_argument(a)
     if mobile:

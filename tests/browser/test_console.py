@@ -10,6 +10,7 @@ calendar. LIANXIN_SCREENSHOTS=DIR also writes the README's two screenshots.
 
 import email.utils
 import os
+import signal
 import sys
 import time
 import traceback
@@ -477,6 +478,8 @@ TESTS = [
 
 
 def main():
+    # run.sh's time limit sends SIGTERM: unwind, so that the stack is stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     names = sys.argv[1:]
     tests = [t for t in TESTS if not names or t.__name__ in names]
     print('[==========] Running %d test(s).' % len(tests))
