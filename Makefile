@@ -39,7 +39,7 @@ INTEG_SUP:= $(filter-out $(INTEG_C),$(wildcard tests/integration/*.c))
 BENCH_C  := $(wildcard tests/bench/*.c)
 BENCH_BIN:= $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/%,$(BENCH_C))
 
-.PHONY: all deps run test test-san test-unit bench clean valgrind stop fuzz
+.PHONY: all deps run test test-san test-unit bench clean valgrind stop fuzz screenshots browser-test
 .SECONDARY:
 
 all: $(BINS) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
@@ -128,6 +128,16 @@ test: deps
 test-san: deps
 	@$(MAKE) --no-print-directory SAN=1 all
 	@deploy/local.sh test build-san
+
+# the browser tests alone (tests/browser), against a stack of their own
+browser-test: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/local.sh test $(BUILD) browser/test_console
+
+# the README's two screenshots (docs/img/), taken by the browser test
+screenshots: deps
+	@$(MAKE) --no-print-directory all
+	@LIANXIN_SCREENSHOTS=$(CURDIR)/docs/img deploy/local.sh test $(BUILD) browser/test_console
 
 valgrind: deps
 	@$(MAKE) --no-print-directory all

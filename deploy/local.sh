@@ -370,7 +370,7 @@ print_banner() {
     local url=$1
     cat <<EOF
 
-Lianxin is running: $url/
+Lianxin is running: $url/   (web console: open it in a browser, log in with a demo login below)
   logs: var/log/*.log    config: var/lianxin.conf    stop: Ctrl-C (or make stop)
 EOF
     sed -n '/^demo logins/,/^  office2/p' "$VAR/seed.out"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# run.sh: runs the unit then the integration test binaries of a build, shows
+# run.sh: runs the unit then the integration test binaries of a build, then
+# the browser tests (tests/browser/test_*.py, which print cmocka's lines), shows
 # their output as it comes, tallies cmocka's summaries and ends with exactly
 # "N passed, N failed". Never hides a binary that crashed, hung or printed no
 # summary: each such binary counts as one named failure.
 #
-# usage: tests/run.sh BUILD [NAME...]   NAME: test_x, unit/test_x or integration/test_x
+# usage: tests/run.sh BUILD [NAME...]   NAME: test_x, unit/test_x, integration/test_x
+#                                       or browser/test_console
 # Exit 0 only when nothing failed and at least one test passed.
 #
 # The one clock: every test runs at the real time; then the suites that deal
@@ -130,6 +132,17 @@ for kind in unit integration; do
         fi
         run_one "$bin" "$id"
     done < <(printf '%s\n' "$SRC/$kind"/test_*.c | LC_ALL=C sort)
+done
+
+# the browser tests: the console in headless chromium against a stack of their
+# own, at the real time (they take their dates from the server)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+for script in "$ROOT"/tests/browser/test_*.py; do
+    [ -f "$script" ] && [ -x "$script" ] || continue
+    id="browser/$(basename "$script" .py)"
+    selected "$id" || continue
+    ran=$((ran + 1))
+    run_one "$script" "$id"
 done
 
 # the dated suites again, each at every pinned instant

@@ -1,0 +1,545 @@
+#!/usr/bin/python3 -u
+"""test_console: the web console in a real browser (headless Debian chromium,
+chromedriver and python3-selenium) against a stack of its own (stack.py).
+
+Prints cmocka's lines ("[  PASSED  ] N test(s).", "[  FAILED  ] N test(s),
+listed below:") so that tests/run.sh counts each test. Every date comes from
+the server (the Date header of its answers), never from this machine's
+calendar. LIANXIN_SCREENSHOTS=DIR also writes the README's two screenshots.
+"""
+
+import email.utils
+import os
+import signal
+import sys
+import time
+import traceback
+from datetime import date, timedelta, timezone
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from browser import (By, EC, clickable, css, login, nav_pages, new_driver,  # noqa: E402
+                     severe_logs, text_in, visible, wait)
+from stack import Stack  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+D = '/v1/districts/330303'
+CST = timezone(timedelta(hours=8))
+
+EXPECTED_PAGES = {
+    'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'inbox'],
+    'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'inbox'],
+    'leader': ['log', 'issues', 'reports', 'stats', 'inbox'],
+    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'inbox'],
+    'unit1': ['rota', 'issues', 'inbox'],
+}
+
+
+class Ctx:
+    stack = None
+    desk = None        # a 1280 x 900 browser
+    tokens = {}
+
+    def token(self, user):
+        if user not in self.tokens:
+            self.tokens[user] = self.stack.login(user)
+        return self.tokens[user][0]
+
+    def api(self, method, path, body=None, user='office', want=None):
+        status, data = self.stack.call(method, path, body, self.token(user))
+        if want is not None and status != want:
+            raise AssertionError('%s %s as %s: %s %s' % (method, path, user, status, data))
+        return data
+
+    def server_now(self):
+        """The server's present time in UTC+8, from its Date header."""
+        _, headers, _ = self.stack.call('GET', '/healthz', raw=True)
+        return email.utils.parsedate_to_datetime(headers['Date']).astimezone(CST)
+
+    def month_after(self, now):
+        y, m = now.year + (now.month == 12), now.month % 12 + 1
+        return '%04d-%02d' % (y, m)
+
+    def go(self, d, page):
+        d.get(self.stack.url + '/#/' + page)
+        wait(d, lambda dr: dr.find_element(By.ID, 'page').get_attribute('data-page') == page.split('/')[0]
+             and not dr.find_elements(By.CSS_SELECTOR, '#page > p.empty'))
+
+    def shot(self, d, name):
+        out = os.environ.get('LIANXIN_SCREENSHOTS')
+        if out:
+            os.makedirs(out, exist_ok=True)
+            d.save_screenshot(os.path.join(out, name))
+            print('browser: screenshot %s' % os.path.join(out, name))
+
+
+def accept_confirm(d):
+    wait(d, EC.alert_is_present()).accept()
+
+
+def logout(d):
+    clickable(d, '#logout').click()
+    visible(d, '#login-form')
+
+
+# ---- the tests ---------------------------------------------------------------------------
+
+def test_roles_see_only_their_pages(c):
+    d = c.desk
+    for user, pages in EXPECTED_PAGES.items():
+        login(d, c.stack.url, user)
+        got = nav_pages(d)
+        assert got == pages, '%s sees %s, expected %s' % (user, got, pages)
+        # a page of another role falls back to the role's first page
+        foreign = 'calendar' if 'calendar' not in pages else 'duties'
+        d.get(c.stack.url + '/#/' + foreign)
+        wait(d, lambda dr: dr.find_element(By.ID, 'page').get_attribute('data-page') == pages[0])
+        logout(d)
+
+
+def test_office_generates_publishes_rota_and_sees_conflict(c):
+    d = c.desk
+    month = c.month_after(c.server_now())
+    c.rota_month = month
+    login(d, c.stack.url, 'office')
+    c.go(d, 'rota/' + month)
+    assert css(d, '#rota-month').get_attribute('value') == month
+    clickable(d, '#rota-generate').click()
+    text_in(d, '#rota-result', '已生成')
+    rows = c.api('GET', D + '/rota?month=' + month, want=200)['items']
+    assert rows and all(r['status'] == 'draft' for r in rows), rows[:3]
+    wait(d, lambda dr: len(dr.find_elements(By.CSS_SELECTOR, 'tr[data-rota-id]')) == len(rows))
+    # two rows of one day in different rooms: move B's member into A
+    pair = None
+    for a in rows:
+        for b in rows:
+            if a['duty_date'] == b['duty_date'] and a['workroom_id'] != b['workroom_id']:
+                pair = (a, b)
+                break
+        if pair:
+            break
+    assert pair, 'no day with two rooms in %s' % month
+    a, b = pair
+    row = css(d, 'tr[data-rota-id="%s"]' % a['id'])
+    sel = row.find_element(By.CSS_SELECTOR, 'select.rota-member')
+    Select(sel).select_by_value(b['member_id'])
+    row.find_element(By.CSS_SELECTOR, 'button.rota-save').click()
+    err = 'tr[data-rota-id="%s"] .rota-error' % a['id']
+    text_in(d, err, '排班冲突')
+    msg = d.find_element(By.CSS_SELECTOR, err).text
+    assert b['member_name'] in msg and b['duty_date'] in msg and b['workroom_name'] in msg, msg
+    # publish
+    wait(d, lambda dr: dr.find_element(By.ID, 'rota-publish').is_enabled())
+    d.find_element(By.ID, 'rota-publish').click()
+    accept_confirm(d)
+    text_in(d, '#rota-result', '已发布')
+    rows = c.api('GET', D + '/rota?month=' + month, want=200)['items']
+    assert rows and all(r['status'] == 'published' for r in rows), [r['status'] for r in rows]
+    logout(d)
+
+
+def test_member_confirms_duty_and_records_visit_at_375px(c):
+    month = getattr(c, 'rota_month', None)
+    assert month, 'needs the published rota of the previous test'
+    rows = c.api('GET', D + '/rota?month=' + month, want=200)['items']
+    duty = next(r for r in rows if r['status'] == 'published')
+    username = 'member' + duty['member_id']
+    token, user = c.stack.login(username)
+    c.tokens[username] = (token, user)
+    assert user['member_id'] == duty['member_id'], (username, user)
+    d = new_driver(375, 812, mobile=True)
+    try:
+        login(d, c.stack.url, username)
+        assert d.find_element(By.ID, 'page').get_attribute('data-page') == 'duties'
+        card = css(d, '.duty[data-rota-id="%s"]' % duty['id'])
+        card.find_element(By.CSS_SELECTOR, 'button.confirm').click()
+        text_in(d, '#notice', '已确认')
+        wait(d, lambda dr: '已确认' in dr.find_element(By.CSS_SELECTOR, '.duty[data-rota-id="%s"] .status' % duty['id']).text)
+        got = c.api('GET', D + '/rota?month=' + month + '&member_id=' + duty['member_id'], user=username, want=200)
+        assert next(r for r in got['items'] if r['id'] == duty['id'])['status'] == 'confirmed'
+        width = d.execute_script('return document.documentElement.scrollWidth')
+        assert width <= 375, 'the duties page is %d px wide' % width
+        c.shot(d, 'member-phone.png')
+        # record a visit in the duty's room
+        clickable(d, '#nav a[data-page="record"]').click()
+        f = css(d, '#visit-form')
+        Select(f.find_element(By.NAME, 'workroom_id')).select_by_value(duty['workroom_id'])
+        Select(f.find_element(By.NAME, 'category')).select_by_value('transport')
+        me = f.find_element(By.CSS_SELECTOR, '#member-choices input[value="%s"]' % duty['member_id'])
+        assert me.is_selected()
+        summary = '手机端记录：路口红绿灯时间太短 %d' % os.getpid()
+        f.find_element(By.NAME, 'summary').send_keys(summary)
+        f.find_element(By.NAME, 'visitor.phone').send_keys('13812345678')
+        btn = f.find_element(By.CSS_SELECTOR, 'button[type=submit]')
+        d.execute_script('arguments[0].scrollIntoView()', btn)
+        btn.click()
+        text_in(d, '#notice', '已记录')
+        width = d.execute_script('return document.documentElement.scrollWidth')
+        assert width <= 375, 'the visit form is %d px wide' % width
+        log = c.api('GET', D + '/visits?workroom_id=' + duty['workroom_id'], user=username, want=200)['items']
+        assert any(v['summary'] == summary and duty['member_id'] in v['member_ids'] for v in log)
+    finally:
+        d.quit()
+
+
+def test_member_excuses_a_duty_and_copies_the_calendar_link(c):
+    month = getattr(c, 'rota_month', None)
+    assert month, 'needs the published rota of the rota test'
+    rows = c.api('GET', D + '/rota?month=' + month, want=200)['items']
+    mine = {}
+    for r in rows:
+        mine.setdefault(r['member_id'], []).append(r)
+    duty = next(r for r in rows if r['status'] == 'published' and len(mine[r['member_id']]) == 1)
+    username = 'member' + duty['member_id']
+    d = c.desk
+    login(d, c.stack.url, username)
+    card = css(d, '.duty[data-rota-id="%s"]' % duty['id'])
+    card.find_element(By.XPATH, './/summary[text()="请假"]').click()
+    card.find_element(By.XPATH, './/button[text()="提交请假"]').click()
+    text_in(d, '.duty[data-rota-id="%s"] .field-error[data-field="reason"]' % duty['id'], '必填')
+    card.find_element(By.NAME, 'reason').send_keys('当天出差')
+    card.find_element(By.XPATH, './/button[text()="提交请假"]').click()
+    text_in(d, '#notice', '已请假')
+    text_in(d, '.duty[data-rota-id="%s"] .status' % duty['id'], '已请假')
+    got = c.api('GET', D + '/rota?month=%s&member_id=%s' % (month, duty['member_id']), want=200)['items']
+    assert got[0]['status'] == 'excused' and got[0]['reason'] == '当天出差', got
+    clickable(d, '#feed-make').click()
+    wait(d, lambda dr: '/duties.ics?token=' in dr.find_element(By.ID, 'feed-url').get_attribute('value'))
+    link = d.find_element(By.ID, 'feed-url').get_attribute('value')
+    assert link.startswith(c.stack.url + D + '/members/%s/duties.ics?token=' % duty['member_id']), link
+    status, headers, body = c.stack.call('GET', link[len(c.stack.url):], raw=True)   # no session
+    assert status == 200 and body.startswith(b'BEGIN:VCALENDAR') and b'STATUS:CANCELLED' in body, (status, body[:200])
+    logout(d)
+
+
+def _member_report(c, member='member2', title=None):
+    title = title or '关于优化永中街道路口信号灯配时的建议 %d' % os.getpid()
+    r = c.api('POST', D + '/reports', {
+        'title': title, 'category': 'transport', 'facts': '早晚高峰行人过街时间不足。',
+        'analysis': '信号灯配时未随车流调整。', 'suggestions': '建议交警部门优化配时。'},
+        user=member, want=201)
+    c.api('POST', D + '/reports/%s/submit' % r['id'], {}, user=member, want=200)
+    return r['id'], title
+
+
+def _report_form_submit(d, event):
+    form = css(d, 'form.action[data-event="%s"]' % event)
+    form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    return form
+
+
+def _open_report(c, d, user, title):
+    login(d, c.stack.url, user)
+    c.go(d, 'reports')
+    if user == 'office':   # the office's list opens on 已报送; this report may be past it
+        Select(css(d, '#page select[name=state]')).select_by_value('')
+        old = d.find_elements(By.CSS_SELECTOR, '#report-list tbody tr')
+        css(d, '#page form.filters button[type=submit]').click()
+        if old:
+            wait(d, EC.staleness_of(old[0]))
+    wait(d, EC.element_to_be_clickable((By.LINK_TEXT, title))).click()
+    visible(d, '#report-facts')
+
+
+def test_member_writes_report_office_reviews_and_forwards(c):
+    d = c.desk
+    title = '关于优化永中街道路口信号灯配时的建议 %d' % os.getpid()
+    # the member writes and submits it
+    login(d, c.stack.url, 'member2')
+    c.go(d, 'reports/new')
+    f = css(d, '#report-form')
+    f.find_element(By.NAME, 'title').send_keys(title)
+    Select(f.find_element(By.NAME, 'category')).select_by_value('transport')
+    f.find_element(By.NAME, 'facts').send_keys('早晚高峰行人过街时间不足，老人和学生难以一次通过。')
+    f.find_element(By.NAME, 'analysis').send_keys('信号灯配时多年未随车流调整。')
+    f.find_element(By.NAME, 'suggestions').send_keys('建议交警部门按高峰时段优化配时。')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#report-facts', '草稿')
+    _report_form_submit(d, 'submit')
+    text_in(d, '#report-facts', '已报送')
+    rid = d.current_url.rsplit('/', 1)[1]
+    logout(d)
+    # the office returns it with comments
+    _open_report(c, d, 'office', title)
+    form = css(d, 'form.action[data-event="return"]')
+    form.find_element(By.NAME, 'comments').send_keys('请补充路口车流数据来源')
+    form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#report-facts', '已退回')
+    logout(d)
+    # the member sees the comments and resubmits
+    _open_report(c, d, 'member2', title)
+    text_in(d, '#report-facts', '请补充路口车流数据来源')
+    _report_form_submit(d, 'resubmit')
+    text_in(d, '#report-facts', '已报送')
+    logout(d)
+    # the office accepts, forwards, records adoption and 批示, tells the authors
+    _open_report(c, d, 'office', title)
+    _report_form_submit(d, 'accept')
+    text_in(d, '#report-facts', '已录用')
+    form = css(d, 'form.action[data-event="forward"]')
+    Select(form.find_element(By.NAME, 'forwarded_to')).select_by_value('government')
+    form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#report-facts', '已转送')
+    text_in(d, '#report-facts', '区政府')
+    form = css(d, 'form.action[data-event="adopt"]')
+    Select(form.find_element(By.NAME, 'level')).select_by_value('district')
+    form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#report-facts', '区级')
+    form = css(d, 'form.action[data-event="instruct"]')
+    form.find_element(By.NAME, 'leader').send_keys('张副区长')
+    form.find_element(By.NAME, 'text').send_keys('请交警大队研究落实。')
+    form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#page', '张副区长：请交警大队研究落实。')
+    _report_form_submit(d, 'tell-authors')
+    text_in(d, '#report-facts', '已告知作者')
+    r = c.api('GET', D + '/reports/' + rid, want=200)
+    assert r['state'] == 'authors_told' and r['forwarded_to'] == 'government', r
+    assert r['adopted'] and r['adopted_level'] == 'district' and len(r['instructions']) == 1, r
+    assert r['comments'] == '请补充路口车流数据来源', r
+    wanted = ['submit', 'return', 'resubmit', 'accept', 'forward', 'adopt', 'instruct', 'tell_authors']
+    assert [x['event'] for x in r['log'] if x['event'] in wanted] == wanted, r['log']
+    logout(d)
+
+
+def test_keyboard_only_login_and_navigation(c):
+    d = c.desk
+    d.get(c.stack.url + '/')
+    u = visible(d, '#login-form input[name=username]')
+    u.click()
+    u.send_keys('office', Keys.TAB, 'lianxin-demo', Keys.ENTER)
+    visible(d, '#nav a')
+    link = css(d, '#nav a[data-page="calendar"]')
+    link.send_keys(Keys.ENTER)
+    wait(d, lambda dr: dr.find_element(By.ID, 'page').get_attribute('data-page') == 'calendar')
+    assert d.switch_to.active_element.get_attribute('id') == 'page', 'focus is not on the page after navigation'
+    logout(d)
+
+
+def test_office_grades_issue_overrides_and_exports_log(c):
+    now = c.server_now()
+    rooms = c.api('GET', D + '/workrooms', want=200)['items']
+    room = rooms[0]
+    visit = c.api('POST', D + '/visits', {
+        'workroom_id': room['id'], 'received_at': now.replace(microsecond=0).isoformat(),
+        'member_ids': room['member_ids'][:1], 'summary': '小区门口人行道被占用 %d' % os.getpid(),
+        'category': 'urban_construction', 'visitor': {'name': '李四', 'phone': '13900001111'}},
+        want=201)
+    d = c.desk
+    login(d, c.stack.url, 'office')
+    c.go(d, 'log/' + visit['id'])
+    f = css(d, 'form.grade-form')
+    f.find_element(By.NAME, 'summary').send_keys('人行道被占用，需城管处理')
+    Select(f.find_element(By.NAME, 'importance')).select_by_value('4')
+    Select(f.find_element(By.NAME, 'difficulty')).select_by_value('2')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    # class 2 needs a unit: the API's field error shows under the unit
+    text_in(d, 'form.grade-form .field-error[data-field="unit_id"]', '必填')
+    f = css(d, 'form.grade-form')
+    Select(f.find_element(By.NAME, 'unit_id')).select_by_index(1)
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#notice', '已分级')
+    issue = c.api('GET', D + '/issues?visit_id=' + visit['id'], want=200)['items'][0]
+    assert issue['grade'] == 2 and issue['unit_id'], issue
+    # the override, with its reason
+    c.go(d, 'issues/' + issue['id'])
+    f = css(d, '#override-form')
+    Select(f.find_element(By.NAME, 'grade')).select_by_value('3')
+    f.find_element(By.NAME, 'reason').send_keys('属社区内部事务，转工作室微协商')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#notice', '已调整为')
+    issue = c.api('GET', D + '/issues/' + issue['id'], want=200)
+    assert issue['grade'] == 3 and issue['override_reason'] == '属社区内部事务，转工作室微协商', issue
+    # the visitor in clear (audited) and the room's log as CSV
+    c.go(d, 'log/' + visit['id'])
+    clickable(d, '#page .heading button.plain').click()
+    accept_confirm(d)
+    text_in(d, '#page dl.facts', '李四 13900001111')
+    out = os.path.join(c.stack.dir, 'downloads')
+    os.makedirs(out, exist_ok=True)
+    d.execute_cdp_cmd('Browser.setDownloadBehavior', {'behavior': 'allow', 'downloadPath': out})
+    c.go(d, 'log')
+    Select(css(d, '#page form.filters select[name=workroom_id]')).select_by_value(room['id'])
+    next(b for b in d.find_elements(By.CSS_SELECTOR, '#page .heading button') if b.text == '导出 CSV').click()
+    text_in(d, '#page .heading', '已下载')
+    wait(d, lambda dr: [n for n in os.listdir(out) if n.endswith('.csv')])
+    name = [n for n in os.listdir(out) if n.endswith('.csv')][0]
+    with open(os.path.join(out, name), 'rb') as fh:
+        data = fh.read()
+    assert data.startswith(b'\xef\xbb\xbf') and '编号'.encode() in data and visit['id'].encode() in data, data[:200]
+    assert '李四'.encode() not in data, 'the CSV without reveal must mask the visitor'
+    logout(d)
+
+
+def _canvas_ink(d, chart):
+    return d.execute_script("""
+        const cv = document.querySelector('#chart-' + arguments[0] + ' canvas');
+        if (!cv) return -1;
+        const g = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+        let n = 0;
+        for (let i = 3; i < g.length; i += 4) if (g[i] > 0) n++;
+        return n;""", chart)
+
+
+def test_chart_renders_seeded_data_and_numbers_match_api(c):
+    now = c.server_now()
+    _member_report(c, 'member3', '关于增设社区养老服务点的建议 %d' % os.getpid())
+    period = '%d-Q%d' % (now.year, (now.month - 1) // 3 + 1)
+    api = c.api('GET', D + '/reports/stats?by=member&period=' + period, user='leader', want=200)['items']
+    assert api and sum(int(i['submitted']) for i in api) >= 1, api
+    d = c.desk
+    login(d, c.stack.url, 'leader')
+    c.go(d, 'stats')
+    wait(d, lambda dr: _canvas_ink(dr, 'reports') > 500, 20)
+    wait(d, lambda dr: _canvas_ink(dr, 'visits') > 500, 20)
+    box = css(d, '[data-chart="reports"]')
+    box.find_element(By.CSS_SELECTOR, 'button[aria-controls="data-reports"]').click()
+    table = visible(d, '#data-reports table')
+    shown = [[td.text for td in tr.find_elements(By.TAG_NAME, 'td')]
+             for tr in table.find_elements(By.CSS_SELECTOR, 'tbody tr')]
+    want = [[str(i['rank']), i['name'] or i['key'], str(i['submitted']), str(i['accepted']),
+             str(i['adopted']), str(i['instructions'])] for i in api]
+    assert shown == want, 'table %s != API %s' % (shown, want)
+    # visits: the monthly total of the table is the API's count of the month
+    box = css(d, '[data-chart="visits"]')
+    box.find_element(By.CSS_SELECTOR, 'button[aria-controls="data-visits"]').click()
+    rows = visible(d, '#data-visits table').find_elements(By.CSS_SELECTOR, 'tbody tr')
+    month = now.strftime('%Y-%m')
+    row = next(tr for tr in rows if tr.find_element(By.TAG_NAME, 'td').text == month)
+    total = int(row.find_elements(By.TAG_NAME, 'td')[-1].text)
+    items, cursor = [], None
+    while True:
+        q = '&cursor=' + cursor if cursor else ''
+        page = c.api('GET', D + '/visits?limit=100&from=%s-01&to=%s%s' % (month, now.strftime('%Y-%m-%d'), q),
+                     user='leader', want=200)
+        items += page['items']
+        cursor = page['next_cursor']
+        if not cursor:
+            break
+    assert total == len(items) and total >= 1, (total, len(items))
+    logout(d)
+
+
+def test_field_error_shows_next_to_its_field(c):
+    d = c.desk
+    login(d, c.stack.url, 'office')
+    c.go(d, 'record')
+    f = css(d, '#visit-form')
+    Select(f.find_element(By.NAME, 'workroom_id')).select_by_index(1)
+    Select(f.find_element(By.NAME, 'category')).select_by_value('education')
+    f.find_element(By.CSS_SELECTOR, '#member-choices input').click()
+    f.find_element(By.NAME, 'visitor.phone').send_keys('abc')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '.field-error[data-field="summary"]', '必填')
+    box = d.find_element(By.CSS_SELECTOR, '.field-error[data-field="summary"]').find_element(By.XPATH, '..')
+    assert box.find_element(By.NAME, 'summary').get_attribute('aria-invalid') == 'true'
+    assert d.find_element(By.CSS_SELECTOR, '.field-error[data-field="workroom_id"]').text == ''
+    # a row of the calendar: a make-up working day on a weekday is refused in that row
+    c.go(d, 'calendar')
+    year = int(css(d, '#calendar-year').get_attribute('value'))
+    day = next(date(year, 3, k) for k in range(2, 9) if date(year, 3, k).weekday() == 2)   # a Wednesday
+    rows = len(d.find_elements(By.CSS_SELECTOR, '#calendar-form tr.day-row'))
+    clickable(d, '#calendar-add').click()
+    row = wait(d, lambda dr: len(dr.find_elements(By.CSS_SELECTOR, '#calendar-form tr.day-row')) == rows + 1
+               and dr.find_elements(By.CSS_SELECTOR, '#calendar-form tr.day-row')[-1])
+    d.execute_script("arguments[0].value = arguments[1]", row.find_element(By.CSS_SELECTOR, 'input[type=date]'), day.isoformat())
+    Select(row.find_element(By.TAG_NAME, 'select')).select_by_value('workday')
+    css(d, '#calendar-form button[type=submit]').click()
+    slot = '#calendar-form .field-error[data-field="days[%d].kind"]' % rows
+    text_in(d, slot, '调休上班日只能是周六或周日')
+    assert row.find_element(By.TAG_NAME, 'select').get_attribute('aria-invalid') == 'true'
+    logout(d)
+
+
+def test_office_dashboard(c):
+    d = c.desk
+    login(d, c.stack.url, 'office')
+    assert d.find_element(By.ID, 'page').get_attribute('data-page') == 'today'
+    tiles = {t.get_attribute('data-tile'): t.find_element(By.CSS_SELECTOR, '.tile-n').text
+             for t in d.find_elements(By.CSS_SELECTOR, '#today-tiles .tile')}
+    n = len(c.api('GET', D + '/reports?state=submitted&limit=100', want=200)['items'])
+    assert tiles.get('reports-submitted') == str(n), (tiles, n)
+    c.shot(d, 'office-dashboard.png')
+    logout(d)
+
+
+TESTS = [
+    test_roles_see_only_their_pages,
+    test_office_generates_publishes_rota_and_sees_conflict,
+    test_member_confirms_duty_and_records_visit_at_375px,
+    test_member_excuses_a_duty_and_copies_the_calendar_link,
+    test_member_writes_report_office_reviews_and_forwards,
+    test_office_grades_issue_overrides_and_exports_log,
+    test_chart_renders_seeded_data_and_numbers_match_api,
+    test_field_error_shows_next_to_its_field,
+    test_keyboard_only_login_and_navigation,
+    test_office_dashboard,
+]
+
+
+def main():
+    # run.sh's time limit sends SIGTERM: unwind, so that the stack is stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    names = sys.argv[1:]
+    tests = [t for t in TESTS if not names or t.__name__ in names]
+    print('[==========] Running %d test(s).' % len(tests))
+    if os.environ.get('LIANXIN_TEST_CLOCK'):
+        print('browser: LIANXIN_TEST_CLOCK is not applied here: the console and these tests run at the real time')
+    c = Ctx()
+    failed = []
+    start = time.time()
+    try:
+        c.stack = Stack().start()
+        c.desk = new_driver(1280, 900)
+    except Exception:   # noqa: BLE001 - the whole group fails, as cmocka's group setup
+        traceback.print_exc()
+        print('[  ERROR   ] GROUP SETUP')
+        print('[  FAILED  ] GROUP SETUP')
+        if c.stack:
+            c.stack.failed = True
+            c.stack.stop()
+        print('[==========] 0 test(s) run.')
+        print('[  PASSED  ] 0 test(s).')
+        print('[  FAILED  ] %d test(s), listed below:' % len(tests))
+        for t in tests:
+            print('[  FAILED  ] %s' % t.__name__)
+        return 1
+    try:
+        for t in tests:
+            print('[ RUN      ] %s' % t.__name__)
+            t0 = time.time()
+            try:
+                t(c)
+                print('[       OK ] %s (%.1f s)' % (t.__name__, time.time() - t0))
+            except Exception:   # noqa: BLE001 - a failed test, reported and counted
+                traceback.print_exc()
+                logs = severe_logs(c.desk)
+                if logs:
+                    print('browser console: ' + ' | '.join(logs[-5:]))
+                try:
+                    c.desk.save_screenshot(os.path.join(c.stack.dir, t.__name__ + '.png'))
+                    print('browser: screenshot of the failure in %s' % c.stack.dir)
+                except Exception:   # noqa: BLE001
+                    pass
+                print('[  FAILED  ] %s' % t.__name__)
+                failed.append(t.__name__)
+                c.stack.failed = True
+                try:
+                    c.desk.get(c.stack.url + '/')
+                    c.desk.execute_script('sessionStorage.clear()')
+                except Exception:   # noqa: BLE001
+                    pass
+    finally:
+        c.desk.quit()
+        c.stack.stop()
+    print('[==========] %d test(s) run. (%.0f s)' % (len(tests), time.time() - start))
+    print('[  PASSED  ] %d test(s).' % (len(tests) - len(failed)))
+    if failed:
+        print('[  FAILED  ] %d test(s), listed below:' % len(failed))
+        for n in failed:
+            print('[  FAILED  ] %s' % n)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

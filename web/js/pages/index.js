@@ -1,0 +1,27 @@
+/* The console's pages, in menu order. A page is
+ *   {id, title, roles: [...], render(root, ctx, arg)}
+ * exported by its area's module. A new service adds its module here with
+ * one import and its pages in the list; nothing else changes. */
+
+import today from './today.js';
+import rota from './rota.js';
+import duties from './duties.js';
+import { recordPage, logPage } from './visits.js';
+import issues from './issues.js';
+import reports from './reports.js';
+import stats from './stats.js';
+import calendar from './calendar.js';
+import inbox from './inbox.js';
+
+export const PAGES = [
+  today,        // office, admin
+  duties,       // member
+  recordPage,   // member, office, admin
+  logPage,      // member, office, admin, leader
+  rota,         // office, admin, unit (read)
+  issues,       // office, admin, leader, member, unit
+  reports,      // office, admin, leader, member
+  stats,        // office, admin, leader
+  calendar,     // office, admin
+  inbox,        // everybody
+];
