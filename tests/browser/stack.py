@@ -2,9 +2,9 @@
 
 Like the C integration harness: a database copied from the test template
 (t_browser_<pid>, dropped afterwards; stale ones are dropped by
-deploy/local.sh), a config with its own free ports, then the bus, every
-service of the config key `services` and the gateway, serving this
-checkout's web/. Reads the environment deploy/local.sh exports for tests:
+deploy/local.sh), a config with its own free ports and CURVE keys, then
+the bus, every service of the config key `services` and the gateway,
+serving this checkout's web/. Reads the environment deploy/local.sh exports for tests:
 LIANXIN_ROOT, LIANXIN_BUILD, LIANXIN_TEST_PGHOST, LIANXIN_TEST_PGPORT,
 LIANXIN_TEST_TEMPLATE. The programs run at the real time (no test clock).
 """
@@ -107,12 +107,26 @@ class Stack:
                 line = '%s = %s' % (key, values.pop(key))
             lines.append(line)
         lines += ['%s = %s' % kv for kv in values.items()]
+        lines += self._curve_keys(['bus', 'gateway'] + services)
         path = os.path.join(self.dir, 'lianxin.conf')
         with open(path, 'w', encoding='utf-8') as f:
             f.write('\n'.join(lines) + '\n')
         os.chmod(path, 0o600)
         self.url = 'http://127.0.0.1:%d' % (base + 2)
         return path, services
+
+    def _curve_keys(self, programs):
+        """A fresh CURVE key pair per program, as config lines, from
+        lianxin-admin curve-keygen (the same command make run uses)."""
+        admin = os.path.join(self.build, 'bin', 'lianxin-admin')
+        lines = []
+        for prog in programs:
+            r = subprocess.run([admin, 'curve-keygen', '--name', prog],
+                               capture_output=True, text=True, env=self._child_env())
+            if r.returncode != 0:
+                raise RuntimeError('curve-keygen %s: %s' % (prog, r.stderr.strip()))
+            lines += r.stdout.splitlines()
+        return lines
 
     @staticmethod
     def _child_env():
