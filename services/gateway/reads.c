@@ -6,6 +6,8 @@
 #include <string.h>
 #include "http/cursor.h"
 #include "log.h"
+#include "pgpool.h"
+#include "pgtext.h"
 #include "reads.h"
 
 typedef struct read_ctx {
@@ -121,6 +123,68 @@ void reads_run(gw_call_t *call, const reads_spec_t *spec, int limit, int n,
     if (pgpool_query(call->gw->pool, spec->sql, n, params, s_on_rows, rc) != 0) {
         gw_call_release(call);
         free(rc);
+        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
+    }
+}
+
+/* ---- keys and exports ------------------------------------------------------------------ */
+
+void reads_key_id(const PGresult *res, int row, int64_t *a, int64_t *b)
+{
+    pgtext_int64(PQgetvalue(res, row, 1), a);
+    *b = 0;
+}
+
+typedef struct export_ctx {
+    gw_call_t *call;
+    reads_render_fn *render;
+    const char *ctype;
+    char filename[64];
+} export_ctx_t;
+
+static void s_on_export_rows(PGresult *res, void *arg)
+{
+    export_ctx_t *x = arg;
+    gw_call_t *call = x->call;
+    if (!gw_call_release(call)) {
+        free(x);
+        return;
+    }
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
+        free(x);
+        return;
+    }
+    textbuf_t out;
+    char disp[96];
+    textbuf_init(&out);
+    x->render(call, res, &out);
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", x->filename);
+    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp, NULL};
+    if (out.failed)
+        gw_reply_error(call, 500, "internal", "internal error", NULL);
+    else
+        http_respond(call->req, 200, x->ctype, out.data ? out.data : "", out.len, h);
+    textbuf_free(&out);
+    free(x);
+}
+
+void reads_export(gw_call_t *call, const char *sql, int n, const char *const *p,
+                  reads_render_fn *render, const char *ctype, const char *filename)
+{
+    export_ctx_t *x = calloc(1, sizeof *x);
+    if (!x) {
+        gw_reply_error(call, 503, NULL, NULL, NULL);
+        return;
+    }
+    x->call = call;
+    x->render = render;
+    x->ctype = ctype;
+    snprintf(x->filename, sizeof x->filename, "%s", filename);
+    gw_call_hold(call);
+    if (pgpool_query(call->gw->pool, sql, n, p, s_on_export_rows, x) != 0) {
+        gw_call_release(call);
+        free(x);
         gw_reply_error(call, 503, NULL, "database unavailable", NULL);
     }
 }

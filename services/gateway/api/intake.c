@@ -70,50 +70,12 @@ static void s_merge_query(gw_call_t *call, json_t *body)
                                 json_string(call->query.kv[i].value));
 }
 
-/* Refuses a body that names a field the gateway sets itself. */
-static int s_reserved(gw_call_t *call, json_t *body, const char *key)
-{
-    if (!json_object_get(body, key))
-        return 0;
-    json_decref(body);
-    gw_reply_bad_field(call, key, "unknown_field");
-    return -1;
-}
-
 static void s_forward_with_query(gw_call_t *call)
 {
     json_t *body;
     if (gw_call_body_json(call, &body) != 0)
         return;
     s_merge_query(call, body);
-    forward_handle_json(call, body);
-}
-
-static void s_forward_edit(gw_call_t *call)
-{
-    json_t *body, *present, *v;
-    const char *key;
-    if (gw_call_body_json(call, &body) != 0 || s_reserved(call, body, "present") != 0)
-        return;
-    present = json_array();
-    json_object_foreach(body, key, v)
-        json_array_append_new(present, json_string(key));
-    json_object_set_new(body, "present", present);
-    forward_handle_json(call, body);
-}
-
-static void s_forward_transition(gw_call_t *call)
-{
-    json_t *body;
-    char event[32];
-    const char *path = http_req_path(call->req), *slash = strrchr(path, '/');
-    if (gw_call_body_json(call, &body) != 0 || s_reserved(call, body, "event") != 0)
-        return;
-    snprintf(event, sizeof event, "%s", slash ? slash + 1 : "");
-    for (char *p = event; *p; p++)
-        if (*p == '-')
-            *p = '_';
-    json_object_set_new(body, "event", json_string(event));
     forward_handle_json(call, body);
 }
 
@@ -243,12 +205,6 @@ void api_intake_visits_list(gw_call_t *call)
 }
 
 /* ---- the rota, a visit's history, issues ----------------------------------------------- */
-
-static void s_key_id(const PGresult *res, int row, int64_t *a, int64_t *b)
-{
-    pgtext_int64(PQgetvalue(res, row, 1), a);
-    *b = 0;
-}
 
 static const char *s_bool(const gw_call_t *call, const char *const *roles)
 {
@@ -413,7 +369,7 @@ static const char *s_member_param(const gw_call_t *call, char buf[24])
 
 static void s_reports_list(gw_call_t *call)
 {
-    static const reads_spec_t spec = {.sql = SQL_REPORTS, .cursor_tag = 'r', .key = s_key_id};
+    static const reads_spec_t spec = {.sql = SQL_REPORTS, .cursor_tag = 'r', .key = reads_key_id};
     char me[24], cur[24], lim[16];
     int limit;
     int64_t a, b;
@@ -580,62 +536,6 @@ static void s_stats_get(gw_call_t *call)
 
 /* ---- exports: files built from one pool query ------------------------------------------ */
 
-typedef void (s_render_fn)(gw_call_t *call, const PGresult *res, textbuf_t *out);
-
-typedef struct export_ctx {
-    gw_call_t *call;
-    s_render_fn *render;
-    const char *ctype;
-    char filename[64];
-} export_ctx_t;
-
-static void s_on_rows(PGresult *res, void *arg)
-{
-    export_ctx_t *x = arg;
-    gw_call_t *call = x->call;
-    if (!gw_call_release(call)) {
-        free(x);
-        return;
-    }
-    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
-        free(x);
-        return;
-    }
-    textbuf_t out;
-    char disp[96];
-    textbuf_init(&out);
-    x->render(call, res, &out);
-    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", x->filename);
-    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp, NULL};
-    if (out.failed)
-        gw_reply_error(call, 500, "internal", "internal error", NULL);
-    else
-        http_respond(call->req, 200, x->ctype, out.data ? out.data : "", out.len, h);
-    textbuf_free(&out);
-    free(x);
-}
-
-static void s_export(gw_call_t *call, const char *sql, int n, const char *const *p,
-                     s_render_fn *render, const char *ctype, const char *filename)
-{
-    export_ctx_t *x = calloc(1, sizeof *x);
-    if (!x) {
-        gw_reply_error(call, 503, NULL, NULL, NULL);
-        return;
-    }
-    x->call = call;
-    x->render = render;
-    x->ctype = ctype;
-    snprintf(x->filename, sizeof x->filename, "%s", filename);
-    gw_call_hold(call);
-    if (pgpool_query(call->gw->pool, sql, n, p, s_on_rows, x) != 0) {
-        gw_call_release(call);
-        free(x);
-        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
-    }
-}
-
 /* ---- iCalendar ------------------------------------------------------------------------ */
 
 static const char *const SQL_DUTIES =
@@ -718,7 +618,7 @@ static void s_duties_ics(gw_call_t *call)
         return;
     }
     const char *p[2] = {reads_district(call), id};
-    s_export(call, SQL_DUTIES, 2, p, s_render_ics, "text/calendar; charset=utf-8",
+    reads_export(call, SQL_DUTIES, 2, p, s_render_ics, "text/calendar; charset=utf-8",
              "duties.ics");
 }
 
@@ -820,7 +720,7 @@ static void s_stats_csv(gw_call_t *call)
     if (s_stats_params(call, from, to, &by) != 0)
         return;
     const char *p[4] = {reads_district(call), from, to, by};
-    s_export(call, STATS_SQL, 4, p, s_render_stats, "text/csv; charset=utf-8",
+    reads_export(call, STATS_SQL, 4, p, s_render_stats, "text/csv; charset=utf-8",
              "report-stats.csv");
 }
 
@@ -832,7 +732,7 @@ static void s_stats_csv(gw_call_t *call)
 #define TRANSITION(event)                                                                    \
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/reports/{id}/" event},             \
      .roles = ROLES_ANY, .body_limit = SMALL_BODY * 4, .body_optional = 1,                    \
-     .handler = s_forward_transition, .command = "intake.ReportTransition",                   \
+     .handler = forward_transition, .command = "intake.ReportTransition",                   \
      .request = &lianxin__v1__report_action__descriptor,                                      \
      .reply = &lianxin__v1__report_ref__descriptor}
 
@@ -897,7 +797,7 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "DELETE", .pattern = "/v1/districts/{d}/members/{id}/feed-token"},
      .roles = WRITERS, .handler = feeds_revoke},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits/{id}/edit"}, .roles = WRITERS,
-     .body_limit = GW_BODY_CONFIG, .handler = s_forward_edit, .command = "intake.EditVisit",
+     .body_limit = GW_BODY_CONFIG, .handler = forward_edit, .command = "intake.EditVisit",
      .request = &lianxin__v1__edit_visit__descriptor,
      .reply = &lianxin__v1__visit_edited__descriptor},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits/{id}/history"},
@@ -933,7 +833,7 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports/{id}"}, .roles = READERS,
      .handler = s_report_get},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/reports/{id}/edit"}, .roles = WRITERS,
-     .body_limit = GW_BODY_CONFIG, .handler = s_forward_edit, .command = "intake.EditReport",
+     .body_limit = GW_BODY_CONFIG, .handler = forward_edit, .command = "intake.EditReport",
      .request = &lianxin__v1__report_draft__descriptor,
      .reply = &lianxin__v1__report_ref__descriptor},
     TRANSITION("submit"),
