@@ -36,7 +36,10 @@ int proposal_load(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, proposal_t *p, cmd
         " FOR UPDATE OF p", 4, q);
     if (!r)
         return cmd_db_fail(tx, res, "proposal.load");
-    int found = PQntuples(r) == 1 && !PQgetisnull(r, 0, 6);
+    /* drafts are their authors' only */
+    int found = PQntuples(r) == 1 && !PQgetisnull(r, 0, 6)
+                && !(strcmp(PQgetvalue(r, 0, 6), "office") == 0
+                     && strcmp(PQgetvalue(r, 0, 0), "draft") == 0);
     if (found) {
         memset(p, 0, sizeof *p);
         p->id = id;

@@ -245,7 +245,7 @@ static int on_assign(step_t *s)
                         s->date, s->due, s->act->leader};
     PGresult *r = co ? db_exec(tx_db(s->tx),
         "SELECT count(*) = cardinality($4::bigint[]) + 1 FROM core.units WHERE district_code ="
-        " $1 AND (id = $3::bigint OR id = ANY ($4::bigint[]))", 4, q) : NULL;
+        " $1 AND $2::bigint > 0 AND (id = $3::bigint OR id = ANY ($4::bigint[]))", 4, q) : NULL;
     int ok = r && PQgetvalue(r, 0, 0)[0] == 't', rc = 0;
     PQclear(r);
     if (!co || !r)
@@ -475,8 +475,11 @@ int proposals_transition_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *r
     int64_t id;
     step_t s = {.tx = tx, .ctx = ctx, .act = (const Lianxin__V1__ProposalAction *) ctx->req,
                 .p = &p, .res = res, .ev = &ev, .app = ctx->app, .today = proposal_today(tx)};
-    if (cmd_object_id(ctx, &id) != 0 || fsm_event_from_name(&proposal_fsm, s.act->event) < 0)
+    int named = fsm_event_from_name(&proposal_fsm, s.act->event);
+    if (cmd_object_id(ctx, &id) != 0 || named < 0)
         return cmd_fail(res, 404, "not_found", "no such transition");
+    if (!(proposal_fsm.events[named].roles & role_bit(ctx->cmd->actor->role)))
+        return cmd_fsm_gate(&proposal_fsm, PROPOSAL_DRAFT, 0, named, ctx, NULL, res);
     if (proposal_load(tx, ctx, id, &p, res) != 0)
         return -1;
     int e = s_event(s.act->event, &p, s.act);

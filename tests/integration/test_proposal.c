@@ -1,0 +1,317 @@
+/* test_proposal: a proposal's whole path over HTTP on the real stack with
+ * the demo logins, on the stack's clock: a joint draft, a co-signer
+ * confirms and the other drops off at the deadline (timer), accept with the
+ * number <year>-0001, assign lead + co unit (proposal.assigned), hand back
+ * within the window, reassign, a contact, a co-unit's opinion, a reply B
+ * signed by the unit head (not by the liaison account), unsatisfied, the
+ * second reply, satisfied, the look-back due on its date
+ * (proposal.lookback_due); role refusals (403), wrong states (409 with the
+ * allowed list), another district's office (403), nobody but the first
+ * proposer giving the verdict; the audit rows; the rates and both CSV files
+ * parsed back. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "api_util.h"
+#include "calendar.h"
+#include "harness.h"
+#include "timeutil.h"
+
+#define D "/v1/districts/330303"
+#define DAY_US (86400LL * 1000000)
+
+static struct {
+    harness_t *h;
+    char *office, *office2, *m1, *m2, *m3, *m4, *unit1, *head1, *unit2, *unit3;
+    char id[24], year[8];
+    int ready;
+} S;
+
+static int s_setup(void **state)
+{
+    (void) state;
+    memset(&S, 0, sizeof S);
+    if (!(S.h = harness_new("proposal")) || harness_start_all(S.h) != 0)
+        return 0;
+    char **slots[] = {&S.office, &S.office2, &S.m1, &S.m2, &S.m3, &S.m4, &S.unit1, &S.head1,
+                      &S.unit2, &S.unit3};
+    const char *names[] = {"office", "office2", "member1", "member2", "member3", "member4",
+                           "unit1", "unit1head", "unit2", "unit3"};
+    S.ready = 1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!(*slots[i] = harness_login(S.h, names[i], "lianxin-demo")))
+            S.ready = 0;
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    (void) state;
+    char **slots[] = {&S.office, &S.office2, &S.m1, &S.m2, &S.m3, &S.m4, &S.unit1, &S.head1,
+                      &S.unit2, &S.unit3};
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        free(*slots[i]);
+        *slots[i] = NULL;
+    }
+    harness_destroy(&S.h);
+    return 0;
+}
+
+/* POST /proposals/{id}/<event>; checks the status and the state after. */
+static void s_step(const char *event, const char *token, const char *body, long want,
+                   const char *state_after)
+{
+    char path[128];
+    http_resp_t r;
+    snprintf(path, sizeof path, D "/proposals/%s/%s", S.id, event);
+    assert_int_equal(api_req(S.h, "POST", path, token, body, want, &r), want);
+    if (state_after)
+        assert_string_equal(api_str(r.json, "state"), state_after);
+    http_resp_clear(&r);
+}
+
+/* The error code of a refused step. */
+static void s_refused(const char *event, const char *token, const char *body, long want,
+                      const char *code)
+{
+    char path[128];
+    http_resp_t r;
+    snprintf(path, sizeof path, D "/proposals/%s/%s", S.id, event);
+    assert_int_equal(api_req(S.h, "POST", path, token, body, want, &r), want);
+    assert_string_equal(http_error_code(&r), code);
+    http_resp_clear(&r);
+}
+
+static long long s_sql(const char *sql)
+{
+    const char *p[1] = {S.id};
+    return harness_sql_ll(S.h, sql, 1, p);
+}
+
+/* A date `days` after today on the stack's clock, "YYYY-MM-DD". */
+static void s_date_after(int days, char out[11])
+{
+    calendar_day_format(calendar_day_of_us(time_now_us()) + days, out, 11);
+}
+
+static void test_draft_and_cosigning(void **state)
+{
+    (void) state;
+    char path[128];
+    http_resp_t r;
+    assert_true(S.ready);
+    assert_int_equal(api_req(S.h, "POST", D "/proposals", S.m1,
+        "{\"title\":\"关于加快老旧小区加装电梯的建议\",\"reasons\":\"老旧小区老年人多，上下楼难。\","
+        "\"measures\":\"简化审批，财政补贴，统一招标。\",\"category\":\"urban_construction\","
+        "\"unit_ids\":[\"1\"],\"cosigner_ids\":[\"2\",\"3\"]}", 201, &r), 201);
+    snprintf(S.id, sizeof S.id, "%s", api_str(r.json, "id"));
+    assert_string_equal(api_str(r.json, "state"), "draft");
+    assert_string_equal(api_str(r.json, "number"), "");
+    http_resp_clear(&r);
+    /* bad input: the error shape of intake's routes */
+    assert_int_equal(api_req(S.h, "POST", D "/proposals", S.m1, "{\"title\":\" \","
+                             "\"category\":\"other\"}", 400, &r), 400);
+    assert_string_equal(http_error_code(&r), "validation_failed");
+    assert_non_null(http_error_field(&r, "title"));
+    http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "POST", D "/proposals", S.m1, "{\"title\":\"x\","
+                                "\"category\":\"other\",\"unit_ids\":[\"999\"]}"), 422);
+    assert_int_equal(api_status(S.h, "POST", D "/proposals", S.unit1, "{\"title\":\"x\","
+                                "\"category\":\"other\"}"), 403);
+    /* drafts are private to their authors */
+    snprintf(path, sizeof path, D "/proposals/%s", S.id);
+    assert_int_equal(api_status(S.h, "GET", path, S.m2, NULL), 200);
+    assert_int_equal(api_status(S.h, "GET", path, S.office, NULL), 404);
+    assert_int_equal(api_status(S.h, "GET", path, S.m4, NULL), 404);
+    /* joint: submit invites the co-signers */
+    s_refused("accept", S.office, NULL, 404, "not_found");      /* a draft: not the office's */
+    s_step("submit", S.m1, NULL, 200, "cosigning");
+    s_step("cosign", S.m2, NULL, 200, "cosigning");
+    s_refused("cosign", S.m2, NULL, 403, "forbidden");          /* confirmed already */
+    s_refused("cosign", S.m4, NULL, 404, "not_found");
+    s_refused("accept", S.office, NULL, 409, "conflict");
+    /* the deadline: member3 did not confirm and drops off */
+    assert_int_equal(harness_clock_advance(S.h, 10 * DAY_US), 0);
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM proposal.proposals WHERE id ="
+                                   " $1::bigint AND state = 'submitted'", 1, 15000, 1,
+                                   (const char *[]){S.id}), 1);
+    assert_int_equal(s_sql("SELECT count(*) FROM proposal.proposers WHERE proposal_id = $1::bigint"
+                           " AND member_id = 3 AND status = 'dropped'"), 1);
+    assert_int_equal(s_sql("SELECT count(*) FROM proposal.proposers WHERE proposal_id = $1::bigint"
+                           " AND member_id = 2 AND status = 'confirmed'"), 1);
+    assert_int_equal(s_sql("SELECT count(*) FROM bus.events WHERE producer = 'proposal'"
+                           " AND type = 'proposal.cosign_closed' AND $1 <> ''"), 1);
+}
+
+static void test_review(void **state)
+{
+    (void) state;
+    char path[128], want[16];
+    http_resp_t r;
+    int y;
+    time_ymd(time_now_us(), &y, NULL, NULL);
+    snprintf(S.year, sizeof S.year, "%d", y);
+    s_refused("accept", S.m1, NULL, 403, "forbidden");
+    s_refused("refuse", S.office, "{\"reason\":\"no_such_reason\"}", 400, "validation_failed");
+    s_refused("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"x\"}", 409, "conflict");
+    s_refused("accept", S.office2, NULL, 403, "forbidden");     /* another district */
+    snprintf(path, sizeof path, D "/proposals/%s/accept", S.id);
+    assert_int_equal(api_req(S.h, "POST", path, S.office, NULL, 200, &r), 200);
+    snprintf(want, sizeof want, "%d-0001", y);
+    assert_string_equal(api_str(r.json, "number"), want);
+    assert_string_equal(api_str(r.json, "state"), "accepted");
+    http_resp_clear(&r);
+    s_step("mark-key", S.office, "{\"leader\":\"王副主席\"}", 200, "accepted");
+    s_refused("mark-key", S.office, "{\"leader\":\"王副主席\"}", 409, "conflict");
+    snprintf(path, sizeof path, D "/proposals/%s", S.id);
+    assert_int_equal(api_status(S.h, "GET", path, S.office2, NULL), 403);
+}
+
+static void test_assign_and_hand_back(void **state)
+{
+    (void) state;
+    http_resp_t r;
+    char path[128];
+    const char *body = "{\"lead_unit_id\":\"1\",\"co_unit_ids\":[\"2\"],\"leader\":\"张副区长\"}";
+    s_refused("assign", S.unit1, body, 403, "forbidden");
+    s_refused("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"x\",\"workdays\":999}",
+              400, "validation_failed");
+    snprintf(path, sizeof path, D "/proposals/%s/assign", S.id);
+    assert_int_equal(api_req(S.h, "POST", path, S.office, body, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "state"), "assigned");
+    assert_int_equal(strlen(api_str(r.json, "due_date")), 10);
+    http_resp_clear(&r);
+    s_refused("hand-back", S.unit2, "{\"reason\":\"非本单位职责\"}", 403, "forbidden");
+    s_refused("hand-back", S.unit1, "{}", 400, "validation_failed");
+    s_step("hand-back", S.unit1, "{\"reason\":\"电梯加装由住建局牵头，但资金归财政\"}", 200,
+           "handed_back");
+    snprintf(path, sizeof path, D "/proposals/%s", S.id);
+    assert_int_equal(api_status(S.h, "GET", path, S.unit1, NULL), 404);  /* no longer assigned */
+    s_step("assign", S.office, body, 200, "assigned");
+    assert_int_equal(s_sql("SELECT count(*) FROM bus.events WHERE producer = 'proposal'"
+                           " AND type = 'proposal.assigned' AND $1 <> ''"), 2);
+}
+
+static void test_handling(void **state)
+{
+    (void) state;
+    char path[128], body[256], promised[11];
+    http_resp_t r;
+    s_step("contact", S.unit1, "{\"stage\":\"before\",\"form\":\"visit\",\"note\":\"上门听取意见\"}",
+           200, "assigned");
+    s_refused("contact", S.unit1, "{\"stage\":\"sometime\",\"form\":\"visit\"}", 400,
+              "validation_failed");
+    s_refused("contact", S.unit3, "{\"stage\":\"before\",\"form\":\"phone\"}", 404, "not_found");
+    s_step("opinion", S.unit2, "{\"text\":\"交通局配合做好施工期间交通组织\"}", 200, "assigned");
+    s_refused("opinion", S.unit1, "{\"text\":\"x\"}", 403, "forbidden");   /* the lead */
+    snprintf(path, sizeof path, D "/proposals/%s", S.id);
+    assert_int_equal(api_req(S.h, "GET", path, S.unit1, NULL, 200, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "opinions")), 1);
+    assert_int_equal(json_array_size(json_object_get(r.json, "contacts")), 1);
+    http_resp_clear(&r);
+    s_date_after(30, promised);
+    snprintf(body, sizeof body, "{\"class\":\"b\",\"text\":\"已列入明年计划\","
+                                "\"promised_date\":\"%s\"}", promised);
+    s_refused("reply", S.unit1, body, 403, "not_unit_head");     /* the liaison, not the head */
+    s_refused("reply", S.head1, "{\"class\":\"b\",\"text\":\"x\"}", 400, "validation_failed");
+    s_step("reply", S.head1, body, 200, "replied");
+    assert_int_equal(s_sql("SELECT count(*) FROM bus.events WHERE producer = 'proposal'"
+                           " AND type = 'proposal.replied' AND $1 <> ''"), 1);
+}
+
+static void test_verdict(void **state)
+{
+    (void) state;
+    char body[256], promised[11];
+    const char *unsat = "{\"verdict\":\"unsatisfied\",\"reasons\":\"进度太慢\"}";
+    /* nobody but the first proposer: not the office, a unit, the head, a co-signer */
+    s_refused("verdict", S.office, "{\"verdict\":\"satisfied\"}", 403, "forbidden");
+    s_refused("verdict", S.unit1, "{\"verdict\":\"satisfied\"}", 403, "forbidden");
+    s_refused("verdict", S.head1, "{\"verdict\":\"satisfied\"}", 403, "forbidden");
+    s_refused("verdict", S.m2, "{\"verdict\":\"satisfied\"}", 403, "forbidden");
+    s_refused("verdict", S.m1, "{\"verdict\":\"unsatisfied\"}", 400, "validation_failed");
+    s_step("verdict", S.m1, unsat, 200, "assigned");             /* the second round */
+    assert_int_equal(s_sql("SELECT round FROM proposal.proposals WHERE id = $1::bigint"), 2);
+    s_date_after(20, promised);
+    snprintf(body, sizeof body, "{\"class\":\"b\",\"text\":\"资金已落实，明年上半年完工\","
+                                "\"promised_date\":\"%s\"}", promised);
+    s_step("reply", S.head1, body, 200, "replied");
+    s_step("verdict", S.m1, "{\"verdict\":\"satisfied\"}", 200, "closed");
+    s_refused("verdict", S.m1, "{\"verdict\":\"satisfied\"}", 409, "conflict");
+    s_step("contact", S.unit1, "{\"stage\":\"after\",\"form\":\"phone\"}", 200, "closed");
+    /* every transition is in audit.trail: the draft and 15 steps, no refusal */
+    assert_int_equal(s_sql("SELECT count(*) FROM audit.trail WHERE object_type = 'proposal'"
+                           " AND object_id = $1"), 16);
+}
+
+static void test_lookback_due(void **state)
+{
+    (void) state;
+    assert_int_equal(s_sql("SELECT count(*) FROM bus.events WHERE producer = 'proposal'"
+                           " AND type = 'proposal.lookback_due' AND $1 <> ''"), 0);
+    assert_int_equal(harness_clock_advance(S.h, 21 * DAY_US), 0);
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM bus.events WHERE producer ="
+                                   " 'proposal' AND type = 'proposal.lookback_due'"
+                                   " AND $1 <> ''", 1, 15000, 1, (const char *[]){S.id}), 1);
+}
+
+/* The rates of the year and both CSV files, parsed back. */
+static void test_rates_and_csv(void **state)
+{
+    (void) state;
+    char path[128];
+    http_resp_t r;
+    api_csv_t c;
+    snprintf(path, sizeof path, D "/units/rates?year=%s", S.year);
+    assert_int_equal(api_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    json_t *items = json_object_get(r.json, "items"), *u1 = json_array_get(items, 0);
+    assert_string_equal(api_str(u1, "unit_id"), "1");
+    assert_int_equal(json_integer_value(json_object_get(u1, "assigned")), 1);
+    assert_int_equal(json_integer_value(json_object_get(u1, "replied")), 1);
+    assert_int_equal(json_integer_value(json_object_get(u1, "satisfied")), 1);
+    assert_true(json_number_value(json_object_get(u1, "contact_rate")) == 100.0);
+    http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "GET", path, S.m1, NULL), 403);
+    snprintf(path, sizeof path, D "/units/rates.csv?year=%s", S.year);
+    assert_int_equal(api_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    assert_int_equal(api_csv_parse(r.raw, r.raw_len, &c), 0);
+    assert_true(c.bom && c.crlf_only);
+    assert_string_equal(c.field[0][1], "承办单位");
+    assert_string_equal(c.field[1][1], "区住房和城乡建设局");
+    assert_string_equal(c.field[1][2], "1");
+    assert_string_equal(c.field[1][4], "100.0");
+    assert_string_equal(c.field[1][5], "100.0");
+    api_csv_free(&c);
+    http_resp_clear(&r);
+    assert_int_equal(api_req(S.h, "GET", D "/proposals.csv", S.office, NULL, 200, &r), 200);
+    assert_int_equal(api_csv_parse(r.raw, r.raw_len, &c), 0);
+    assert_true(c.bom);
+    assert_int_equal(c.nrows, 2);
+    assert_string_equal(c.field[0][0], "编号");
+    assert_non_null(strstr(c.field[1][0], "-0001"));
+    assert_string_equal(c.field[1][2], "联名");
+    assert_string_equal(c.field[1][4], "已办结");
+    assert_string_equal(c.field[1][8], "B");
+    assert_string_equal(c.field[1][10], "满意");
+    api_csv_free(&c);
+    http_resp_clear(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_draft_and_cosigning),
+        cmocka_unit_test(test_review),
+        cmocka_unit_test(test_assign_and_hand_back),
+        cmocka_unit_test(test_handling),
+        cmocka_unit_test(test_verdict),
+        cmocka_unit_test(test_lookback_due),
+        cmocka_unit_test(test_rates_and_csv),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
