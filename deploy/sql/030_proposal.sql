@@ -46,7 +46,6 @@ CREATE TABLE proposal.proposals (
     flags           int NOT NULL DEFAULT 0,    -- 1 second round, 2 key proposal
     refuse_reason   text,
     converted_to    text,                      -- report, letter
-    converted_ref   text,                      -- intake's report id once it exists
     merged_into     bigint,
     key_leader      text,                      -- 领导督办
     lead_unit_id    bigint,

@@ -12,6 +12,7 @@
                    " lpad(p.number::text, greatest(4, length(p.number::text)), '0') END"
 
 #define PROPOSERS_MAX PROPOSAL_PROPOSERS_MAX
+#define PROPOSAL_TITLE_BUF 640         /* the title is at most 600 bytes */
 
 int proposal_load(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, proposal_t *p, cmd_result_t *res)
 {
@@ -89,7 +90,7 @@ static int s_complete(tx_t *tx, const char *district, const proposal_t *p,
     char id[24];
     const char *q[2] = {district, db_num(id, p->id)};
     PGresult *r = db_exec(tx_db(tx),
-        "SELECT " NUMBER_SQL ", p.state, left(p.title, 60), ARRAY(SELECT x.member_id FROM"
+        "SELECT " NUMBER_SQL ", p.state, p.title, ARRAY(SELECT x.member_id FROM"
         " proposal.proposers x WHERE x.district_code = p.district_code AND x.proposal_id = p.id"
         " AND x.status IN ('first', 'confirmed') ORDER BY x.ord), ARRAY(SELECT x.member_id FROM"
         " proposal.proposals o JOIN proposal.proposers x ON x.district_code = o.district_code"
@@ -103,7 +104,7 @@ static int s_complete(tx_t *tx, const char *district, const proposal_t *p,
     }
     snprintf(number, 24, "%s", PQgetvalue(r, 0, 0));
     snprintf(state, 16, "%s", PQgetvalue(r, 0, 1));
-    snprintf(title, 256, "%s", PQgetvalue(r, 0, 2));
+    snprintf(title, PROPOSAL_TITLE_BUF, "%s", PQgetvalue(r, 0, 2));
     m->proposal_id = p->id;
     m->number = number;
     m->state = state;
@@ -122,7 +123,7 @@ static int s_complete(tx_t *tx, const char *district, const proposal_t *p,
 static int s_emit(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
                   const proposal_t *p, const char *type, Lianxin__V1__ProposalChanged *m)
 {
-    char number[24], state[16], title[256], id[24];
+    char number[24], state[16], title[PROPOSAL_TITLE_BUF], id[24];
     int64_t ids[PROPOSERS_MAX], told[PROPOSERS_MAX];
     if (s_complete(tx, district, p, m, number, state, title, ids, told) != 0
         || tx_event(tx, district, type, actor, &m->base) != 0)

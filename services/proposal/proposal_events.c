@@ -26,6 +26,7 @@ typedef struct step {
     char ids[24], date[11], due[11];
     int64_t units[UNITS_MAX];
     int64_t dropped[PROPOSAL_PROPOSERS_MAX];
+    PGresult *keep;                 /* rows the event points into, cleared at the end */
     const char *note;
 } step_t;
 
@@ -158,6 +159,14 @@ static int on_convert(step_t *s)
         return cmd_field_error(s->res, "to", to && *to ? "unknown_value" : "required");
     s->note = to;
     s->ev->converted_to = (char *) to;
+    const char *q[2] = {s->ctx->cmd->district, s->ids};
+    s->keep = db_exec(tx_db(s->tx), "SELECT reasons, measures, category FROM proposal.proposals"
+                                    " WHERE district_code = $1 AND id = $2::bigint", 2, q);
+    if (!s->keep || PQntuples(s->keep) != 1)
+        return cmd_db_fail(s->tx, s->res, "proposal.convert");
+    s->ev->reasons = PQgetvalue(s->keep, 0, 0);
+    s->ev->measures = PQgetvalue(s->keep, 0, 1);
+    s->ev->category = PQgetvalue(s->keep, 0, 2);
     return s_run(s, "UPDATE proposal.proposals SET converted_to = $3, closed_at ="
                     " core.clock_now() WHERE district_code = $1 AND id = $2::bigint", 1, to,
                  NULL, NULL, NULL);
@@ -488,9 +497,11 @@ int proposals_transition_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *r
     if (cmd_fsm_gate(&proposal_fsm, p.st, p.flags, e, ctx, &p, res) != 0 || s_date(&s) != 0)
         return -1;
     db_num(s.ids, p.id);
-    if (s_handlers[e](&s) != 0
-        || proposal_step(tx, ctx->cmd->district, ctx->cmd->actor, &p, (proposal_event_t) e,
-                         s.note, &ev, res) != 0)
+    int rc = s_handlers[e](&s) != 0
+             || proposal_step(tx, ctx->cmd->district, ctx->cmd->actor, &p, (proposal_event_t) e,
+                              s.note, &ev, res) != 0;
+    PQclear(s.keep);
+    if (rc)
         return -1;
     if (e == PROPOSAL_EV_COSIGN && proposal_cosign_close(tx, ctx->cmd->district,
                                                          ctx->cmd->actor, &p, 1, res) < 0)

@@ -302,6 +302,114 @@ static void test_rates_and_csv(void **state)
     http_resp_clear(&r);
 }
 
+/* A new individual proposal by `token`, submitted; its id into `id`. */
+static void s_new(const char *token, const char *title, char id[24])
+{
+    char body[512], path[128];
+    http_resp_t r;
+    snprintf(body, sizeof body, "{\"title\":\"%s\",\"reasons\":\"案由\",\"measures\":\"办法\","
+                                "\"category\":\"education\"}", title);
+    assert_int_equal(api_req(S.h, "POST", D "/proposals", token, body, 201, &r), 201);
+    snprintf(id, 24, "%s", api_str(r.json, "id"));
+    http_resp_clear(&r);
+    snprintf(path, sizeof path, D "/proposals/%s/submit", id);
+    assert_int_equal(api_req(S.h, "POST", path, token, NULL, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "state"), "submitted");
+    http_resp_clear(&r);
+}
+
+static long long s_inbox(const char *kind, const char *rkind, long long rid, int wait_ms)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", rid);
+    const char *p[3] = {kind, rkind, id};
+    return api_wait_sqlp(S.h, "SELECT count(*) FROM notify.inbox WHERE kind = $1 AND"
+                         " recipient_kind = $2 AND recipient_id = $3::bigint", 1, wait_ms, 3, p);
+}
+
+/* Merge (each keeps its number, every proposer hears of the reply), convert
+ * into an intake report with the link back, numbers without gaps, the
+ * inbox items, and a hand-back refused once the window has closed. */
+static void test_merge_convert_notify(void **state)
+{
+    (void) state;
+    char p2[24], p3[24], p4[24], p5[24], p6[24], path[128], body[128], want[16];
+    http_resp_t r;
+    int y;                          /* the clock may have crossed a new year by now */
+    time_ymd(time_now_us(), &y, NULL, NULL);
+    int base = atoi(S.year) == y ? 1 : 0;   /* numbers of y taken before: P1's */
+    s_new(S.m4, "关于增加校车线路的建议", p2);
+    s_new(S.m3, "关于优化校车接送的建议", p3);
+    snprintf(S.id, sizeof S.id, "%s", p2);
+    s_step("accept", S.office, NULL, 200, "accepted");
+    snprintf(S.id, sizeof S.id, "%s", p3);
+    snprintf(body, sizeof body, "{\"into_proposal_id\":\"%s\"}", p3);
+    s_refused("merge", S.office, body, 400, "validation_failed");   /* into itself */
+    snprintf(path, sizeof path, D "/proposals/%s/merge", p3);
+    snprintf(body, sizeof body, "{\"into_proposal_id\":\"%s\"}", p2);
+    assert_int_equal(api_req(S.h, "POST", path, S.office, body, 200, &r), 200);
+    snprintf(want, sizeof want, "%d-%04d", y, base + 2);
+    assert_string_equal(api_str(r.json, "number"), want);           /* it keeps a number */
+    assert_string_equal(api_str(r.json, "state"), "merged");
+    http_resp_clear(&r);
+    snprintf(S.id, sizeof S.id, "%s", p2);
+    s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\"}", 200,
+           "assigned");
+    s_step("reply", S.head1, "{\"class\":\"a\",\"text\":\"已新增两条校车线路\"}", 200,
+           "replied");
+    /* notify: the proposers of both, the units, the dropped co-signer's first proposer */
+    assert_int_equal(s_inbox("proposal.replied", "member", 4, 15000), 1);
+    assert_int_equal(s_inbox("proposal.replied", "member", 3, 15000), 1);
+    assert_int_equal(s_inbox("proposal.merged", "member", 3, 15000), 1);
+    assert_true(s_inbox("proposal.assigned", "unit", 1, 15000) >= 1);
+    assert_int_equal(s_inbox("proposal.assigned", "unit", 2, 15000), 2);   /* assigned, reassigned */
+    assert_int_equal(s_inbox("proposal.cosign_closed", "member", 1, 15000), 1);
+    assert_int_equal(s_inbox("proposal.lookback_due", "role:office", 0, 15000), 1);
+    assert_int_equal(api_req(S.h, "GET", D "/inbox", S.unit1, NULL, 200, &r), 200);
+    assert_non_null(strstr(r.raw, "proposal.assigned"));
+    http_resp_clear(&r);
+    /* convert into a public-opinion report: intake makes it, linking back */
+    s_new(S.m4, "关于规范校外培训的建议", p4);
+    snprintf(S.id, sizeof S.id, "%s", p4);
+    s_refused("convert", S.office, "{\"to\":\"novel\"}", 400, "validation_failed");
+    s_step("convert", S.office, "{\"to\":\"report\"}", 200, "converted");
+    const char *q[1] = {p4};
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM intake.reports WHERE"
+                                   " source_proposal_id = $1::bigint AND state = 'submitted'",
+                                   1, 15000, 1, q), 1);
+    snprintf(path, sizeof path, D "/proposals/%s", p4);
+    assert_int_equal(api_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    char rid[24];
+    snprintf(rid, sizeof rid, "%s", api_str(r.json, "converted_report_id"));
+    http_resp_clear(&r);
+    assert_true(rid[0] != '\0');
+    snprintf(path, sizeof path, D "/reports/%s", rid);
+    assert_int_equal(api_req(S.h, "GET", path, S.m4, NULL, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "source_proposal_id"), p4);
+    assert_string_equal(api_str(r.json, "title"), "关于规范校外培训的建议");
+    assert_string_equal(api_str(r.json, "suggestions"), "办法");
+    http_resp_clear(&r);
+    /* refused ones take no number: the numbers stay gap-free */
+    s_new(S.m4, "关于某私人纠纷的建议", p5);
+    snprintf(S.id, sizeof S.id, "%s", p5);
+    s_step("refuse", S.office, "{\"reason\":\"private_matter\"}", 200, "refused");
+    s_new(S.m4, "关于中小学课后服务的建议", p6);
+    snprintf(path, sizeof path, D "/proposals/%s/accept", p6);
+    assert_int_equal(api_req(S.h, "POST", path, S.office, NULL, 200, &r), 200);
+    snprintf(want, sizeof want, "%d-%04d", y, base + 3);
+    assert_string_equal(api_str(r.json, "number"), want);
+    http_resp_clear(&r);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT bool_and(c = m)::int FROM (SELECT count(*) c,"
+                                    " max(number) m FROM proposal.proposals WHERE number IS"
+                                    " NOT NULL GROUP BY year) x", 0, NULL), 1);
+    /* the hand-back window: 10 working days */
+    snprintf(S.id, sizeof S.id, "%s", p6);
+    s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\"}", 200,
+           "assigned");
+    assert_int_equal(harness_clock_advance(S.h, 20 * DAY_US), 0);
+    s_refused("hand-back", S.unit1, "{\"reason\":\"不属本单位\"}", 409, "hand_back_closed");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_verdict),
         cmocka_unit_test(test_lookback_due),
         cmocka_unit_test(test_rates_and_csv),
+        cmocka_unit_test(test_merge_convert_notify),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -395,7 +395,7 @@ static void s_reports_list(gw_call_t *call)
 static const char *const SQL_REPORT =
     "SELECT json_build_object(" REPORT_SUMMARY ", 'facts', r.facts, 'analysis', r.analysis,"
     " 'suggestions', r.suggestions, 'comments', r.comments,"
-    " 'merged_into', r.merged_into::text,"
+    " 'merged_into', r.merged_into::text, 'source_proposal_id', r.source_proposal_id::text,"
     " 'merged_from', ARRAY(SELECT m.id::text FROM intake.reports m"
     "   WHERE m.district_code = r.district_code AND m.merged_into = r.id ORDER BY m.id),"
     " 'forwarded_to', r.forwarded_to, 'forwarded_on', r.forwarded_on::text,"
