@@ -67,6 +67,8 @@ CREATE TABLE proposal.proposals (
     UNIQUE (district_code, year, number)
 );
 CREATE INDEX proposals_by_state ON proposal.proposals (district_code, state, id);
+CREATE INDEX proposals_merged ON proposal.proposals (district_code, merged_into)
+    WHERE merged_into IS NOT NULL;
 
 -- The proposers: ord 1 is the first proposer (the one verdict is theirs);
 -- joint co-signers are invited, confirm (附议) or drop off at the deadline.

@@ -129,6 +129,28 @@ void reads_run(gw_call_t *call, const reads_spec_t *spec, int limit, int n,
 
 /* ---- keys and exports ------------------------------------------------------------------ */
 
+int reads_page(gw_call_t *call, char tag, char lim[16], char cur[24], const char **after,
+               int *limit)
+{
+    int64_t a, b;
+    const char *c = query_get(&call->query, "cursor");
+    *after = NULL;
+    if (query_limit(query_get(&call->query, "limit"), 20, 100, limit) != 0) {
+        gw_reply_bad_field(call, "limit", "out_of_range");
+        return -1;
+    }
+    if (c) {
+        if (cursor_decode(c, tag, &a, &b) != 0) {
+            gw_reply_bad_field(call, "cursor", "invalid");
+            return -1;
+        }
+        snprintf(cur, 24, "%lld", (long long) a);
+        *after = cur;
+    }
+    snprintf(lim, 16, "%d", *limit + 1);
+    return 0;
+}
+
 void reads_key_id(const PGresult *res, int row, int64_t *a, int64_t *b)
 {
     pgtext_int64(PQgetvalue(res, row, 1), a);

@@ -33,6 +33,14 @@ void reads_run(gw_call_t *call, const reads_spec_t *spec, int limit, int n,
 #define READS_TS(x) \
     "to_char((" x ") AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"+08:00\"')"
 
+/* The page of a list ordered by id descending: ?limit (default 20, at most
+ * 100; 400 limit: out_of_range) and ?cursor (tag `tag`; 400 cursor: invalid).
+ * Fills `lim` with limit + 1 (the extra row says whether a next page exists),
+ * `cur` with the id to continue below and *after with it (NULL on the first
+ * page), and *limit. 0, or -1 when the call was answered. */
+int reads_page(gw_call_t *call, char tag, char lim[16], char cur[24], const char **after,
+               int *limit);
+
 /* The keyset position of a row whose second column is its id (a, b = 0):
  * the key of every list ordered by id. */
 void reads_key_id(const PGresult *res, int row, int64_t *a, int64_t *b);

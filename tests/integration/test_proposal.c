@@ -62,27 +62,32 @@ static int s_teardown(void **state)
     return 0;
 }
 
-/* POST /proposals/{id}/<event>; checks the status and the state after. */
+/* POST /proposals/{id}/<event>, checking the status; the answer in *r. */
+static void s_post(const char *event, const char *token, const char *body, long want,
+                   http_resp_t *r)
+{
+    char path[128];
+    snprintf(path, sizeof path, D "/proposals/%s/%s", S.id, event);
+    assert_int_equal(api_req(S.h, "POST", path, token, body, want, r), want);
+}
+
+/* A step and the state after it. */
 static void s_step(const char *event, const char *token, const char *body, long want,
                    const char *state_after)
 {
-    char path[128];
     http_resp_t r;
-    snprintf(path, sizeof path, D "/proposals/%s/%s", S.id, event);
-    assert_int_equal(api_req(S.h, "POST", path, token, body, want, &r), want);
+    s_post(event, token, body, want, &r);
     if (state_after)
         assert_string_equal(api_str(r.json, "state"), state_after);
     http_resp_clear(&r);
 }
 
-/* The error code of a refused step. */
+/* A refused step and its error code. */
 static void s_refused(const char *event, const char *token, const char *body, long want,
                       const char *code)
 {
-    char path[128];
     http_resp_t r;
-    snprintf(path, sizeof path, D "/proposals/%s/%s", S.id, event);
-    assert_int_equal(api_req(S.h, "POST", path, token, body, want, &r), want);
+    s_post(event, token, body, want, &r);
     assert_string_equal(http_error_code(&r), code);
     http_resp_clear(&r);
 }

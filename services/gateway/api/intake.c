@@ -372,24 +372,11 @@ static void s_reports_list(gw_call_t *call)
     static const reads_spec_t spec = {.sql = SQL_REPORTS, .cursor_tag = 'r', .key = reads_key_id};
     char me[24], cur[24], lim[16];
     int limit;
-    int64_t a, b;
-    const char *q = query_get(&call->query, "q"), *c = query_get(&call->query, "cursor");
+    const char *q = query_get(&call->query, "q");
     const char *p[6] = {reads_district(call), s_member_param(call, me), q && *q ? q : NULL,
                         query_get(&call->query, "state"), NULL, lim};
-    if (query_limit(query_get(&call->query, "limit"), 20, 100, &limit) != 0) {
-        gw_reply_bad_field(call, "limit", "out_of_range");
-        return;
-    }
-    if (c) {
-        if (cursor_decode(c, 'r', &a, &b) != 0) {
-            gw_reply_bad_field(call, "cursor", "invalid");
-            return;
-        }
-        snprintf(cur, sizeof cur, "%lld", (long long) a);
-        p[4] = cur;
-    }
-    snprintf(lim, sizeof lim, "%d", limit + 1);
-    reads_run(call, &spec, limit, 6, p);
+    if (reads_page(call, 'r', lim, cur, &p[4], &limit) == 0)
+        reads_run(call, &spec, limit, 6, p);
 }
 
 static const char *const SQL_REPORT =

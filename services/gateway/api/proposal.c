@@ -9,7 +9,6 @@
 #include "api/proposal.h"
 #include "calendar.h"
 #include "forward.h"
-#include "http/cursor.h"
 #include "proposal.pb-c.h"
 #include "reads.h"
 #include "textfmt.h"
@@ -117,25 +116,11 @@ static void s_list(gw_call_t *call)
     static const reads_spec_t spec = {.sql = SQL_LIST, .cursor_tag = 'p', .key = reads_key_id};
     char mem[24], unit[24], cur[24], lim[16];
     int limit;
-    int64_t a, b;
-    const char *c = query_get(&call->query, "cursor");
     const char *p[6] = {reads_district(call), NULL, NULL, query_get(&call->query, "state"),
                         NULL, lim};
     s_who(call, mem, unit, &p[1], &p[2]);
-    if (query_limit(query_get(&call->query, "limit"), 20, 100, &limit) != 0) {
-        gw_reply_bad_field(call, "limit", "out_of_range");
-        return;
-    }
-    if (c) {
-        if (cursor_decode(c, 'p', &a, &b) != 0) {
-            gw_reply_bad_field(call, "cursor", "invalid");
-            return;
-        }
-        snprintf(cur, sizeof cur, "%lld", (long long) a);
-        p[4] = cur;
-    }
-    snprintf(lim, sizeof lim, "%d", limit + 1);
-    reads_run(call, &spec, limit, 6, p);
+    if (reads_page(call, 'p', lim, cur, &p[4], &limit) == 0)
+        reads_run(call, &spec, limit, 6, p);
 }
 
 static void s_get(gw_call_t *call)
