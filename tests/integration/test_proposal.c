@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include "api_util.h"
 #include "calendar.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "timeutil.h"
 
@@ -98,6 +99,19 @@ static long long s_sql(const char *sql)
     return harness_sql_ll(S.h, sql, 1, p);
 }
 
+/* Moves the stack's clock to 10:00 of the day after the n-th working day
+ * after today (the working-day calendar the services use). */
+static void s_past_workdays(int n)
+{
+    calendar_t *cal = fixture_calendar(S.h);
+    calendar_day_t d;
+    assert_non_null(cal);
+    assert_int_equal(calendar_add_workdays(cal, fixture_today(), n, &d), 0);
+    calendar_destroy(&cal);
+    assert_int_equal(harness_clock_set(S.h, calendar_day_start_us(d + 1) + 10 * 3600000000LL),
+                     0);
+}
+
 /* A date `days` after today on the stack's clock, "YYYY-MM-DD". */
 static void s_date_after(int days, char out[11])
 {
@@ -128,6 +142,15 @@ static void test_draft_and_cosigning(void **state)
                                 "\"category\":\"other\",\"unit_ids\":[\"999\"]}"), 422);
     assert_int_equal(api_status(S.h, "POST", D "/proposals", S.unit1, "{\"title\":\"x\","
                                 "\"category\":\"other\"}"), 403);
+    /* collective: only for the member's own sector or liaison group */
+    assert_int_equal(api_req(S.h, "POST", D "/proposals", S.m1, "{\"title\":\"x\","
+                             "\"category\":\"other\",\"collective\":\"sector\","
+                             "\"group_id\":\"2\"}", 422, &r), 422);
+    assert_non_null(http_error_field(&r, "collective"));
+    http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "POST", D "/proposals", S.m1, "{\"title\":\"x\","
+                                "\"category\":\"other\",\"collective\":\"liaison_group\","
+                                "\"group_id\":\"1\"}"), 201);
     /* drafts are private to their authors */
     snprintf(path, sizeof path, D "/proposals/%s", S.id);
     assert_int_equal(api_status(S.h, "GET", path, S.m2, NULL), 200);
@@ -141,7 +164,7 @@ static void test_draft_and_cosigning(void **state)
     s_refused("cosign", S.m4, NULL, 404, "not_found");
     s_refused("accept", S.office, NULL, 409, "conflict");
     /* the deadline: member3 did not confirm and drops off */
-    assert_int_equal(harness_clock_advance(S.h, 10 * DAY_US), 0);
+    s_past_workdays(5);                 /* proposal.cosign_workdays */
     assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM proposal.proposals WHERE id ="
                                    " $1::bigint AND state = 'submitted'", 1, 15000, 1,
                                    (const char *[]){S.id}), 1);
@@ -187,17 +210,27 @@ static void test_assign_and_hand_back(void **state)
     s_refused("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"x\",\"workdays\":999}",
               400, "validation_failed");
     snprintf(path, sizeof path, D "/proposals/%s/assign", S.id);
+    calendar_t *cal = fixture_calendar(S.h);
+    calendar_day_t today = fixture_today(), due;
+    char want[11];
+    assert_non_null(cal);
+    assert_int_equal(calendar_add_workdays(cal, today, 63, &due), 0);  /* the default */
     assert_int_equal(api_req(S.h, "POST", path, S.office, body, 200, &r), 200);
     assert_string_equal(api_str(r.json, "state"), "assigned");
-    assert_int_equal(strlen(api_str(r.json, "due_date")), 10);
+    if (fixture_today() == today)    /* not across midnight */
+        assert_string_equal(api_str(r.json, "due_date"), fixture_date(due, want));
     http_resp_clear(&r);
+    calendar_destroy(&cal);
     s_refused("hand-back", S.unit2, "{\"reason\":\"非本单位职责\"}", 403, "forbidden");
     s_refused("hand-back", S.unit1, "{}", 400, "validation_failed");
     s_step("hand-back", S.unit1, "{\"reason\":\"电梯加装由住建局牵头，但资金归财政\"}", 200,
            "handed_back");
     snprintf(path, sizeof path, D "/proposals/%s", S.id);
     assert_int_equal(api_status(S.h, "GET", path, S.unit1, NULL), 404);  /* no longer assigned */
-    s_step("assign", S.office, body, 200, "assigned");
+    s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"co_unit_ids\":[\"2\"],"
+                              "\"leader\":\"张副区长\",\"workdays\":40}", 200, "assigned");
+    assert_int_equal(s_sql("SELECT count(*) FROM proposal.proposals p WHERE id = $1::bigint"
+                           " AND due_on > assigned_on"), 1);
     assert_int_equal(s_sql("SELECT count(*) FROM bus.events WHERE producer = 'proposal'"
                            " AND type = 'proposal.assigned' AND $1 <> ''"), 2);
 }
@@ -411,7 +444,7 @@ static void test_merge_convert_notify(void **state)
     snprintf(S.id, sizeof S.id, "%s", p6);
     s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\"}", 200,
            "assigned");
-    assert_int_equal(harness_clock_advance(S.h, 20 * DAY_US), 0);
+    s_past_workdays(11);
     s_refused("hand-back", S.unit1, "{\"reason\":\"不属本单位\"}", 409, "hand_back_closed");
 }
 
