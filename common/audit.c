@@ -1,11 +1,14 @@
 /* audit: the chain rule of audit.trail and its verifier (see audit.h).
  * The hash input is a canonical, length-prefixed encoding: never change it
- * once rows exist, or every chain already written stops verifying. */
+ * once rows exist, or every chain already written stops verifying. The
+ * verifier takes the row's at_us from its `at` column (writers store `at`
+ * as exactly at_us microseconds past the epoch), so `at` is in the hash. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
+#include "audit_anchor.h"
 #include "crypto.h"
 #include "log.h"
 
@@ -115,7 +118,7 @@ s_check_row(s_walk_t *w, PGresult *res, int i)
     audit_row_t row = {
         .district = district,
         .seq = strtoll(PQgetvalue(res, i, 1), NULL, 10),
-        .at_us = strtoll(PQgetvalue(res, i, 2), NULL, 10),
+        .at_us = strtoll(PQgetvalue(res, i, 2), NULL, 10),   /* from `at` */
         .actor_user_id = strtoll(PQgetvalue(res, i, 3), NULL, 10),
         .actor_role = PQgetvalue(res, i, 4),
         .action = PQgetvalue(res, i, 5),
@@ -139,6 +142,8 @@ s_check_row(s_walk_t *w, PGresult *res, int i)
     audit_row_hash(prev, &row, computed);
     if (memcmp(computed, stored, 32) != 0)
         return s_broken(w, district, (long long) row.seq, "hash mismatch");
+    if (strtoll(PQgetvalue(res, i, 11), NULL, 10) != row.at_us)
+        return s_broken(w, district, (long long) row.seq, "at_us differs from at");
     w->seq = row.seq;
     memcpy(w->hash, stored, 32);
     return 0;
@@ -149,9 +154,9 @@ static int
 s_walk_rows(db_t *db, const char *district, s_walk_t *w)
 {
     static const char *sql =
-        "SELECT district_code, seq, at_us, actor_user_id, actor_role, action,"
-        " object_type, object_id, encode(digest, 'hex'), encode(prev_hash, 'hex'),"
-        " encode(hash, 'hex') FROM audit.trail"
+        "SELECT district_code, seq, (extract(epoch FROM at) * 1000000)::bigint,"
+        " actor_user_id, actor_role, action, object_type, object_id, encode(digest, 'hex'),"
+        " encode(prev_hash, 'hex'), encode(hash, 'hex'), at_us FROM audit.trail"
         " WHERE (district_code, seq) > ($1, $2::bigint)"
         " AND ($3::text IS NULL OR district_code = $3)"
         " ORDER BY district_code, seq LIMIT $4";
@@ -206,25 +211,67 @@ s_check_heads(db_t *db, const char *district, s_walk_t *w)
     return rc;
 }
 
+/* The checks of audit_verify, inside the caller's transaction. */
+static int
+s_verify(db_t *db, const char *district, const uint8_t *key, s_walk_t *w)
+{
+    int rc = s_walk_rows(db, district, w);
+    if (rc == 0)
+        rc = s_check_heads(db, district, w);
+    if (rc == 0)
+        rc = audit_anchor_check(db, district, key, w->report, w->reportsz);
+    if (rc < 0)
+        snprintf(w->report, w->reportsz, "database error: %s", db_error(db));
+    return rc;
+}
+
+/* Opens the one snapshot of a verification. 0, or -1 (report written). */
+static int
+s_begin(db_t *db, const char *begin, s_walk_t *w)
+{
+    if (!db || db_connect(db) != 0 || db_run(db, begin, 0, NULL) != 0) {
+        snprintf(w->report, w->reportsz, "database error: %s", db ? db_error(db) : "no handle");
+        return -1;
+    }
+    return 0;
+}
+
 int
-audit_verify(db_t *db, const char *district, char *report, size_t reportsz)
+audit_verify(db_t *db, const char *district, const uint8_t *key, char *report, size_t reportsz)
 {
     char scratch[1];
     s_walk_t w = { .report = report && reportsz ? report : scratch,
                    .reportsz = report && reportsz ? reportsz : sizeof scratch };
     w.report[0] = '\0';
-    if (!db || db_connect(db) != 0
-        || db_run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) != 0) {
-        snprintf(w.report, w.reportsz, "database error: %s", db ? db_error(db) : "no handle");
+    /* One snapshot for the walk, the heads and the checkpoints: concurrent
+     * writers only append, and they must not make a consistent trail look
+     * broken. */
+    if (s_begin(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &w) != 0)
         return -1;
-    }
-    /* One snapshot for the walk and the heads: concurrent writers only
-     * append, and they must not make a consistent trail look broken. */
-    int rc = s_walk_rows(db, district, &w);
-    if (rc == 0)
-        rc = s_check_heads(db, district, &w);
-    if (rc < 0)
-        snprintf(w.report, w.reportsz, "database error: %s", db_error(db));
+    int rc = s_verify(db, district, key, &w);
     db_run(db, "ROLLBACK", 0, NULL);
     return rc;
+}
+
+int
+audit_checkpoint(db_t *db, const uint8_t *key, int64_t at_us, FILE *out, char *report,
+                 size_t reportsz)
+{
+    char scratch[1];
+    s_walk_t w = { .report = report && reportsz ? report : scratch,
+                   .reportsz = report && reportsz ? reportsz : sizeof scratch };
+    w.report[0] = '\0';
+    if (!key || s_begin(db, "BEGIN ISOLATION LEVEL REPEATABLE READ", &w) != 0)
+        return -1;
+    int rc = s_verify(db, NULL, key, &w);
+    if (rc == 0)
+        rc = audit_anchor_write(db, key, at_us, out);
+    else if (rc > 0)
+        rc = -2;
+    if (rc >= 0 && db_run(db, "COMMIT", 0, NULL) == 0)
+        return rc;
+    if (rc == -1)
+        snprintf(w.report, w.reportsz, "database error: %s", db_error(db));
+    db_run(db, "ROLLBACK", 0, NULL);
+    return rc >= 0 ? -1 : rc;
 }

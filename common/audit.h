@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "db.h"
 
 typedef struct audit_row {
@@ -27,9 +28,24 @@ typedef struct audit_row {
 void audit_row_hash(const uint8_t prev_hash[32], const audit_row_t *row, uint8_t out[32]);
 
 /* Walks audit.trail of `district` (NULL: every district) in seq order and
- * recomputes the chain. Returns 0 when intact, 1 when broken (and writes into
- * `report` the district and seq of the first broken row and why), -1 on a
- * database error. */
-int audit_verify(db_t *db, const char *district, char *report, size_t reportsz);
+ * recomputes the chain, the hash input taking at_us from the `at` column (so
+ * `at` is covered) and the at_us column required to agree; checks that each
+ * head names its district's last row, and that every signed checkpoint
+ * (audit_anchor.h) names a row with its hash: a trail cut and its head
+ * rewound fail there. `key` (AUDIT_KEY_LEN bytes) checks the checkpoints'
+ * MACs; NULL skips that check only. One snapshot for all. Returns 0 when
+ * intact, 1 when broken (and writes into `report` the district and seq of
+ * the first broken row and why), -1 on a database error. */
+int audit_verify(db_t *db, const char *district, const uint8_t *key, char *report,
+                 size_t reportsz);
+
+/* audit_verify of every district, then, when intact and in the same
+ * snapshot, a signed checkpoint of each head that has none yet
+ * (audit_anchor_write, at real time `at_us`; lines to `out`). Run as
+ * lianxin_auditor, the only role that may INSERT into audit.checkpoints.
+ * Returns the number of checkpoints written, -2 when the chain is broken
+ * (`report` says where: nothing is anchored), -1 on a database error. */
+int audit_checkpoint(db_t *db, const uint8_t *key, int64_t at_us, FILE *out, char *report,
+                     size_t reportsz);
 
 #endif

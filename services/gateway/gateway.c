@@ -135,8 +135,8 @@ gw_t *gateway_new(uv_loop_t *loop, void *zctx, const config_t *cfg)
     gw->metrics = metrics_new();
     gw->rl_user = ratelimit_new(s->rate_per_s, s->rate_burst, 100000);
     gw->rl_login = ratelimit_new(s->login_rate_per_min / 60.0, s->login_rate_per_min, 100000);
-    gw->pool = pgpool_new(loop, config_get(cfg, "pg.dsn", ""), s->pg_pool,
-                          s->pg_queue_timeout_ms);
+    const char *dsn = config_pg_dsn(cfg, "gateway");
+    gw->pool = dsn ? pgpool_new(loop, dsn, s->pg_pool, s->pg_queue_timeout_ms) : NULL;
     gw->auth = gw->pool ? auth_new(loop, gw->pool, &ao) : NULL;
     gw->fwd = forward_new(loop, zctx, cfg);
     if (!gw->metrics || !gw->rl_user || !gw->rl_login || !gw->pool || !gw->auth || !gw->fwd)

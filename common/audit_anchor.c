@@ -1,0 +1,195 @@
+/* audit_anchor: signed checkpoints of each district's audit head (see
+ * audit_anchor.h). The MAC input is a canonical, length-prefixed encoding:
+ * never change it once checkpoints exist. Never logs or prints the key. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "audit_anchor.h"
+#include "crypto.h"
+#include "log.h"
+
+#define ANCHOR_CHUNK 1000           /* checkpoints per keyset page */
+#define ANCHOR_TAG "lianxin/audit-checkpoint/1"
+
+/* ---- the MAC -------------------------------------------------------------- */
+
+static size_t
+s_put(uint8_t *p, const void *data, size_t len)
+{
+    p[0] = (uint8_t) (len >> 24);
+    p[1] = (uint8_t) (len >> 16);
+    p[2] = (uint8_t) (len >> 8);
+    p[3] = (uint8_t) len;
+    if (len)
+        memcpy(p + 4, data, len);
+    return 4 + len;
+}
+
+static size_t
+s_put_i64(uint8_t *p, int64_t v)
+{
+    uint8_t be[8];
+    uint64_t u = (uint64_t) v;
+    for (int i = 7; i >= 0; i--, u >>= 8)
+        be[i] = (uint8_t) u;
+    return s_put(p, be, 8);
+}
+
+void
+audit_anchor_mac(const uint8_t key[AUDIT_KEY_LEN], const char *district, int64_t seq,
+                 const uint8_t hash[32], int64_t at_us, uint8_t out[32])
+{
+    uint8_t buf[5 * 4 + sizeof ANCHOR_TAG + 64 + 8 + 32 + 8];
+    size_t dlen = district ? strnlen(district, 64) : 0;
+    size_t n = s_put(buf, ANCHOR_TAG, strlen(ANCHOR_TAG));
+    n += s_put(buf + n, district ? district : "", dlen);
+    n += s_put_i64(buf + n, seq);
+    n += s_put(buf + n, hash, 32);
+    n += s_put_i64(buf + n, at_us);
+    if (crypto_hmac_sha256(key, AUDIT_KEY_LEN, buf, n, out) != 0)
+        log_error("audit checkpoint mac failed", "");
+}
+
+int
+audit_anchor_key(const config_t *cfg, uint8_t key[AUDIT_KEY_LEN])
+{
+    const char *hex = config_get(cfg, "audit.checkpoint_key", NULL);
+    if (!hex || !*hex)
+        return 0;
+    if (crypto_key_from_hex(hex, key) != 0) {
+        log_error("audit.checkpoint_key is not 64 hex digits", "");
+        return -1;
+    }
+    return 1;
+}
+
+/* ---- checking ----------------------------------------------------------------- */
+
+static int
+s_unhex32(const char *hex, uint8_t out[32])
+{
+    if (strlen(hex) != 64)
+        return -1;
+    for (int i = 0; i < 32; i++) {
+        char pair[3] = { hex[2 * i], hex[2 * i + 1], '\0' };
+        char *end;
+        unsigned long v = strtoul(pair, &end, 16);
+        if (*end)
+            return -1;
+        out[i] = (uint8_t) v;
+    }
+    return 0;
+}
+
+/* Checks row `i` of a page: (district, seq, hash, at_us, mac, trail hash).
+ * 0 holds, 1 does not (report written). */
+static int
+s_check_one(PGresult *res, int i, const uint8_t *key, char *report, size_t reportsz)
+{
+    const char *district = PQgetvalue(res, i, 0);
+    long long seq = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+    int64_t at_us = strtoll(PQgetvalue(res, i, 3), NULL, 10);
+    uint8_t hash[32], mac[32], want[32], trail[32];
+    const char *why = NULL;
+    if (s_unhex32(PQgetvalue(res, i, 2), hash) != 0 || s_unhex32(PQgetvalue(res, i, 4), mac) != 0)
+        why = "malformed checkpoint";
+    if (!why && key) {
+        audit_anchor_mac(key, district, seq, hash, at_us, want);
+        if (!crypto_equal(mac, want, 32))
+            why = "checkpoint signature invalid (forged or altered checkpoint)";
+    }
+    if (!why && PQgetisnull(res, i, 5))
+        why = "checkpointed row missing: the trail was cut below a signed checkpoint";
+    if (!why && (s_unhex32(PQgetvalue(res, i, 5), trail) != 0 || memcmp(trail, hash, 32) != 0))
+        why = "row hash differs from its signed checkpoint";
+    if (!why)
+        return 0;
+    snprintf(report, reportsz, "district=%s seq=%lld: %s", district, seq, why);
+    return 1;
+}
+
+int
+audit_anchor_check(db_t *db, const char *district, const uint8_t *key, char *report,
+                   size_t reportsz)
+{
+    static const char *sql =
+        "SELECT c.district_code, c.seq, encode(c.hash, 'hex'),"
+        " (extract(epoch FROM c.at) * 1000000)::bigint, encode(c.mac, 'hex'),"
+        " encode(t.hash, 'hex') FROM audit.checkpoints c LEFT JOIN audit.trail t"
+        " ON t.district_code = c.district_code AND t.seq = c.seq"
+        " WHERE (c.district_code, c.seq) > ($1, $2::bigint)"
+        " AND ($3::text IS NULL OR c.district_code = $3)"
+        " ORDER BY c.district_code, c.seq LIMIT $4";
+    char after_d[64] = "", after_s[24] = "0", limit[16];
+    snprintf(limit, sizeof limit, "%d", ANCHOR_CHUNK);
+    for (;;) {
+        const char *params[] = { after_d, after_s, district, limit };
+        PGresult *res = db_exec(db, sql, 4, params);
+        if (!res)
+            return -1;
+        int n = PQntuples(res), rc = 0;
+        for (int i = 0; rc == 0 && i < n; i++)
+            rc = s_check_one(res, i, key, report, reportsz);
+        if (n > 0) {
+            snprintf(after_d, sizeof after_d, "%s", PQgetvalue(res, n - 1, 0));
+            snprintf(after_s, sizeof after_s, "%s", PQgetvalue(res, n - 1, 1));
+        }
+        PQclear(res);
+        if (rc != 0 || n < ANCHOR_CHUNK)
+            return rc;
+    }
+}
+
+/* ---- writing ------------------------------------------------------------------- */
+
+/* Inserts the checkpoint of one head (row `i` of `heads`). 1 written, 0
+ * already there, -1 error. */
+static int
+s_write_one(db_t *db, const uint8_t *key, PGresult *heads, int i, int64_t at_us, FILE *out)
+{
+    const char *district = PQgetvalue(heads, i, 0);
+    const char *seq = PQgetvalue(heads, i, 1);
+    uint8_t hash[32], mac[32];
+    char mac_hex[65], at[24];
+    if (s_unhex32(PQgetvalue(heads, i, 2), hash) != 0)
+        return -1;
+    audit_anchor_mac(key, district, strtoll(seq, NULL, 10), hash, at_us, mac);
+    crypto_hex(mac, 32, mac_hex);
+    snprintf(at, sizeof at, "%lld", (long long) at_us);
+    const char *p[] = { district, seq, PQgetvalue(heads, i, 2), at, mac_hex };
+    PGresult *r = db_exec(db,
+        "INSERT INTO audit.checkpoints (district_code, seq, hash, at, mac)"
+        " VALUES ($1, $2::bigint, decode($3, 'hex'),"
+        " 'epoch'::timestamptz + $4::bigint * interval '1 microsecond', decode($5, 'hex'))"
+        " ON CONFLICT (district_code, seq) DO NOTHING", 5, p);
+    if (!r)
+        return -1;
+    int written = atoi(PQcmdTuples(r)) == 1;
+    PQclear(r);
+    if (written && out)
+        fprintf(out, "checkpoint district=%s seq=%s hash=%s at_us=%s mac=%s\n", district, seq,
+                PQgetvalue(heads, i, 2), at, mac_hex);
+    return written;
+}
+
+int
+audit_anchor_write(db_t *db, const uint8_t key[AUDIT_KEY_LEN], int64_t at_us, FILE *out)
+{
+    PGresult *heads = db_exec(db,
+        "SELECT district_code, seq, encode(hash, 'hex') FROM audit.heads"
+        " WHERE seq > 0 ORDER BY district_code", 0, NULL);
+    if (!heads)
+        return -1;
+    int total = 0;
+    for (int i = 0; i < PQntuples(heads); i++) {
+        int rc = s_write_one(db, key, heads, i, at_us, out);
+        if (rc < 0) {
+            total = -1;
+            break;
+        }
+        total += rc;
+    }
+    PQclear(heads);
+    return total;
+}
