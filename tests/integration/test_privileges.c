@@ -2,12 +2,17 @@
  * program's own PostgreSQL role, what the program must not do is refused
  * (SQLSTATE 42501), and what it must do still works. The running stack
  * connects as those roles (pg_stat_activity), and audit.* refuses UPDATE,
- * DELETE and TRUNCATE even to the owner. Real PostgreSQL; never skips. */
+ * DELETE and TRUNCATE even to the owner. The environment files a deployment
+ * makes (deploy/env-files.sh) and the units that read them keep each secret
+ * to its program: the gateway never gets the crypto key. Real PostgreSQL;
+ * never skips. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include <libpq-fe.h>
 
@@ -170,6 +175,60 @@ static void test_default_privileges(void **state)
     s_refused("notify", "SELECT count(*) FROM intake.later");
 }
 
+/* Runs a shell command line; its exit status (-1 when it did not run). */
+static int s_sh(const char *fmt, const char *a, const char *b)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, fmt, a, b);
+    int rc = system(cmd);
+    return rc >= 0 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* The units read only their own program's environment file. */
+static void s_unit_env(const char *root, const char *unit, const char *want)
+{
+    char path[1024], line[512];
+    int found = 0;
+    snprintf(path, sizeof path, "%s/deploy/systemd/%s", root, unit);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "EnvironmentFile=", 16) == 0) {
+            line[strcspn(line, "\n")] = '\0';
+            assert_string_equal(line + 16, want);
+            found++;
+        }
+    fclose(f);
+    assert_int_equal(found, 1);
+}
+
+/* deploy/env-files.sh makes one file per program with only its keys; its
+ * check refuses a crypto key in the gateway's file. */
+static void test_env_files(void **state)
+{
+    (void)state;
+    const char *root = getenv("LIANXIN_ROOT"), *build = getenv("LIANXIN_BUILD");
+    assert_non_null(root);
+    assert_non_null(build);
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/env", harness_dir(S.h));
+    char admin[1024];
+    snprintf(admin, sizeof admin, "%s/bin/lianxin-admin", build);
+    assert_int_equal(setenv("LIANXIN_ADMIN_BIN", admin, 1), 0);
+    assert_int_equal(s_sh("%s/deploy/env-files.sh make %s", root, dir), 0);
+    assert_int_equal(s_sh("%s/deploy/env-files.sh check %s", root, dir), 0);
+    assert_int_equal(s_sh("grep -q '^LIANXIN_CRYPTO_KEY=' %s/intake.env%s", dir, ""), 0);
+    assert_int_equal(s_sh("grep -q CRYPTO_KEY %s/gateway.env%s", dir, ""), 1);
+    assert_int_equal(s_sh("grep -l CHECKPOINT_KEY %s/*.env | grep -qv /auditor.env%s", dir, ""), 1);
+    assert_int_equal(s_sh("echo LIANXIN_CRYPTO_KEY=00 >>%s/gateway.env%s", dir, ""), 0);
+    assert_int_equal(s_sh("%s/deploy/env-files.sh check %s", root, dir), 1);
+    s_unit_env(root, "lianxin-gateway.service", "/etc/lianxin/gateway.env");
+    s_unit_env(root, "lianxin-bus.service", "/etc/lianxin/bus.env");
+    s_unit_env(root, "lianxin@.service", "/etc/lianxin/%i.env");
+    s_unit_env(root, "lianxin-migrate.service", "/etc/lianxin/admin.env");
+    s_unit_env(root, "lianxin-audit-checkpoint.service", "/etc/lianxin/auditor.env");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_auditor),
         cmocka_unit_test(test_owner_append_only),
         cmocka_unit_test(test_default_privileges),
+        cmocka_unit_test(test_env_files),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
