@@ -13,7 +13,9 @@
 -- A service role gets: SELECT on core, its own schema in full (no TRUNCATE),
 -- the outbox (bus.events INSERT, bus.streams, bus.cursors) and audit INSERT.
 -- Nothing else: notify cannot read intake's tables, no program reads auth but
--- the gateway, no program can UPDATE, DELETE or TRUNCATE audit.trail.
+-- the gateway, no program can UPDATE, DELETE or TRUNCATE audit.trail, and a
+-- service appends only to its own event streams and moves only its own
+-- cursors (row-level security on bus.events, bus.streams, bus.cursors).
 --
 -- The owner (the role that runs `lianxin-admin migrate`, also lianxin-admin's
 -- own role) keeps everything. ALTER DEFAULT PRIVILEGES below applies to
@@ -112,6 +114,35 @@ GRANT INSERT, UPDATE, DELETE ON core.calendar_years, core.calendar_days TO lianx
 SELECT public.lianxin_ensure_role('lianxin_auditor');
 GRANT USAGE ON SCHEMA audit TO lianxin_auditor;
 GRANT SELECT ON audit.trail, audit.heads TO lianxin_auditor;
+
+-- ---- the outbox: each service writes its own streams only -------------------------
+-- Grants alone would let notify append events to intake's stream (producer
+-- 'intake') or move intake's cursors. Row-level security ties the rows a
+-- role writes to its program: producer (bus.events, bus.streams) and consumer
+-- (bus.cursors) must be the role's name without 'lianxin_'. Everyone granted
+-- SELECT reads every row (consumers follow other producers; the gateway's
+-- lag metric). The owner is not subject to these policies (tests, admin).
+CREATE FUNCTION public.lianxin_program() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN current_user LIKE 'lianxin\_%' THEN substr(current_user, 9) END $$;
+
+ALTER TABLE bus.events ENABLE ROW LEVEL SECURITY;
+CREATE POLICY events_read ON bus.events FOR SELECT USING (true);
+CREATE POLICY events_own ON bus.events FOR INSERT WITH CHECK (producer = public.lianxin_program());
+
+ALTER TABLE bus.streams ENABLE ROW LEVEL SECURITY;
+CREATE POLICY streams_read ON bus.streams FOR SELECT USING (true);
+CREATE POLICY streams_insert ON bus.streams FOR INSERT
+    WITH CHECK (producer = public.lianxin_program());
+CREATE POLICY streams_update ON bus.streams FOR UPDATE
+    USING (producer = public.lianxin_program()) WITH CHECK (producer = public.lianxin_program());
+
+ALTER TABLE bus.cursors ENABLE ROW LEVEL SECURITY;
+CREATE POLICY cursors_read ON bus.cursors FOR SELECT USING (true);
+CREATE POLICY cursors_insert ON bus.cursors FOR INSERT
+    WITH CHECK (consumer = public.lianxin_program());
+CREATE POLICY cursors_update ON bus.cursors FOR UPDATE
+    USING (consumer = public.lianxin_program()) WITH CHECK (consumer = public.lianxin_program());
 
 -- ---- audit.* append-only ---------------------------------------------------------
 REVOKE UPDATE, DELETE, TRUNCATE ON audit.trail FROM PUBLIC;

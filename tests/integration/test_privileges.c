@@ -137,6 +137,25 @@ static void test_notify(void **state)
     s_refused("notify", "DELETE FROM audit.trail");
 }
 
+/* A service appends to its own event streams and moves its own cursors only
+ * (row-level security): notify cannot forge intake's events. */
+static void test_own_streams(void **state)
+{
+    (void)state;
+    s_allowed("notify", "SELECT count(*) FROM bus.events WHERE producer = 'intake'");
+    s_refused("notify", "INSERT INTO bus.events (district_code, producer, seq, type, occurred_at,"
+              " envelope) VALUES ('" D "', 'intake', 999999, 'visit.recorded', now(), '')");
+    s_refused("notify", "INSERT INTO bus.streams VALUES ('" D "', 'intake', 1)"
+              " ON CONFLICT (district_code, producer) DO UPDATE SET next = bus.streams.next + 5");
+    s_refused("intake", "INSERT INTO bus.cursors VALUES ('" D "', 'notify', 'intake', 999999)"
+              " ON CONFLICT (district_code, consumer, producer) DO UPDATE SET seq = 999999");
+    /* an UPDATE of others' rows matches nothing: the row stays */
+    s_allowed("intake", "UPDATE bus.cursors SET seq = 999999 WHERE consumer = 'notify'");
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.cursors WHERE seq = 999999",
+                                    0, NULL), 0);
+    s_allowed("notify", "UPDATE bus.cursors SET seq = seq WHERE consumer = 'notify'");
+}
+
 /* The auditor reads audit and writes checkpoints only; it cannot rewrite them. */
 static void test_auditor(void **state)
 {
@@ -236,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_gateway),
         cmocka_unit_test(test_intake),
         cmocka_unit_test(test_notify),
+        cmocka_unit_test(test_own_streams),
         cmocka_unit_test(test_auditor),
         cmocka_unit_test(test_owner_append_only),
         cmocka_unit_test(test_default_privileges),
