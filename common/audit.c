@@ -17,8 +17,8 @@
 
 /* ---- the chain rule ----------------------------------------------------- */
 
-static size_t
-s_put_field(uint8_t *p, const void *data, size_t len)
+size_t
+audit_put(uint8_t *p, const void *data, size_t len)
 {
     p[0] = (uint8_t) (len >> 24);
     p[1] = (uint8_t) (len >> 16);
@@ -32,17 +32,17 @@ s_put_field(uint8_t *p, const void *data, size_t len)
 static size_t
 s_put_str(uint8_t *p, const char *s)
 {
-    return s_put_field(p, s ? s : "", s ? strlen(s) : 0);
+    return audit_put(p, s ? s : "", s ? strlen(s) : 0);
 }
 
-static size_t
-s_put_i64(uint8_t *p, int64_t v)
+size_t
+audit_put_i64(uint8_t *p, int64_t v)
 {
     uint8_t be[8];
     uint64_t u = (uint64_t) v;
     for (int i = 7; i >= 0; i--, u >>= 8)
         be[i] = (uint8_t) u;
-    return s_put_field(p, be, 8);
+    return audit_put(p, be, 8);
 }
 
 /* The hash input is ten fields, each a 4-byte big-endian length followed by
@@ -64,16 +64,16 @@ audit_row_hash(const uint8_t prev_hash[32], const audit_row_t *row, uint8_t out[
         log_error("audit hash out of memory", "");
         return;
     }
-    size_t n = s_put_field(buf, prev_hash, 32);
+    size_t n = audit_put(buf, prev_hash, 32);
     n += s_put_str(buf + n, row->district);
-    n += s_put_i64(buf + n, row->seq);
-    n += s_put_i64(buf + n, row->at_us);
-    n += s_put_i64(buf + n, row->actor_user_id);
+    n += audit_put_i64(buf + n, row->seq);
+    n += audit_put_i64(buf + n, row->at_us);
+    n += audit_put_i64(buf + n, row->actor_user_id);
     n += s_put_str(buf + n, row->actor_role);
     n += s_put_str(buf + n, row->action);
     n += s_put_str(buf + n, row->object_type);
     n += s_put_str(buf + n, row->object_id);
-    n += s_put_field(buf + n, row->digest, 32);
+    n += audit_put(buf + n, row->digest, 32);
     crypto_sha256(buf, n, out);
     if (buf != stack)
         free(buf);
@@ -89,8 +89,8 @@ typedef struct {
     size_t reportsz;
 } s_walk_t;
 
-static int
-s_unhex(const char *hex, uint8_t out[32])
+int
+audit_unhex32(const char *hex, uint8_t out[32])
 {
     if (strlen(hex) != 64)
         return -1;
@@ -131,9 +131,9 @@ s_check_row(s_walk_t *w, PGresult *res, int i)
         memset(w->hash, 0, sizeof w->hash);
     }
     uint8_t prev[32], stored[32], computed[32];
-    if (s_unhex(PQgetvalue(res, i, 8), row.digest) != 0
-        || s_unhex(PQgetvalue(res, i, 9), prev) != 0
-        || s_unhex(PQgetvalue(res, i, 10), stored) != 0)
+    if (audit_unhex32(PQgetvalue(res, i, 8), row.digest) != 0
+        || audit_unhex32(PQgetvalue(res, i, 9), prev) != 0
+        || audit_unhex32(PQgetvalue(res, i, 10), stored) != 0)
         return s_broken(w, district, (long long) row.seq, "malformed hash column");
     if (row.seq != w->seq + 1)
         return s_broken(w, district, (long long) row.seq, "seq not continuous");

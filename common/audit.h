@@ -22,6 +22,16 @@ typedef struct audit_row {
     uint8_t digest[32];             /* SHA-256 of the new state */
 } audit_row_t;
 
+/* The canonical encoding of the chain and of the checkpoints
+ * (audit_anchor.h): a 4-byte big-endian length, then the bytes. Writes
+ * 4 + len bytes at `p` (an integer: its 8 bytes big-endian two's
+ * complement) and returns how many. */
+size_t audit_put(uint8_t *p, const void *data, size_t len);
+size_t audit_put_i64(uint8_t *p, int64_t v);
+
+/* Parses 64 hex digits into 32 bytes. 0, or -1 when malformed. */
+int audit_unhex32(const char *hex, uint8_t out[32]);
+
 /* The row's hash: SHA-256 over prev_hash and every field of the row, each
  * length-prefixed so that no two rows serialize alike. The first row of a
  * district chains onto 32 zero bytes. */

@@ -14,39 +14,17 @@
 
 /* ---- the MAC -------------------------------------------------------------- */
 
-static size_t
-s_put(uint8_t *p, const void *data, size_t len)
-{
-    p[0] = (uint8_t) (len >> 24);
-    p[1] = (uint8_t) (len >> 16);
-    p[2] = (uint8_t) (len >> 8);
-    p[3] = (uint8_t) len;
-    if (len)
-        memcpy(p + 4, data, len);
-    return 4 + len;
-}
-
-static size_t
-s_put_i64(uint8_t *p, int64_t v)
-{
-    uint8_t be[8];
-    uint64_t u = (uint64_t) v;
-    for (int i = 7; i >= 0; i--, u >>= 8)
-        be[i] = (uint8_t) u;
-    return s_put(p, be, 8);
-}
-
 void
 audit_anchor_mac(const uint8_t key[AUDIT_KEY_LEN], const char *district, int64_t seq,
                  const uint8_t hash[32], int64_t at_us, uint8_t out[32])
 {
     uint8_t buf[5 * 4 + sizeof ANCHOR_TAG + 64 + 8 + 32 + 8];
     size_t dlen = district ? strnlen(district, 64) : 0;
-    size_t n = s_put(buf, ANCHOR_TAG, strlen(ANCHOR_TAG));
-    n += s_put(buf + n, district ? district : "", dlen);
-    n += s_put_i64(buf + n, seq);
-    n += s_put(buf + n, hash, 32);
-    n += s_put_i64(buf + n, at_us);
+    size_t n = audit_put(buf, ANCHOR_TAG, strlen(ANCHOR_TAG));
+    n += audit_put(buf + n, district ? district : "", dlen);
+    n += audit_put_i64(buf + n, seq);
+    n += audit_put(buf + n, hash, 32);
+    n += audit_put_i64(buf + n, at_us);
     if (crypto_hmac_sha256(key, AUDIT_KEY_LEN, buf, n, out) != 0)
         log_error("audit checkpoint mac failed", "");
 }
@@ -66,22 +44,6 @@ audit_anchor_key(const config_t *cfg, uint8_t key[AUDIT_KEY_LEN])
 
 /* ---- checking ----------------------------------------------------------------- */
 
-static int
-s_unhex32(const char *hex, uint8_t out[32])
-{
-    if (strlen(hex) != 64)
-        return -1;
-    for (int i = 0; i < 32; i++) {
-        char pair[3] = { hex[2 * i], hex[2 * i + 1], '\0' };
-        char *end;
-        unsigned long v = strtoul(pair, &end, 16);
-        if (*end)
-            return -1;
-        out[i] = (uint8_t) v;
-    }
-    return 0;
-}
-
 /* Checks row `i` of a page: (district, seq, hash, at_us, mac, trail hash).
  * 0 holds, 1 does not (report written). */
 static int
@@ -92,7 +54,7 @@ s_check_one(PGresult *res, int i, const uint8_t *key, char *report, size_t repor
     int64_t at_us = strtoll(PQgetvalue(res, i, 3), NULL, 10);
     uint8_t hash[32], mac[32], want[32], trail[32];
     const char *why = NULL;
-    if (s_unhex32(PQgetvalue(res, i, 2), hash) != 0 || s_unhex32(PQgetvalue(res, i, 4), mac) != 0)
+    if (audit_unhex32(PQgetvalue(res, i, 2), hash) != 0 || audit_unhex32(PQgetvalue(res, i, 4), mac) != 0)
         why = "malformed checkpoint";
     if (!why && key) {
         audit_anchor_mac(key, district, seq, hash, at_us, want);
@@ -101,7 +63,7 @@ s_check_one(PGresult *res, int i, const uint8_t *key, char *report, size_t repor
     }
     if (!why && PQgetisnull(res, i, 5))
         why = "checkpointed row missing: the trail was cut below a signed checkpoint";
-    if (!why && (s_unhex32(PQgetvalue(res, i, 5), trail) != 0 || memcmp(trail, hash, 32) != 0))
+    if (!why && (audit_unhex32(PQgetvalue(res, i, 5), trail) != 0 || memcmp(trail, hash, 32) != 0))
         why = "row hash differs from its signed checkpoint";
     if (!why)
         return 0;
@@ -152,7 +114,7 @@ s_write_one(db_t *db, const uint8_t *key, PGresult *heads, int i, int64_t at_us,
     const char *seq = PQgetvalue(heads, i, 1);
     uint8_t hash[32], mac[32];
     char mac_hex[65], at[24];
-    if (s_unhex32(PQgetvalue(heads, i, 2), hash) != 0)
+    if (audit_unhex32(PQgetvalue(heads, i, 2), hash) != 0)
         return -1;
     audit_anchor_mac(key, district, strtoll(seq, NULL, 10), hash, at_us, mac);
     crypto_hex(mac, 32, mac_hex);
