@@ -56,6 +56,15 @@ static void s_allowed(const char *program, const char *sql)
     assert_string_equal(s_try(program, sql), "");
 }
 
+/* Runs a shell command line; its exit status (-1 when it did not run). */
+static int s_sh(const char *fmt, const char *a, const char *b)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, fmt, a, b);
+    int rc = system(cmd);
+    return rc >= 0 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
 static int s_setup(void **state)
 {
     (void)state;
@@ -87,6 +96,23 @@ static void test_stack_uses_own_roles(void **state)
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM pg_stat_activity"
                                     " WHERE datname = current_database() AND usename = 'lianxin'"
                                     " AND pid <> pg_backend_pid()", 0, NULL), 0);
+}
+
+/* A service without its own <name>.pg_dsn refuses to start: a shared
+ * pg.dsn is no fallback. */
+static void test_no_shared_dsn(void **state)
+{
+    (void)state;
+    char own[1024];
+    snprintf(own, sizeof own, "%s", harness_conf(S.h, "notify.pg_dsn"));
+    assert_int_equal(harness_stop(S.h, "notify"), 0);
+    assert_int_equal(harness_set(S.h, "pg.dsn", harness_dsn(S.h)), 0);
+    assert_int_equal(harness_set(S.h, "notify.pg_dsn", ""), 0);
+    assert_int_not_equal(harness_start(S.h, "notify"), 0);
+    assert_int_equal(s_sh("grep -q 'no database connection string.*key=notify.pg_dsn'"
+                          " %s/notify.log%s", harness_dir(S.h), ""), 0);
+    assert_int_equal(harness_set(S.h, "notify.pg_dsn", own), 0);
+    assert_int_equal(harness_start(S.h, "notify"), 0);
 }
 
 /* The gateway reads what it serves and writes auth; nothing else. */
@@ -194,15 +220,6 @@ static void test_default_privileges(void **state)
     s_refused("notify", "SELECT count(*) FROM intake.later");
 }
 
-/* Runs a shell command line; its exit status (-1 when it did not run). */
-static int s_sh(const char *fmt, const char *a, const char *b)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, fmt, a, b);
-    int rc = system(cmd);
-    return rc >= 0 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 /* The units read only their own program's environment file. */
 static void s_unit_env(const char *root, const char *unit, const char *want)
 {
@@ -252,6 +269,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stack_uses_own_roles),
+        cmocka_unit_test(test_no_shared_dsn),
         cmocka_unit_test(test_gateway),
         cmocka_unit_test(test_intake),
         cmocka_unit_test(test_notify),
