@@ -213,13 +213,15 @@ s_check_heads(db_t *db, const char *district, s_walk_t *w)
 
 /* The checks of audit_verify, inside the caller's transaction. */
 static int
-s_verify(db_t *db, const char *district, const uint8_t *key, s_walk_t *w)
+s_verify(db_t *db, const char *district, const audit_verify_opts_t *o, s_walk_t *w)
 {
     int rc = s_walk_rows(db, district, w);
     if (rc == 0)
         rc = s_check_heads(db, district, w);
     if (rc == 0)
-        rc = audit_anchor_check(db, district, key, w->report, w->reportsz);
+        rc = audit_anchor_check(db, district, o ? o->key : NULL, w->report, w->reportsz);
+    if (rc == 0 && o && o->max_age_us > 0)
+        rc = audit_anchor_fresh(db, district, o->now_us, o->max_age_us, w->report, w->reportsz);
     if (rc < 0)
         snprintf(w->report, w->reportsz, "database error: %s", db_error(db));
     return rc;
@@ -237,7 +239,8 @@ s_begin(db_t *db, const char *begin, s_walk_t *w)
 }
 
 int
-audit_verify(db_t *db, const char *district, const uint8_t *key, char *report, size_t reportsz)
+audit_verify(db_t *db, const char *district, const audit_verify_opts_t *opts, char *report,
+             size_t reportsz)
 {
     char scratch[1];
     s_walk_t w = { .report = report && reportsz ? report : scratch,
@@ -248,7 +251,7 @@ audit_verify(db_t *db, const char *district, const uint8_t *key, char *report, s
      * broken. */
     if (s_begin(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &w) != 0)
         return -1;
-    int rc = s_verify(db, district, key, &w);
+    int rc = s_verify(db, district, opts, &w);
     db_run(db, "ROLLBACK", 0, NULL);
     return rc;
 }
@@ -263,7 +266,8 @@ audit_checkpoint(db_t *db, const uint8_t *key, int64_t at_us, FILE *out, char *r
     w.report[0] = '\0';
     if (!key || s_begin(db, "BEGIN ISOLATION LEVEL REPEATABLE READ", &w) != 0)
         return -1;
-    int rc = s_verify(db, NULL, key, &w);
+    audit_verify_opts_t opts = { .key = key };
+    int rc = s_verify(db, NULL, &opts, &w);
     if (rc == 0)
         rc = audit_anchor_write(db, key, at_us, out);
     else if (rc > 0)

@@ -37,16 +37,24 @@ int audit_unhex32(const char *hex, uint8_t out[32]);
  * district chains onto 32 zero bytes. */
 void audit_row_hash(const uint8_t prev_hash[32], const audit_row_t *row, uint8_t out[32]);
 
+/* What audit_verify checks beyond the chain, the heads and the checkpoints'
+ * seqs and hashes. */
+typedef struct audit_verify_opts {
+    const uint8_t *key;         /* AUDIT_KEY_LEN bytes: check the checkpoints' MACs; NULL: not */
+    int64_t max_age_us;         /* > 0: each district's newest checkpoint at most this old */
+    int64_t now_us;             /* the real time max_age_us counts back from */
+} audit_verify_opts_t;
+
 /* Walks audit.trail of `district` (NULL: every district) in seq order and
  * recomputes the chain, the hash input taking at_us from the `at` column (so
  * `at` is covered) and the at_us column required to agree; checks that each
  * head names its district's last row, and that every signed checkpoint
  * (audit_anchor.h) names a row with its hash: a trail cut and its head
- * rewound fail there. `key` (AUDIT_KEY_LEN bytes) checks the checkpoints'
- * MACs; NULL skips that check only. One snapshot for all. Returns 0 when
- * intact, 1 when broken (and writes into `report` the district and seq of
- * the first broken row and why), -1 on a database error. */
-int audit_verify(db_t *db, const char *district, const uint8_t *key, char *report,
+ * rewound fail there. `opts` (NULL: none) adds the checkpoints' MACs and
+ * their freshness. One snapshot for all. Returns 0 when intact, 1 when broken
+ * (and writes into `report` the district and seq of the first broken row and
+ * why), -1 on a database error. */
+int audit_verify(db_t *db, const char *district, const audit_verify_opts_t *opts, char *report,
                  size_t reportsz);
 
 /* audit_verify of every district, then, when intact and in the same

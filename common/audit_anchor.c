@@ -11,6 +11,7 @@
 
 #define ANCHOR_CHUNK 1000           /* checkpoints per keyset page */
 #define ANCHOR_TAG "lianxin/audit-checkpoint/1"
+#define ANCHOR_BEFORE_ALL "-62135596800000000"  /* 0001-01-01 in epoch microseconds */
 
 /* ---- the MAC -------------------------------------------------------------- */
 
@@ -77,16 +78,17 @@ audit_anchor_check(db_t *db, const char *district, const uint8_t *key, char *rep
 {
     static const char *sql =
         "SELECT c.district_code, c.seq, encode(c.hash, 'hex'),"
-        " (extract(epoch FROM c.at) * 1000000)::bigint, encode(c.mac, 'hex'),"
+        " (extract(epoch FROM c.at) * 1000000)::bigint AS at_us, encode(c.mac, 'hex'),"
         " encode(t.hash, 'hex') FROM audit.checkpoints c LEFT JOIN audit.trail t"
         " ON t.district_code = c.district_code AND t.seq = c.seq"
-        " WHERE (c.district_code, c.seq) > ($1, $2::bigint)"
+        " WHERE (c.district_code, c.at)"
+        "  > ($1, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond')"
         " AND ($3::text IS NULL OR c.district_code = $3)"
-        " ORDER BY c.district_code, c.seq LIMIT $4";
-    char after_d[64] = "", after_s[24] = "0", limit[16];
+        " ORDER BY c.district_code, c.at LIMIT $4";
+    char after_d[64] = "", after_at[24] = ANCHOR_BEFORE_ALL, limit[16];
     snprintf(limit, sizeof limit, "%d", ANCHOR_CHUNK);
     for (;;) {
-        const char *params[] = { after_d, after_s, district, limit };
+        const char *params[] = { after_d, after_at, district, limit };
         PGresult *res = db_exec(db, sql, 4, params);
         if (!res)
             return -1;
@@ -95,7 +97,7 @@ audit_anchor_check(db_t *db, const char *district, const uint8_t *key, char *rep
             rc = s_check_one(res, i, key, report, reportsz);
         if (n > 0) {
             snprintf(after_d, sizeof after_d, "%s", PQgetvalue(res, n - 1, 0));
-            snprintf(after_s, sizeof after_s, "%s", PQgetvalue(res, n - 1, 1));
+            snprintf(after_at, sizeof after_at, "%s", PQgetvalue(res, n - 1, 3));
         }
         PQclear(res);
         if (rc != 0 || n < ANCHOR_CHUNK)
@@ -103,10 +105,37 @@ audit_anchor_check(db_t *db, const char *district, const uint8_t *key, char *rep
     }
 }
 
+int
+audit_anchor_fresh(db_t *db, const char *district, int64_t now_us, int64_t max_age_us,
+                   char *report, size_t reportsz)
+{
+    char cutoff[24];
+    snprintf(cutoff, sizeof cutoff, "%lld", (long long) (now_us - max_age_us));
+    const char *params[] = { district, cutoff };
+    PGresult *res = db_exec(db,
+        "SELECT h.district_code FROM audit.heads h"
+        " WHERE h.seq > 0 AND ($1::text IS NULL OR h.district_code = $1)"
+        " AND NOT EXISTS (SELECT FROM audit.checkpoints c WHERE c.district_code = h.district_code"
+        "  AND c.at >= 'epoch'::timestamptz + $2::bigint * interval '1 microsecond')"
+        " AND (EXISTS (SELECT FROM audit.checkpoints c WHERE c.district_code = h.district_code)"
+        "  OR EXISTS (SELECT FROM audit.trail f WHERE f.district_code = h.district_code"
+        "   AND f.seq = 1 AND f.at_us < $2::bigint))"
+        " ORDER BY 1 LIMIT 1", 2, params);
+    if (!res)
+        return -1;
+    int rc = PQntuples(res) == 1;
+    if (rc)
+        snprintf(report, reportsz, "district=%s: no signed checkpoint in the last %lld s"
+                 " (the checkpoint timer stopped, or checkpoints were removed)",
+                 PQgetvalue(res, 0, 0), (long long) (max_age_us / 1000000));
+    PQclear(res);
+    return rc;
+}
+
 /* ---- writing ------------------------------------------------------------------- */
 
 /* Inserts the checkpoint of one head (row `i` of `heads`). 1 written, 0
- * already there, -1 error. */
+ * one of that instant already there, -1 error. */
 static int
 s_write_one(db_t *db, const uint8_t *key, PGresult *heads, int i, int64_t at_us, FILE *out)
 {
@@ -124,7 +153,7 @@ s_write_one(db_t *db, const uint8_t *key, PGresult *heads, int i, int64_t at_us,
         "INSERT INTO audit.checkpoints (district_code, seq, hash, at, mac)"
         " VALUES ($1, $2::bigint, decode($3, 'hex'),"
         " 'epoch'::timestamptz + $4::bigint * interval '1 microsecond', decode($5, 'hex'))"
-        " ON CONFLICT (district_code, seq) DO NOTHING", 5, p);
+        " ON CONFLICT (district_code, at) DO NOTHING", 5, p);
     if (!r)
         return -1;
     int written = atoi(PQcmdTuples(r)) == 1;

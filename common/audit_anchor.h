@@ -31,10 +31,21 @@ int audit_anchor_key(const config_t *cfg, uint8_t key[AUDIT_KEY_LEN]);
 int audit_anchor_check(db_t *db, const char *district, const uint8_t *key, char *report,
                        size_t reportsz);
 
-/* Writes a checkpoint of each district's head that has none yet, at real
- * time `at_us`, inside the caller's transaction (which must have checked
- * the chain in the same snapshot). Prints one line per checkpoint to `out`
- * (may be NULL): the journal keeps a copy outside the database. Returns the
+/* Checks, inside the caller's transaction, that every district of
+ * `district` (NULL: all) with an audit head has a checkpoint at most
+ * `max_age_us` older than `now_us` (real time), once it has any checkpoint
+ * or its first row is older than that: checkpoints are written at every
+ * run, so a missing recent one means the timer stopped or someone removed
+ * checkpoints (and maybe the rows after them). 0 fresh, 1 not (report
+ * written), -1 database error. */
+int audit_anchor_fresh(db_t *db, const char *district, int64_t now_us, int64_t max_age_us,
+                       char *report, size_t reportsz);
+
+/* Writes a checkpoint of each district's head, whether or not it moved
+ * (each run is a signed heartbeat: audit_anchor_fresh), at real time
+ * `at_us`, inside the caller's transaction (which must have checked the
+ * chain in the same snapshot). Prints one line per checkpoint to `out` (may
+ * be NULL): the journal keeps a copy outside the database. Returns the
  * number written, or -1 on a database error. */
 int audit_anchor_write(db_t *db, const uint8_t key[AUDIT_KEY_LEN], int64_t at_us, FILE *out);
 

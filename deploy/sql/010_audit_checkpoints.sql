@@ -7,7 +7,11 @@
 -- that only the auditor holds. `lianxin-admin audit-verify` then requires
 -- every checkpoint to carry a valid MAC and to name a row of the trail with
 -- exactly that hash: a trail cut below a checkpoint, or a checkpoint forged
--- or edited without the key, fails verification. Never edit once landed.
+-- or edited without the key, fails verification. Every run writes a row per
+-- district, moved or not (a signed heartbeat): with audit.checkpoint_max_age_s
+-- set, audit-verify also fails when a district's newest checkpoint is older,
+-- which is what removing the recent checkpoints (to cut further back) looks
+-- like. Never edit once landed.
 --
 -- `at` in the hash: the hash input has always held at_us (the microseconds
 -- of the row's time), and every writer stored `at` as exactly at_us
@@ -20,8 +24,8 @@ CREATE TABLE audit.checkpoints (
     seq           bigint NOT NULL,         -- the head's seq when checkpointed
     hash          bytea NOT NULL CHECK (length(hash) = 32),   -- the head's hash
     at            timestamptz NOT NULL,    -- when (real time, covered by the MAC)
-    mac           bytea NOT NULL CHECK (length(mac) = 32),    -- HMAC-SHA256, common/audit.h
-    PRIMARY KEY (district_code, seq)
+    mac           bytea NOT NULL CHECK (length(mac) = 32),    -- HMAC-SHA256, common/audit_anchor.h
+    PRIMARY KEY (district_code, at)
 );
 
 -- Only the auditor writes here; nobody, the owner included, rewrites a row.

@@ -10,6 +10,8 @@
 #include "log.h"
 #include "timeutil.h"
 
+#define AUDIT_MAX_AGE_LIMIT_S (366 * 86400)   /* audit.checkpoint_max_age_s, at most */
+
 const char *
 admin_dsn_program(const char *command)
 {
@@ -41,8 +43,18 @@ audit_cmd_verify(db_t *db, const admin_opts_t *o)
     int keyed = audit_anchor_key(o->cfg, key);
     if (keyed < 0)
         return ADMIN_ERROR;
+    long long max_age_s = config_get_int(o->cfg, "audit.checkpoint_max_age_s", 0);
+    if (max_age_s < 0 || max_age_s > AUDIT_MAX_AGE_LIMIT_S) {
+        log_error("audit.checkpoint_max_age_s out of range", "max=%d", AUDIT_MAX_AGE_LIMIT_S);
+        return ADMIN_ERROR;
+    }
+    audit_verify_opts_t opts = {
+        .key = keyed ? key : NULL,
+        .max_age_us = max_age_s * 1000000LL,
+        .now_us = time_real_us(),
+    };
     char report[512] = "";
-    int rc = audit_verify(db, o->district, keyed ? key : NULL, report, sizeof report);
+    int rc = audit_verify(db, o->district, &opts, report, sizeof report);
     memset(key, 0, sizeof key);
     if (rc < 0) {
         log_error("cannot verify the audit trail", "error=\"%s\"", report);

@@ -79,9 +79,25 @@ static void test_intact(void **state)
     assert_int_equal(s_admin("audit-checkpoint"), 0);
     assert_non_null(strstr(S.out, "checkpoint district=" D " seq=8 "));
     assert_non_null(strstr(S.out, "checkpoint district=" D2 " seq=3 "));
-    assert_int_equal(s_admin("audit-checkpoint"), 0);       /* heads unchanged: nothing new */
-    assert_non_null(strstr(S.out, "0 checkpoint(s) written"));
+    assert_int_equal(s_admin("audit-checkpoint"), 0);       /* heads unchanged: a heartbeat */
+    assert_non_null(strstr(S.out, "2 checkpoint(s) written"));
     assert_int_equal(s_admin("audit-verify"), 0);
+}
+
+/* With audit.checkpoint_max_age_s, a district whose newest checkpoint is
+ * older fails: the timer stopped, or the recent checkpoints were removed. */
+static void test_checkpoints_fresh(void **state)
+{
+    (void)state;
+    assert_int_equal(harness_set(S.h, "audit.checkpoint_max_age_s", "1"), 0);
+    assert_int_equal(s_admin("audit-checkpoint"), 0);
+    assert_int_equal(s_admin("audit-verify"), 0);
+    harness_sleep_ms(1500);
+    assert_int_equal(s_admin("audit-verify"), 1);
+    assert_non_null(strstr(S.out, "district=" D ": no signed checkpoint in the last 1 s"));
+    assert_int_equal(s_admin("audit-checkpoint"), 0);
+    assert_int_equal(s_admin("audit-verify"), 0);
+    assert_int_equal(harness_set(S.h, "audit.checkpoint_max_age_s", "0"), 0);
 }
 
 /* The last k rows deleted and the head rewound: the chain and the head agree
@@ -94,6 +110,7 @@ static void test_cut_and_rewind(void **state)
                                     D "'", 0, NULL), 5);
     assert_int_equal(s_admin("audit-verify"), 1);
     assert_non_null(strstr(S.out, "district=" D " seq=8: checkpointed row missing"));
+    assert_non_null(strstr(S.out, "the trail was cut below a signed checkpoint"));
     /* and audit-checkpoint refuses to anchor the cut trail */
     assert_int_equal(s_admin("audit-checkpoint"), 1);
     assert_non_null(strstr(S.out, "nothing checkpointed"));
@@ -142,6 +159,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_intact),
+        cmocka_unit_test(test_checkpoints_fresh),
         cmocka_unit_test(test_cut_and_rewind),
         cmocka_unit_test(test_forged_checkpoint),
         cmocka_unit_test(test_at_in_hash),
