@@ -17,6 +17,7 @@
 
 #define CMD_MAX_MSG (1024 * 1024)   /* ZMQ_MAXMSGSIZE on both ends */
 #define CMD_MAX_BATCH 256           /* commands in one transaction */
+#define CMD_MAX_BUDGET_MS 600000    /* a Command's budget_ms is capped at it */
 #define CMD_MAX_FIELDS 16
 
 /* ---- outcome of one command ------------------------------------------- */
