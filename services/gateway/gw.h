@@ -88,7 +88,7 @@ struct gw_route {
     const ProtobufCMessageDescriptor *request;  /* the command's message */
     const ProtobufCMessageDescriptor *reply;    /* the type of the reply's payload */
     const char *const *required;    /* jsonpb required paths */
-    const char *const *query;       /* query keys the route takes */
+    const query_param_t *query;     /* the query parameters it takes, typed; {NULL}-ended */
 };
 
 /* A table of route rows: what api/<service>.c exports and routes.c joins. */

@@ -41,11 +41,26 @@ enum {
     LEADERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER,
 };
 
-static const char *const s_rota_keys[] = {"month", "workroom_id", "member_id", NULL};
-static const char *const s_issues_keys[] = {"visit_id", "grade", "status", NULL};
-static const char *const s_reports_keys[] = {"q", "state", "limit", "cursor", NULL};
-static const char *const s_stats_keys[] = {"by", "period", NULL};
-static const char *const s_log_keys[] = {"from", "to", "reveal", NULL};
+/* The query parameters each route takes, typed: query_parse refuses a value
+ * of the wrong type (and any bad UTF-8) before a handler runs. */
+static const char *const s_report_states[] = {"draft", "submitted", "returned", "merged",
+                                              "accepted", "forwarded", "authors_told", NULL};
+static const char *const s_issue_states[] = {"open", "closed", NULL};
+static const char *const s_stats_by[] = {"member", "workroom", "category", NULL};
+static const char *const s_reveal_what[] = {"visitor", NULL};
+static const query_param_t s_rota_keys[] = {
+    QP("month", QP_MONTH), QP("workroom_id", QP_ID), QP("member_id", QP_ID), QP_END};
+static const query_param_t s_issues_keys[] = {
+    QP("visit_id", QP_ID), QP("grade", QP_ID), QP_ONE_OF("status", s_issue_states), QP_END};
+static const query_param_t s_reports_keys[] = {
+    QP("q", QP_TEXT), QP_ONE_OF("state", s_report_states), QP("limit", QP_LIMIT),
+    QP("cursor", QP_CURSOR), QP_END};
+static const query_param_t s_stats_keys[] = {
+    QP_ONE_OF("by", s_stats_by), QP("period", QP_TEXT), QP_END};
+static const query_param_t s_log_keys[] = {
+    QP("from", QP_DATE), QP("to", QP_DATE), QP_ONE_OF("reveal", s_reveal_what), QP_END};
+static const query_param_t s_month_key[] = {QP("month", QP_MONTH), QP_END};
+static const query_param_t s_feed_keys[] = {QP("token", QP_TOKEN), QP_END};
 static const char *const s_visit_fields[] = {
     "workroom_id", "received_at", "member_ids", "summary", "category", NULL,
 };
@@ -57,8 +72,10 @@ static const char *const s_dates_field[] = {"dates", NULL};
 static const char *const s_grade_fields[] = {"summary", "importance", "difficulty", NULL};
 static const char *const s_override_fields[] = {"grade", "reason", NULL};
 static const char *const s_report_fields[] = {"title", "category", NULL};
-const char *const api_intake_visits_keys[] = {"workroom_id", "from", "to", "category",
-                                              "limit",       "cursor", NULL};
+const query_param_t api_intake_visits_keys[] = {
+    QP("workroom_id", QP_ID), QP("from", QP_TIME), QP("to", QP_TIME),
+    QP_PB_ENUM("category", &lianxin__v1__visit_category__descriptor),
+    QP("limit", QP_LIMIT), QP("cursor", QP_CURSOR), QP_END};
 
 /* ---- commands --------------------------------------------------------------------- */
 
@@ -853,12 +870,12 @@ static const gw_route_t s_rows[] = {
      .body_limit = SMALL_BODY, .body_optional = 1, .handler = s_forward_with_query,
      .command = "intake.GenerateRota", .request = &lianxin__v1__generate_rota__descriptor,
      .reply = &lianxin__v1__rota_generated__descriptor, .required = s_month_field,
-     .query = s_month_field},
+     .query = s_month_key},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/publish"}, .roles = OFFICE,
      .body_limit = SMALL_BODY, .body_optional = 1, .handler = s_forward_with_query,
      .command = "intake.PublishRota", .request = &lianxin__v1__publish_rota__descriptor,
      .reply = &lianxin__v1__rota_published__descriptor, .required = s_month_field,
-     .query = s_month_field},
+     .query = s_month_key},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/rota"}, .roles = ROLES_ANY,
      .handler = s_rota_list, .query = s_rota_keys},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/edit"}, .roles = OFFICE,
@@ -891,7 +908,7 @@ static const gw_route_t s_rows[] = {
      .request = &lianxin__v1__declare_unavailable__descriptor,
      .reply = &lianxin__v1__unavailable_ref__descriptor, .required = s_dates_field},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/members/{id}/duties.ics"},
-     .roles = READERS | ACCESS_FEED_TOKEN, .handler = s_duties_ics, .query = feeds_query_keys},
+     .roles = READERS | ACCESS_FEED_TOKEN, .handler = s_duties_ics, .query = s_feed_keys},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/members/{id}/feed-token"},
      .roles = WRITERS, .body_limit = SMALL_BODY, .body_optional = 1, .handler = feeds_create},
     {.at = {.method = "DELETE", .pattern = "/v1/districts/{d}/members/{id}/feed-token"},

@@ -117,6 +117,10 @@ static void s_on_headers(http_req_t *req, void *arg)
         gw_reply_error(call, 503, NULL, "shutting down", NULL);
         return;
     }
+    if (!http_req_path_ok(req)) {
+        gw_reply_bad_field(call, "path", "invalid");
+        return;
+    }
     call->route = routes_find(http_req_method(req), http_req_path(req), &call->params, &status,
                               allow, sizeof allow);
     if (!call->route) {
