@@ -439,7 +439,9 @@ test_client_gets_reply(void **state)
     cmd.type = "test.Echo";
     answer_t a1 = { 0 }, a2 = { 0 };
     assert_int_equal(s_send_when_connected(&ch->loop, c, &cmd, 2000, &a1), 0);
-    assert_int_equal(cmd.budget_ms, 2000);      /* relative: no wall clock crosses hosts */
+    assert_int_equal(cmd.budget_ms, 1800);      /* relative, a tenth less than the wait */
+    assert_int_equal(CMD_BUDGET_MS(100000), 100000 - 250);
+    assert_int_equal(CMD_BUDGET_MS(5), 4);
     assert_int_equal(cmd_client_send(c, &cmd, 2000, s_on_answer, &a2), 0);
     assert_int_equal(cmd_client_pending(c), 2);
     s_run_until(&ch->loop, &a1.calls, 1, 3000);
