@@ -276,7 +276,11 @@ static void test_mhd_own_answers(void **state)
 {
     (void) state;
     assert_true(S.ready);
-    char big[100 * 1024 + 128], *nul = NULL;
+    char big[100 * 1024 + 128], longuri[40 * 1024 + 128], *nul = NULL;
+    int u = snprintf(longuri, sizeof longuri, "GET /");
+    memset(longuri + u, 'a', 40 * 1024);
+    snprintf(longuri + u + 40 * 1024, sizeof longuri - (size_t) u - 40 * 1024,
+             " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     int n = snprintf(big, sizeof big, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                                       "X-Big: ");
     memset(big + n, 'a', 100 * 1024);
@@ -293,6 +297,8 @@ static void test_mhd_own_answers(void **state)
         {"malformed content-length", "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nConnection: close"
          "\r\nContent-Type: application/json\r\nContent-Length: 1x\r\n\r\n", 0, 400},
         {"100 KB header", big, strlen(big), 431},
+        {"40 KB request line", longuri, 0, 414},
+        {"HTTP/9.9", "GET /healthz HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n", 0, 505},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         rawhttp_resp_t r;
