@@ -43,13 +43,13 @@ typedef struct rows {
 static void s_sql_select(const sealcol_t *c, int clear, char *out, size_t outsz)
 {
     if (clear)
-        snprintf(out, outsz, "SELECT district_code, id::text, %s FROM %s"
+        snprintf(out, outsz, "SELECT district_code, id, %s FROM %s"
                  " WHERE (district_code, id) > ($1, $2::bigint) AND %s AND %s IS NULL"
                  " AND %s <> '' AND $4::bytea IS NOT NULL"
                  " ORDER BY district_code, id LIMIT $3::int FOR UPDATE",
                  c->clear, c->table, c->when, c->column, c->clear);
     else
-        snprintf(out, outsz, "SELECT district_code, id::text, %s FROM %s"
+        snprintf(out, outsz, "SELECT district_code, id, %s FROM %s"
                  " WHERE (district_code, id) > ($1, $2::bigint) AND %s IS NOT NULL"
                  " AND substring(%s FROM 1 FOR 5) <> $4::bytea"
                  " ORDER BY district_code, id LIMIT $3::int FOR UPDATE",
