@@ -236,6 +236,58 @@ static void test_migrate_seals_clear_rows(void **state)
     s_reveal_is(old, "张三", "旧城路1号");
 }
 
+/* Runs deploy/sql/<file> on the test database as `migrate` would (one
+ * PQexec: several statements). 0 or -1. */
+static int s_run_sql_file(const char *file)
+{
+    char path[512];
+    const char *root = getenv("LIANXIN_ROOT");
+    snprintf(path, sizeof path, "%s/deploy/sql/%s", root ? root : ".", file);
+    FILE *f = fopen(path, "r");
+    static char sql[65536];
+    size_t n = f ? fread(sql, 1, sizeof sql - 1, f) : 0;
+    if (f)
+        fclose(f);
+    sql[n] = '\0';
+    PGconn *c = n ? PQconnectdb(harness_dsn(S.h)) : NULL;
+    PGresult *r = c && PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+    int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "%s: %s\n", file, c ? PQerrorMessage(c) : "cannot read");
+    PQclear(r);
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
+
+/* Migration 020 re-masks the phones stored with the first three digits
+ * shown, in the visits and in the edit history, without the key. */
+static void test_migration_020_remasks(void **state)
+{
+    char id[24];
+    (void) state;
+    assert_true(S.ready);
+    s_post("reception", "x", id, sizeof id);
+    const char *p[1] = {id};
+    PQclear(harness_sql(S.h, "UPDATE intake.visits SET visitor_phone_masked = '138****5678'"
+                             " WHERE district_code = '" DC "' AND id = $1::bigint", 1, p));
+    PQclear(harness_sql(S.h, "INSERT INTO intake.visit_history (district_code, visit_id, version,"
+                             " changed_at, changed_by, changed_by_role, changes) VALUES ('" DC "',"
+                             " $1::bigint, 99, now(), 1, 'office', '{\"visitor.phone\":"
+                             " {\"from\": \"+86 139-0000-1111\", \"to\": \"555-1234\"},"
+                             " \"summary\": {\"from\": \"a\", \"to\": \"b\"}}')", 1, p));
+    assert_int_equal(s_run_sql_file("020_phone_mask_last4.sql"), 0);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.visits WHERE id = $1::bigint"
+                                         " AND visitor_phone_masked = '*******5678'", 1, p), 1);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.visit_history WHERE"
+                                         " visit_id = $1::bigint AND version = 99"
+                                         " AND changes #>> '{visitor.phone,from}' = '+** ***-****-1111'"
+                                         " AND changes #>> '{visitor.phone,to}' = '***-**34'"
+                                         " AND changes #>> '{summary,to}' = 'b'", 1, p), 1);
+    /* no stored mask shows more than four digits */
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.visits WHERE"
+                                         " visitor_phone_masked ~ '([0-9][^0-9]*){5}'", 0, NULL), 0);
+}
+
 /* ---- rotation ---------------------------------------------------------------------------------- */
 
 /* Visits under key 1, one of them with a legacy name (crypto_seal, no
@@ -386,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_home_location_sealed),
         cmocka_unit_test(test_home_location_edit),
         cmocka_unit_test(test_migrate_seals_clear_rows),
+        cmocka_unit_test(test_migration_020_remasks),
         cmocka_unit_test(test_rotate),
         cmocka_unit_test(test_rekey_needs_old_key),
         cmocka_unit_test(test_rekey_batches_resumable),
