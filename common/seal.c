@@ -301,11 +301,12 @@ static int s_open_v1(const seal_ring_t *self, const seal_header_t *h, const char
                      const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
 {
     const slot_t *s = &self->slot[h->key_id];
-    size_t over = s_overhead(h->suite), len = in_len - over;
+    size_t over = s_overhead(h->suite);
     const uint8_t *body = in + SEAL_HEADER_LEN;
     uint8_t mac[S_SM3_LEN], tag[S_GCM_TAG];
     if (!s->present || in_len < over)
         return -1;
+    size_t len = in_len - over;
     if (h->suite == SEAL_SUITE_SM4) {
         if (s_sm4_mac(s, in, aad, body, body + S_SM4_IV, len, mac) != 0
             || !crypto_equal(mac, body + S_SM4_IV + len, S_SM3_LEN))

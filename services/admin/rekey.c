@@ -82,8 +82,8 @@ static void s_sql_update(const sealcol_t *c, int clear, char *out, size_t outsz)
 
 /* The clear text of row `i` (a clear column, or a sealed one opened) into
  * `pt`. 0, or -1 when it does not open with any key of the ring. */
-static int s_clear(const run_t *run, const sealcol_t *c, int clear, PGresult *r, int i,
-                   const char *aad, uint8_t *pt, size_t ptsz, size_t *len)
+static int s_clear(const run_t *run, int clear, PGresult *r, int i, const char *aad, uint8_t *pt,
+                   size_t ptsz, size_t *len)
 {
     if (clear) {
         *len = (size_t) PQgetlength(r, i, 2);
@@ -99,11 +99,11 @@ static int s_clear(const run_t *run, const sealcol_t *c, int clear, PGresult *r,
         memset(bin, 0, blen);
         PQfreemem(bin);
     }
-    (void) c;
     return rc;
 }
 
-/* Re-seals (or seals) row `i` into `rows`. 0, or -1 when it does not open. */
+/* Re-seals (or seals) row `i` into `rows`. 0, or -1 when it does not open.
+ * The buffers are static: lianxin-admin has one thread, and they are wiped. */
 static int s_row(run_t *run, const sealcol_t *c, int col, int clear, PGresult *r, int i,
                  rows_t *rows)
 {
@@ -112,7 +112,7 @@ static int s_row(run_t *run, const sealcol_t *c, int col, int clear, PGresult *r
     size_t len = 0, olen = 0;
     const char *d = PQgetvalue(r, i, 0), *id = PQgetvalue(r, i, 1);
     int rc = sealcols_aad(col, d, id, aad, sizeof aad);
-    rc = rc ? rc : s_clear(run, c, clear, r, i, aad, pt, sizeof pt - 1, &len);
+    rc = rc ? rc : s_clear(run, clear, r, i, aad, pt, sizeof pt - 1, &len);
     if (rc == 0 && clear) {
         pt[len] = '\0';
         rc = c->mask((const char *) pt, masked, sizeof masked);
