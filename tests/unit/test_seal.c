@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include "seal.h"
 #include "sealcols.h"
 
@@ -217,6 +219,104 @@ static void test_ring_refusals(void **state)
     seal_ring_destroy(&r);
 }
 
+/* The SM4 suite's format, recomputed here with OpenSSL directly, so that
+ * stored values keep opening: header | iv 16 | SM4-CTR ciphertext | HMAC-SM3
+ * over header, the aad's 4-byte big-endian length and text, iv and
+ * ciphertext; the keys are HMAC-SM3(key, "lianxin/seal/sm4/enc")[0..16) and
+ * HMAC-SM3(key, "lianxin/seal/sm4/mac"). SM3 is checked against its
+ * standard's example ("abc"). Never change this format. */
+static void test_sm4_format(void **state)
+{
+    (void) state;
+    static const uint8_t sm3_abc[32] = {
+        0x66, 0xc7, 0xf0, 0xf4, 0x62, 0xee, 0xed, 0xd9, 0xd1, 0xf2, 0xd4, 0x6b, 0xdc, 0x10, 0xe4,
+        0xe2, 0x41, 0x67, 0xc4, 0x87, 0x5c, 0xf2, 0xf7, 0xa2, 0x29, 0x7d, 0xa0, 0x2b, 0x8f, 0x4b,
+        0xa8, 0xe0};
+    uint8_t md[32], key[32], enc[32], mac_key[32], mac[32], v[128], pt[64];
+    unsigned mdlen = 0;
+    assert_int_equal(EVP_Digest("abc", 3, md, &mdlen, EVP_sm3(), NULL), 1);
+    assert_memory_equal(md, sm3_abc, 32);
+    seal_ring_t *r = s_ring("sm4", 9, K1, NULL);
+    size_t len = 0;
+    assert_int_equal(seal_value(r, AAD, PT, strlen(PT), v, sizeof v, &len), 0);
+    seal_ring_destroy(&r);
+    size_t ctlen = len - 5 - 16 - 32, alen = strlen(AAD);
+    assert_int_equal(ctlen, strlen(PT));
+    assert_memory_equal(v, "LX\x01\x02\x09", 5);
+    assert_int_equal(crypto_key_from_hex(K1, key), 0);
+    assert_non_null(HMAC(EVP_sm3(), key, 32, (const uint8_t *) "lianxin/seal/sm4/enc", 20, enc,
+                         &mdlen));
+    assert_non_null(HMAC(EVP_sm3(), key, 32, (const uint8_t *) "lianxin/seal/sm4/mac", 20,
+                         mac_key, &mdlen));
+    uint8_t msg[256];
+    size_t m = 0;
+    memcpy(msg, v, 5);
+    m += 5;
+    uint8_t be[4] = {0, 0, 0, (uint8_t) alen};
+    memcpy(msg + m, be, 4);
+    m += 4;
+    memcpy(msg + m, AAD, alen);
+    m += alen;
+    memcpy(msg + m, v + 5, 16 + ctlen);
+    m += 16 + ctlen;
+    assert_non_null(HMAC(EVP_sm3(), mac_key, 32, msg, m, mac, &mdlen));
+    assert_memory_equal(mac, v + 5 + 16 + ctlen, 32);
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int n = 0;
+    assert_int_equal(EVP_DecryptInit_ex(ctx, EVP_sm4_ctr(), NULL, enc, v + 5), 1);
+    assert_int_equal(EVP_DecryptUpdate(ctx, pt, &n, v + 5 + 16, (int) ctlen), 1);
+    EVP_CIPHER_CTX_free(ctx);
+    assert_int_equal(n, (int) ctlen);
+    assert_memory_equal(pt, PT, ctlen);
+}
+
+/* The ring of the configuration: crypto.key is current with id
+ * crypto.current, crypto.keys are older, crypto.suite picks the suite; any
+ * bad value refuses the ring (the services then refuse to start). */
+static void test_ring_from_config(void **state)
+{
+    (void) state;
+    char older[80];
+    snprintf(older, sizeof older, "1:%s", K1);
+    config_t *cfg = config_load(NULL);
+    assert_non_null(cfg);
+    assert_null(seal_ring_from_config(cfg));                    /* no crypto.key */
+    assert_int_equal(config_set(cfg, "crypto.key", K2), 0);
+    seal_ring_t *r = seal_ring_from_config(cfg);
+    assert_non_null(r);
+    assert_int_equal(seal_ring_current(r), 1);
+    assert_int_equal(seal_ring_suite(r), SEAL_SUITE_AES_GCM);
+    seal_ring_destroy(&r);
+    assert_int_equal(config_set(cfg, "crypto.current", "2"), 0);
+    assert_int_equal(config_set(cfg, "crypto.keys", older), 0);
+    assert_int_equal(config_set(cfg, "crypto.suite", "sm4"), 0);
+    r = seal_ring_from_config(cfg);
+    assert_non_null(r);
+    assert_int_equal(seal_ring_current(r), 2);
+    assert_int_equal(seal_ring_suite(r), SEAL_SUITE_SM4);
+    /* key 1 of crypto.keys opens what a ring of K1 sealed */
+    seal_ring_t *old = s_ring(NULL, 1, K1, NULL);
+    uint8_t v[128];
+    size_t len = 0;
+    assert_int_equal(seal_value(old, AAD, PT, strlen(PT), v, sizeof v, &len), 0);
+    s_opens_to(r, AAD, v, len, PT);
+    seal_ring_destroy(&old);
+    seal_ring_destroy(&r);
+    static const char *const bad[][2] = {
+        {"crypto.current", "0"}, {"crypto.current", "256"}, {"crypto.suite", "aes-128-cbc"},
+        {"crypto.keys", "2:00"}, {"crypto.key", "zz"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        config_t *c = config_load(NULL);
+        config_set(c, "crypto.key", K2);
+        config_set(c, "crypto.current", "2");
+        config_set(c, bad[i][0], bad[i][1]);
+        assert_null(seal_ring_from_config(c));
+        config_destroy(&c);
+    }
+    config_destroy(&cfg);
+}
+
 static void test_sealcols_aad(void **state)
 {
     (void) state;
@@ -239,7 +339,9 @@ int main(void)
         cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_header),
         cmocka_unit_test(test_tamper),       cmocka_unit_test(test_wrong_key_or_record),
         cmocka_unit_test(test_legacy),       cmocka_unit_test(test_rotation),
-        cmocka_unit_test(test_ring_refusals), cmocka_unit_test(test_sealcols_aad),
+        cmocka_unit_test(test_ring_refusals), cmocka_unit_test(test_ring_from_config),
+        cmocka_unit_test(test_sm4_format),
+        cmocka_unit_test(test_sealcols_aad),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
