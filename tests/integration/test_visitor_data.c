@@ -1,7 +1,8 @@
 /* test_visitor_data: events and inbox items never carry a visitor's personal
  * data. With a visitor, phone and home address no other row has, it drives
  * every event intake publishes from a visit and its neighbours (visit
- * recorded and edited, issues of every class, a report, the rota), lets
+ * recorded and edited, issues of every class, a report through each of its
+ * steps but merge, the rota), lets
  * notify apply them all, then looks for those values (in clear and with the
  * phone masked) in the bytes of every bus.events envelope and in every
  * column of every notify.inbox row. A new event type in this flow fails the
@@ -32,7 +33,9 @@ static const char *const s_markers[] = {
 /* The event types this flow publishes, each checked. */
 static const char *const s_types[] = {
     "visit.recorded", "visit.edited", "issue.escalated", "issue.forwarded",
-    "issue.micro_consultation_requested", "issue.grade", "report.submitted",
+    "issue.micro_consultation_requested", "issue.grade", "report.submitted", "report.edited",
+    "report.returned", "report.resubmitted", "report.accepted", "report.forwarded",
+    "report.adopted", "report.instructed", "report.authors_told",
     "rota.published", "rota.generate", "rota.changed",
 };
 
@@ -83,6 +86,14 @@ static void s_issue(const char *visit, const char *token, const char *body)
     assert_int_equal(api_status(S.h, "POST", path, token, body), 201);
 }
 
+/* POST /reports/{id}<step> (200). */
+static void s_report(const char *id, const char *step, const char *token, const char *body)
+{
+    char path[128];
+    snprintf(path, sizeof path, D "/reports/%s%s", id, step);
+    assert_int_equal(api_status(S.h, "POST", path, token, body), 200);
+}
+
 /* ---- the flow ----------------------------------------------------------------------- */
 
 static void test_produce_events(void **state)
@@ -110,13 +121,23 @@ static void test_produce_events(void **state)
                                      "\"local\":true}");
     s_issue(S.reception, S.u.member1, "{\"summary\":\"咨询\",\"importance\":1,\"difficulty\":1,"
                                       "\"resolved_on_spot\":true}");
-    assert_int_equal(api_req(S.h, "POST", D "/reports", S.u.member1,
-        "{\"title\":\"关于道路积水的建议\",\"facts\":\"雨后积水\",\"analysis\":\"排水不畅\","
-        "\"suggestions\":\"改造管网\",\"category\":\"transport\",\"workroom_id\":\"1\"}",
-        201, &r), 201);
-    snprintf(path, sizeof path, D "/reports/%s/submit", api_str(r.json, "id"));
+    char body[512];               /* a report drawn from both visits */
+    snprintf(body, sizeof body, "{\"title\":\"关于道路积水的建议\",\"facts\":\"雨后积水\","
+             "\"analysis\":\"排水不畅\",\"suggestions\":\"改造管网\",\"category\":\"transport\","
+             "\"workroom_id\":\"1\",\"visit_ids\":[\"%s\",\"%s\"]}", S.home, S.reception);
+    assert_int_equal(api_req(S.h, "POST", D "/reports", S.u.member1, body, 201, &r), 201);
+    char report[24];
+    snprintf(report, sizeof report, "%s", api_str(r.json, "id"));
     http_resp_clear(&r);
-    assert_int_equal(api_status(S.h, "POST", path, S.u.member1, NULL), 200);
+    s_report(report, "/edit", S.u.member1, "{\"analysis\":\"排水管网老化\"}");
+    s_report(report, "/submit", S.u.member1, NULL);
+    s_report(report, "/return", S.u.office, "{\"comments\":\"请补充\"}");
+    s_report(report, "/resubmit", S.u.member1, NULL);
+    s_report(report, "/accept", S.u.office, NULL);
+    s_report(report, "/forward", S.u.office, "{\"forwarded_to\":\"government\"}");
+    s_report(report, "/adopt", S.u.office, "{\"level\":\"city\"}");
+    s_report(report, "/instruct", S.u.office, "{\"leader\":\"王副市长\",\"text\":\"研究\"}");
+    s_report(report, "/tell-authors", S.u.office, NULL);
     fixture_month_after(fixture_today(), 1, month, NULL, NULL);
     snprintf(path, sizeof path, D "/rota/generate?month=%s", month);
     assert_int_equal(api_status(S.h, "POST", path, S.u.office, NULL), 200);
@@ -142,13 +163,18 @@ static void test_types_known(void **state)
     PQclear(q);
     static const char *const must[] = {"visit.recorded", "visit.edited", "issue.escalated",
                                        "issue.forwarded", "issue.micro_consultation_requested",
-                                       "report.submitted", "rota.published"};
+                                       "report.submitted", "report.adopted", "rota.published"};
     for (size_t k = 0; k < sizeof must / sizeof must[0]; k++) {
         const char *p[1] = {must[k]};
         if (harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type = $1", 1, p) < 1)
             fail_msg("no %s event", must[k]);
     }
-    assert_true(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox", 0, NULL) > 0);
+    static const char *const kinds[] = {"visit.recorded", "issue.escalated", "report.adopted"};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const char *p[1] = {kinds[k]};
+        if (harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox WHERE kind = $1", 1, p) < 1)
+            fail_msg("no inbox item of kind %s", kinds[k]);
+    }
 }
 
 static void test_no_visitor_data(void **state)
