@@ -308,12 +308,28 @@ int rekey_cmd(db_t *db, const admin_opts_t *o)
     return rc;
 }
 
+/* The clear values due for sealing, over every column; -1 on an SQL error. */
+static long s_clear_due(run_t *run)
+{
+    long due = 0;
+    for (int col = 0; col < SEALCOL_COUNT; col++) {
+        long n = sealcols[col].clear ? s_count(run, &sealcols[col], 1, "\\x00") : 0;
+        if (n < 0)
+            return -1;
+        due += n;
+    }
+    return due;
+}
+
 int rekey_seal_clear(db_t *db, const config_t *cfg)
 {
     if (!config_get(cfg, "crypto.key", NULL)) {
-        printf("crypto.key not set: clear values due for sealing are left to"
-               " `lianxin-admin rekey`\n");
-        return ADMIN_OK;
+        run_t probe = {.db = db};
+        long due = s_clear_due(&probe);
+        if (due != 0)
+            printf("crypto.key not set: %ld clear values due for sealing are left to"
+                   " `lianxin-admin rekey`\n", due);
+        return due < 0 ? ADMIN_ERROR : ADMIN_OK;
     }
     seal_ring_t *ring = seal_ring_from_config(cfg);
     if (!ring)
