@@ -3,8 +3,9 @@
 # (/etc/lianxin/<program>.env, read by that program's systemd unit only), each
 # holding only the keys that program needs: the gateway never gets the crypto
 # key, only the auditor gets the checkpoint key, each CURVE secret goes to its
-# own program. `make` writes them (new keys), `check` proves a directory of
-# them keeps to that rule. Never prints a secret.
+# own program; the visitor keys go to the sealing services and lianxin-admin
+# (migrate, rekey) only. `make` writes them (new keys), `check` proves a
+# directory of them keeps to that rule. Never prints a secret.
 #
 # usage: deploy/env-files.sh make DIR [SERVICE...]   (default services: intake notify)
 #        deploy/env-files.sh check DIR [SERVICE...]
@@ -19,17 +20,23 @@ die() { printf 'env-files: %s\n' "$*" >&2; exit 1; }
 upper() { printf '%s' "$1" | tr 'a-z.-' 'A-Z__'; }
 hex32() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
 
+# The visitor keys (the key ring of common/seal.h): the sealing services'
+# and lianxin-admin's (migrate seals clear values, rekey re-seals).
+crypto_keys() {
+    printf '%s\n' LIANXIN_CRYPTO_KEY LIANXIN_CRYPTO_KEYS LIANXIN_CRYPTO_CURRENT LIANXIN_CRYPTO_SUITE
+}
+
 # The keys program $1 may hold, one per line (its PG_DSN is optional: only
 # when its role logs in with a password).
 allowed_keys() {
     local p=$1 P
     P=$(upper "$1")
     case $p in
-        admin) echo LIANXIN_ADMIN_PG_DSN ;;
+        admin) echo LIANXIN_ADMIN_PG_DSN; crypto_keys ;;
         auditor) printf '%s\n' LIANXIN_AUDITOR_PG_DSN LIANXIN_AUDIT_CHECKPOINT_KEY ;;
         bus) echo LIANXIN_BUS_CURVE_SECRET ;;
         *) printf '%s\n' "LIANXIN_${P}_CURVE_SECRET" "LIANXIN_${P}_PG_DSN"
-           if [[ " $SEALING " == *" $p "* ]]; then echo LIANXIN_CRYPTO_KEY; fi ;;
+           if [[ " $SEALING " == *" $p "* ]]; then crypto_keys; fi ;;
     esac
 }
 
@@ -41,11 +48,12 @@ may_hold() {
     grep -qx "$2" <<<"$keys"
 }
 
-# The keys program $1 must hold.
+# The keys program $1 must hold (a DSN and the ring's optional parts aside).
 required_keys() {
     local keys
     keys=$(allowed_keys "$1")
-    grep -v '_PG_DSN$' <<<"$keys" || true
+    grep -v '_PG_DSN$\|^LIANXIN_CRYPTO_KEYS$\|^LIANXIN_CRYPTO_CURRENT$\|^LIANXIN_CRYPTO_SUITE$' \
+        <<<"$keys" || true
 }
 
 programs() {

@@ -254,7 +254,10 @@ static void test_env_files(void **state)
     assert_int_equal(s_sh("%s/deploy/env-files.sh make %s", root, dir), 0);
     assert_int_equal(s_sh("%s/deploy/env-files.sh check %s", root, dir), 0);
     assert_int_equal(s_sh("grep -q '^LIANXIN_CRYPTO_KEY=' %s/intake.env%s", dir, ""), 0);
+    assert_int_equal(s_sh("grep -q '^LIANXIN_CRYPTO_KEY=' %s/admin.env%s", dir, ""), 0);
     assert_int_equal(s_sh("grep -q CRYPTO_KEY %s/gateway.env%s", dir, ""), 1);
+    assert_int_equal(s_sh("grep -l CRYPTO %s/*.env | grep -qv '/admin.env$\\|/intake.env$'%s",
+                          dir, ""), 1);
     assert_int_equal(s_sh("grep -l CHECKPOINT_KEY %s/*.env | grep -qv /auditor.env%s", dir, ""), 1);
     assert_int_equal(s_sh("echo LIANXIN_CRYPTO_KEY=00 >>%s/gateway.env%s", dir, ""), 0);
     assert_int_equal(s_sh("%s/deploy/env-files.sh check %s", root, dir), 1);
