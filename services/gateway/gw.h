@@ -22,6 +22,7 @@ typedef struct auth auth_t;
 typedef struct forward forward_t;
 typedef struct metrics metrics_t;
 typedef struct ratelimit ratelimit_t;
+typedef struct authtx authtx_t;
 
 typedef struct gw_settings {
     char listen[64];
@@ -42,6 +43,14 @@ typedef struct gw_settings {
     unsigned connection_timeout_s;
     int shutdown_grace_ms;
     char trusted_proxy[64];
+    int auth_fail_burst;            /* failed authentications per address... */
+    int auth_fail_per_min;          /* ...and their refill (429 too_many_failures) */
+    int auth_negative_ttl_s;        /* a failed token look-up is refused this long */
+    int password_iterations;        /* PBKDF2-SHA256 of new password hashes */
+    int password_expiry_days;       /* 0: never */
+    int login_history_days;         /* at least 180 */
+    int api_key_days;               /* default life of a new API key; 0: none */
+    int feed_token_days;            /* life of a new feed token; 0: none */
 } gw_settings_t;
 
 typedef struct gw {
@@ -54,6 +63,9 @@ typedef struct gw {
     metrics_t *metrics;
     ratelimit_t *rl_user;
     ratelimit_t *rl_login;
+    ratelimit_t *rl_fail;           /* failed authentications per client address */
+    authtx_t *authtx;               /* account changes and their records */
+    uv_timer_t *prune_timer;        /* login history retention */
     int stopping;
 } gw_t;
 
@@ -89,6 +101,7 @@ struct gw_route {
     const ProtobufCMessageDescriptor *reply;    /* the type of the reply's payload */
     const char *const *required;    /* jsonpb required paths */
     const char *const *query;       /* query keys the route takes */
+    int expired_ok;                 /* open to a session whose password expired */
 };
 
 /* A table of route rows: what api/<service>.c exports and routes.c joins. */
@@ -133,5 +146,14 @@ int gw_call_release(gw_call_t *call);
 /* The client address used for per-address limits: the peer, or the last
  * X-Forwarded-For hop when the peer is gateway.trusted_proxy. */
 void gw_call_client(const gw_call_t *call, char *out, size_t outsz);
+
+/* ---- http/pipeline.c: failed authentications per client address --------------- */
+
+/* 1 when the call's client may still try to authenticate; 0 after
+ * answering 429 too_many_failures (no database query was made). */
+int gw_fail_check(gw_call_t *call);
+
+/* Counts a failed authentication against the call's client. */
+void gw_fail_count(gw_call_t *call);
 
 #endif

@@ -48,8 +48,12 @@ void authcache_destroy(authcache_t **self_p)
 
 int authcache_valid(const authcache_entry_t *e, int64_t now_us, int64_t idle_us)
 {
+    if (e->negative_until_us > 0)
+        return now_us < e->negative_until_us;
     if (e->expires_us == 0)
         return 1;
+    if (e->key[0] == 'k')
+        return now_us < e->expires_us;
     return now_us < e->expires_us && now_us - e->last_seen_us < idle_us;
 }
 
