@@ -130,6 +130,9 @@ void gw_reply_jsonpb_errors(gw_call_t *call, const jsonpb_errors_t *errs);
 /* 400 bad_request naming one field (a query parameter, a cursor). */
 void gw_reply_bad_field(gw_call_t *call, const char *field, const char *code);
 
+/* 400 validation_failed naming one body field and its code. */
+void gw_reply_invalid(gw_call_t *call, const char *field, const char *code);
+
 /* An empty answer (204). */
 void gw_reply_empty(gw_call_t *call, int status);
 

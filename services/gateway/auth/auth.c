@@ -245,6 +245,12 @@ void auth_forget_key(auth_t *self, const char *hash_hex)
     authcache_drop(self->cache, key);
 }
 
+void auth_forget_user(auth_t *self, const char *district, int64_t user_id)
+{
+    if (self)
+        authcache_drop_user(self->cache, district, user_id);
+}
+
 /* ---- logging out ---------------------------------------------------------------------- */
 
 typedef struct logout {

@@ -93,6 +93,9 @@ int auth_logout(auth_t *self, const char *bearer, const principal_t *who, const 
  * a revocation holds at once on this gateway. */
 void auth_forget_key(auth_t *self, const char *hash_hex);
 
+/* Forgets every cached session and key of a user (disabled). */
+void auth_forget_user(auth_t *self, const char *district, int64_t user_id);
+
 /* ---- pure helpers ------------------------------------------------------------ */
 
 /* The token of an Authorization header "Bearer <token>" (scheme

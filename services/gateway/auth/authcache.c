@@ -117,6 +117,27 @@ void authcache_drop(authcache_t *self, const char *key)
     }
 }
 
+size_t authcache_drop_user(authcache_t *self, const char *district, int64_t user_id)
+{
+    size_t dropped = 0;
+    for (size_t i = 0; i < AUTHCACHE_BUCKETS; i++) {
+        authcache_entry_t **pp = &self->b[i];
+        while (*pp) {
+            authcache_entry_t *e = *pp;
+            if (e->negative_until_us == 0 && e->who.user_id == user_id &&
+                strcmp(e->who.district, district) == 0) {
+                *pp = e->next;
+                free(e);
+                self->n--;
+                dropped++;
+            } else {
+                pp = &e->next;
+            }
+        }
+    }
+    return dropped;
+}
+
 size_t authcache_size(const authcache_t *self)
 {
     return self ? self->n : 0;

@@ -37,6 +37,10 @@ authcache_entry_t *authcache_put(authcache_t *self, const char *key, int64_t now
 /* Forgets `key` (no-op when absent). */
 void authcache_drop(authcache_t *self, const char *key);
 
+/* Forgets every entry of user `user_id` of `district` (a disabled user's
+ * sessions and keys); how many. Walks the whole table: for rare changes. */
+size_t authcache_drop_user(authcache_t *self, const char *district, int64_t user_id);
+
 size_t authcache_size(const authcache_t *self);
 
 /* 1 when `e` may still be used at `now_us`: a negative entry until its

@@ -103,7 +103,7 @@ void sessions_create(gw_call_t *call)
     if (!gw_fail_check(call) || gw_call_body_json(call, &body) != 0)
         return;
     if (s_login_fields(call, body, &user, &pass) == 0 && strlen(pass) > AUTH_PASSWORD_MAX) {
-        gw_reply_bad_field(call, "password", "too_long");   /* refused, never cut */
+        gw_reply_invalid(call, "password", "too_long");   /* refused, never cut */
         explicit_bzero((char *) pass, strlen(pass));
     } else if (user && pass) {
         gw_call_hold(call);

@@ -77,6 +77,13 @@ void gw_reply_bad_field(gw_call_t *call, const char *field, const char *code)
                        NULL);
 }
 
+void gw_reply_invalid(gw_call_t *call, const char *field, const char *code)
+{
+    errors_field_t f = {field, code};
+    s_reply_error_body(call, 400, errors_text(400, "validation_failed", "validation failed", &f,
+                                              1), NULL);
+}
+
 void gw_reply_empty(gw_call_t *call, int status)
 {
     static const char *const headers[] = {"Cache-Control", "no-store", NULL};
