@@ -128,9 +128,11 @@ static int s_store_apply(db_t *db, authtx_event_t *ev, void *arg)
 static void s_on_stored(int rc, void *arg)
 {
     pwjob_t *j = arg;
-    if (rc == 0)
+    if (rc == 0) {
+        auth_forget_user(j->auth, j->district, j->user_id);    /* its other sessions ended */
         log_info("password changed", "user=%lld by=%lld", (long long) j->user_id,
                  (long long) j->call->who.user_id);
+    }
     s_answer(j, rc == 0 ? 204 : rc == 409 ? 409 : 503);
 }
 
