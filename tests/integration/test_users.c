@@ -210,6 +210,32 @@ static void test_keys(void **state)
     free(key);
 }
 
+/* lianxin-admin's create-user and create-key are recorded like the API's */
+static void test_cli_recorded(void **state)
+{
+    char out[512];
+
+    (void) state;
+    assert_true(S.ready);
+    char cmd[2048];
+    /* harness_run passes no LIANXIN_* variable, and the password comes from one */
+    snprintf(cmd, sizeof cmd, "cd '%s' && LIANXIN_PASSWORD=Cli-Passw0rd-1 '%s/bin/lianxin-admin'"
+             " -c '%s' create-user --username cli-office --role office --district " D
+             " >/dev/null 2>&1", getenv("LIANXIN_ROOT"), getenv("LIANXIN_BUILD"),
+             harness_config(S.h));
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(harness_run(S.h, out, sizeof out, "admin", "create-key", "--username",
+                                 "cli-office", "--name", "cli", NULL), 0);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM auth.login_history h"
+                                         " JOIN auth.users u ON u.id = h.user_id"
+                                         " WHERE u.username = 'cli-office' AND h.client_addr = 'local'"
+                                         " AND h.event IN ('user_created', 'key_created')", 0, NULL), 2);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail t JOIN auth.users u"
+                                         " ON t.object_id = u.id::text AND t.district_code = u.district_code"
+                                         " WHERE u.username = 'cli-office' AND t.action IN"
+                                         " ('auth.user_created', 'auth.key_created')", 0, NULL), 2);
+}
+
 static void test_audit_verify(void **state)
 {
     http_resp_t r;
@@ -233,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_create),
         cmocka_unit_test(test_disable_enable_reset),
         cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_cli_recorded),
         cmocka_unit_test(test_audit_verify),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
