@@ -141,6 +141,12 @@ void gw_reply_empty(gw_call_t *call, int status);
  * route allows it. */
 int gw_call_body_json(gw_call_t *call, json_t **out);
 
+/* The body decoded into the route's `request` message with its `required`
+ * paths (jsonpb): 0 with *out (free with protobuf_c_message_free_unpacked),
+ * or -1 after answering 400. `wipe`: the JSON copy's strings are zeroed
+ * before they are freed (passwords); the caller wipes the message's. */
+int gw_call_body_msg(gw_call_t *call, ProtobufCMessage **out, int wipe);
+
 /* Holds the call's request across an asynchronous step; release returns 1
  * when the call can still be answered, 0 when it is gone (do not touch it). */
 void gw_call_hold(gw_call_t *call);

@@ -194,7 +194,7 @@ static void test_keys(void **state)
     assert_true(strlen(key) == 64);
     http_resp_clear(&r);
     assert_int_equal(s_count(path, S.u.office, "name", "erp"), 1);
-    assert_int_equal(s_post(path, S.u.office, "{\"name\":\"x\",\"expires_in_days\":0}",
+    assert_int_equal(s_post(path, S.u.office, "{\"name\":\"x\",\"expires_in_days\":5000}",
                             "validation_failed"), 400);
     assert_int_equal(s_post(path, S.u.office2, "{\"name\":\"x\"}", NULL), 403);
     assert_int_equal(api_status(S.h, "GET", path, S.u.member1, NULL), 403);
