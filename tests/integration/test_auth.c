@@ -428,6 +428,10 @@ static void test_keys_expire_and_revoke(void **state)
     PQclear(harness_sql(S.h, "UPDATE auth.feed_tokens SET expires_at = now() - interval '1 second'"
                              " WHERE district_code = '" D "' AND member_id = 1", 0, NULL));
     assert_int_equal(s_status_from(NULL, url, NULL, 0), 401);
+    /* the miss is remembered: restored in the table, still refused from memory for a while */
+    PQclear(harness_sql(S.h, "UPDATE auth.feed_tokens SET expires_at = NULL"
+                             " WHERE district_code = '" D "' AND member_id = 1", 0, NULL));
+    assert_int_equal(s_status_from(NULL, url, NULL, 0), 401);
     assert_int_equal(api_status(S.h, "DELETE", "/v1/districts/" D "/members/1/feed-token",
                                 S.u.office, NULL), 204);
     assert_int_equal(s_sql_ll("SELECT count(*) FROM auth.login_history WHERE event IN"

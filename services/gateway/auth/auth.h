@@ -93,6 +93,12 @@ int auth_logout(auth_t *self, const char *bearer, const principal_t *who, const 
  * a revocation holds at once on this gateway. */
 void auth_forget_key(auth_t *self, const char *hash_hex);
 
+/* Failed look-ups of other credentials (kind 'f': feed tokens) keyed by
+ * the SHA-256 of `text`: auth_miss_remember keeps one for
+ * negative_ttl_s, auth_miss_cached says 1 while it holds. */
+int auth_miss_cached(auth_t *self, char kind, const char *text);
+void auth_miss_remember(auth_t *self, char kind, const char *text);
+
 /* Forgets every cached session and key of a user (disabled). */
 void auth_forget_user(auth_t *self, const char *district, int64_t user_id);
 
