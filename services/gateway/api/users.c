@@ -58,7 +58,7 @@ static const char *const SQL_DISTRICTS =
 static const char *const SQL_TARGET =
     "SELECT u.district_code, u.username, u.role FROM auth.users u WHERE u.id = $1::bigint";
 
-static const char *const users_query_keys[] = {"district", NULL};
+static const query_param_t users_query_keys[] = {QP("district", QP_ID), QP_END};
 static const char *const s_create_required[] = {"username", "password", "role", NULL};
 static const char *const s_reset_required[] = {"password", NULL};
 static const char *const s_key_required[] = {"name", NULL};
