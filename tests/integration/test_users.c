@@ -243,9 +243,15 @@ static void test_audit_verify(void **state)
     (void) state;
     assert_true(S.ready);
     assert_int_equal(s_post("/v1/audit/verify", S.u.office, NULL, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", "/v1/audit/verify", S.u.admin, NULL), 404);  /* none yet */
     assert_int_equal(api_req(S.h, "POST", "/v1/audit/verify", S.u.admin, NULL, 200, &r), 200);
     assert_true(json_is_true(json_object_get(r.json, "intact")));
     http_resp_clear(&r);
+    assert_int_equal(api_req(S.h, "GET", "/v1/audit/verify", S.u.admin, NULL, 200, &r), 200);
+    assert_true(json_is_true(json_object_get(r.json, "intact")));
+    assert_string_equal(api_str(r.json, "by"), "admin");
+    http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "GET", "/v1/audit/verify", S.u.office, NULL), 403);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM auth.login_history WHERE"
                                          " event = 'audit_verified' AND detail = 'intact'", 0,
                                     NULL), 1);

@@ -55,6 +55,14 @@ static const char *const SQL_DISTRICTS =
     " FROM core.districts d WHERE ($1 = '*' OR d.district_code = $1)"
     " ORDER BY d.district_code LIMIT 1000";
 
+/* The last verification, from its record. */
+static const char *const SQL_LAST_VERIFY =
+    "SELECT json_build_object('at', " READS_TS("h.at") ", 'by', h.username,"
+    " 'intact', h.detail = 'intact',"
+    " 'report', CASE WHEN h.detail LIKE 'broken: %' THEN substr(h.detail, 9) ELSE '' END)::text"
+    " FROM auth.login_history h WHERE h.event = 'audit_verified'"
+    " ORDER BY h.at DESC, h.id DESC LIMIT 1";
+
 static const char *const SQL_TARGET =
     "SELECT u.district_code, u.username, u.role FROM auth.users u WHERE u.id = $1::bigint";
 
@@ -67,6 +75,7 @@ static const reads_spec_t s_users = {.sql = SQL_USERS};
 static const reads_spec_t s_keys = {.sql = SQL_KEYS};
 static const reads_spec_t s_feeds = {.sql = SQL_FEEDS};
 static const reads_spec_t s_districts = {.sql = SQL_DISTRICTS};
+static const reads_spec_t s_last_verify = {.sql = SQL_LAST_VERIFY, .single = 1};
 
 /* ---- scope --------------------------------------------------------------------------- */
 
@@ -121,6 +130,11 @@ static void s_districts_get(gw_call_t *call)
 {
     const char *p[1] = {s_scope(call)};
     reads_run(call, &s_districts, 0, 1, p);
+}
+
+static void s_verify_get(gw_call_t *call)
+{
+    reads_run(call, &s_last_verify, 0, 0, NULL);
 }
 
 /* ---- a change: the job that carries it ----------------------------------------------------- */
@@ -272,8 +286,9 @@ static int s_apply(db_t *db, authtx_event_t *ev, void *arg)
         return s_apply_revoke(db, u, ev);
     case UOP_VERIFY:
         u->intact = audit_verify(db, NULL, u->report, sizeof u->report);
-        snprintf(ev->detail, sizeof ev->detail, "%s",
-                 u->intact == 0 ? "intact" : u->intact == 1 ? "broken" : "error");
+        snprintf(ev->detail, sizeof ev->detail, "%s%s%.140s",
+                 u->intact == 0 ? "intact" : u->intact == 1 ? "broken" : "error",
+                 u->intact == 1 ? ": " : "", u->intact == 1 ? u->report : "");
         return u->intact < 0 ? -1 : 0;
     default:
         return db_run(db, SQL_DISABLE, 3, p);
@@ -610,6 +625,8 @@ static const gw_route_t s_rows[] = {
      .handler = s_districts_get},
     {.at = {.method = "POST", .pattern = "/v1/audit/verify"}, .roles = ROLE_ADMIN,
      .handler = s_verify},
+    {.at = {.method = "GET", .pattern = "/v1/audit/verify"}, .roles = ROLE_ADMIN,
+     .handler = s_verify_get},
 };
 
 const gw_routes_t api_users_routes = GW_ROUTES(s_rows);
