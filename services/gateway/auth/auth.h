@@ -2,9 +2,11 @@
  * resolved through an in-memory cache (SHA-256 of the token -> principal),
  * refreshed from auth.sessions / auth.api_keys on a miss and at most once a
  * minute per entry (which also writes the session's last_seen back and drops
- * sessions revoked elsewhere). Logins check the password off the loop
- * (uv_queue_work) and keep the lockout counters in auth.users. Never stores,
- * logs or compares a token or password in clear: only their hashes. */
+ * sessions revoked elsewhere); a failed look-up is remembered for
+ * negative_ttl_s. Logins (login.c) count the attempt and check the lock in
+ * one statement, check the password off the loop (uv_queue_work) and record
+ * every outcome (authtx). Never stores, logs or compares a token or
+ * password in clear: only their hashes. */
 #ifndef GW_AUTH_H
 #define GW_AUTH_H
 
