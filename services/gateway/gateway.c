@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "exports.h"
 #include "auth/auth.h"
 #include "auth/authtx.h"
 #include "forward.h"
@@ -101,6 +102,9 @@ int gateway_settings(const config_t *cfg, gw_settings_t *s)
     s->login_history_days = s_int(cfg, "gateway.login_history_days", 180, 180, 36500, &ok);
     s->api_key_days = s_int(cfg, "auth.api_key_days", 365, 0, 36500, &ok);
     s->feed_token_days = s_int(cfg, "auth.feed_token_days", 365, 0, 36500, &ok);
+    s->exports_per_user = s_int(cfg, "gateway.exports_per_user", 2, 1, 100, &ok);
+    s->export_max_rows = s_int(cfg, "gateway.export_max_rows", 200000, 1, 10000000, &ok);
+    s->ics_max_events = s_int(cfg, "gateway.ics_max_events", 2000, 1, 100000, &ok);
     return ok ? 0 : -1;
 }
 
@@ -164,6 +168,7 @@ static void s_free_parts(gw_full_t *g)
     ratelimit_destroy(&g->gw.rl_user);
     ratelimit_destroy(&g->gw.rl_login);
     ratelimit_destroy(&g->gw.rl_fail);
+    exports_destroy(&g->gw.exports);
     metrics_destroy(&g->gw.metrics);
 }
 
@@ -193,8 +198,9 @@ gw_t *gateway_new(uv_loop_t *loop, void *zctx, const config_t *cfg)
     gw->authtx = authtx_new(loop, config_get(cfg, "pg.dsn", ""));
     gw->auth = gw->pool && gw->authtx ? auth_new(loop, gw->pool, gw->authtx, &ao) : NULL;
     gw->fwd = forward_new(loop, zctx, cfg);
-    if (!gw->metrics || !gw->rl_user || !gw->rl_login || !gw->rl_fail || !gw->pool ||
-        !gw->auth || !gw->fwd || s_prune_start(gw) != 0)
+    gw->exports = exports_new(s->exports_per_user);
+    if (!gw->exports || !gw->metrics || !gw->rl_user || !gw->rl_login || !gw->rl_fail ||
+        !gw->pool || !gw->auth || !gw->fwd || s_prune_start(gw) != 0)
         goto fail;
     g->ops = ops_new(gw);
     gw->http = g->ops ? http_server_new(loop, &ho, &hooks, gw) : NULL;

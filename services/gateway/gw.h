@@ -19,6 +19,7 @@
 #include "http/router.h"
 
 typedef struct auth auth_t;
+typedef struct exports exports_t;
 typedef struct forward forward_t;
 typedef struct metrics metrics_t;
 typedef struct ratelimit ratelimit_t;
@@ -51,6 +52,9 @@ typedef struct gw_settings {
     int login_history_days;         /* at least 180 */
     int api_key_days;               /* default life of a new API key; 0: none */
     int feed_token_days;            /* life of a new feed token; 0: none */
+    int exports_per_user;           /* file exports in flight per user (429 beyond) */
+    int export_max_rows;            /* rows of a CSV export before it is cut */
+    int ics_max_events;             /* events of a duties.ics before it is cut */
 } gw_settings_t;
 
 typedef struct gw {
@@ -66,6 +70,7 @@ typedef struct gw {
     ratelimit_t *rl_fail;           /* failed authentications per client address */
     authtx_t *authtx;               /* account changes and their records */
     uv_timer_t *prune_timer;        /* login history retention */
+    exports_t *exports;
     int stopping;
 } gw_t;
 
@@ -81,6 +86,7 @@ typedef struct gw_call {
     query_t query;
     principal_t who;
     int authed;
+    char export_key[96];            /* the slot held (exports.h), "" when none */
 } gw_call_t;
 
 typedef void (gw_handler_fn)(gw_call_t *call);
@@ -100,8 +106,9 @@ struct gw_route {
     const ProtobufCMessageDescriptor *request;  /* the command's message */
     const ProtobufCMessageDescriptor *reply;    /* the type of the reply's payload */
     const char *const *required;    /* jsonpb required paths */
-    const char *const *query;       /* query keys the route takes */
     int expired_ok;                 /* open to a session whose password expired */
+    const query_param_t *query;     /* the query parameters it takes, typed; {NULL}-ended */
+    int export_file;                /* a file export: takes one of the user's export slots */
 };
 
 /* A table of route rows: what api/<service>.c exports and routes.c joins. */
@@ -140,6 +147,12 @@ void gw_reply_empty(gw_call_t *call, int status);
  * answering 400 malformed_json / bad_request. An empty body is {} when the
  * route allows it. */
 int gw_call_body_json(gw_call_t *call, json_t **out);
+
+/* The body decoded into the route's `request` message with its `required`
+ * paths (jsonpb): 0 with *out (free with protobuf_c_message_free_unpacked),
+ * or -1 after answering 400. `wipe`: the JSON copy's strings are zeroed
+ * before they are freed (passwords); the caller wipes the message's. */
+int gw_call_body_msg(gw_call_t *call, ProtobufCMessage **out, int wipe);
 
 /* Holds the call's request across an asynchronous step; release returns 1
  * when the call can still be answered, 0 when it is gone (do not touch it). */

@@ -13,6 +13,7 @@
 #include "http/ops.h"
 #include "http/static.h"
 #include "routes.h"
+#include "users.pb-c.h"
 
 #define LOGIN_BODY_LIMIT 4096
 #define PASSWORD_BODY_LIMIT 16384   /* two passwords at the limit, \u-escaped */
@@ -27,7 +28,9 @@ static const gw_route_t s_gateway_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/me"}, .roles = ROLES_ANY, .handler = sessions_me,
      .expired_ok = 1},
     {.at = {.method = "POST", .pattern = "/v1/me/password"}, .roles = ROLES_ANY,
-     .body_limit = PASSWORD_BODY_LIMIT, .handler = password_change, .expired_ok = 1},
+     .body_limit = PASSWORD_BODY_LIMIT, .handler = password_change, .expired_ok = 1,
+     .request = &lianxin__v1__change_password__descriptor,
+     .required = password_change_required},
 };
 
 static const gw_route_t s_console_rows[] = {

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "reads.h"
 #include "roles.h"
+#include "users.pb-c.h"
 
 #define USERS_BODY_LIMIT 8192
 #define ADMINS (ROLE_ADMIN | ROLE_OFFICE)
@@ -54,15 +55,27 @@ static const char *const SQL_DISTRICTS =
     " FROM core.districts d WHERE ($1 = '*' OR d.district_code = $1)"
     " ORDER BY d.district_code LIMIT 1000";
 
+/* The last verification, from its record. */
+static const char *const SQL_LAST_VERIFY =
+    "SELECT json_build_object('at', " READS_TS("h.at") ", 'by', h.username,"
+    " 'intact', h.detail = 'intact',"
+    " 'report', CASE WHEN h.detail LIKE 'broken: %' THEN substr(h.detail, 9) ELSE '' END)::text"
+    " FROM auth.login_history h WHERE h.event = 'audit_verified'"
+    " ORDER BY h.at DESC, h.id DESC LIMIT 1";
+
 static const char *const SQL_TARGET =
     "SELECT u.district_code, u.username, u.role FROM auth.users u WHERE u.id = $1::bigint";
 
-static const char *const users_query_keys[] = {"district", NULL};
+static const query_param_t users_query_keys[] = {QP("district", QP_ID), QP_END};
+static const char *const s_create_required[] = {"username", "password", "role", NULL};
+static const char *const s_reset_required[] = {"password", NULL};
+static const char *const s_key_required[] = {"name", NULL};
 
 static const reads_spec_t s_users = {.sql = SQL_USERS};
 static const reads_spec_t s_keys = {.sql = SQL_KEYS};
 static const reads_spec_t s_feeds = {.sql = SQL_FEEDS};
 static const reads_spec_t s_districts = {.sql = SQL_DISTRICTS};
+static const reads_spec_t s_last_verify = {.sql = SQL_LAST_VERIFY, .single = 1};
 
 /* ---- scope --------------------------------------------------------------------------- */
 
@@ -117,6 +130,11 @@ static void s_districts_get(gw_call_t *call)
 {
     const char *p[1] = {s_scope(call)};
     reads_run(call, &s_districts, 0, 1, p);
+}
+
+static void s_verify_get(gw_call_t *call)
+{
+    reads_run(call, &s_last_verify, 0, 0, NULL);
 }
 
 /* ---- a change: the job that carries it ----------------------------------------------------- */
@@ -268,8 +286,9 @@ static int s_apply(db_t *db, authtx_event_t *ev, void *arg)
         return s_apply_revoke(db, u, ev);
     case UOP_VERIFY:
         u->intact = audit_verify(db, NULL, u->report, sizeof u->report);
-        snprintf(ev->detail, sizeof ev->detail, "%s",
-                 u->intact == 0 ? "intact" : u->intact == 1 ? "broken" : "error");
+        snprintf(ev->detail, sizeof ev->detail, "%s%s%.140s",
+                 u->intact == 0 ? "intact" : u->intact == 1 ? "broken" : "error",
+                 u->intact == 1 ? ": " : "", u->intact == 1 ? u->report : "");
         return u->intact < 0 ? -1 : 0;
     default:
         return db_run(db, SQL_DISABLE, 3, p);
@@ -434,68 +453,59 @@ static void s_on_enable(gw_call_t *call, const char *d, int64_t id, const char *
         s_submit(u, "user_enabled");
 }
 
-/* A string field of the body: NULL when absent; -1 after answering 400. */
-static int s_str(gw_call_t *call, json_t *body, const char *key, int required, size_t max,
-                 const char **out)
+static void s_wipe(char *text)
 {
-    json_t *v = json_object_get(body, key);
-    *out = NULL;
-    if (!v && !required)
-        return 0;
-    if (!v || !json_is_string(v) || (required && json_string_length(v) == 0)) {
-        gw_reply_invalid(call, key, !v ? "required" : !json_is_string(v) ? "wrong_type"
-                                                                         : "required");
-        return -1;
-    }
-    if (json_string_length(v) > max) {
-        gw_reply_invalid(call, key, "too_long");
-        return -1;
-    }
-    *out = json_string_value(v);
+    if (text)
+        explicit_bzero(text, strlen(text));
+}
+
+/* 1 when `text` is at most `max` bytes, else 0 after answering 400. */
+static int s_fits(gw_call_t *call, const char *field, const char *text, size_t max)
+{
+    if (strlen(text) <= max)
+        return 1;
+    gw_reply_invalid(call, field, "too_long");
     return 0;
 }
 
 static void s_on_reset(gw_call_t *call, const char *d, int64_t id, const char *name,
                        const char *role)
 {
-    json_t *body;
-    const char *pw = NULL, *weak;
+    ProtobufCMessage *msg;
+    const char *weak;
     (void) role;
-    if (gw_call_body_json(call, &body) != 0)
+    if (gw_call_body_msg(call, &msg, 1) != 0)
         return;
-    if (s_str(call, body, "password", 1, AUTH_PASSWORD_MAX, &pw) == 0) {
-        if ((weak = pwpolicy_check(pw, name)) != NULL)
-            gw_reply_invalid(call, "password", weak);
-        else
-            password_reset(call, d, id, name, pw);
-        explicit_bzero((char *) pw, strlen(pw));
-    }
-    json_decref(body);
+    Lianxin__V1__ResetPassword *m = (Lianxin__V1__ResetPassword *) msg;
+    if ((weak = pwpolicy_check(m->password, name)) != NULL)
+        gw_reply_invalid(call, "password", weak);
+    else
+        password_reset(call, d, id, name, m->password);
+    s_wipe(m->password);
+    protobuf_c_message_free_unpacked(msg, NULL);
 }
 
 static void s_on_key_create(gw_call_t *call, const char *d, int64_t id, const char *name,
                             const char *role)
 {
-    json_t *body, *days;
-    const char *label = NULL;
+    ProtobufCMessage *msg;
     (void) role;
-    if (gw_call_body_json(call, &body) != 0)
+    if (gw_call_body_msg(call, &msg, 0) != 0)
         return;
-    days = json_object_get(body, "expires_in_days");
-    if (s_str(call, body, "name", 1, 128, &label) != 0) {
-        /* answered */
-    } else if (days && (!json_is_integer(days) || json_integer_value(days) < 1 ||
-                        json_integer_value(days) > 3650)) {
+    Lianxin__V1__CreateApiKey *m = (Lianxin__V1__CreateApiKey *) msg;
+    if (!m->name[0]) {
+        gw_reply_invalid(call, "name", "required");
+    } else if (m->expires_in_days < 0 || m->expires_in_days > 3650) {
         gw_reply_invalid(call, "expires_in_days", "out_of_range");
-    } else {
+    } else if (s_fits(call, "name", m->name, 128)) {
         uop_t *u = s_uop_for(call, UOP_KEY_CREATE, d, id, name);
         if (u) {
-            snprintf(u->display_name, sizeof u->display_name, "%s", label);
-            u->key_days = days ? (int) json_integer_value(days) : call->gw->set.api_key_days;
+            snprintf(u->display_name, sizeof u->display_name, "%s", m->name);
+            u->key_days = m->expires_in_days ? m->expires_in_days : call->gw->set.api_key_days;
             s_submit(u, "key_created");
         }
     }
-    json_decref(body);
+    protobuf_c_message_free_unpacked(msg, NULL);
 }
 
 static void s_on_key_revoke(gw_call_t *call, const char *d, int64_t id, const char *name,
@@ -520,62 +530,60 @@ static void s_reset(gw_call_t *call) { s_with_target(call, s_on_reset); }
 static void s_key_create(gw_call_t *call) { s_with_target(call, s_on_key_create); }
 static void s_key_revoke(gw_call_t *call) { s_with_target(call, s_on_key_revoke); }
 
-/* The fields of a new user; -1 after answering 400/403. */
-static int s_new_user(gw_call_t *call, json_t *body, uop_t *u)
+/* The new user of `m`, checked into `u`; -1 after answering 400/403. */
+static int s_new_user(gw_call_t *call, const Lianxin__V1__CreateUser *m, uop_t *u)
 {
-    const char *name, *pw, *role, *district, *display, *weak;
-    json_t *mid = json_object_get(body, "member_id"), *uid = json_object_get(body, "unit_id");
-    if (s_str(call, body, "username", 1, AUTH_USERNAME_MAX, &name) != 0 ||
-        s_str(call, body, "password", 1, AUTH_PASSWORD_MAX, &pw) != 0 ||
-        s_str(call, body, "role", 1, 15, &role) != 0 ||
-        s_str(call, body, "district", 0, 16, &district) != 0 ||
-        s_str(call, body, "display_name", 0, 128, &display) != 0)
+    const char *weak, *district = m->district;
+    if (!s_fits(call, "username", m->username, AUTH_USERNAME_MAX) ||
+        !s_fits(call, "display_name", m->display_name, 128))
         return -1;
-    if (!role_bit(role)) {
+    if (!role_bit(m->role)) {
         gw_reply_invalid(call, "role", "unknown_value");
         return -1;
     }
-    if ((weak = pwpolicy_check(pw, name)) != NULL) {
+    if ((weak = pwpolicy_check(m->password, m->username)) != NULL) {
         gw_reply_invalid(call, "password", weak);
         return -1;
     }
-    if (!district)
-        district = strcmp(role, "admin") == 0 ? "" : call->who.district;
-    if ((strcmp(role, "admin") == 0) != (district[0] == '\0')) {
+    if (!district[0] && strcmp(m->role, "admin") != 0)
+        district = call->who.district;
+    if ((strcmp(m->role, "admin") == 0) != (district[0] == '\0') ||
+        !s_fits(call, "district", district, 16)) {
         gw_reply_invalid(call, "district", "invalid");
         return -1;
     }
-    if (!s_may_manage(call, district, role)) {
+    if (!s_may_manage(call, district, m->role)) {
         gw_reply_error(call, 403, NULL, "not a user you may create", NULL);
         return -1;
     }
-    snprintf(u->username, sizeof u->username, "%s", name);
-    snprintf(u->password, sizeof u->password, "%s", pw);
-    snprintf(u->role, sizeof u->role, "%s", role);
+    snprintf(u->username, sizeof u->username, "%s", m->username);
+    snprintf(u->password, sizeof u->password, "%s", m->password);
+    snprintf(u->role, sizeof u->role, "%s", m->role);
     snprintf(u->district, sizeof u->district, "%s", district);
-    snprintf(u->display_name, sizeof u->display_name, "%s", display ? display : "");
-    u->member_id = json_is_string(mid) ? strtoll(json_string_value(mid), NULL, 10) : 0;
-    u->unit_id = json_is_string(uid) ? strtoll(json_string_value(uid), NULL, 10) : 0;
-    explicit_bzero((char *) pw, strlen(pw));
+    snprintf(u->display_name, sizeof u->display_name, "%s", m->display_name);
+    u->member_id = m->member_id;
+    u->unit_id = m->unit_id;
     return 0;
 }
 
 static void s_create(gw_call_t *call)
 {
-    json_t *body;
+    ProtobufCMessage *msg;
     uop_t *u;
-    if (gw_call_body_json(call, &body) != 0)
+    if (gw_call_body_msg(call, &msg, 1) != 0)
         return;
+    Lianxin__V1__CreateUser *m = (Lianxin__V1__CreateUser *) msg;
     if (!(u = s_uop(call, UOP_CREATE))) {
         gw_reply_error(call, 503, NULL, NULL, NULL);
-    } else if (s_new_user(call, body, u) != 0) {
+    } else if (s_new_user(call, m, u) != 0) {
         s_uop_free(u);
     } else {
         u->iterations = auth_opts(call->gw->auth)->password_iterations;
         u->must_change = auth_opts(call->gw->auth)->password_expiry_days > 0;
         s_submit(u, "user_created");
     }
-    json_decref(body);
+    s_wipe(m->password);
+    protobuf_c_message_free_unpacked(msg, NULL);
 }
 
 static void s_verify(gw_call_t *call)
@@ -595,17 +603,20 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/users"}, .roles = ADMINS, .handler = s_users_get,
      .query = users_query_keys},
     {.at = {.method = "POST", .pattern = "/v1/users"}, .roles = ADMINS,
-     .body_limit = USERS_BODY_LIMIT, .handler = s_create},
+     .body_limit = USERS_BODY_LIMIT, .handler = s_create,
+     .request = &lianxin__v1__create_user__descriptor, .required = s_create_required},
     {.at = {.method = "POST", .pattern = "/v1/users/{id}/disable"}, .roles = ADMINS,
      .handler = s_disable},
     {.at = {.method = "POST", .pattern = "/v1/users/{id}/enable"}, .roles = ADMINS,
      .handler = s_enable},
     {.at = {.method = "POST", .pattern = "/v1/users/{id}/password"}, .roles = ADMINS,
-     .body_limit = USERS_BODY_LIMIT, .handler = s_reset},
+     .body_limit = USERS_BODY_LIMIT, .handler = s_reset,
+     .request = &lianxin__v1__reset_password__descriptor, .required = s_reset_required},
     {.at = {.method = "GET", .pattern = "/v1/users/{id}/keys"}, .roles = ADMINS,
      .handler = s_keys_get},
     {.at = {.method = "POST", .pattern = "/v1/users/{id}/keys"}, .roles = ADMINS,
-     .body_limit = USERS_BODY_LIMIT, .handler = s_key_create},
+     .body_limit = USERS_BODY_LIMIT, .handler = s_key_create,
+     .request = &lianxin__v1__create_api_key__descriptor, .required = s_key_required},
     {.at = {.method = "DELETE", .pattern = "/v1/users/{id}/keys/{key}"}, .roles = ADMINS,
      .handler = s_key_revoke},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/feed-tokens"}, .roles = ADMINS,
@@ -614,6 +625,8 @@ static const gw_route_t s_rows[] = {
      .handler = s_districts_get},
     {.at = {.method = "POST", .pattern = "/v1/audit/verify"}, .roles = ROLE_ADMIN,
      .handler = s_verify},
+    {.at = {.method = "GET", .pattern = "/v1/audit/verify"}, .roles = ROLE_ADMIN,
+     .handler = s_verify_get},
 };
 
 const gw_routes_t api_users_routes = GW_ROUTES(s_rows);

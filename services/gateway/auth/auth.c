@@ -245,6 +245,33 @@ void auth_forget_key(auth_t *self, const char *hash_hex)
     authcache_drop(self->cache, key);
 }
 
+/* The cache key of a miss of kind `kind` for `text`. */
+static void s_miss_key(char kind, const char *text, char key[AUTHCACHE_KEY])
+{
+    char param[67];
+    auth_digest(kind, text, key, param);
+}
+
+int auth_miss_cached(auth_t *self, char kind, const char *text)
+{
+    char key[AUTHCACHE_KEY];
+    s_miss_key(kind, text, key);
+    authcache_entry_t *e = authcache_get(self->cache, key);
+    if (!e)
+        return 0;
+    if (e->negative_until_us > time_real_us())
+        return 1;
+    authcache_drop(self->cache, key);
+    return 0;
+}
+
+void auth_miss_remember(auth_t *self, char kind, const char *text)
+{
+    char key[AUTHCACHE_KEY];
+    s_miss_key(kind, text, key);
+    s_cache_miss(self, key, time_real_us());
+}
+
 void auth_forget_user(auth_t *self, const char *district, int64_t user_id)
 {
     if (self)

@@ -2,9 +2,11 @@
  * resolved through an in-memory cache (SHA-256 of the token -> principal),
  * refreshed from auth.sessions / auth.api_keys on a miss and at most once a
  * minute per entry (which also writes the session's last_seen back and drops
- * sessions revoked elsewhere). Logins check the password off the loop
- * (uv_queue_work) and keep the lockout counters in auth.users. Never stores,
- * logs or compares a token or password in clear: only their hashes. */
+ * sessions revoked elsewhere); a failed look-up is remembered for
+ * negative_ttl_s. Logins (login.c) count the attempt and check the lock in
+ * one statement, check the password off the loop (uv_queue_work) and record
+ * every outcome (authtx). Never stores, logs or compares a token or
+ * password in clear: only their hashes. */
 #ifndef GW_AUTH_H
 #define GW_AUTH_H
 
@@ -92,6 +94,12 @@ int auth_logout(auth_t *self, const char *bearer, const principal_t *who, const 
 /* Forgets the cached API key whose SHA-256 is `hash_hex` (64 hex digits), so
  * a revocation holds at once on this gateway. */
 void auth_forget_key(auth_t *self, const char *hash_hex);
+
+/* Failed look-ups of other credentials (kind 'f': feed tokens) keyed by
+ * the SHA-256 of `text`: auth_miss_remember keeps one for
+ * negative_ttl_s, auth_miss_cached says 1 while it holds. */
+int auth_miss_cached(auth_t *self, char kind, const char *text);
+void auth_miss_remember(auth_t *self, char kind, const char *text);
 
 /* Forgets every cached session and key of a user (disabled). */
 void auth_forget_user(auth_t *self, const char *district, int64_t user_id);

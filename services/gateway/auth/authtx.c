@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "auth/authtx.h"
-#include "common.pb-c.h"
 #include "log.h"
 #include "tx.h"
 #include "txq.h"
@@ -24,12 +23,6 @@ typedef struct job {
     void *arg;
     int prune_days;                 /* > 0: a prune job */
 } job_t;
-
-static const char *const SQL_HISTORY =
-    "INSERT INTO auth.login_history (district_code, at, event, user_id, username,"
-    " client_addr, detail)"
-    " VALUES ($1, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3,"
-    " $4::bigint, $5, $6, $7)";
 
 static const char *const SQL_PRUNE =
     "DELETE FROM auth.login_history"
@@ -60,37 +53,7 @@ void authtx_event_user(authtx_event_t *ev, const char *district, int64_t user_id
     snprintf(ev->object_id, sizeof ev->object_id, "%lld", (long long) user_id);
 }
 
-int authtx_state_text(const authtx_event_t *ev, int64_t at_us, char *out, size_t outsz)
-{
-    int n = snprintf(out, outsz,
-                     "at_us=%lld\nevent=%s\ndistrict=%s\nuser_id=%lld\nusername=%s\n"
-                     "client=%s\ndetail=%s\n",
-                     (long long) at_us, ev->event, ev->district, (long long) ev->user_id,
-                     ev->username, ev->client, ev->detail);
-    return n < 0 || (size_t) n >= outsz ? -1 : n;
-}
-
 /* ---- on the worker ------------------------------------------------------------------- */
-
-/* The history row and its audit row, in the open transaction. 0 or -1. */
-static int s_records(tx_t *tx, db_t *db, const authtx_event_t *ev)
-{
-    char at[24], uid[24], state[768], action[48];
-    int64_t at_us = tx_now_us(tx);
-    int len = authtx_state_text(ev, at_us, state, sizeof state);
-    if (len < 0)
-        return -1;
-    const char *p[7] = {ev->district, db_num(at, at_us), ev->event, db_num(uid, ev->user_id),
-                        ev->username, ev->client, ev->detail};
-    if (db_run(db, SQL_HISTORY, 7, p) != 0)
-        return -1;
-    Lianxin__V1__Actor actor = LIANXIN__V1__ACTOR__INIT;
-    actor.user_id = ev->actor_id;
-    actor.role = (char *) (ev->actor_role[0] ? ev->actor_role : "anonymous");
-    snprintf(action, sizeof action, "auth.%s", ev->event);
-    return tx_audit(tx, ev->district, &actor, action, ev->object_type,
-                    ev->object_id[0] ? ev->object_id : "0", state, (size_t) len);
-}
 
 static int s_prune(tx_t *tx, db_t *db, int days)
 {
@@ -110,7 +73,7 @@ static int s_attempt(job_t *j, db_t *db)
         rc = s_prune(tx, db, j->prune_days);
     else if (j->apply)
         rc = j->apply(db, &j->ev, j->arg);
-    if (rc == 0 && j->prune_days == 0 && s_records(tx, db, &j->ev) != 0)
+    if (rc == 0 && j->prune_days == 0 && authlog_record(tx, &j->ev) != 0)
         rc = -1;
     if (rc != 0) {
         tx_rollback(tx);

@@ -2,10 +2,9 @@
  * job is one transaction on a worker thread (common/txq): an optional
  * change (open a session, store a new password hash, create a key...), a
  * row of auth.login_history with the client's address, and an audit.trail
- * row (common/tx, chained per district) whose digest is the SHA-256 of
- * that history row's canonical text, so the history is bound into the
- * chain. The change and its record commit together or not at all. Never
- * records a password, a token or a key: only who, what, when, from where. */
+ * row, both through common/authlog. The change and its record commit
+ * together or not at all. Never records a password, a token or a key: only
+ * who, what, when, from where. */
 #ifndef GW_AUTHTX_H
 #define GW_AUTHTX_H
 
@@ -13,25 +12,14 @@
 #include <stdint.h>
 #include <uv.h>
 #include "auth/access.h"
+#include "authlog.h"
 #include "db.h"
 
 typedef struct authtx authtx_t;
 
-/* What happened, copied at submission. The apply step may fill in what it
- * learns (a new user's id). `event` names the history row and, prefixed
- * "auth.", the audit action. */
-typedef struct authtx_event {
-    char event[32];                 /* login, login_failed, logout, lockout, ... */
-    char district[17];              /* the chain: the user's district, "" city-wide */
-    int64_t actor_id;               /* who acted; 0 nobody signed in */
-    char actor_role[16];
-    int64_t user_id;                /* the account concerned; 0 none known */
-    char username[65];
-    char object_type[16];           /* user, session, api_key, feed_token */
-    char object_id[40];
-    char client[64];                /* the client's address */
-    char detail[160];               /* no personal data, no secrets */
-} authtx_event_t;
+/* What happened (common/authlog), copied at submission. The apply step may
+ * fill in what it learns (a new user's id). */
+typedef authlog_event_t authtx_event_t;
 
 /* Fills `ev` for `event` by `actor` (NULL: nobody signed in) from `client`;
  * the account concerned defaults to the actor, the object to the user. */
@@ -64,9 +52,5 @@ int authtx_run(authtx_t *self, const authtx_event_t *ev, authtx_apply_fn *apply,
 
 /* Queues the removal of history rows older than `days` of business time. */
 int authtx_prune(authtx_t *self, int days);
-
-/* The canonical text of a history row (what its audit digest covers), into
- * `out`; its length, or -1 when it does not fit. Pure. */
-int authtx_state_text(const authtx_event_t *ev, int64_t at_us, char *out, size_t outsz);
 
 #endif

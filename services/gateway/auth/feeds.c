@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "crypto.h"
+#include "auth/auth.h"
 #include "auth/authtx.h"
 #include "auth/feeds.h"
 #include "log.h"
@@ -65,6 +66,8 @@ static const char *const SQL_FEED_HASH =
     " AND (f.expires_at IS NULL OR f.expires_at > now())";
 
 typedef struct resolve_ctx {
+    auth_t *auth;
+    char miss[128];                 /* district/member/token hash: the negative cache's text */
     char want[65];                  /* the presented token's hash */
     feeds_fn *fn;
     void *arg;
@@ -77,6 +80,8 @@ static void s_on_hash(PGresult *res, void *arg)
     if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
         status = PQntuples(res) == 1 && feeds_hash_equal(PQgetvalue(res, 0, 0), x->want)
             ? 200 : 401;
+    if (status == 401 && x->auth)
+        auth_miss_remember(x->auth, 'f', x->miss);
     feeds_fn *fn = x->fn;
     void *fn_arg = x->arg;
     explicit_bzero(x, sizeof *x);
@@ -94,6 +99,13 @@ int feeds_resolve(gw_t *gw, const char *district, const char *member, const char
     if (!x)
         return 503;
     feeds_token_hash(token, x->want);
+    snprintf(x->miss, sizeof x->miss, "%s/%s/%s", district, member, x->want);
+    if (gw->auth && auth_miss_cached(gw->auth, 'f', x->miss)) {
+        explicit_bzero(x, sizeof *x);
+        free(x);
+        return 401;                 /* failed a moment ago: no query */
+    }
+    x->auth = gw->auth;
     x->fn = fn;
     x->arg = arg;
     const char *p[2] = {district, member};

@@ -10,9 +10,12 @@
 #include "auth/password.h"
 #include "auth/pwpolicy.h"
 #include "crypto.h"
+#include "users.pb-c.h"
 #include "log.h"
 
 #define PW_HASH_MAX 256
+
+const char *const password_change_required[] = {"current_password", "new_password", NULL};
 
 static const char *const SQL_PW_LOAD =
     "SELECT u.password_hash, coalesce((SELECT string_agg(h.password_hash, ' ')"
@@ -128,9 +131,11 @@ static int s_store_apply(db_t *db, authtx_event_t *ev, void *arg)
 static void s_on_stored(int rc, void *arg)
 {
     pwjob_t *j = arg;
-    if (rc == 0)
+    if (rc == 0) {
+        auth_forget_user(j->auth, j->district, j->user_id);    /* its other sessions ended */
         log_info("password changed", "user=%lld by=%lld", (long long) j->user_id,
                  (long long) j->call->who.user_id);
+    }
     s_answer(j, rc == 0 ? 204 : rc == 409 ? 409 : 503);
 }
 
@@ -252,33 +257,26 @@ static pwjob_t *s_job(gw_call_t *call, const char *district, int64_t user_id,
 
 /* ---- handlers ----------------------------------------------------------------------------- */
 
-/* The two strings of the change body, checked; -1 after answering 400. */
-static int s_change_fields(gw_call_t *call, json_t *body, const char **cur, const char **next)
+static void s_wipe(char *text)
 {
-    json_t *c = json_object_get(body, "current_password");
-    json_t *n = json_object_get(body, "new_password");
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v) {
-        if (strcmp(key, "current_password") != 0 && strcmp(key, "new_password") != 0) {
-            gw_reply_invalid(call, key, "unknown_field");
-            return -1;
-        }
-    }
-    if (!json_is_string(c) || json_string_length(c) == 0) {
-        gw_reply_invalid(call, "current_password", c ? "wrong_type" : "required");
+    if (text)
+        explicit_bzero(text, strlen(text));
+}
+
+/* The change request's passwords, checked; -1 after answering 400. */
+static int s_change_fields(gw_call_t *call, const Lianxin__V1__ChangePassword *m)
+{
+    const char *weak;
+    if (!m->current_password[0]) {
+        gw_reply_invalid(call, "current_password", "required");
         return -1;
     }
-    if (!json_is_string(n)) {
-        gw_reply_invalid(call, "new_password", n ? "wrong_type" : "required");
+    if (strlen(m->current_password) > AUTH_PASSWORD_MAX) {
+        gw_reply_invalid(call, "current_password", "too_long");
         return -1;
     }
-    *cur = json_string_value(c);
-    *next = json_string_value(n);
-    const char *bad = strlen(*cur) > AUTH_PASSWORD_MAX ? "too_long" : NULL;
-    const char *weak = pwpolicy_check(*next, call->who.username);
-    if (bad || weak) {
-        gw_reply_invalid(call, bad ? "current_password" : "new_password", bad ? bad : weak);
+    if ((weak = pwpolicy_check(m->new_password, call->who.username)) != NULL) {
+        gw_reply_invalid(call, "new_password", weak);
         return -1;
     }
     return 0;
@@ -287,33 +285,33 @@ static int s_change_fields(gw_call_t *call, json_t *body, const char **cur, cons
 void password_change(gw_call_t *call)
 {
     char token[160], key[AUTHCACHE_KEY];
-    json_t *body;
-    const char *cur = NULL, *next = NULL;
+    ProtobufCMessage *msg;
     if (call->who.via_api_key ||
         auth_parse_bearer(http_req_header(call->req, "Authorization"), token, sizeof token) != 0) {
         gw_reply_error(call, 400, "bad_request", "not a session", NULL);
         return;
     }
-    if (gw_call_body_json(call, &body) != 0)
+    if (gw_call_body_msg(call, &msg, 1) != 0) {
+        explicit_bzero(token, sizeof token);
         return;
-    if (s_change_fields(call, body, &cur, &next) == 0) {
+    }
+    Lianxin__V1__ChangePassword *m = (Lianxin__V1__ChangePassword *) msg;
+    if (s_change_fields(call, m) == 0) {
         pwjob_t *j = s_job(call, call->who.district, call->who.user_id, call->who.username);
         if (!j) {
             gw_reply_error(call, 503, NULL, NULL, NULL);
         } else {
-            snprintf(j->current, sizeof j->current, "%s", cur);
-            snprintf(j->next, sizeof j->next, "%s", next);
+            snprintf(j->current, sizeof j->current, "%s", m->current_password);
+            snprintf(j->next, sizeof j->next, "%s", m->new_password);
             auth_digest('s', token, key, j->session);
             authcache_drop(j->auth->cache, key);    /* re-read: expired no more */
             s_start(j);
         }
     }
-    if (cur)
-        explicit_bzero((char *) cur, strlen(cur));
-    if (next)
-        explicit_bzero((char *) next, strlen(next));
+    s_wipe(m->current_password);
+    s_wipe(m->new_password);
+    protobuf_c_message_free_unpacked(msg, NULL);
     explicit_bzero(token, sizeof token);
-    json_decref(body);
 }
 
 void password_reset(gw_call_t *call, const char *district, int64_t user_id,

@@ -8,6 +8,9 @@
 
 #include "gw.h"
 
+/* The route's request message and required paths (proto/users.proto). */
+extern const char *const password_change_required[];
+
 /* POST /v1/me/password {"current_password","new_password"}: 204; 400
  * validation_failed (new_password: too_long, too_short, too_weak, invalid,
  * same_as_username, reused; current_password: too_long), 403 wrong_password,
