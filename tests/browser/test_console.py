@@ -577,6 +577,10 @@ def test_admin_sees_districts_and_verifies_the_audit_chain(c):
     assert codes == api_codes and '330303' in codes, (codes, api_codes)
     clickable(d, '#audit-verify').click()
     text_in(d, '#audit-result', '审计链完整')
+    # the run is recorded: the page shows it as the last one
+    c.go(d, 'inbox')
+    c.go(d, 'system')
+    text_in(d, '#audit-last', '由 admin 发起，结果：完整')
     # the admin works on a district's users from here
     c.go(d, 'users')
     wait(d, lambda dr: dr.find_elements(By.CSS_SELECTOR, '#user-list tr.user-row[data-username="office"]'))
