@@ -238,6 +238,25 @@ s_begin(db_t *db, const char *begin, s_walk_t *w)
     return 0;
 }
 
+/* audit_verify inside the caller's open transaction (the gateway's POST
+ * /v1/audit/verify records its run in the same one): never BEGIN or
+ * ROLLBACK it, and keep a failed statement from aborting it. Each check is
+ * one statement comparing rows of one snapshot, and writers only append, so
+ * the caller's isolation level does not make an intact trail look broken. */
+static int
+s_verify_nested(db_t *db, const char *district, const audit_verify_opts_t *opts, s_walk_t *w)
+{
+    if (db_run(db, "SAVEPOINT audit_verify", 0, NULL) != 0) {
+        snprintf(w->report, w->reportsz, "database error: %s", db_error(db));
+        return -1;
+    }
+    int rc = s_verify(db, district, opts, w);
+    if (rc < 0)
+        db_run(db, "ROLLBACK TO SAVEPOINT audit_verify", 0, NULL);
+    db_run(db, "RELEASE SAVEPOINT audit_verify", 0, NULL);
+    return rc;
+}
+
 int
 audit_verify(db_t *db, const char *district, const audit_verify_opts_t *opts, char *report,
              size_t reportsz)
@@ -246,6 +265,8 @@ audit_verify(db_t *db, const char *district, const audit_verify_opts_t *opts, ch
     s_walk_t w = { .report = report && reportsz ? report : scratch,
                    .reportsz = report && reportsz ? reportsz : sizeof scratch };
     w.report[0] = '\0';
+    if (db && db_conn(db) && PQtransactionStatus(db_conn(db)) == PQTRANS_INTRANS)
+        return s_verify_nested(db, district, opts, &w);
     /* One snapshot for the walk, the heads and the checkpoints: concurrent
      * writers only append, and they must not make a consistent trail look
      * broken. */

@@ -51,7 +51,9 @@ typedef struct audit_verify_opts {
  * head names its district's last row, and that every signed checkpoint
  * (audit_anchor.h) names a row with its hash: a trail cut and its head
  * rewound fail there. `opts` (NULL: none) adds the checkpoints' MACs and
- * their freshness. One snapshot for all. Returns 0 when intact, 1 when broken
+ * their freshness. One REPEATABLE READ snapshot for all, or, when `db` is
+ * already in a transaction, that transaction under a savepoint (never
+ * ended here). Returns 0 when intact, 1 when broken
  * (and writes into `report` the district and seq of the first broken row and
  * why), -1 on a database error. */
 int audit_verify(db_t *db, const char *district, const audit_verify_opts_t *opts, char *report,

@@ -6,6 +6,7 @@
 -- authentication, docs/operations.md):
 --   lianxin_gateway   reads what it serves (core, intake, notify, bus lag),
 --                     writes auth, appends to audit (login history, issue 8)
+--                     and reads it (POST /v1/audit/verify)
 --   lianxin_intake    writes intake and the calendar of core
 --   lianxin_notify    writes notify
 --   lianxin_auditor   reads audit.trail/heads; the only writer of
@@ -103,6 +104,8 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA auth GRANT USAGE, SELECT, UPDATE ON SEQUENCES
 GRANT SELECT ON bus.streams, bus.cursors TO lianxin_gateway;
 -- logins, logouts, lockouts and key changes go to the audit chain (issue 8)
 SELECT public.lianxin_grant_audit_writer('lianxin_gateway');
+-- POST /v1/audit/verify walks the chain (services/gateway/api/users.c)
+GRANT SELECT ON audit.trail TO lianxin_gateway;
 
 -- ---- the services -----------------------------------------------------------------
 SELECT public.lianxin_grant_service('intake');

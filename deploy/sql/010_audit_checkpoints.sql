@@ -31,6 +31,8 @@ CREATE TABLE audit.checkpoints (
 -- Only the auditor writes here; nobody, the owner included, rewrites a row.
 REVOKE ALL ON audit.checkpoints FROM PUBLIC;
 GRANT SELECT, INSERT ON audit.checkpoints TO lianxin_auditor;
+-- POST /v1/audit/verify checks them too (without the key: not their MACs)
+GRANT SELECT ON audit.checkpoints TO lianxin_gateway;
 
 CREATE TRIGGER checkpoints_append_only BEFORE UPDATE OR DELETE ON audit.checkpoints
     FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
