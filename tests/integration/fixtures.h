@@ -54,6 +54,12 @@ int fixture_expected(harness_t *h, const char *district, const char *visit_id,
 typedef struct fixture_counts { long long visits, events, audit; } fixture_counts_t;
 void fixture_counts(harness_t *h, fixture_counts_t *out);
 
+/* Appends `n` audit rows to `district`'s chain through common/tx, connected
+ * as program `program`'s own role (its <program>.pg_dsn), each a
+ * "test.append" by user 9 as office. 0 when committed, -1 otherwise (the
+ * database's error printed). */
+int fixture_audit_append(harness_t *h, const char *program, const char *district, int n);
+
 /* ---- dates on the stack's clock ----------------------------------------------------
  * Tests derive every date from the harness's clock (never a literal month or
  * day), so they pass on any day of the year and at the pinned instants. */
