@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "exports.h"
 #include "auth/auth.h"
 #include "forward.h"
 #include "gateway.h"
@@ -90,6 +91,9 @@ int gateway_settings(const config_t *cfg, gw_settings_t *s)
     s->shutdown_grace_ms = s_int(cfg, "gateway.shutdown_grace_ms", 2000, 0, 60000, &ok);
     snprintf(s->trusted_proxy, sizeof s->trusted_proxy, "%s",
              config_get(cfg, "gateway.trusted_proxy", ""));
+    s->exports_per_user = s_int(cfg, "gateway.exports_per_user", 2, 1, 100, &ok);
+    s->export_max_rows = s_int(cfg, "gateway.export_max_rows", 200000, 1, 10000000, &ok);
+    s->ics_max_events = s_int(cfg, "gateway.ics_max_events", 2000, 1, 100000, &ok);
     return ok ? 0 : -1;
 }
 
@@ -113,6 +117,7 @@ static void s_free_parts(gw_full_t *g)
     http_server_destroy(&g->gw.http);
     ratelimit_destroy(&g->gw.rl_user);
     ratelimit_destroy(&g->gw.rl_login);
+    exports_destroy(&g->gw.exports);
     metrics_destroy(&g->gw.metrics);
 }
 
@@ -139,7 +144,8 @@ gw_t *gateway_new(uv_loop_t *loop, void *zctx, const config_t *cfg)
                           s->pg_queue_timeout_ms);
     gw->auth = gw->pool ? auth_new(loop, gw->pool, &ao) : NULL;
     gw->fwd = forward_new(loop, zctx, cfg);
-    if (!gw->metrics || !gw->rl_user || !gw->rl_login || !gw->pool || !gw->auth || !gw->fwd)
+    gw->exports = exports_new(s->exports_per_user);
+    if (!gw->exports || !gw->metrics || !gw->rl_user || !gw->rl_login || !gw->pool || !gw->auth || !gw->fwd)
         goto fail;
     g->ops = ops_new(gw);
     gw->http = g->ops ? http_server_new(loop, &ho, &hooks, gw) : NULL;

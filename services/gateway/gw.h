@@ -19,6 +19,7 @@
 #include "http/router.h"
 
 typedef struct auth auth_t;
+typedef struct exports exports_t;
 typedef struct forward forward_t;
 typedef struct metrics metrics_t;
 typedef struct ratelimit ratelimit_t;
@@ -42,6 +43,9 @@ typedef struct gw_settings {
     unsigned connection_timeout_s;
     int shutdown_grace_ms;
     char trusted_proxy[64];
+    int exports_per_user;           /* file exports in flight per user (429 beyond) */
+    int export_max_rows;            /* rows of a CSV export before it is cut */
+    int ics_max_events;             /* events of a duties.ics before it is cut */
 } gw_settings_t;
 
 typedef struct gw {
@@ -54,6 +58,7 @@ typedef struct gw {
     metrics_t *metrics;
     ratelimit_t *rl_user;
     ratelimit_t *rl_login;
+    exports_t *exports;
     int stopping;
 } gw_t;
 
@@ -69,6 +74,7 @@ typedef struct gw_call {
     query_t query;
     principal_t who;
     int authed;
+    char export_key[96];            /* the slot held (exports.h), "" when none */
 } gw_call_t;
 
 typedef void (gw_handler_fn)(gw_call_t *call);
@@ -88,7 +94,8 @@ struct gw_route {
     const ProtobufCMessageDescriptor *request;  /* the command's message */
     const ProtobufCMessageDescriptor *reply;    /* the type of the reply's payload */
     const char *const *required;    /* jsonpb required paths */
-    const char *const *query;       /* query keys the route takes */
+    const query_param_t *query;     /* the query parameters it takes, typed; {NULL}-ended */
+    int export_file;                /* a file export: takes one of the user's export slots */
 };
 
 /* A table of route rows: what api/<service>.c exports and routes.c joins. */

@@ -10,6 +10,7 @@
 #include <time.h>
 #include "auth/auth.h"
 #include "auth/feeds.h"
+#include "exports.h"
 #include "log.h"
 #include "http/metrics.h"
 #include "http/pipeline.h"
@@ -117,6 +118,10 @@ static void s_on_headers(http_req_t *req, void *arg)
         gw_reply_error(call, 503, NULL, "shutting down", NULL);
         return;
     }
+    if (!http_req_path_ok(req)) {
+        gw_reply_bad_field(call, "path", "invalid");
+        return;
+    }
     call->route = routes_find(http_req_method(req), http_req_path(req), &call->params, &status,
                               allow, sizeof allow);
     if (!call->route) {
@@ -158,9 +163,35 @@ static int s_query(gw_call_t *call)
     return 0;
 }
 
+/* The key of the caller's own limits (rate, export slots): the user, or
+ * for a feed token the member whose feed it is. */
+static void s_user_key(const gw_call_t *call, char *key, size_t keysz)
+{
+    if (strcmp(call->who.role, "feed") == 0)    /* no user: the feed's member */
+        snprintf(key, keysz, "f:%s/%lld", call->who.district, (long long) call->who.member_id);
+    else
+        snprintf(key, keysz, "u:%s/%lld", call->who.district, (long long) call->who.user_id);
+}
+
+/* A file export takes one of the user's slots, given back in s_on_done
+ * whatever the outcome. 0, or -1 after answering 429 too_many_exports. */
+static int s_export_slot(gw_call_t *call)
+{
+    char key[sizeof call->export_key];
+    if (!call->route->export_file)
+        return 0;
+    s_user_key(call, key, sizeof key);
+    if (exports_take(call->gw->exports, key) != 0) {
+        gw_reply_error(call, 429, "too_many_exports", "too many exports at once", NULL);
+        return -1;
+    }
+    memcpy(call->export_key, key, sizeof key);
+    return 0;
+}
+
 static void s_run(gw_call_t *call)
 {
-    if (s_query(call) == 0)
+    if (s_query(call) == 0 && s_export_slot(call) == 0)
         call->route->handler(call);
 }
 
@@ -169,12 +200,7 @@ static void s_authorized(gw_call_t *call)
 {
     char key[96], retry[16];
     int after = 1;
-    if (strcmp(call->who.role, "feed") == 0)    /* no user: the feed's member */
-        snprintf(key, sizeof key, "f:%s/%lld", call->who.district,
-                 (long long) call->who.member_id);
-    else
-        snprintf(key, sizeof key, "u:%s/%lld", call->who.district,
-                 (long long) call->who.user_id);
+    s_user_key(call, key, sizeof key);
     if (!ratelimit_take(call->gw->rl_user, key, time_real_us(), &after)) {
         snprintf(retry, sizeof retry, "%d", after);
         const char *h[] = {"Retry-After", retry, NULL};
@@ -311,6 +337,10 @@ static void s_on_done(http_req_t *req, void *arg)
     const char *method = s_method_label(http_req_method(req));
     int status = http_req_status(req);
     metrics_request(gw->metrics, route, method, status, secs);
+    if (call && call->export_key[0]) {
+        exports_give(gw->exports, call->export_key);
+        call->export_key[0] = '\0';
+    }
     pipeline_log_path(http_req_path(req), path, sizeof path);
     log_info("request", "method=%s path=%s status=%d ms=%.1f user=%lld", method, path, status,
              secs * 1000.0, call && call->authed ? (long long) call->who.user_id : 0LL);
