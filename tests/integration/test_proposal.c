@@ -442,10 +442,19 @@ static void test_merge_convert_notify(void **state)
                                     " NOT NULL GROUP BY year) x", 0, NULL), 1);
     /* the hand-back window: 10 working days */
     snprintf(S.id, sizeof S.id, "%s", p6);
-    s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\"}", 200,
-           "assigned");
+    s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\","
+           "\"workdays\":5}", 200, "assigned");
     s_past_workdays(11);
     s_refused("hand-back", S.unit1, "{\"reason\":\"不属本单位\"}", 409, "hand_back_closed");
+    /* no reply within its 5 working days: unit 1's one overdue proposal of that year */
+    snprintf(path, sizeof path, D "/units/rates?year=%lld",
+             s_sql("SELECT extract(year FROM assigned_on)::bigint FROM proposal.proposals"
+                   " WHERE id = $1::bigint"));
+    assert_int_equal(api_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    json_t *u1 = json_array_get(json_object_get(r.json, "items"), 0);
+    assert_string_equal(api_str(u1, "unit_id"), "1");
+    assert_int_equal(json_integer_value(json_object_get(u1, "overdue")), 1);
+    http_resp_clear(&r);
 }
 
 int main(void)
