@@ -506,7 +506,7 @@ int proposals_transition_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *r
     if (e == PROPOSAL_EV_COSIGN && proposal_cosign_close(tx, ctx->cmd->district,
                                                          ctx->cmd->actor, &p, 1, res) < 0)
         return -1;
-    return proposal_reply(tx, ctx, p.id, 200, res);
+    return proposal_reply_ref(&p, 200, res);
 }
 
 /* ---- closing the co-signing -------------------------------------------------------------------- */
