@@ -98,6 +98,9 @@ $(BUILD)/tests/integration/%: tests/integration/%.c $(INTEG_SUP) $(wildcard test
 	$(CC) $(CFLAGS) $(call svc_inc,$@) -Itests/integration $(LDFLAGS) -o $@ $< $(INTEG_SUP) \
 	    $(call svc_logic,$@) $(LIB) $(LDLIBS) -lcurl -lcmocka
 
+# test_sm4 is test_keys with crypto.suite = sm4: it includes test_keys.c.
+$(BUILD)/tests/integration/test_sm4: tests/integration/test_keys.c
+
 $(BUILD)/tests/bench/%: tests/bench/%.c $(INTEG_SUP) $(wildcard tests/integration/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/integration $(LDFLAGS) -o $@ $< $(INTEG_SUP) $(LIB) $(LDLIBS) -lcurl

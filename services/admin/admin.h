@@ -26,6 +26,8 @@ typedef struct admin_opts {
     const char *unit_id;
     const char *name;
     const char *display_name;
+    const char *batch;          /* rekey --batch N */
+    const char *max_batches;    /* rekey --max-batches N */
     const config_t *cfg;
 } admin_opts_t;
 
@@ -85,6 +87,21 @@ int users_role_valid(const char *role);
 int users_cmd_create(db_t *db, const admin_opts_t *o);
 int users_cmd_key(db_t *db, const admin_opts_t *o);
 int users_cmd_audit(db_t *db, const admin_opts_t *o);
+
+/* ---- rekey.c --------------------------------------------------------------- */
+
+/* `rekey [--batch N] [--max-batches N]`: seals the clear values due for
+ * sealing, then re-seals every sealed column (common/sealcols.c) whose value
+ * is not under the current key and suite of the ring (crypto.*), N rows per
+ * transaction (default 500), printing progress; stops after --max-batches
+ * batches (a rerun goes on). ADMIN_REFUSED when some value opens with no key
+ * of the ring (they are left as they are). */
+int rekey_cmd(db_t *db, const admin_opts_t *o);
+
+/* What `migrate` runs after the migrations: seals the clear values due for
+ * sealing (a home visit's location recorded before migration 021) under the
+ * configured ring; without crypto.key it says so and leaves them. */
+int rekey_seal_clear(db_t *db, const config_t *cfg);
 
 /* ---- seed.c ---------------------------------------------------------------- */
 

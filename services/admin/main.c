@@ -1,5 +1,5 @@
 /* lianxin-admin: the operator's command line (migrate, seed-demo, create-user,
- * create-key, audit-verify, curve-keygen). Wiring only: parses argv, reads the config,
+ * create-key, audit-verify, rekey, curve-keygen). Wiring only: parses argv, reads the config,
  * connects, hands over to the command. Never logs the dsn (it may hold a
  * password) or anything a command prints once (keys). */
 #include <limits.h>
@@ -19,6 +19,8 @@ static const char *s_usage =
     "              [--display-name NAME]   password from LIANXIN_PASSWORD or stdin\n"
     "  create-key --username U --name N    print a new API key for U\n"
     "  audit-verify [--district D]   check the audit trail's hash chain\n"
+    "  rekey [--batch N] [--max-batches N]  re-seal every sealed value under the current\n"
+    "                                key and suite (crypto.*), N rows a transaction; resumable\n"
     "  curve-keygen --name PROGRAM   print a new CURVE key pair as PROGRAM.curve_public and\n"
     "                                PROGRAM.curve_secret lines (no config, no database)\n"
     "database: --dsn, else LIANXIN_PG_DSN, else pg.dsn of the config\n"
@@ -39,6 +41,8 @@ static const option_def_t s_options[] = {
     {"--unit-id", offsetof(admin_opts_t, unit_id)},
     {"--name", offsetof(admin_opts_t, name)},
     {"--display-name", offsetof(admin_opts_t, display_name)},
+    {"--batch", offsetof(admin_opts_t, batch)},
+    {"--max-batches", offsetof(admin_opts_t, max_batches)},
 };
 
 /* Stores `value` for `flag` when it is one of s_options. 0, or -1 if unknown. */
@@ -92,6 +96,8 @@ static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
         snprintf(cal, sizeof cal, "%s/../calendar", dir);
         if (rc == ADMIN_OK)
             rc = calendar_seed(db, config_get(o->cfg, "calendar.dir", cal));
+        if (rc == ADMIN_OK)
+            rc = rekey_seal_clear(db, o->cfg);
         return rc;
     }
     if (strcmp(o->command, "seed-demo") == 0)
@@ -102,6 +108,8 @@ static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
         return users_cmd_key(db, o);
     if (strcmp(o->command, "audit-verify") == 0)
         return users_cmd_audit(db, o);
+    if (strcmp(o->command, "rekey") == 0)
+        return rekey_cmd(db, o);
     fprintf(stderr, "unknown command: %s\n%s", o->command, s_usage);
     return ADMIN_ERROR;
 }
@@ -109,7 +117,7 @@ static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
 static int s_known(const char *command)
 {
     static const char *known[] = {"migrate", "seed-demo", "create-user", "create-key",
-                                  "audit-verify", "curve-keygen"};
+                                  "audit-verify", "curve-keygen", "rekey"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcmp(command, known[i]) == 0)
             return 1;

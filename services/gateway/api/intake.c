@@ -836,7 +836,7 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits/{id}/visitor"}, .roles = OFFICE,
      .body_optional = 1, .handler = forward_handle, .command = "intake.RevealVisitor",
      .request = &lianxin__v1__reveal_visitor__descriptor,
-     .reply = &lianxin__v1__visitor__descriptor},
+     .reply = &lianxin__v1__revealed_visitor__descriptor},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits/{id}/issues"},
      .roles = WRITERS, .body_limit = SMALL_BODY * 2, .handler = forward_handle,
      .command = "intake.GradeIssue", .request = &lianxin__v1__grade_issue__descriptor,
