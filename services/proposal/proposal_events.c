@@ -50,12 +50,21 @@ static int s_require(step_t *s, const char *v, const char *field, size_t max)
     return 0;
 }
 
+/* 0 when the caller's place in the proposal is `who`, else 403. */
 static int s_is(const step_t *s, const char *who, const char *what)
 {
+    static const char *const names[][2] = {
+        {"first", "first proposer"}, {"invited", "invited co-signer"},
+        {"lead", "lead unit"}, {"co", "co-handling unit"},
+    };
+    const char *name = who;
     if (strcmp(s->p->me, who) == 0)
         return 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i][0], who) == 0)
+            name = names[i][1];
     char msg[96];
-    snprintf(msg, sizeof msg, "only the %s may %s", who, what);
+    snprintf(msg, sizeof msg, "only the %s may %s", name, what);
     return cmd_fail(s->res, 403, "forbidden", msg);
 }
 
@@ -120,13 +129,16 @@ static int on_cosign(step_t *s)
 /* ---- review ------------------------------------------------------------------------------ */
 
 /* The number of the year of today, gap-free: the counter row's lock holds
- * until commit. Keeps a number already given. */
+ * until commit. A proposal that has a number keeps it and takes none from
+ * the counter. */
 static int s_number(step_t *s)
 {
     char year[8];
     snprintf(year, sizeof year, "%.4s", s->date);
     return s_run(s, "WITH n AS (INSERT INTO proposal.numbers (district_code, year, next)"
-                    " VALUES ($1, $3::int, 2) ON CONFLICT (district_code, year) DO UPDATE"
+                    " SELECT $1, $3::int, 2 WHERE EXISTS (SELECT 1 FROM proposal.proposals"
+                    " WHERE district_code = $1 AND id = $2::bigint AND number IS NULL)"
+                    " ON CONFLICT (district_code, year) DO UPDATE"
                     " SET next = proposal.numbers.next + 1 RETURNING next - 1 AS num)"
                     " UPDATE proposal.proposals SET year = $3::int, number = (SELECT num FROM n)"
                     " WHERE district_code = $1 AND id = $2::bigint AND number IS NULL", 1, year,

@@ -381,13 +381,14 @@ static void test_merge_convert_notify(void **state)
     snprintf(S.id, sizeof S.id, "%s", p2);
     s_step("accept", S.office, NULL, 200, "accepted");
     snprintf(S.id, sizeof S.id, "%s", p3);
+    s_step("accept", S.office, NULL, 200, "accepted");     /* numbered before the merge */
     snprintf(body, sizeof body, "{\"into_proposal_id\":\"%s\"}", p3);
     s_refused("merge", S.office, body, 400, "validation_failed");   /* into itself */
     snprintf(path, sizeof path, D "/proposals/%s/merge", p3);
     snprintf(body, sizeof body, "{\"into_proposal_id\":\"%s\"}", p2);
     assert_int_equal(api_req(S.h, "POST", path, S.office, body, 200, &r), 200);
     snprintf(want, sizeof want, "%d-%04d", y, base + 2);
-    assert_string_equal(api_str(r.json, "number"), want);           /* it keeps a number */
+    assert_string_equal(api_str(r.json, "number"), want);           /* it keeps its number */
     assert_string_equal(api_str(r.json, "state"), "merged");
     http_resp_clear(&r);
     snprintf(S.id, sizeof S.id, "%s", p2);
