@@ -23,7 +23,7 @@ typedef struct step {
     Lianxin__V1__ProposalChanged *ev;
     const proposal_app_t *app;
     calendar_day_t today;
-    char ids[24], date[11], due[11];
+    char ids[24], date[11], due[11], into[24];
     int64_t units[UNITS_MAX];
     int64_t dropped[PROPOSAL_PROPOSERS_MAX];
     PGresult *keep;                 /* rows the event points into, cleared at the end */
@@ -186,7 +186,7 @@ static int on_convert(step_t *s)
 
 static int on_merge(step_t *s)
 {
-    char into[24];
+    char *into = s->into;           /* the step's: the timeline's note outlives this call */
     int64_t to = s->act->into_proposal_id;
     if (to <= 0 || to == s->p->id)
         return cmd_field_error(s->res, "into_proposal_id", to <= 0 ? "required" : "invalid");

@@ -391,6 +391,8 @@ static void test_merge_convert_notify(void **state)
     assert_string_equal(api_str(r.json, "number"), want);           /* it keeps its number */
     assert_string_equal(api_str(r.json, "state"), "merged");
     http_resp_clear(&r);
+    assert_int_equal(s_sql("SELECT note::bigint FROM proposal.log WHERE proposal_id = $1::bigint"
+                           " AND event = 'merge'"), atoll(p2));   /* the timeline names it */
     snprintf(S.id, sizeof S.id, "%s", p2);
     s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\"}", 200,
            "assigned");
