@@ -17,6 +17,7 @@
 #define TS(x) READS_TS(x)
 
 enum {
+    CSV_MAX_ROWS = 20000,           /* proposals.csv: more is cut, and says so */
     SMALL_BODY = 4096,
     OFFICE = ROLE_ADMIN | ROLE_OFFICE,
     READERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_MEMBER | ROLE_UNIT,
@@ -240,7 +241,7 @@ static const char *const SQL_CSV =
     " FROM proposal.proposals p LEFT JOIN core.units u ON u.district_code = p.district_code"
     " AND u.id = p.lead_unit_id WHERE p.district_code = $1 AND p.state <> 'draft'"
     " AND ($2::int IS NULL OR coalesce(p.year, extract(year FROM p.created_at)::int) = $2::int)"
-    " ORDER BY p.year NULLS LAST, p.number NULLS LAST, p.id LIMIT 20000";
+    " ORDER BY p.year NULLS LAST, p.number NULLS LAST, p.id LIMIT $4::int";
 
 static const char *s_zh(const char *const map[][2], const char *v)
 {
@@ -269,7 +270,7 @@ static void s_render_csv(gw_call_t *call, const PGresult *res, textbuf_t *b)
     (void) call;
     textbuf_puts(b, "\xEF\xBB\xBF");
     textfmt_csv_row(b, head, 12);
-    for (int i = 0; i < PQntuples(res) && !b->failed; i++) {
+    for (int i = 0; i < PQntuples(res) && i < CSV_MAX_ROWS && !b->failed; i++) {
         const char *f[12];
         for (int k = 0; k < 12; k++)
             f[k] = PQgetvalue(res, i, k);
@@ -287,9 +288,11 @@ static void s_csv(gw_call_t *call)
     int all = query_get(&call->query, "year") == NULL;
     if (s_year(call, year, today) != 0)
         return;
-    const char *p[3] = {reads_district(call), all ? NULL : year, today};
-    reads_export(call, SQL_CSV, 3, p, s_render_csv, "text/csv; charset=utf-8", "proposals.csv",
-                 0);
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", CSV_MAX_ROWS + 1);
+    const char *p[4] = {reads_district(call), all ? NULL : year, today, limit};
+    reads_export(call, SQL_CSV, 4, p, s_render_csv, "text/csv; charset=utf-8", "proposals.csv",
+                 CSV_MAX_ROWS);
 }
 
 /* ---- the route table ------------------------------------------------------------------- */
