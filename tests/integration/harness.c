@@ -322,6 +322,11 @@ static void s_cfg_defaults(harness_t *self)
     s_cfg_put(self, "gateway.rate_per_s", "100000");      /* tests that want 429 lower it */
     s_cfg_put(self, "gateway.rate_burst", "100000");
     s_cfg_put(self, "gateway.login_rate_per_min", "1000");
+    /* every test talks from 127.0.0.1; test_auth lowers these to see 429 */
+    s_cfg_put(self, "gateway.auth_fail_burst", "100000");
+    s_cfg_put(self, "gateway.auth_fail_per_min", "1000000");
+    /* fast hashes for tests (production: 600000); test_auth raises it */
+    s_cfg_put(self, "auth.password_iterations", "10000");
     s_cfg_put(self, "crypto.key", self->key_hex);
     s_cfg_put(self, "log.level", "info");
     /* calendar.missing notices depend on today's date and would add events

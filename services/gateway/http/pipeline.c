@@ -195,6 +195,38 @@ static void s_run(gw_call_t *call)
         call->route->handler(call);
 }
 
+/* ---- failed authentications per client address ------------------------------------- */
+
+static void s_fail_key(gw_call_t *call, char *key, size_t keysz)
+{
+    char client[64];
+    gw_call_client(call, client, sizeof client);
+    snprintf(key, keysz, "ip:%s", client);
+}
+
+int gw_fail_check(gw_call_t *call)
+{
+    char key[80], retry[16];
+    int after = 1;
+    s_fail_key(call, key, sizeof key);
+    if (ratelimit_peek(call->gw->rl_fail, key, time_real_us(), &after))
+        return 1;
+    snprintf(retry, sizeof retry, "%d", after);
+    const char *h[] = {"Retry-After", retry, NULL};
+    gw_reply_error(call, 429, "too_many_failures", "too many failed attempts, try again later",
+                   h);
+    return 0;
+}
+
+void gw_fail_count(gw_call_t *call)
+{
+    char key[80];
+    s_fail_key(call, key, sizeof key);
+    ratelimit_take(call->gw->rl_fail, key, time_real_us(), NULL);
+}
+
+/* ---- the steps after authentication ------------------------------------------------- */
+
 /* Authenticated: the rate limit, then the route's roles and district. */
 static void s_authorized(gw_call_t *call)
 {
@@ -211,6 +243,11 @@ static void s_authorized(gw_call_t *call)
         gw_reply_error(call, 403, NULL, NULL, NULL);
         return;
     }
+    if (call->who.password_expired && !call->route->expired_ok) {
+        gw_reply_error(call, 403, "password_expired", "password expired, change it first",
+                       NULL);
+        return;
+    }
     s_run(call);
 }
 
@@ -221,6 +258,7 @@ static void s_after_auth(gw_call_t *call, int status)
         call->authed = 1;
         s_authorized(call);
     } else if (status == 401) {
+        gw_fail_count(call);
         gw_reply_error(call, 401, NULL, "invalid or expired credentials", challenge);
     } else {
         gw_reply_error(call, 503, NULL, NULL, NULL);
@@ -247,6 +285,10 @@ static void s_authenticate(gw_call_t *call)
         authz = NULL, key = NULL;
     if (!authz && !key) {
         gw_reply_error(call, 401, NULL, NULL, challenge);
+        return;
+    }
+    if (!gw_fail_check(call)) {
+        explicit_bzero(token, sizeof token);
         return;
     }
     gw_call_hold(call);
@@ -293,6 +335,8 @@ static void s_authenticate_feed(gw_call_t *call)
         gw_reply_error(call, 401, NULL, NULL, challenge);
         return;
     }
+    if (!gw_fail_check(call))
+        return;
     gw_call_hold(call);
     int st = feeds_resolve(call->gw, call->district, router_param(&call->params, "id"), token,
                            s_on_feed, call);
