@@ -97,6 +97,8 @@ class Stack:
             'gateway.web_root': os.path.join(self.root, 'web'),
             'crypto.key': secrets.token_hex(32),
             'calendar.dir': os.path.join(self.root, 'deploy/calendar'),
+            # a reset password must be changed at the next login (test_console)
+            'auth.password_expiry_days': '90',
         }
         for i, s in enumerate(services):
             values[s + '.endpoint'] = 'tcp://127.0.0.1:%d' % (base + 3 + i)

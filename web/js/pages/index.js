@@ -12,6 +12,9 @@ import reports from './reports.js';
 import stats from './stats.js';
 import calendar from './calendar.js';
 import inbox from './inbox.js';
+import users from './users.js';
+import system from './system.js';
+import account from './account.js';
 
 export const PAGES = [
   today,        // office, admin
@@ -24,4 +27,7 @@ export const PAGES = [
   stats,        // office, admin, leader
   calendar,     // office, admin
   inbox,        // everybody
+  users,        // office, admin
+  system,       // admin
+  account,      // everybody (the only page while a password has expired)
 ];
