@@ -133,8 +133,9 @@ static int on_cosign(step_t *s)
  * the counter. */
 static int s_number(step_t *s)
 {
-    char year[8];
-    snprintf(year, sizeof year, "%.4s", s->date);
+    char year[8], today[11];
+    calendar_day_format(s->today, today, sizeof today);
+    snprintf(year, sizeof year, "%.4s", today);  /* today's year, whatever `date` says */
     return s_run(s, "WITH n AS (INSERT INTO proposal.numbers (district_code, year, next)"
                     " SELECT $1, $3::int, 2 WHERE EXISTS (SELECT 1 FROM proposal.proposals"
                     " WHERE district_code = $1 AND id = $2::bigint AND number IS NULL)"
