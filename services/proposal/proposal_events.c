@@ -255,16 +255,17 @@ static int on_assign(step_t *s)
 {
     int workdays;
     calendar_day_t due;
-    char lead[24];
+    char lead[24], today[11];           /* assigned today, whatever `date` says */
     if (s_assign_check(s, &workdays) != 0)
         return -1;
+    calendar_day_format(s->today, today, sizeof today);
     if (proposal_due_date(calsync_get(s->app->cal, tx_db(s->tx)), s->today, workdays, &due))
         return cmd_field_error(s->res, "workdays", "out_of_range");
     calendar_day_format(due, s->due, sizeof s->due);
     size_t nco = s_co_units(s);
     char *co = db_ids_text(s->units, nco);
     const char *q[7] = {s->ctx->cmd->district, s->ids, db_num(lead, s->act->lead_unit_id), co,
-                        s->date, s->due, s->act->leader};
+                        today, s->due, s->act->leader};
     PGresult *r = co ? db_exec(tx_db(s->tx),
         "SELECT count(*) = cardinality($4::bigint[]) + 1 FROM core.units WHERE district_code ="
         " $1 AND $2::bigint > 0 AND (id = $3::bigint OR id = ANY ($4::bigint[]))", 4, q) : NULL;

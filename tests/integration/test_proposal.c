@@ -229,9 +229,10 @@ static void test_assign_and_hand_back(void **state)
     snprintf(path, sizeof path, D "/proposals/%s", S.id);
     assert_int_equal(api_status(S.h, "GET", path, S.unit1, NULL), 404);  /* no longer assigned */
     s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"co_unit_ids\":[\"2\"],"
-                              "\"leader\":\"张副区长\",\"workdays\":40}", 200, "assigned");
+                              "\"leader\":\"张副区长\",\"workdays\":40,\"date\":\"2020-01-02\"}",
+           200, "assigned");
     assert_int_equal(s_sql("SELECT count(*) FROM proposal.proposals p WHERE id = $1::bigint"
-                           " AND due_on > assigned_on"), 1);
+                           " AND due_on > assigned_on AND assigned_on > date '2020-01-02'"), 1);
     assert_int_equal(s_sql("SELECT count(*) FROM bus.events WHERE producer = 'proposal'"
                            " AND type = 'proposal.assigned' AND $1 <> ''"), 2);
 }
