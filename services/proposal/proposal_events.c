@@ -451,6 +451,7 @@ static int on_reopen(step_t *s)
 {
     if (s_verdict(s) != 0)
         return -1;
+    s->ev->lead_unit_id = s->p->lead_unit_id;      /* the unit that replies again */
     return s_run(s, "UPDATE proposal.proposals SET round = 2, verdict = 'unsatisfied'"
                     " WHERE district_code = $1 AND id = $2::bigint", 0, NULL, NULL, NULL, NULL);
 }

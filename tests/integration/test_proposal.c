@@ -404,6 +404,7 @@ static void test_merge_convert_notify(void **state)
     assert_int_equal(s_inbox("proposal.replied", "member", 4, 15000), 1);
     assert_int_equal(s_inbox("proposal.replied", "member", 3, 15000), 1);
     assert_int_equal(s_inbox("proposal.merged", "member", 3, 15000), 1);
+    assert_int_equal(s_inbox("proposal.reopened", "unit", 1, 15000), 1);
     assert_true(s_inbox("proposal.assigned", "unit", 1, 15000) >= 1);
     assert_int_equal(s_inbox("proposal.assigned", "unit", 2, 15000), 2);   /* assigned, reassigned */
     assert_int_equal(s_inbox("proposal.cosign_closed", "member", 1, 15000), 1);
