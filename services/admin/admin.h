@@ -17,7 +17,7 @@
 /* The parsed command line: `lianxin-admin [-c CONFIG] [--dsn DSN] <command> [options]`. */
 typedef struct admin_opts {
     const char *command;
-    const char *dsn;            /* --dsn, else LIANXIN_PG_DSN / pg.dsn */
+    const char *dsn;            /* --dsn, else <admin_dsn_program>.pg_dsn */
     const char *sql_dir;        /* --sql-dir, else admin.sql_dir, else next to the binary */
     const char *username;
     const char *role;
@@ -86,7 +86,22 @@ int users_role_valid(const char *role);
 
 int users_cmd_create(db_t *db, const admin_opts_t *o);
 int users_cmd_key(db_t *db, const admin_opts_t *o);
-int users_cmd_audit(db_t *db, const admin_opts_t *o);
+
+/* ---- audit_cmd.c ------------------------------------------------------------ */
+
+/* The config prefix of the role a command connects as: "auditor" for
+ * audit-verify and audit-checkpoint, "admin" (the owner) for the rest. */
+const char *admin_dsn_program(const char *command);
+
+/* audit-verify [--district D]: audit_verify with audit.checkpoint_key when
+ * set (the checkpoints' MACs are then checked too). ADMIN_OK intact,
+ * ADMIN_REFUSED broken (the report on stdout), ADMIN_ERROR otherwise. */
+int audit_cmd_verify(db_t *db, const admin_opts_t *o);
+
+/* audit-checkpoint: audit_checkpoint under audit.checkpoint_key (required),
+ * one line per checkpoint on stdout. ADMIN_OK, ADMIN_REFUSED when the chain
+ * is broken (nothing anchored), ADMIN_ERROR otherwise. */
+int audit_cmd_checkpoint(db_t *db, const admin_opts_t *o);
 
 /* ---- rekey.c --------------------------------------------------------------- */
 

@@ -1,5 +1,4 @@
-/* users: lianxin-admin's user, API key and audit commands over auth.* and
- * audit.*. Never prints or logs a password, a password hash or a key's hash;
+/* users: lianxin-admin's user and API key commands over auth.*. Never prints or logs a password, a password hash or a key's hash;
  * a new API key is printed once, on stdout, and only its SHA-256 is stored. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,32 +290,5 @@ int users_cmd_key(db_t *db, const admin_opts_t *o)
     printf("%s\n", key);
     fprintf(stderr, "api key \"%s\" created for %s; it is shown only this once\n", o->name,
             o->username);
-    return ADMIN_OK;
-}
-
-/* ---- audit-verify ------------------------------------------------------------- */
-
-int users_cmd_audit(db_t *db, const admin_opts_t *o)
-{
-    char report[512] = "";
-    int rc = audit_verify(db, o->district, report, sizeof report);
-    if (rc < 0) {
-        log_error("cannot verify the audit trail", "error=\"%s\"", db_error(db));
-        return ADMIN_ERROR;
-    }
-    if (rc > 0) {
-        printf("audit trail broken: %s\n", report);
-        return ADMIN_REFUSED;
-    }
-    const char *p[] = {o->district};
-    PGresult *r = o->district
-        ? db_exec(db, "SELECT count(*) FROM audit.trail WHERE district_code = $1", 1, p)
-        : db_exec(db, "SELECT count(*) FROM audit.trail", 0, NULL);
-    if (!r) {
-        log_error("cannot count audit rows", "error=\"%s\"", db_error(db));
-        return ADMIN_ERROR;
-    }
-    printf("audit trail intact (%s rows)\n", PQgetvalue(r, 0, 0));
-    PQclear(r);
     return ADMIN_OK;
 }

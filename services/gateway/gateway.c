@@ -193,9 +193,9 @@ gw_t *gateway_new(uv_loop_t *loop, void *zctx, const config_t *cfg)
     gw->rl_user = ratelimit_new(s->rate_per_s, s->rate_burst, 100000);
     gw->rl_login = ratelimit_new(s->login_rate_per_min / 60.0, s->login_rate_per_min, 100000);
     gw->rl_fail = ratelimit_new(s->auth_fail_per_min / 60.0, s->auth_fail_burst, 100000);
-    gw->pool = pgpool_new(loop, config_get(cfg, "pg.dsn", ""), s->pg_pool,
-                          s->pg_queue_timeout_ms);
-    gw->authtx = authtx_new(loop, config_get(cfg, "pg.dsn", ""));
+    const char *dsn = config_pg_dsn(cfg, "gateway");
+    gw->pool = dsn ? pgpool_new(loop, dsn, s->pg_pool, s->pg_queue_timeout_ms) : NULL;
+    gw->authtx = dsn ? authtx_new(loop, dsn) : NULL;
     gw->auth = gw->pool && gw->authtx ? auth_new(loop, gw->pool, gw->authtx, &ao) : NULL;
     gw->fwd = forward_new(loop, zctx, cfg);
     gw->exports = exports_new(s->exports_per_user);

@@ -285,7 +285,7 @@ static int s_apply(db_t *db, authtx_event_t *ev, void *arg)
     case UOP_KEY_REVOKE:
         return s_apply_revoke(db, u, ev);
     case UOP_VERIFY:
-        u->intact = audit_verify(db, NULL, u->report, sizeof u->report);
+        u->intact = audit_verify(db, NULL, NULL, u->report, sizeof u->report);
         snprintf(ev->detail, sizeof ev->detail, "%s%s%.140s",
                  u->intact == 0 ? "intact" : u->intact == 1 ? "broken" : "error",
                  u->intact == 1 ? ": " : "", u->intact == 1 ? u->report : "");
