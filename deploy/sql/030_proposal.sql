@@ -2,8 +2,9 @@
 -- to the proposer's verdict and the look-back, numbered 2026-0123 per
 -- district and year with no gap, their co-signers, units, contacts, co-unit
 -- opinions, replies, verdicts, their own timeline and the service's timers;
--- and core.unit_heads, the unit accounts that sign replies off. Every key
--- starts with district_code. Never edit once landed.
+-- core.unit_heads, the unit accounts that sign replies off; and the role
+-- lianxin_proposal. Every key starts with district_code. Never edit once
+-- landed.
 
 CREATE SCHEMA proposal;
 
@@ -181,3 +182,8 @@ CREATE TABLE proposal.timers (
 );
 CREATE INDEX proposal_timers_due ON proposal.timers (district_code, due_at)
     WHERE fired_at IS NULL;
+
+-- ---- its PostgreSQL role (009): lianxin_proposal reads core (core.unit_heads
+-- included), owns proposal, appends to the outbox and the audit chain; the
+-- gateway reads proposal. --------------------------------------------------------
+SELECT public.lianxin_grant_service('proposal');
