@@ -20,6 +20,13 @@ CREATE TABLE core.unit_heads (
 
 CREATE SEQUENCE proposal.proposal_ids;
 
+-- A proposal's human number, "2026-0123" (more digits past 9999; "" before
+-- it has one): the one definition the service and the gateway's reads share.
+CREATE FUNCTION proposal.number_text(year int, number int) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN number IS NULL THEN '' ELSE year || '-' ||
+          lpad(number::text, greatest(4, length(number::text)), '0') END $$;
+
 -- The next number per district and year: taken in the accepting transaction
 -- under the row lock, so numbers are gap-free and in commit order.
 CREATE TABLE proposal.numbers (

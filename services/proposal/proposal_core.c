@@ -7,9 +7,8 @@
 #include <string.h>
 #include "proposal_int.h"
 
-/* The human number as SQL: 2026-0123 (more digits past 9999). */
-#define NUMBER_SQL "CASE WHEN p.number IS NULL THEN '' ELSE p.year || '-' ||" \
-                   " lpad(p.number::text, greatest(4, length(p.number::text)), '0') END"
+/* The human number as SQL (030: proposal.number_text). */
+#define NUMBER_SQL "proposal.number_text(p.year, p.number)"
 
 #define PROPOSERS_MAX PROPOSAL_PROPOSERS_MAX
 #define PROPOSAL_TITLE_BUF 640         /* the title is at most 600 bytes */

@@ -34,8 +34,8 @@ static const query_param_t s_list_keys[] = {
 static const query_param_t s_year_keys[] = {QP("year", QP_ID), QP_END};
 static const char *const s_create_fields[] = {"title", "category", NULL};
 
-#define NUMBER "CASE WHEN p.number IS NULL THEN '' ELSE p.year || '-' ||" \
-               " lpad(p.number::text, greatest(4, length(p.number::text)), '0') END"
+/* The human number, 2026-0123 (030: proposal.number_text). */
+#define NUMBER "proposal.number_text(p.year, p.number)"
 
 /* $2 the member, $3 the unit (NULL when the caller is neither). */
 #define VISIBLE                                                                              \
