@@ -461,6 +461,19 @@ static void test_merge_convert_notify(void **state)
     assert_string_equal(api_str(u1, "unit_id"), "1");
     assert_int_equal(json_integer_value(json_object_get(u1, "overdue")), 1);
     http_resp_clear(&r);
+    /* the office ends a co-signing early: the unconfirmed co-signer drops off */
+    assert_int_equal(api_req(S.h, "POST", D "/proposals", S.m4, "{\"title\":\"关于校园食堂的建议\","
+                             "\"reasons\":\"案由\",\"measures\":\"办法\",\"category\":\"education\","
+                             "\"cosigner_ids\":[\"1\"]}", 201, &r), 201);
+    snprintf(S.id, sizeof S.id, "%s", api_str(r.json, "id"));
+    http_resp_clear(&r);
+    s_step("submit", S.m4, NULL, 200, "cosigning");
+    s_refused("close-cosign", S.m4, NULL, 403, "forbidden");
+    s_step("close-cosign", S.office, NULL, 200, "submitted");
+    assert_int_equal(s_sql("SELECT count(*) FROM proposal.proposers x JOIN proposal.proposals p"
+                           " ON p.district_code = x.district_code AND p.id = x.proposal_id"
+                           " WHERE p.id = $1::bigint AND x.member_id = 1 AND x.status = 'dropped'"
+                           " AND p.kind = 'individual'"), 1);
 }
 
 int main(void)
