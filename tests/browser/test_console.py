@@ -482,6 +482,15 @@ def _user_row(d, username):
     return css(d, '#user-list tr.user-row[data-username="%s"]' % username)
 
 
+def _feed_rows(d, member_name):
+    """The calendar-link rows of a member, or None while the list is being redrawn."""
+    try:
+        return [r for r in d.find_elements(By.CSS_SELECTOR, '#feed-tokens tr.feed-row')
+                if r.find_element(By.TAG_NAME, 'td').text == member_name]
+    except StaleElementReferenceException:
+        return None
+
+
 def _user_state(d, username):
     """The row's 状态, or None while the list is being redrawn."""
     try:
@@ -536,11 +545,9 @@ def test_office_manages_users_keys_and_feed_links(c):
     feed = c.api('POST', D + '/members/%s/feed-token' % me['member_id'], {}, user='member1', want=201)['url']
     d.refresh()   # the same #/users: a reload draws the page again
     c.go(d, 'users')
-    row = wait(d, lambda dr: [r for r in dr.find_elements(By.CSS_SELECTOR, '#feed-tokens tr.feed-row')
-                              if r.find_element(By.TAG_NAME, 'td').text == mname])[0]
+    row = wait(d, lambda dr: _feed_rows(dr, mname))[0]
     row.find_element(By.TAG_NAME, 'button').click()
-    wait(d, lambda dr: not [r for r in dr.find_elements(By.CSS_SELECTOR, '#feed-tokens tr.feed-row')
-                            if r.find_element(By.TAG_NAME, 'td').text == mname])
+    wait(d, lambda dr: _feed_rows(dr, mname) == [])
     status, _, _ = c.stack.call('GET', feed[feed.index('/v1/'):], raw=True)
     assert status == 401, status
     # a reset password is changed at the next login before anything else
