@@ -11,6 +11,7 @@
 #include "cmd_int.h"
 #include "db.h"
 #include "log.h"
+#include "roles.h"
 #include "textfmt.h"
 
 /* Wire: the client sends [empty delimiter, packed Command]; the ROUTER sees
@@ -195,4 +196,18 @@ cmd_record(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res, const char *type,
     if (rc != 0)
         cmd_fail(res, 500, "internal", "internal error");
     return rc;
+}
+
+int cmd_fsm_gate(const fsm_t *m, int state, unsigned flags, int event, const cmd_ctx_t *ctx,
+                 const void *subject, cmd_result_t *res)
+{
+    fsm_verdict_t v;
+    char msg[200];
+    unsigned role = role_bit(ctx->cmd->actor->role);
+    if (!role)
+        return cmd_fail(res, 403, "forbidden", "role not allowed");
+    if (fsm_check(m, state, flags, event, role, subject, &v) == FSM_OK)
+        return 0;
+    int status = fsm_explain(m, &v, state, event, ctx->cmd->actor->role, msg, sizeof msg);
+    return cmd_fail(res, status, fsm_error_code(v.result), msg);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <protobuf-c/protobuf-c.h>
 #include "envelope.pb-c.h"
+#include "fsm.h"
 #include "tx.h"
 
 #define CMD_MAX_MSG (1024 * 1024)   /* ZMQ_MAXMSGSIZE on both ends */
@@ -75,5 +76,14 @@ int cmd_db_fail(tx_t *tx, cmd_result_t *res, const char *what);
 int cmd_record(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res, const char *type,
                const ProtobufCMessage *msg, const char *action, const char *object_type,
                int64_t object_id);
+
+/* The state-machine gate of a transition: whether the command's actor (its
+ * role) may send `event` of machine `m` to a subject in `state` with `flags`
+ * (common/fsm, `subject` handed to the guards). 0 when allowed; else -1
+ * with `res` set: 403 `forbidden` for a role that may never send it (or an
+ * unknown role), 409 `conflict` naming the state and the events allowed now
+ * (fsm_explain), 400 for an event out of range. */
+int cmd_fsm_gate(const fsm_t *m, int state, unsigned flags, int event, const cmd_ctx_t *ctx,
+                 const void *subject, cmd_result_t *res);
 
 #endif

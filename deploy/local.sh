@@ -273,6 +273,20 @@ ensure_conf() {
         grep '^services[[:space:]]*=' "$ROOT/deploy/lianxin.conf.example" >>"$CONF"
         say "added the example's services list to $CONF"
     fi
+    # a service the example lists and var/lianxin.conf does not (one added to the
+    # project since): the example's list, and its settings that are missing
+    local svc
+    for svc in $(sed -n 's/^services[[:space:]]*=[[:space:]]*//p' "$ROOT/deploy/lianxin.conf.example" |
+                 tr ',' ' '); do
+        conf_get services "" | tr ',' ' ' | tr -s ' ' '\n' | grep -qx "$svc" && continue
+        sed -i "s|^[[:space:]]*services[[:space:]]*=.*|$(grep '^services[[:space:]]*=' \
+            "$ROOT/deploy/lianxin.conf.example")|" "$CONF"
+        grep "^${svc}\.[a-z_.0-9]*[[:space:]]*=" "$ROOT/deploy/lianxin.conf.example" |
+            while IFS= read -r line; do
+                grep -q "^${line%%[[:space:]]=*}[[:space:]]*=" "$CONF" || printf '%s\n' "$line" >>"$CONF"
+            done
+        say "added $svc to the services of $CONF"
+    done
     write_dsns
     # the CURVE key pairs of the bus, the gateway and each service, made once
     local prog

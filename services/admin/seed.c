@@ -160,15 +160,21 @@ static int s_rota(db_t *db, const seed_district_t *d, int year, int month)
 typedef struct seed_user {
     const char *username, *role, *district, *display;
     int member_id, unit_id;
+    int head;                       /* a unit's head account (core.unit_heads): signs replies */
 } seed_user_t;
 
 static const seed_user_t s_users[] = {
-    {"admin", "admin", "", "系统管理员", 0, 0},
-    {"office", "office", "330303", "龙湾区政协办公室", 0, 0},
-    {"leader", "leader", "330303", "龙湾区政协分管领导", 0, 0},
-    {"unit1", "unit", "330303", "区住房和城乡建设局联络员", 0, 1},
-    {"partner1", "partner", "330303", "区纪委监委（接口）", 0, 0},
-    {"office2", "office", "330304", "瓯海区政协办公室", 0, 0},
+    {"admin", "admin", "", "系统管理员", 0, 0, 0},
+    {"office", "office", "330303", "龙湾区政协办公室", 0, 0, 0},
+    {"leader", "leader", "330303", "龙湾区政协分管领导", 0, 0, 0},
+    {"unit1", "unit", "330303", "区住房和城乡建设局联络员", 0, 1, 0},
+    {"unit1head", "unit", "330303", "区住房和城乡建设局负责人", 0, 1, 1},
+    {"unit2", "unit", "330303", "区交通运输局联络员", 0, 2, 0},
+    {"unit2head", "unit", "330303", "区交通运输局负责人", 0, 2, 1},
+    {"unit3", "unit", "330303", "区教育局联络员", 0, 3, 0},
+    {"unit3head", "unit", "330303", "区教育局负责人", 0, 3, 1},
+    {"partner1", "partner", "330303", "区纪委监委（接口）", 0, 0, 0},
+    {"office2", "office", "330304", "瓯海区政协办公室", 0, 0, 0},
 };
 
 static int s_user(db_t *db, const char *hash, const seed_user_t *u, long long *id)
@@ -178,9 +184,19 @@ static int s_user(db_t *db, const char *hash, const seed_user_t *u, long long *i
         s_num(member, sizeof member, u->member_id);
     if (u->unit_id)
         s_num(unit, sizeof unit, u->unit_id);
+    long long uid = 0;
+    char user[24];
     if (users_insert(db, u->district, u->username, hash, u->role, u->display, member, unit,
-                     id) == 0)
-        return 0;
+                     &uid) == 0) {
+        const char *q[3] = {u->district, unit, user};
+        s_num(user, sizeof user, uid);
+        if (id)
+            *id = uid;
+        if (!u->head)
+            return 0;
+        return s_run(db, "unit_heads", "INSERT INTO core.unit_heads VALUES ($1, $2::bigint,"
+                                       " $3::bigint)", 3, q);
+    }
     log_error("seed user failed", "user=%s error=\"%s\"", u->username, db_error(db));
     return -1;
 }
@@ -207,7 +223,7 @@ static int s_users_all(db_t *db, const seed_district_t *main, char key[65])
         char name[24];
         snprintf(name, sizeof name, "member%d", main->members[i].id);
         seed_user_t u = {name, "member", main->code, main->members[i].name,
-                         main->members[i].id, 0};
+                         main->members[i].id, 0, 0};
         if (s_user(db, hash, &u, NULL) != 0)
             return -1;
     }
@@ -226,6 +242,10 @@ static void s_print_logins(const seed_district_t *main, const char *key)
     printf("  %-12s %-8s %-9s member_id 1..%zu (member1 = %s)\n", "member1..40", "member",
            "330303", main->nmembers, main->members[0].name);
     printf("  %-12s %-8s %-9s unit_id 1 (区住房和城乡建设局)\n", "unit1", "unit", "330303");
+    printf("  %-12s %-8s %-9s unit_id 1..3, the units' heads (sign proposal replies)\n",
+           "unit1head..3", "unit", "330303");
+    printf("  %-12s %-8s %-9s unit_id 2, 3 (交通运输局, 教育局)\n", "unit2, unit3", "unit",
+           "330303");
     printf("  %-12s %-8s %-9s API key below\n", "partner1", "partner", "330303");
     printf("  %-12s %-8s %-9s 瓯海区政协办公室\n", "office2", "office", "330304");
     if (*key)

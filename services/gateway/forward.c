@@ -238,3 +238,43 @@ int forward_timeouts(const forward_t *self, const char **names, uint64_t *counts
     }
     return n;
 }
+
+/* ---- handlers that amend the body ------------------------------------------------------- */
+
+/* Refuses a body that names a field the gateway sets itself. */
+static int s_reserved(gw_call_t *call, json_t *body, const char *key)
+{
+    if (!json_object_get(body, key))
+        return 0;
+    json_decref(body);
+    gw_reply_bad_field(call, key, "unknown_field");
+    return -1;
+}
+
+void forward_edit(gw_call_t *call)
+{
+    json_t *body, *present, *v;
+    const char *key;
+    if (gw_call_body_json(call, &body) != 0 || s_reserved(call, body, "present") != 0)
+        return;
+    present = json_array();
+    json_object_foreach(body, key, v)
+        json_array_append_new(present, json_string(key));
+    json_object_set_new(body, "present", present);
+    forward_handle_json(call, body);
+}
+
+void forward_transition(gw_call_t *call)
+{
+    json_t *body;
+    char event[32];
+    const char *path = http_req_path(call->req), *slash = strrchr(path, '/');
+    if (gw_call_body_json(call, &body) != 0 || s_reserved(call, body, "event") != 0)
+        return;
+    snprintf(event, sizeof event, "%s", slash ? slash + 1 : "");
+    for (char *p = event; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    json_object_set_new(body, "event", json_string(event));
+    forward_handle_json(call, body);
+}

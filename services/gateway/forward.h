@@ -33,6 +33,16 @@ void forward_handle(gw_call_t *call);
  * `body` (a reference taken) becomes the command's payload. */
 void forward_handle_json(gw_call_t *call, json_t *body);
 
+/* An edit route's handler: the body with "present" added, the names of
+ * the fields it holds (so the service changes only those); a body naming
+ * "present" itself is refused 400 unknown_field. */
+void forward_edit(gw_call_t *call);
+
+/* A transition route's handler: the body with "event" set to the path's
+ * last segment ('-' read as '_'), so one command serves a machine's events;
+ * a body naming "event" itself is refused 400 unknown_field. */
+void forward_transition(gw_call_t *call);
+
 /* Sends `msg` as command `type` for the call (actor; the path's district,
  * else the actor's home district; the path's {id}, else its {year}, as
  * object_id) and has `fn` called with the call as its argument; `fn` must start

@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "exports.h"
 #include "http/cursor.h"
 #include "log.h"
+#include "pgpool.h"
+#include "pgtext.h"
 #include "reads.h"
 
 typedef struct read_ctx {
@@ -121,6 +124,94 @@ void reads_run(gw_call_t *call, const reads_spec_t *spec, int limit, int n,
     if (pgpool_query(call->gw->pool, spec->sql, n, params, s_on_rows, rc) != 0) {
         gw_call_release(call);
         free(rc);
+        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
+    }
+}
+
+/* ---- keys and exports ------------------------------------------------------------------ */
+
+int reads_page(gw_call_t *call, char tag, char lim[16], char cur[24], const char **after,
+               int *limit)
+{
+    int64_t a, b;
+    const char *c = query_get(&call->query, "cursor");
+    *after = NULL;
+    if (query_limit(query_get(&call->query, "limit"), 20, 100, limit) != 0) {
+        gw_reply_bad_field(call, "limit", "out_of_range");
+        return -1;
+    }
+    if (c) {
+        if (cursor_decode(c, tag, &a, &b) != 0) {
+            gw_reply_bad_field(call, "cursor", "invalid");
+            return -1;
+        }
+        snprintf(cur, 24, "%lld", (long long) a);
+        *after = cur;
+    }
+    snprintf(lim, 16, "%d", *limit + 1);
+    return 0;
+}
+
+void reads_key_id(const PGresult *res, int row, int64_t *a, int64_t *b)
+{
+    pgtext_int64(PQgetvalue(res, row, 1), a);
+    *b = 0;
+}
+
+typedef struct export_ctx {
+    gw_call_t *call;
+    reads_render_fn *render;
+    const char *ctype;
+    int max;                        /* rows rendered at most (0: all); more is a cut */
+    char filename[64];
+} export_ctx_t;
+
+static void s_on_export_rows(PGresult *res, void *arg)
+{
+    export_ctx_t *x = arg;
+    gw_call_t *call = x->call;
+    if (!gw_call_release(call)) {
+        free(x);
+        return;
+    }
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
+        free(x);
+        return;
+    }
+    textbuf_t out;
+    char disp[96];
+    textbuf_init(&out);
+    x->render(call, res, &out);
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", x->filename);
+    int cut = x->max > 0 && PQntuples(res) > x->max;
+    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp,
+                       cut ? EXPORTS_TRUNCATED_HEADER : NULL, "true", NULL};
+    if (out.failed)
+        gw_reply_error(call, 500, "internal", "internal error", NULL);
+    else
+        http_respond(call->req, 200, x->ctype, out.data ? out.data : "", out.len, h);
+    textbuf_free(&out);
+    free(x);
+}
+
+void reads_export(gw_call_t *call, const char *sql, int n, const char *const *p,
+                  reads_render_fn *render, const char *ctype, const char *filename, int max)
+{
+    export_ctx_t *x = calloc(1, sizeof *x);
+    if (!x) {
+        gw_reply_error(call, 503, NULL, NULL, NULL);
+        return;
+    }
+    x->call = call;
+    x->render = render;
+    x->ctype = ctype;
+    x->max = max;
+    snprintf(x->filename, sizeof x->filename, "%s", filename);
+    gw_call_hold(call);
+    if (pgpool_query(call->gw->pool, sql, n, p, s_on_export_rows, x) != 0) {
+        gw_call_release(call);
+        free(x);
         gw_reply_error(call, 503, NULL, "database unavailable", NULL);
     }
 }

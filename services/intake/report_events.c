@@ -54,21 +54,14 @@ int report_begin(tx_t *tx, const cmd_ctx_t *ctx, report_event_t ev, report_t *re
                  cmd_result_t *res)
 {
     int64_t id;
-    fsm_verdict_t v;
-    char msg[200];
     memset(rep, 0, sizeof *rep);
     if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "no such report");
-    unsigned role = role_bit(ctx->cmd->actor->role);
-    if (!role)
+    if (!role_bit(ctx->cmd->actor->role))
         return cmd_fail(res, 403, "forbidden", "role not allowed");
     if (s_load(tx, ctx, id, rep, res) != 0)
         return -1;
-    if (fsm_check(&report_fsm, rep->st, rep->outcomes, ev, role, rep, &v) == FSM_OK)
-        return 0;
-    int status = fsm_explain(&report_fsm, &v, rep->st, ev, ctx->cmd->actor->role, msg,
-                             sizeof msg);
-    return cmd_fail(res, status, fsm_error_code(v.result), msg);
+    return cmd_fsm_gate(&report_fsm, rep->st, rep->outcomes, ev, ctx, rep, res);
 }
 
 int report_log(tx_t *tx, const cmd_ctx_t *ctx, const report_t *rep, const char *event,

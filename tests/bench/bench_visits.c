@@ -289,19 +289,8 @@ static int s_run_load(harness_t *h, const char *lua, const char *token, run_t *r
 
 static void s_rss(harness_t *h, const char *name)
 {
-    char path[64], line[256];
-    long rss = -1, hwm = -1;
-    pid_t pid = harness_pid(h, name);
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    if (pid > 0 && (f = fopen(path, "r"))) {
-        while (fgets(line, sizeof line, f)) {
-            sscanf(line, "VmRSS: %ld kB", &rss);
-            sscanf(line, "VmHWM: %ld kB", &hwm);
-        }
-        fclose(f);
-    }
+    long rss, hwm;
+    fixture_rss(h, name, &rss, &hwm);
     printf("  rss %-8s   VmRSS %7ld kB   VmHWM %7ld kB\n", name, rss, hwm);
 }
 

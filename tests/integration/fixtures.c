@@ -224,6 +224,115 @@ const char *fixture_date(calendar_day_t day, char out[11])
     return out;
 }
 
+/* ---- proposals in bulk ----------------------------------------------------------------- */
+
+static int s_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return x < y ? -1 : x > y;
+}
+
+/* Outputs of the run into `out` and ids[]. */
+static void s_phase_tally(harness_item_t *items, fixture_id_t *ids, size_t n, const char *event,
+                          long want, fixture_phase_t *out)
+{
+    double *lat = calloc(n ? n : 1, sizeof *lat);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i].path)
+            continue;
+        if (items[i].status == want) {
+            out->ok++;
+            if (!event) {
+                json_t *o = json_loads(items[i].resp ? items[i].resp : "", 0, NULL);
+                const char *id = json_string_value(json_object_get(o, "id"));
+                snprintf(ids[i], sizeof ids[i], "%s", id ? id : "");
+                json_decref(o);
+            }
+        } else {
+            out->failed++;
+            ids[i][0] = '\0';
+        }
+        if (lat)
+            lat[k++] = items[i].secs * 1000.0;
+    }
+    if (lat && k) {
+        qsort(lat, k, sizeof *lat, s_cmp_double);
+        out->p99_ms = lat[(size_t) ((double) (k - 1) * 0.99)];
+    }
+    free(lat);
+}
+
+int fixture_proposal_phase(harness_t *h, const char *district, fixture_id_t *ids, size_t n,
+                           const char *event, const char *token, const char *body, long want,
+                           int concurrency, int per_s, void (*mid)(void *arg), void *arg,
+                           fixture_phase_t *out)
+{
+    harness_item_t *items = calloc(n ? n : 1, sizeof *items);
+    size_t sent = 0;
+    memset(out, 0, sizeof *out);
+    if (!items)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char path[160];
+        if (event && !ids[i][0])
+            continue;                   /* failed in an earlier phase */
+        if (event)
+            snprintf(path, sizeof path, "/v1/districts/%s/proposals/%s/%s", district, ids[i],
+                     event);
+        else
+            snprintf(path, sizeof path, "/v1/districts/%s/proposals", district);
+        items[sent].method = "POST";
+        items[sent].path = strdup(path);
+        items[sent].token = token;
+        items[sent].body = body;
+        sent++;
+    }
+    /* the items are packed: keep the order of ids by moving them alike */
+    fixture_id_t *packed = calloc(n ? n : 1, sizeof *packed);
+    for (size_t i = 0, k = 0; packed && i < n; i++)
+        if (!event || ids[i][0])
+            snprintf(packed[k++], sizeof packed[0], "%s", ids[i]);
+    int64_t t0 = harness_now_ms();
+    harness_load_t *load = packed ? harness_load_start(h, items, sent, concurrency, per_s) : NULL;
+    int rc = load ? 0 : -1;
+    if (load && mid) {
+        while (harness_load_done(load) < sent / 2)
+            harness_sleep_ms(5);
+        mid(arg);
+    }
+    harness_load_wait(&load);
+    out->secs = (double) (harness_now_ms() - t0) / 1000.0;
+    if (rc == 0) {
+        s_phase_tally(items, packed, sent, event, want, out);
+        for (size_t i = 0; i < n; i++)
+            ids[i][0] = '\0';
+        for (size_t i = 0; i < sent; i++)
+            snprintf(ids[i], sizeof ids[i], "%s", packed[i]);
+    }
+    harness_items_free(items, sent);
+    for (size_t i = 0; i < sent; i++)
+        free((char *) items[i].path);
+    free(items);
+    free(packed);
+    return rc;
+}
+
+void fixture_rss(harness_t *h, const char *name, long *rss_kb, long *hwm_kb)
+{
+    char path[64], line[256];
+    pid_t pid = harness_pid(h, name);
+    FILE *f;
+    *rss_kb = *hwm_kb = -1;
+    snprintf(path, sizeof path, "/proc/%d/status", (int) pid);
+    if (pid > 0 && (f = fopen(path, "r"))) {
+        while (fgets(line, sizeof line, f)) {
+            sscanf(line, "VmRSS: %ld kB", rss_kb);
+            sscanf(line, "VmHWM: %ld kB", hwm_kb);
+        }
+        fclose(f);
+    }
+}
 /* ---- the audit chain ------------------------------------------------------------------ */
 
 int fixture_audit_append(harness_t *h, const char *program, const char *district, int n)

@@ -54,6 +54,32 @@ int fixture_expected(harness_t *h, const char *district, const char *visit_id,
 typedef struct fixture_counts { long long visits, events, audit; } fixture_counts_t;
 void fixture_counts(harness_t *h, fixture_counts_t *out);
 
+/* ---- proposals in bulk (chaos test, bench) -------------------------------------------- */
+
+typedef char fixture_id_t[24];
+
+/* What a phase of a proposal load did: answers with the status wanted,
+ * others, the wall time and the 99th percentile of the answers' latency. */
+typedef struct fixture_phase {
+    size_t ok, failed;
+    double secs, p99_ms;
+} fixture_phase_t;
+
+/* One step for each of `n` proposals of `district`, sent as a concurrent
+ * load (`concurrency` connections, paced at `per_s` a second when > 0):
+ * POST /proposals with `body` when `event` is NULL (the new ids into ids[]),
+ * else POST /proposals/{ids[i]}/<event> with `body` (may be NULL). An id
+ * whose answer was not `want` is emptied, so later phases skip it. When
+ * `mid` is not NULL it is called once, with `arg`, after half the answers
+ * (the chaos test kills a service there). 0, or -1 when the load could not
+ * run. */
+int fixture_proposal_phase(harness_t *h, const char *district, fixture_id_t *ids, size_t n,
+                           const char *event, const char *token, const char *body, long want,
+                           int concurrency, int per_s, void (*mid)(void *arg), void *arg,
+                           fixture_phase_t *out);
+
+/* VmRSS and VmHWM (kB) of the stack's process `name`; -1 each when unknown. */
+void fixture_rss(harness_t *h, const char *name, long *rss_kb, long *hwm_kb);
 /* Appends `n` audit rows to `district`'s chain through common/tx, connected
  * as program `program`'s own role (its <program>.pg_dsn), each a
  * "test.append" by user 9 as office. 0 when committed, -1 otherwise (the

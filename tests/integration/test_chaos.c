@@ -2,7 +2,9 @@
  * visits posted concurrently while lianxin-notify is SIGKILLed, while
  * lianxin-bus is restarted, and while PostgreSQL is restarted; afterwards
  * every visit has exactly its recipients' inbox rows (none missing, none
- * doubled), no request hung, and the stack recovered without restarts. */
+ * doubled), no request hung, and the stack recovered without restarts; and
+ * proposal assignments while lianxin-proposal is SIGKILLed reach notify
+ * exactly once. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -201,6 +203,89 @@ static int64_t s_recovery_ms(int64_t limit_ms)
     return -1;
 }
 
+/* ---- proposal killed mid-stream ------------------------------------------------------ */
+
+#define PROPOSALS 300
+
+static void s_kill_proposal(void *arg)
+{
+    (void)arg;
+    assert_int_equal(harness_kill(C.h, "proposal"), 0);
+    harness_sleep_ms(200);
+    assert_int_equal(harness_start(C.h, "proposal"), 0);
+    fprintf(stderr, "chaos: proposal SIGKILLed and restarted mid-stream\n");
+}
+
+static long long s_sql0(const char *sql)
+{
+    return harness_sql_ll(C.h, sql, 0, NULL);
+}
+
+/* Proposals created, submitted, accepted, then assigned (lead unit 1, co
+ * unit 2) in a paced stream during which lianxin-proposal is SIGKILLed:
+ * every proposal.assigned in bus.events reaches notify exactly once (two
+ * unit items, none missing, none doubled), and every assignment answered
+ * 200 is one of them. */
+static void test_proposal_killed_mid_stream(void **state)
+{
+    static fixture_id_t ids[PROPOSALS];
+    fixture_phase_t ph;
+    size_t n = harness_valgrind(C.h) ? 60 : PROPOSALS;
+    char *member = harness_login(C.h, "member1", "lianxin-demo");
+    const char *draft = "{\"title\":\"关于校园周边交通安全的建议\",\"reasons\":\"上下学高峰拥堵\","
+                        "\"measures\":\"增设护学岗\",\"category\":\"transport\"}";
+    (void)state;
+    assert_true(C.ready);
+    assert_non_null(member);
+    assert_int_equal(fixture_proposal_phase(C.h, D, ids, n, NULL, member, draft, 201, 8, 0,
+                                            NULL, NULL, &ph), 0);
+    assert_int_equal(ph.ok, n);
+    assert_int_equal(fixture_proposal_phase(C.h, D, ids, n, "submit", member, NULL, 200, 8, 0,
+                                            NULL, NULL, &ph), 0);
+    assert_int_equal(ph.ok, n);
+    assert_int_equal(fixture_proposal_phase(C.h, D, ids, n, "accept", C.u.office, NULL, 200, 8,
+                                            0, NULL, NULL, &ph), 0);
+    assert_int_equal(ph.ok, n);
+    /* accepted concurrently, numbered without a gap or a double */
+    assert_int_equal(s_sql0("SELECT bool_and(c = m AND c = d)::int FROM (SELECT count(*) c,"
+                            " max(number) m, count(DISTINCT number) d FROM proposal.proposals"
+                            " WHERE number IS NOT NULL GROUP BY year) x"), 1);
+    assert_int_equal(fixture_proposal_phase(C.h, D, ids, n, "assign", C.u.office,
+                                            "{\"lead_unit_id\":\"1\",\"co_unit_ids\":[\"2\"],"
+                                            "\"leader\":\"张副区长\"}", 200, IN_FLIGHT,
+                                            harness_valgrind(C.h) ? 20 : 100, s_kill_proposal,
+                                            NULL, &ph), 0);
+    free(member);
+    fprintf(stderr, "chaos: %zu assignments answered 200, %zu not\n", ph.ok, ph.failed);
+    assert_true(ph.ok > 0);
+    /* the 200s are assigned; notify applies every assignment that committed */
+    long long events = 0, lag = -1;
+    for (int64_t end = harness_now_ms() + harness_ms(C.h, 60000); harness_now_ms() < end;) {
+        lag = s_sql0("SELECT coalesce((SELECT next - 1 FROM bus.streams WHERE district_code = '"
+                     D "' AND producer = 'proposal'), 0) - coalesce((SELECT seq FROM"
+                     " bus.cursors WHERE district_code = '" D "' AND consumer = 'notify'"
+                     " AND producer = 'proposal'), 0)");
+        if (lag == 0)
+            break;
+        harness_sleep_ms(100);
+    }
+    assert_int_equal(lag, 0);
+    events = s_sql0("SELECT count(*) FROM bus.events WHERE producer = 'proposal'"
+                    " AND type = 'proposal.assigned'");
+    fprintf(stderr, "chaos: proposal.assigned events=%lld\n", events);
+    assert_true(events >= (long long)ph.ok);
+    assert_int_equal(s_sql0("SELECT count(*) FROM proposal.proposals WHERE state = 'assigned'"),
+                     events);
+    assert_int_equal(s_sql0("SELECT count(*) FROM notify.inbox WHERE kind = 'proposal.assigned'"),
+                     2 * events);
+    assert_int_equal(s_sql0("SELECT count(DISTINCT source_seq) FROM notify.inbox WHERE kind ="
+                            " 'proposal.assigned' AND source_producer = 'proposal'"), events);
+    assert_int_equal(s_sql0("SELECT count(*) FROM (SELECT source_seq FROM notify.inbox"
+                            " WHERE kind = 'proposal.assigned' GROUP BY source_seq"
+                            " HAVING count(*) <> 2) x"), 0);
+    assert_int_equal(harness_check_alive(C.h), 0);
+}
+
 static void test_postgres_restarted_mid_stream(void **state)
 {
     size_t n = 12000, attempted = 0, n503 = 0, other = 0;
@@ -264,6 +349,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_notify_killed_mid_stream),
         cmocka_unit_test(test_bus_restarted_mid_stream),
+        cmocka_unit_test(test_proposal_killed_mid_stream),
         cmocka_unit_test(test_postgres_restarted_mid_stream),
         cmocka_unit_test(test_clean_shutdown),
     };

@@ -163,6 +163,25 @@ static void test_notify(void **state)
     s_refused("notify", "DELETE FROM audit.trail");
 }
 
+/* lianxin-proposal writes proposal only and reads core (its unit heads
+ * included); notify and intake never touch proposal's tables; the gateway
+ * reads them. */
+static void test_proposal(void **state)
+{
+    (void)state;
+    s_allowed("proposal", "UPDATE proposal.proposals SET state = state WHERE false");
+    s_allowed("proposal", "SELECT count(*) FROM core.unit_heads");
+    s_refused("proposal", "UPDATE core.unit_heads SET user_id = user_id");
+    s_refused("proposal", "SELECT count(*) FROM intake.visits");
+    s_refused("proposal", "UPDATE intake.reports SET title = title");
+    s_refused("proposal", "SELECT count(*) FROM auth.users");
+    s_refused("proposal", "DELETE FROM audit.trail");
+    s_refused("notify", "SELECT count(*) FROM proposal.proposals");
+    s_refused("intake", "UPDATE proposal.proposals SET state = state");
+    s_allowed("gateway", "SELECT count(*) FROM proposal.proposals");
+    s_refused("gateway", "UPDATE proposal.proposals SET state = state");
+}
+
 /* A service appends to its own event streams and moves its own cursors only
  * (row-level security): notify cannot forge intake's events. */
 static void test_own_streams(void **state)
@@ -276,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_gateway),
         cmocka_unit_test(test_intake),
         cmocka_unit_test(test_notify),
+        cmocka_unit_test(test_proposal),
         cmocka_unit_test(test_own_streams),
         cmocka_unit_test(test_auditor),
         cmocka_unit_test(test_owner_append_only),

@@ -88,50 +88,12 @@ static void s_merge_query(gw_call_t *call, json_t *body)
                                 json_string(call->query.kv[i].value));
 }
 
-/* Refuses a body that names a field the gateway sets itself. */
-static int s_reserved(gw_call_t *call, json_t *body, const char *key)
-{
-    if (!json_object_get(body, key))
-        return 0;
-    json_decref(body);
-    gw_reply_bad_field(call, key, "unknown_field");
-    return -1;
-}
-
 static void s_forward_with_query(gw_call_t *call)
 {
     json_t *body;
     if (gw_call_body_json(call, &body) != 0)
         return;
     s_merge_query(call, body);
-    forward_handle_json(call, body);
-}
-
-static void s_forward_edit(gw_call_t *call)
-{
-    json_t *body, *present, *v;
-    const char *key;
-    if (gw_call_body_json(call, &body) != 0 || s_reserved(call, body, "present") != 0)
-        return;
-    present = json_array();
-    json_object_foreach(body, key, v)
-        json_array_append_new(present, json_string(key));
-    json_object_set_new(body, "present", present);
-    forward_handle_json(call, body);
-}
-
-static void s_forward_transition(gw_call_t *call)
-{
-    json_t *body;
-    char event[32];
-    const char *path = http_req_path(call->req), *slash = strrchr(path, '/');
-    if (gw_call_body_json(call, &body) != 0 || s_reserved(call, body, "event") != 0)
-        return;
-    snprintf(event, sizeof event, "%s", slash ? slash + 1 : "");
-    for (char *p = event; *p; p++)
-        if (*p == '-')
-            *p = '_';
-    json_object_set_new(body, "event", json_string(event));
     forward_handle_json(call, body);
 }
 
@@ -261,12 +223,6 @@ void api_intake_visits_list(gw_call_t *call)
 }
 
 /* ---- the rota, a visit's history, issues ----------------------------------------------- */
-
-static void s_key_id(const PGresult *res, int row, int64_t *a, int64_t *b)
-{
-    pgtext_int64(PQgetvalue(res, row, 1), a);
-    *b = 0;
-}
 
 static const char *s_bool(const gw_call_t *call, const char *const *roles)
 {
@@ -431,33 +387,20 @@ static const char *s_member_param(const gw_call_t *call, char buf[24])
 
 static void s_reports_list(gw_call_t *call)
 {
-    static const reads_spec_t spec = {.sql = SQL_REPORTS, .cursor_tag = 'r', .key = s_key_id};
+    static const reads_spec_t spec = {.sql = SQL_REPORTS, .cursor_tag = 'r', .key = reads_key_id};
     char me[24], cur[24], lim[16];
     int limit;
-    int64_t a, b;
-    const char *q = query_get(&call->query, "q"), *c = query_get(&call->query, "cursor");
+    const char *q = query_get(&call->query, "q");
     const char *p[6] = {reads_district(call), s_member_param(call, me), q && *q ? q : NULL,
                         query_get(&call->query, "state"), NULL, lim};
-    if (query_limit(query_get(&call->query, "limit"), 20, 100, &limit) != 0) {
-        gw_reply_bad_field(call, "limit", "out_of_range");
-        return;
-    }
-    if (c) {
-        if (cursor_decode(c, 'r', &a, &b) != 0) {
-            gw_reply_bad_field(call, "cursor", "invalid");
-            return;
-        }
-        snprintf(cur, sizeof cur, "%lld", (long long) a);
-        p[4] = cur;
-    }
-    snprintf(lim, sizeof lim, "%d", limit + 1);
-    reads_run(call, &spec, limit, 6, p);
+    if (reads_page(call, 'r', lim, cur, &p[4], &limit) == 0)
+        reads_run(call, &spec, limit, 6, p);
 }
 
 static const char *const SQL_REPORT =
     "SELECT json_build_object(" REPORT_SUMMARY ", 'facts', r.facts, 'analysis', r.analysis,"
     " 'suggestions', r.suggestions, 'comments', r.comments,"
-    " 'merged_into', r.merged_into::text,"
+    " 'merged_into', r.merged_into::text, 'source_proposal_id', r.source_proposal_id::text,"
     " 'merged_from', ARRAY(SELECT m.id::text FROM intake.reports m"
     "   WHERE m.district_code = r.district_code AND m.merged_into = r.id ORDER BY m.id),"
     " 'forwarded_to', r.forwarded_to, 'forwarded_on', r.forwarded_on::text,"
@@ -598,69 +541,6 @@ static void s_stats_get(gw_call_t *call)
 
 /* ---- exports: files built from one pool query ------------------------------------------ */
 
-typedef void (s_render_fn)(gw_call_t *call, const PGresult *res, textbuf_t *out);
-
-typedef struct export_ctx {
-    gw_call_t *call;
-    s_render_fn *render;
-    const char *ctype;
-    int max;                        /* rows rendered at most (0: all); more is a cut */
-    char filename[64];
-} export_ctx_t;
-
-static void s_on_rows(PGresult *res, void *arg)
-{
-    export_ctx_t *x = arg;
-    gw_call_t *call = x->call;
-    if (!gw_call_release(call)) {
-        free(x);
-        return;
-    }
-    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
-        free(x);
-        return;
-    }
-    textbuf_t out;
-    char disp[96];
-    textbuf_init(&out);
-    x->render(call, res, &out);
-    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", x->filename);
-    int cut = x->max > 0 && PQntuples(res) > x->max;
-    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp,
-                       cut ? EXPORTS_TRUNCATED_HEADER : NULL, "true", NULL};
-    if (out.failed)
-        gw_reply_error(call, 500, "internal", "internal error", NULL);
-    else
-        http_respond(call->req, 200, x->ctype, out.data ? out.data : "", out.len, h);
-    textbuf_free(&out);
-    free(x);
-}
-
-/* Answers `call` with the file `render` makes of the rows of `sql`; `max`
- * > 0: the query asks for max + 1 rows, the renderer stops at max, and a
- * file with more rows says it was cut (EXPORTS_TRUNCATED_HEADER). */
-static void s_export(gw_call_t *call, const char *sql, int n, const char *const *p,
-                     s_render_fn *render, const char *ctype, const char *filename, int max)
-{
-    export_ctx_t *x = calloc(1, sizeof *x);
-    if (!x) {
-        gw_reply_error(call, 503, NULL, NULL, NULL);
-        return;
-    }
-    x->call = call;
-    x->render = render;
-    x->ctype = ctype;
-    x->max = max;
-    snprintf(x->filename, sizeof x->filename, "%s", filename);
-    gw_call_hold(call);
-    if (pgpool_query(call->gw->pool, sql, n, p, s_on_rows, x) != 0) {
-        gw_call_release(call);
-        free(x);
-        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
-    }
-}
-
 /* ---- iCalendar ------------------------------------------------------------------------ */
 
 static const char *const SQL_DUTIES =
@@ -742,8 +622,8 @@ static void s_duties_file(gw_call_t *call)
     char limit[16];
     snprintf(limit, sizeof limit, "%d", call->gw->set.ics_max_events + 1);
     const char *p[3] = {reads_district(call), router_param(&call->params, "id"), limit};
-    s_export(call, SQL_DUTIES, 3, p, s_render_ics, "text/calendar; charset=utf-8",
-             "duties.ics", call->gw->set.ics_max_events);
+    reads_export(call, SQL_DUTIES, 3, p, s_render_ics, "text/calendar; charset=utf-8",
+                 "duties.ics", call->gw->set.ics_max_events);
 }
 
 /* The member's own (or, for the office, anyone's) duties; 404 for a member
@@ -870,8 +750,8 @@ static void s_stats_csv(gw_call_t *call)
     if (s_stats_params(call, from, to, &by) != 0)
         return;
     const char *p[4] = {reads_district(call), from, to, by};
-    s_export(call, STATS_SQL, 4, p, s_render_stats, "text/csv; charset=utf-8",
-             "report-stats.csv", 0);
+    reads_export(call, STATS_SQL, 4, p, s_render_stats, "text/csv; charset=utf-8",
+                 "report-stats.csv", 0);
 }
 
 /* ---- the route table ------------------------------------------------------------------ */
@@ -882,7 +762,7 @@ static void s_stats_csv(gw_call_t *call)
 #define TRANSITION(event)                                                                    \
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/reports/{id}/" event},             \
      .roles = ROLES_ANY, .body_limit = SMALL_BODY * 4, .body_optional = 1,                    \
-     .handler = s_forward_transition, .command = "intake.ReportTransition",                   \
+     .handler = forward_transition, .command = "intake.ReportTransition",                   \
      .request = &lianxin__v1__report_action__descriptor,                                      \
      .reply = &lianxin__v1__report_ref__descriptor}
 
@@ -948,7 +828,7 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "DELETE", .pattern = "/v1/districts/{d}/members/{id}/feed-token"},
      .roles = WRITERS, .handler = feeds_revoke},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits/{id}/edit"}, .roles = WRITERS,
-     .body_limit = GW_BODY_CONFIG, .handler = s_forward_edit, .command = "intake.EditVisit",
+     .body_limit = GW_BODY_CONFIG, .handler = forward_edit, .command = "intake.EditVisit",
      .request = &lianxin__v1__edit_visit__descriptor,
      .reply = &lianxin__v1__visit_edited__descriptor},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits/{id}/history"},
@@ -984,7 +864,7 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports/{id}"}, .roles = READERS,
      .handler = s_report_get},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/reports/{id}/edit"}, .roles = WRITERS,
-     .body_limit = GW_BODY_CONFIG, .handler = s_forward_edit, .command = "intake.EditReport",
+     .body_limit = GW_BODY_CONFIG, .handler = forward_edit, .command = "intake.EditReport",
      .request = &lianxin__v1__report_draft__descriptor,
      .reply = &lianxin__v1__report_ref__descriptor},
     TRANSITION("submit"),
