@@ -91,9 +91,15 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_SUP) $(LIB) $$(call svc_logic,$$@)
 	$(CC) $(CFLAGS) $(call svc_inc,$@) -Itests/unit $(LDFLAGS) -o $@ $< $(UNIT_SUP) \
 	    $(call svc_logic,$@) $(LIB) $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/integration/%: tests/integration/%.c $(INTEG_SUP) $(wildcard tests/integration/*.h) $(LIB)
+# An integration test named test_<service>_<what>.c links that service's
+# logic too, as a unit test does (test_gateway_routes walks the route table).
+$(BUILD)/tests/integration/%: tests/integration/%.c $(INTEG_SUP) $(wildcard tests/integration/*.h) $(LIB) $$(call svc_logic,$$@)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/integration $(LDFLAGS) -o $@ $< $(INTEG_SUP) $(LIB) $(LDLIBS) -lcurl -lcmocka
+	$(CC) $(CFLAGS) $(call svc_inc,$@) -Itests/integration $(LDFLAGS) -o $@ $< $(INTEG_SUP) \
+	    $(call svc_logic,$@) $(LIB) $(LDLIBS) -lcurl -lcmocka
+
+# test_sm4 is test_keys with crypto.suite = sm4: it includes test_keys.c.
+$(BUILD)/tests/integration/test_sm4: tests/integration/test_keys.c
 
 $(BUILD)/tests/bench/%: tests/bench/%.c $(INTEG_SUP) $(wildcard tests/integration/*.h) $(LIB)
 	@mkdir -p $(dir $@)

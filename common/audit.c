@@ -1,11 +1,14 @@
 /* audit: the chain rule of audit.trail and its verifier (see audit.h).
  * The hash input is a canonical, length-prefixed encoding: never change it
- * once rows exist, or every chain already written stops verifying. */
+ * once rows exist, or every chain already written stops verifying. The
+ * verifier takes the row's at_us from its `at` column (writers store `at`
+ * as exactly at_us microseconds past the epoch), so `at` is in the hash. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
+#include "audit_anchor.h"
 #include "crypto.h"
 #include "log.h"
 
@@ -14,8 +17,8 @@
 
 /* ---- the chain rule ----------------------------------------------------- */
 
-static size_t
-s_put_field(uint8_t *p, const void *data, size_t len)
+size_t
+audit_put(uint8_t *p, const void *data, size_t len)
 {
     p[0] = (uint8_t) (len >> 24);
     p[1] = (uint8_t) (len >> 16);
@@ -29,17 +32,17 @@ s_put_field(uint8_t *p, const void *data, size_t len)
 static size_t
 s_put_str(uint8_t *p, const char *s)
 {
-    return s_put_field(p, s ? s : "", s ? strlen(s) : 0);
+    return audit_put(p, s ? s : "", s ? strlen(s) : 0);
 }
 
-static size_t
-s_put_i64(uint8_t *p, int64_t v)
+size_t
+audit_put_i64(uint8_t *p, int64_t v)
 {
     uint8_t be[8];
     uint64_t u = (uint64_t) v;
     for (int i = 7; i >= 0; i--, u >>= 8)
         be[i] = (uint8_t) u;
-    return s_put_field(p, be, 8);
+    return audit_put(p, be, 8);
 }
 
 /* The hash input is ten fields, each a 4-byte big-endian length followed by
@@ -61,16 +64,16 @@ audit_row_hash(const uint8_t prev_hash[32], const audit_row_t *row, uint8_t out[
         log_error("audit hash out of memory", "");
         return;
     }
-    size_t n = s_put_field(buf, prev_hash, 32);
+    size_t n = audit_put(buf, prev_hash, 32);
     n += s_put_str(buf + n, row->district);
-    n += s_put_i64(buf + n, row->seq);
-    n += s_put_i64(buf + n, row->at_us);
-    n += s_put_i64(buf + n, row->actor_user_id);
+    n += audit_put_i64(buf + n, row->seq);
+    n += audit_put_i64(buf + n, row->at_us);
+    n += audit_put_i64(buf + n, row->actor_user_id);
     n += s_put_str(buf + n, row->actor_role);
     n += s_put_str(buf + n, row->action);
     n += s_put_str(buf + n, row->object_type);
     n += s_put_str(buf + n, row->object_id);
-    n += s_put_field(buf + n, row->digest, 32);
+    n += audit_put(buf + n, row->digest, 32);
     crypto_sha256(buf, n, out);
     if (buf != stack)
         free(buf);
@@ -86,8 +89,8 @@ typedef struct {
     size_t reportsz;
 } s_walk_t;
 
-static int
-s_unhex(const char *hex, uint8_t out[32])
+int
+audit_unhex32(const char *hex, uint8_t out[32])
 {
     if (strlen(hex) != 64)
         return -1;
@@ -115,7 +118,7 @@ s_check_row(s_walk_t *w, PGresult *res, int i)
     audit_row_t row = {
         .district = district,
         .seq = strtoll(PQgetvalue(res, i, 1), NULL, 10),
-        .at_us = strtoll(PQgetvalue(res, i, 2), NULL, 10),
+        .at_us = strtoll(PQgetvalue(res, i, 2), NULL, 10),   /* from `at` */
         .actor_user_id = strtoll(PQgetvalue(res, i, 3), NULL, 10),
         .actor_role = PQgetvalue(res, i, 4),
         .action = PQgetvalue(res, i, 5),
@@ -128,9 +131,9 @@ s_check_row(s_walk_t *w, PGresult *res, int i)
         memset(w->hash, 0, sizeof w->hash);
     }
     uint8_t prev[32], stored[32], computed[32];
-    if (s_unhex(PQgetvalue(res, i, 8), row.digest) != 0
-        || s_unhex(PQgetvalue(res, i, 9), prev) != 0
-        || s_unhex(PQgetvalue(res, i, 10), stored) != 0)
+    if (audit_unhex32(PQgetvalue(res, i, 8), row.digest) != 0
+        || audit_unhex32(PQgetvalue(res, i, 9), prev) != 0
+        || audit_unhex32(PQgetvalue(res, i, 10), stored) != 0)
         return s_broken(w, district, (long long) row.seq, "malformed hash column");
     if (row.seq != w->seq + 1)
         return s_broken(w, district, (long long) row.seq, "seq not continuous");
@@ -139,6 +142,8 @@ s_check_row(s_walk_t *w, PGresult *res, int i)
     audit_row_hash(prev, &row, computed);
     if (memcmp(computed, stored, 32) != 0)
         return s_broken(w, district, (long long) row.seq, "hash mismatch");
+    if (strtoll(PQgetvalue(res, i, 11), NULL, 10) != row.at_us)
+        return s_broken(w, district, (long long) row.seq, "at_us differs from at");
     w->seq = row.seq;
     memcpy(w->hash, stored, 32);
     return 0;
@@ -149,9 +154,9 @@ static int
 s_walk_rows(db_t *db, const char *district, s_walk_t *w)
 {
     static const char *sql =
-        "SELECT district_code, seq, at_us, actor_user_id, actor_role, action,"
-        " object_type, object_id, encode(digest, 'hex'), encode(prev_hash, 'hex'),"
-        " encode(hash, 'hex') FROM audit.trail"
+        "SELECT district_code, seq, (extract(epoch FROM at) * 1000000)::bigint,"
+        " actor_user_id, actor_role, action, object_type, object_id, encode(digest, 'hex'),"
+        " encode(prev_hash, 'hex'), encode(hash, 'hex'), at_us FROM audit.trail"
         " WHERE (district_code, seq) > ($1, $2::bigint)"
         " AND ($3::text IS NULL OR district_code = $3)"
         " ORDER BY district_code, seq LIMIT $4";
@@ -206,25 +211,92 @@ s_check_heads(db_t *db, const char *district, s_walk_t *w)
     return rc;
 }
 
+/* The checks of audit_verify, inside the caller's transaction. */
+static int
+s_verify(db_t *db, const char *district, const audit_verify_opts_t *o, s_walk_t *w)
+{
+    int rc = s_walk_rows(db, district, w);
+    if (rc == 0)
+        rc = s_check_heads(db, district, w);
+    if (rc == 0)
+        rc = audit_anchor_check(db, district, o ? o->key : NULL, w->report, w->reportsz);
+    if (rc == 0 && o && o->max_age_us > 0)
+        rc = audit_anchor_fresh(db, district, o->now_us, o->max_age_us, w->report, w->reportsz);
+    if (rc < 0)
+        snprintf(w->report, w->reportsz, "database error: %s", db_error(db));
+    return rc;
+}
+
+/* Opens the one snapshot of a verification. 0, or -1 (report written). */
+static int
+s_begin(db_t *db, const char *begin, s_walk_t *w)
+{
+    if (!db || db_connect(db) != 0 || db_run(db, begin, 0, NULL) != 0) {
+        snprintf(w->report, w->reportsz, "database error: %s", db ? db_error(db) : "no handle");
+        return -1;
+    }
+    return 0;
+}
+
+/* audit_verify inside the caller's open transaction (the gateway's POST
+ * /v1/audit/verify records its run in the same one): never BEGIN or
+ * ROLLBACK it, and keep a failed statement from aborting it. Each check is
+ * one statement comparing rows of one snapshot, and writers only append, so
+ * the caller's isolation level does not make an intact trail look broken. */
+static int
+s_verify_nested(db_t *db, const char *district, const audit_verify_opts_t *opts, s_walk_t *w)
+{
+    if (db_run(db, "SAVEPOINT audit_verify", 0, NULL) != 0) {
+        snprintf(w->report, w->reportsz, "database error: %s", db_error(db));
+        return -1;
+    }
+    int rc = s_verify(db, district, opts, w);
+    if (rc < 0)
+        db_run(db, "ROLLBACK TO SAVEPOINT audit_verify", 0, NULL);
+    db_run(db, "RELEASE SAVEPOINT audit_verify", 0, NULL);
+    return rc;
+}
+
 int
-audit_verify(db_t *db, const char *district, char *report, size_t reportsz)
+audit_verify(db_t *db, const char *district, const audit_verify_opts_t *opts, char *report,
+             size_t reportsz)
 {
     char scratch[1];
     s_walk_t w = { .report = report && reportsz ? report : scratch,
                    .reportsz = report && reportsz ? reportsz : sizeof scratch };
     w.report[0] = '\0';
-    if (!db || db_connect(db) != 0
-        || db_run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) != 0) {
-        snprintf(w.report, w.reportsz, "database error: %s", db ? db_error(db) : "no handle");
+    if (db && db_conn(db) && PQtransactionStatus(db_conn(db)) == PQTRANS_INTRANS)
+        return s_verify_nested(db, district, opts, &w);
+    /* One snapshot for the walk, the heads and the checkpoints: concurrent
+     * writers only append, and they must not make a consistent trail look
+     * broken. */
+    if (s_begin(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &w) != 0)
         return -1;
-    }
-    /* One snapshot for the walk and the heads: concurrent writers only
-     * append, and they must not make a consistent trail look broken. */
-    int rc = s_walk_rows(db, district, &w);
-    if (rc == 0)
-        rc = s_check_heads(db, district, &w);
-    if (rc < 0)
-        snprintf(w.report, w.reportsz, "database error: %s", db_error(db));
+    int rc = s_verify(db, district, opts, &w);
     db_run(db, "ROLLBACK", 0, NULL);
     return rc;
+}
+
+int
+audit_checkpoint(db_t *db, const uint8_t *key, int64_t at_us, FILE *out, char *report,
+                 size_t reportsz)
+{
+    char scratch[1];
+    s_walk_t w = { .report = report && reportsz ? report : scratch,
+                   .reportsz = report && reportsz ? reportsz : sizeof scratch };
+    w.report[0] = '\0';
+    if (!key || s_begin(db, "BEGIN ISOLATION LEVEL REPEATABLE READ", &w) != 0)
+        return -1;
+    audit_verify_opts_t opts = { .key = key };
+    int rc = s_verify(db, NULL, &opts, &w);
+    if (rc == 0)
+        rc = audit_anchor_write(db, key, at_us, out);
+    else if (rc > 0)
+        rc = -2;
+    if (rc >= 0 && db_run(db, "COMMIT", 0, NULL) == 0)
+        return rc;
+    if (rc == -1)
+        snprintf(w.report, w.reportsz, "database error: %s", db_error(db));
+    db_run(db, "ROLLBACK", 0, NULL);
+    return rc >= 0 ? -1 : rc;
 }

@@ -18,6 +18,14 @@
 
 #define CMD_MAX_MSG (1024 * 1024)   /* ZMQ_MAXMSGSIZE on both ends */
 #define CMD_MAX_BATCH 256           /* commands in one transaction */
+#define CMD_MAX_BUDGET_MS 600000    /* a Command's budget_ms is capped at it */
+/* The budget a client sends for a wait of `timeout_ms`: a tenth less (at
+ * least 1 ms, at most 250 ms less), the margin for the time the command
+ * spends in transit and in the service's socket queue before its receive
+ * time is taken, so that it expires on the service before the client gives
+ * up and answers 503. */
+#define CMD_BUDGET_MS(timeout_ms)                                                            \
+    ((timeout_ms) - ((timeout_ms) / 10 < 1 ? 1 : (timeout_ms) / 10 > 250 ? 250 : (timeout_ms) / 10))
 #define CMD_MAX_FIELDS 16
 
 /* ---- outcome of one command ------------------------------------------- */

@@ -13,7 +13,6 @@
 #include "cmd_client.h"
 #include "cmd_int.h"
 #include "log.h"
-#include "timeutil.h"
 #include "zwatch.h"
 
 #define CMD_MAP_MIN 256
@@ -250,7 +249,9 @@ s_client_send_frames(cmd_client_t *self, const Lianxin__V1__Command *cmd)
 
 /* The correlation id is written into the packed message only: cmd's own
  * correlation_id pointer is left as the caller set it (no pointer into our
- * memory survives the call); cmd->deadline keeps the deadline sent. */
+ * memory survives the call); cmd->budget_ms keeps the budget sent (CMD_BUDGET_MS of timeout_ms):
+ * the service measures it from its own receive time, never against our wall
+ * clock. */
 int
 cmd_client_send(cmd_client_t *self, Lianxin__V1__Command *cmd, int timeout_ms,
                 cmd_reply_fn *fn, void *arg)
@@ -270,7 +271,7 @@ cmd_client_send(cmd_client_t *self, Lianxin__V1__Command *cmd, int timeout_ms,
     snprintf(id, sizeof id, "%s%llu", self->prefix, (unsigned long long) p->seq);
     char *caller_id = cmd->correlation_id;
     cmd->correlation_id = id;
-    cmd->deadline = time_real_us() / 1000 + timeout_ms;
+    cmd->budget_ms = timeout_ms > 1 ? CMD_BUDGET_MS(timeout_ms) : 1;
     int rc = s_client_send_frames(self, cmd);
     cmd->correlation_id = caller_id;
     if (rc != 0) {

@@ -27,7 +27,8 @@ typedef void (cmd_reply_fn)(const Lianxin__V1__Reply *reply, int err, void *arg)
 cmd_client_t *cmd_client_new(uv_loop_t *loop, void *zctx, const char *endpoints,
                              const curve_client_t *curve);
 
-/* Sends `cmd` (its correlation_id and deadline are set here) and calls `fn`
+/* Sends `cmd` (its correlation_id and budget_ms, CMD_BUDGET_MS(timeout_ms),
+ * are set here) and calls `fn`
  * exactly once, within `timeout_ms`. 0, or a negative uv error when it could
  * not be sent (fn is then not called). */
 int cmd_client_send(cmd_client_t *self, Lianxin__V1__Command *cmd, int timeout_ms,

@@ -11,7 +11,6 @@
 #include "cmd_int.h"
 #include "cmd_server.h"
 #include "log.h"
-#include "timeutil.h"
 #include "zwatch.h"
 
 #define CMD_MAX_PENDING (16 * CMD_MAX_BATCH)   /* queued beyond it: 503 */
@@ -52,6 +51,7 @@ typedef struct cmd_item {
     size_t identity_len;
     int delimited;                  /* the client sent an empty delimiter */
     int ok;                         /* executed and kept (worker) */
+    int64_t deadline_ms;            /* server clock: receive time + budget; 0 none */
     Lianxin__V1__Command *cmd;
     const cmd_handler_t *handler;
     ProtobufCMessage *req;
@@ -88,11 +88,29 @@ struct cmd_server {
     void (*drain_done)(void *arg);
     void *drain_arg;
     uint64_t malformed;
+    int64_t (*clock)(void *arg);    /* milliseconds, this host's own */
+    void *clock_arg;
     char peer[CURVE_NAME_MAX];      /* the one User-Id taken; "" when plain */
     cmd_server_stats_t stats;
 };
 
 static void s_batch_start(cmd_server_t *self);
+
+/* The default clock: monotonic milliseconds of this host, immune to steps of
+ * the wall clock. Only differences of it are ever used. */
+static int64_t
+s_mono_ms(void *arg)
+{
+    (void) arg;
+    return (int64_t) (uv_hrtime() / 1000000u);
+}
+
+/* 1 when the item's budget has run out by the server's own clock. */
+static int
+s_expired(const cmd_item_t *item, int64_t now_ms)
+{
+    return item->deadline_ms > 0 && item->deadline_ms <= now_ms;
+}
 static void s_check_drained(cmd_server_t *self);
 
 static void
@@ -199,7 +217,7 @@ s_check(cmd_server_t *self, cmd_item_t *item)
     item->handler = s_find_handler(self, c->type);
     if (!item->handler)
         return s_reject(self, item, 404, "unknown_command", "unknown command");
-    if (c->deadline > 0 && c->deadline <= time_real_us() / 1000) {
+    if (s_expired(item, self->clock(self->clock_arg))) {
         self->stats.expired++;
         log_debug("expired command dropped", "type=%s", item->handler->type);
         s_item_free(item);
@@ -287,6 +305,11 @@ s_server_on_readable(zwatch_t *w, void *sock, void *arg)
                                                  zmq_msg_data(&parts[n - 1]));
     }
     cmd__close_frames(parts, n, 3);
+    if (item && item->cmd && item->cmd->budget_ms > 0) {
+        int64_t budget = item->cmd->budget_ms > CMD_MAX_BUDGET_MS ? CMD_MAX_BUDGET_MS
+                                                                    : item->cmd->budget_ms;
+        item->deadline_ms = self->clock(self->clock_arg) + budget;
+    }
     if (!item || !item->cmd) {
         s_item_free(item);
         self->stats.rejected++;
@@ -401,14 +424,14 @@ s_batch_start(cmd_server_t *self)
         uv_timer_start(&self->timer, s_on_timer, 10, 0);
         return;
     }
-    int64_t now = time_real_us() / 1000;
+    int64_t now = self->clock(self->clock_arg);
     while (self->head && b->n < self->max_batch) {
         cmd_item_t *item = self->head;
         self->head = item->next;
         self->tail = self->head ? self->tail : NULL;
         self->npending--;
         item->next = NULL;
-        if (item->cmd->deadline > 0 && item->cmd->deadline <= now) {
+        if (s_expired(item, now)) {
             self->stats.expired++;
             s_item_free(item);
             continue;
@@ -468,6 +491,7 @@ cmd_server_new(uv_loop_t *loop, void *zctx, const char *endpoint,
     self->pub = pub;
     self->app = app;
     self->max_batch = CMD_MAX_BATCH;
+    self->clock = s_mono_ms;
     if (curve)
         snprintf(self->peer, sizeof self->peer, "%s", curve->peer);
     int mandatory = 0;
@@ -496,6 +520,15 @@ cmd_server_set_max_batch(cmd_server_t *self, size_t max_batch)
     if (!self)
         return;
     self->max_batch = max_batch < 1 ? 1 : max_batch > CMD_MAX_BATCH ? CMD_MAX_BATCH : max_batch;
+}
+
+void
+cmd_server_set_clock(cmd_server_t *self, int64_t (*now_ms)(void *arg), void *arg)
+{
+    if (!self)
+        return;
+    self->clock = now_ms ? now_ms : s_mono_ms;
+    self->clock_arg = now_ms ? arg : NULL;
 }
 
 void

@@ -99,6 +99,13 @@ cmd_server_t *cmd_server_new(uv_loop_t *loop, void *zctx, const char *endpoint,
  * means no group commit: one transaction per command. */
 void cmd_server_set_max_batch(cmd_server_t *self, size_t max_batch);
 
+/* The clock a command's budget is measured on: `now_ms(arg)` in
+ * milliseconds, this host's own (only differences count). A command's
+ * deadline is its receive time on this clock plus its budget_ms (capped at
+ * CMD_MAX_BUDGET_MS): no other host's clock is ever compared with it. NULL
+ * restores the default, the monotonic clock. For tests that skew or step it. */
+void cmd_server_set_clock(cmd_server_t *self, int64_t (*now_ms)(void *arg), void *arg);
+
 /* Stops taking commands (later ones get 503), lets the batch in flight finish
  * and be answered, then calls `done`. */
 void cmd_server_drain(cmd_server_t *self, void (*done)(void *arg), void *arg);

@@ -261,6 +261,21 @@ config_get(const config_t *self, const char *key, const char *dflt)
     return e ? e->value : dflt;
 }
 
+const char *
+config_pg_dsn(const config_t *self, const char *program)
+{
+    char key[CONFIG_NAME_MAX + 8];
+    if (!program || strlen(program) >= CONFIG_NAME_MAX)
+        return NULL;
+    snprintf(key, sizeof key, "%s.pg_dsn", program);
+    const char *dsn = config_get(self, key, NULL);
+    if (!dsn || !*dsn) {
+        log_error("no database connection string: set the program's own key", "key=%s", key);
+        return NULL;
+    }
+    return dsn;
+}
+
 long long
 config_get_int(const config_t *self, const char *key, long long dflt)
 {

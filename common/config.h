@@ -26,6 +26,13 @@ long long config_get_int(const config_t *self, const char *key, long long dflt);
 /* Sets a value as if read from the file (tests, command-line flags). 0 or -1. */
 int config_set(config_t *self, const char *key, const char *value);
 
+/* The libpq connection string of `program` ("gateway", "intake", "admin",
+ * "auditor"...): key `<program>.pg_dsn` (LIANXIN_<PROGRAM>_PG_DSN), each
+ * program with its own PostgreSQL role (deploy/sql/009_program_roles.sql).
+ * There is no shared fallback: NULL (logged, naming the key) when missing
+ * or empty. */
+const char *config_pg_dsn(const config_t *self, const char *program);
+
 /* ---- lists ------------------------------------------------------------------ */
 
 #define CONFIG_NAME_MAX 32              /* bytes of one name of a list, with the NUL */

@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #define S_NONCE_LEN 12
@@ -270,4 +271,16 @@ crypto_password_verify(const char *password, const char *stored)
              && CRYPTO_memcmp(got, want, (size_t) hash_len) == 0;
     OPENSSL_cleanse(got, sizeof got);
     return ok ? 1 : 0;
+}
+
+int
+crypto_hmac_sha256(const uint8_t *key, size_t keylen, const void *data, size_t n,
+                   uint8_t out[32])
+{
+    unsigned len = 0;
+    if (!HMAC(EVP_sha256(), key, (int) keylen, data, n, out, &len) || len != 32) {
+        memset(out, 0, 32);
+        return -1;
+    }
+    return 0;
 }

@@ -32,6 +32,11 @@ int crypto_random(void *buf, size_t n);
 /* SHA-256 of `n` bytes. */
 void crypto_sha256(const void *data, size_t n, uint8_t out[32]);
 
+/* HMAC-SHA256 of `n` bytes under a `keylen`-byte key. 0, or -1 on an
+ * OpenSSL failure (out is then zeroed: it never matches a real MAC). */
+int crypto_hmac_sha256(const uint8_t *key, size_t keylen, const void *data, size_t n,
+                       uint8_t out[32]);
+
 /* Lower-case hex of `n` bytes into `out` (2n+1 bytes, NUL-terminated). */
 void crypto_hex(const uint8_t *in, size_t n, char *out);
 

@@ -107,13 +107,12 @@ mask_phone(const char *phone, char *out, size_t outsz)
     long digits = s_count_digits(s, n);
     if (digits < 0)
         return s_star(out, outsz);
-    long keep_head = digits > 7 ? 3 : 0;
     long keep_tail = digits > 7 ? 4 : 2;
     long idx = 0;
     for (size_t pos = 0; pos < n;) {
         size_t len = s_utf8_len(s + pos, n - pos);
         int sep = len == 1 && s_is_separator(s[pos]);
-        int keep = sep || idx < keep_head || idx >= digits - keep_tail;
+        int keep = sep || idx >= digits - keep_tail;
         size_t add = keep ? len : 1;
         if (used + add >= outsz)
             return -1;
@@ -126,5 +125,27 @@ mask_phone(const char *phone, char *out, size_t outsz)
         pos += len;
     }
     out[used] = '\0';
+    return 0;
+}
+
+/* ---- locations ------------------------------------------------------------ */
+
+int
+mask_location(const char *location, char *out, size_t outsz)
+{
+    if (!location || !out || outsz == 0)
+        return -1;
+    size_t n = strlen(location);
+    if (n == 0) {
+        out[0] = '\0';
+        return 0;
+    }
+    size_t len = s_utf8_len((const unsigned char *) location, n);
+    if (len == 0)
+        return s_star(out, outsz);
+    if (len + 4 > outsz)
+        return -1;
+    memcpy(out, location, len);
+    memcpy(out + len, "***", 4);
     return 0;
 }

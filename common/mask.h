@@ -10,9 +10,15 @@
  * points; invalid UTF-8 yields "*". 0, or -1 when `out` is too small. */
 int mask_name(const char *name, char *out, size_t outsz);
 
-/* Keeps the first three and last four digits of a phone number and masks the
- * rest: "13812345678" -> "138****5678". Numbers of 7 characters or fewer keep
- * only their last two: "5551234" -> "*****34". 0, or -1 when `out` is too small. */
+/* Keeps at most the last four digits of a phone number and masks the rest,
+ * separators shown as they are: "13812345678" -> "*******5678". Numbers of 7
+ * characters or fewer keep only their last two: "5551234" -> "*****34".
+ * 0, or -1 when `out` is too small. */
 int mask_phone(const char *phone, char *out, size_t outsz);
+
+/* A sealed location (a home visit's address) as shown to everyone: its first
+ * character and "***", whatever its length: "永中街道幸福小区3幢" -> "永***",
+ * "" -> "". Invalid UTF-8 yields "*". 0, or -1 when `out` is too small. */
+int mask_location(const char *location, char *out, size_t outsz);
 
 #endif

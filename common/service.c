@@ -185,7 +185,10 @@ s_start(s_service_t *svc)
     const service_def_t *def = svc->def;
     if (s_start_curve(svc) != 0)
         return -1;
-    svc->txq = txq_new(&svc->loop, config_get(svc->cfg, "pg.dsn", ""));
+    const char *dsn = config_pg_dsn(svc->cfg, def->name);
+    if (!dsn)
+        return -1;
+    svc->txq = txq_new(&svc->loop, dsn);
     svc->pub = bus_pub_new(svc->zctx, config_get(svc->cfg, "bus.xsub", "tcp://127.0.0.1:5560"),
                            &svc->bus_keys);
     if (!svc->txq || !svc->pub)

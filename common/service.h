@@ -35,7 +35,7 @@ typedef struct service_def {
 } service_def_t;
 
 /* Runs the service until SIGINT/SIGTERM. Config keys used (all documented in
- * deploy/lianxin.conf.example): pg.dsn, bus.xsub, bus.xpub, the CURVE keys
+ * deploy/lianxin.conf.example): <name>.pg_dsn (its own role), bus.xsub, bus.xpub, the CURVE keys
  * <name>.curve_public, <name>.curve_secret, bus.curve_public and
  * gateway.curve_public (required: the bus links and the ROUTER are CURVE,
  * and the ROUTER takes commands from the gateway's key only),

@@ -210,8 +210,10 @@ pg_start() {
     flock -u 9
 }
 
+# The DSN of database $1 as role $2 (default lianxin, the owner). The cluster
+# trusts its local socket (initdb --auth-local=trust): no password needed.
 dsn_of() {
-    printf 'host=%s port=%s dbname=%s user=lianxin' "$PGSOCK" "$PGPORT_NOW" "$1"
+    printf 'host=%s port=%s dbname=%s user=%s' "$PGSOCK" "$PGPORT_NOW" "$1" "${2:-lianxin}"
 }
 
 # ---- make run ---------------------------------------------------------------------
@@ -227,14 +229,36 @@ conf_get() {
     printf '%s' "${value:-$2}"
 }
 
+# Sets `<program>.pg_dsn` in $CONF for the owner (admin), the gateway, the
+# auditor and each service of `services`: each program its own PostgreSQL role
+# (deploy/sql/009_program_roles.sql), pointed at this checkout's cluster.
+write_dsns() {
+    local prog role
+    sed -i '/^[[:space:]]*pg\.dsn[[:space:]]*=/d' "$CONF"
+    for prog in admin gateway auditor $(conf_get services "" | tr ',' ' '); do
+        role=lianxin_$prog
+        [ "$prog" = admin ] && role=lianxin
+        sed -i "/^[[:space:]]*${prog}\.pg_dsn[[:space:]]*=/d" "$CONF"
+        printf '%s.pg_dsn = %s\n' "$prog" "$(dsn_of lianxin "$role")" >>"$CONF"
+    done
+}
+
+# A 256-bit key in hex into file $1, made once (umask 077).
+ensure_key_file() {
+    if [ ! -s "$1" ]; then
+        (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$1")
+    fi
+}
+
 # var/lianxin.conf: made once from the example with a key kept in var/crypto.key
 # and a CURVE key pair per program (lianxin-admin curve-keygen, added when
-# missing); pg.dsn is pointed at this checkout's cluster at every run.
+# missing); the DSNs are pointed at this checkout's cluster at every run. The
+# audit checkpoint key stays in var/audit.key, out of the config: only
+# audit-checkpoint (the auditor) is given it.
 ensure_conf() {
     CONF="$VAR/lianxin.conf"
-    if [ ! -s "$VAR/crypto.key" ]; then
-        (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$VAR/crypto.key")
-    fi
+    ensure_key_file "$VAR/crypto.key"
+    ensure_key_file "$VAR/audit.key"
     if [ ! -f "$CONF" ]; then
         local key
         key=$(cat "$VAR/crypto.key")
@@ -244,7 +268,6 @@ ensure_conf() {
             "$ROOT/deploy/lianxin.conf.example" >"$CONF")
         say "wrote $CONF"
     fi
-    sed -i "s|^pg\.dsn[[:space:]]*=.*|pg.dsn = $(dsn_of lianxin)|" "$CONF"
     # a var/lianxin.conf made before the key existed takes the example's list
     if ! grep -q '^[[:space:]]*services[[:space:]]*=' "$CONF"; then
         grep '^services[[:space:]]*=' "$ROOT/deploy/lianxin.conf.example" >>"$CONF"
@@ -264,6 +287,7 @@ ensure_conf() {
             done
         say "added $svc to the services of $CONF"
     done
+    write_dsns
     # the CURVE key pairs of the bus, the gateway and each service, made once
     local prog
     for prog in bus gateway $(conf_get services "" | tr ',' ' '); do
@@ -272,6 +296,14 @@ ensure_conf() {
             die "curve-keygen failed for $prog"
         say "made the CURVE key pair of $prog in $CONF"
     done
+}
+
+# One signed checkpoint of the audit heads, as lianxin_auditor with the key
+# of var/audit.key (systemd does this every 15 minutes: docs/operations.md).
+audit_checkpoint() {
+    LIANXIN_AUDIT_CHECKPOINT_KEY=$(cat "$VAR/audit.key") \
+        "$BUILD_DIR/bin/lianxin-admin" -c "$CONF" audit-checkpoint >>"$VAR/log/audit.log" ||
+        die "audit-checkpoint failed: see var/log/audit.log"
 }
 
 # Refuses to start twice: a pid file whose process is still a lianxin program.
@@ -419,6 +451,7 @@ cmd_run() {
     ensure_conf
     "$BUILD_DIR/bin/lianxin-admin" -c "$CONF" migrate
     (umask 077; "$BUILD_DIR/bin/lianxin-admin" -c "$CONF" seed-demo >"$VAR/seed.out")
+    audit_checkpoint
     grep -v '^partner1 api key:' "$VAR/seed.out" | sed -n '1,2p' >&2
     local key
     key=$(sed -n 's/^partner1 api key: \([0-9a-f]\{64\}\)$/\1/p' "$VAR/seed.out")

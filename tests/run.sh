@@ -53,10 +53,13 @@ selected() {
 
 # Runs test binary $1 under a time limit, line-buffered where that is safe:
 # stdbuf preloads a library, which a sanitizer runtime refuses to follow (it
-# must come first), so a sanitized binary runs as it is. (Not `ldd | grep -q`:
-# under pipefail, grep quitting early can fail the pipeline with SIGPIPE.)
+# must come first), so a sanitized binary runs as it is, and so does a browser
+# test script (python3 -u is unbuffered already, and the preload would pass to
+# the sanitized programs it starts). (Not `ldd | grep -q`: under pipefail,
+# grep quitting early can fail the pipeline with SIGPIPE.)
 run_limited() {
     local limit=(timeout -k 30 "$TIME_LIMIT")
+    case $1 in *.py) "${limit[@]}" "$1"; return ;; esac
     case $(ldd "$1" 2>/dev/null) in
         *libasan*|*libtsan*|*libubsan*) "${limit[@]}" "$1" ;;
         *) stdbuf -oL -eL "${limit[@]}" "$1" ;;

@@ -2,8 +2,9 @@
 -- to the proposer's verdict and the look-back, numbered 2026-0123 per
 -- district and year with no gap, their co-signers, units, contacts, co-unit
 -- opinions, replies, verdicts, their own timeline and the service's timers;
--- and core.unit_heads, the unit accounts that sign replies off. Every key
--- starts with district_code. Never edit once landed.
+-- core.unit_heads, the unit accounts that sign replies off; and the role
+-- lianxin_proposal. Every key starts with district_code. Never edit once
+-- landed.
 
 CREATE SCHEMA proposal;
 
@@ -18,6 +19,13 @@ CREATE TABLE core.unit_heads (
 );
 
 CREATE SEQUENCE proposal.proposal_ids;
+
+-- A proposal's human number, "2026-0123" (more digits past 9999; "" before
+-- it has one): the one definition the service and the gateway's reads share.
+CREATE FUNCTION proposal.number_text(year int, number int) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN number IS NULL THEN '' ELSE year || '-' ||
+          lpad(number::text, greatest(4, length(number::text)), '0') END $$;
 
 -- The next number per district and year: taken in the accepting transaction
 -- under the row lock, so numbers are gap-free and in commit order.
@@ -181,3 +189,8 @@ CREATE TABLE proposal.timers (
 );
 CREATE INDEX proposal_timers_due ON proposal.timers (district_code, due_at)
     WHERE fired_at IS NULL;
+
+-- ---- its PostgreSQL role (009): lianxin_proposal reads core (core.unit_heads
+-- included), owns proposal, appends to the outbox and the audit chain; the
+-- gateway reads proposal. --------------------------------------------------------
+SELECT public.lianxin_grant_service('proposal');

@@ -17,7 +17,7 @@
 /* The parsed command line: `lianxin-admin [-c CONFIG] [--dsn DSN] <command> [options]`. */
 typedef struct admin_opts {
     const char *command;
-    const char *dsn;            /* --dsn, else LIANXIN_PG_DSN / pg.dsn */
+    const char *dsn;            /* --dsn, else <admin_dsn_program>.pg_dsn */
     const char *sql_dir;        /* --sql-dir, else admin.sql_dir, else next to the binary */
     const char *username;
     const char *role;
@@ -26,6 +26,8 @@ typedef struct admin_opts {
     const char *unit_id;
     const char *name;
     const char *display_name;
+    const char *batch;          /* rekey --batch N */
+    const char *max_batches;    /* rekey --max-batches N */
     const config_t *cfg;
 } admin_opts_t;
 
@@ -84,7 +86,37 @@ int users_role_valid(const char *role);
 
 int users_cmd_create(db_t *db, const admin_opts_t *o);
 int users_cmd_key(db_t *db, const admin_opts_t *o);
-int users_cmd_audit(db_t *db, const admin_opts_t *o);
+
+/* ---- audit_cmd.c ------------------------------------------------------------ */
+
+/* The config prefix of the role a command connects as: "auditor" for
+ * audit-verify and audit-checkpoint, "admin" (the owner) for the rest. */
+const char *admin_dsn_program(const char *command);
+
+/* audit-verify [--district D]: audit_verify with audit.checkpoint_key when
+ * set (the checkpoints' MACs are then checked too). ADMIN_OK intact,
+ * ADMIN_REFUSED broken (the report on stdout), ADMIN_ERROR otherwise. */
+int audit_cmd_verify(db_t *db, const admin_opts_t *o);
+
+/* audit-checkpoint: audit_checkpoint under audit.checkpoint_key (required),
+ * one line per checkpoint on stdout. ADMIN_OK, ADMIN_REFUSED when the chain
+ * is broken (nothing anchored), ADMIN_ERROR otherwise. */
+int audit_cmd_checkpoint(db_t *db, const admin_opts_t *o);
+
+/* ---- rekey.c --------------------------------------------------------------- */
+
+/* `rekey [--batch N] [--max-batches N]`: seals the clear values due for
+ * sealing, then re-seals every sealed column (common/sealcols.c) whose value
+ * is not under the current key and suite of the ring (crypto.*), N rows per
+ * transaction (default 500), printing progress; stops after --max-batches
+ * batches (a rerun goes on). ADMIN_REFUSED when some value opens with no key
+ * of the ring (they are left as they are). */
+int rekey_cmd(db_t *db, const admin_opts_t *o);
+
+/* What `migrate` runs after the migrations: seals the clear values due for
+ * sealing (a home visit's location recorded before migration 021) under the
+ * configured ring; without crypto.key it says so and leaves them. */
+int rekey_seal_clear(db_t *db, const config_t *cfg);
 
 /* ---- seed.c ---------------------------------------------------------------- */
 

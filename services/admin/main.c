@@ -1,5 +1,5 @@
 /* lianxin-admin: the operator's command line (migrate, seed-demo, create-user,
- * create-key, audit-verify, curve-keygen). Wiring only: parses argv, reads the config,
+ * create-key, audit-verify, audit-checkpoint, rekey, curve-keygen). Wiring only: parses argv, reads the config,
  * connects, hands over to the command. Never logs the dsn (it may hold a
  * password) or anything a command prints once (keys). */
 #include <limits.h>
@@ -18,10 +18,16 @@ static const char *s_usage =
     "  create-user --username U --role R [--district D] [--member-id N] [--unit-id N]\n"
     "              [--display-name NAME]   password from LIANXIN_PASSWORD or stdin\n"
     "  create-key --username U --name N    print a new API key for U\n"
-    "  audit-verify [--district D]   check the audit trail's hash chain\n"
+    "  audit-verify [--district D]   check the audit trail's hash chain, heads and signed\n"
+    "                                checkpoints (MACs when audit.checkpoint_key is set)\n"
+    "  audit-checkpoint              verify, then sign each district's head into\n"
+    "                                audit.checkpoints (key audit.checkpoint_key)\n"
+    "  rekey [--batch N] [--max-batches N]  re-seal every sealed value under the current\n"
+    "                                key and suite (crypto.*), N rows a transaction; resumable\n"
     "  curve-keygen --name PROGRAM   print a new CURVE key pair as PROGRAM.curve_public and\n"
     "                                PROGRAM.curve_secret lines (no config, no database)\n"
-    "database: --dsn, else LIANXIN_PG_DSN, else pg.dsn of the config\n"
+    "database: --dsn, else auditor.pg_dsn (audit-*) or admin.pg_dsn (the rest) of the\n"
+    "config (LIANXIN_AUDITOR_PG_DSN, LIANXIN_ADMIN_PG_DSN)\n"
     "exit: 0 done, 1 refused (changed migration, broken audit chain), 2 error\n";
 
 typedef struct option_def {
@@ -39,6 +45,8 @@ static const option_def_t s_options[] = {
     {"--unit-id", offsetof(admin_opts_t, unit_id)},
     {"--name", offsetof(admin_opts_t, name)},
     {"--display-name", offsetof(admin_opts_t, display_name)},
+    {"--batch", offsetof(admin_opts_t, batch)},
+    {"--max-batches", offsetof(admin_opts_t, max_batches)},
 };
 
 /* Stores `value` for `flag` when it is one of s_options. 0, or -1 if unknown. */
@@ -92,6 +100,8 @@ static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
         snprintf(cal, sizeof cal, "%s/../calendar", dir);
         if (rc == ADMIN_OK)
             rc = calendar_seed(db, config_get(o->cfg, "calendar.dir", cal));
+        if (rc == ADMIN_OK)
+            rc = rekey_seal_clear(db, o->cfg);
         return rc;
     }
     if (strcmp(o->command, "seed-demo") == 0)
@@ -101,7 +111,11 @@ static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
     if (strcmp(o->command, "create-key") == 0)
         return users_cmd_key(db, o);
     if (strcmp(o->command, "audit-verify") == 0)
-        return users_cmd_audit(db, o);
+        return audit_cmd_verify(db, o);
+    if (strcmp(o->command, "audit-checkpoint") == 0)
+        return audit_cmd_checkpoint(db, o);
+    if (strcmp(o->command, "rekey") == 0)
+        return rekey_cmd(db, o);
     fprintf(stderr, "unknown command: %s\n%s", o->command, s_usage);
     return ADMIN_ERROR;
 }
@@ -109,7 +123,7 @@ static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
 static int s_known(const char *command)
 {
     static const char *known[] = {"migrate", "seed-demo", "create-user", "create-key",
-                                  "audit-verify", "curve-keygen"};
+                                  "audit-verify", "audit-checkpoint", "curve-keygen", "rekey"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcmp(command, known[i]) == 0)
             return 1;
@@ -151,14 +165,14 @@ int main(int argc, char **argv)
         config_destroy(&cfg);
         return ADMIN_ERROR;
     }
-    const char *dsn = o.dsn ? o.dsn : config_get(cfg, "pg.dsn", NULL);
+    const char *dsn = o.dsn ? o.dsn : config_pg_dsn(cfg, admin_dsn_program(o.command));
     char exe[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[len > 0 ? len : 0] = '\0';
     int rc = ADMIN_ERROR;
     db_t *db = dsn ? db_new(dsn) : NULL;
     if (!dsn)
-        log_error("no database: give --dsn, LIANXIN_PG_DSN or pg.dsn");
+        log_error("no database: give --dsn or the command's <program>.pg_dsn");
     else if (!db || db_connect(db) != 0)
         log_error("cannot connect to postgresql", "error=\"%s\"", db ? db_error(db) : "");
     else

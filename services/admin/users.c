@@ -1,5 +1,4 @@
-/* users: lianxin-admin's user, API key and audit commands over auth.* and
- * audit.*. Never prints or logs a password, a password hash or a key's hash;
+/* users: lianxin-admin's user and API key commands over auth.*. Never prints or logs a password, a password hash or a key's hash;
  * a new API key is printed once, on stdout, and only its SHA-256 is stored. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include <unistd.h>
 #include "admin.h"
 #include "audit.h"
+#include "authlog.h"
 #include "crypto.h"
 #include "log.h"
 
@@ -60,6 +60,45 @@ int users_new_key(db_t *db, const char *district, long long user_id, const char 
     return db_run(db,
         "INSERT INTO auth.api_keys (district_code, key_hash, user_id, name)"
         " VALUES ($1, $2::bytea, $3::bigint, $4)", 4, p);
+}
+
+/* ---- the record of a change ---------------------------------------------------- */
+
+/* Runs `change` and records `event` for the user in one transaction: the
+ * operator at the console is "local", acting as the installation. 0; 1 when
+ * `change` hit a unique key (a name taken); -1 otherwise (rolled back). */
+typedef int (s_change_fn)(db_t *db, void *arg, long long *user_id);
+
+static int s_recorded(db_t *db, const char *event, const char *district, const char *username,
+                      const char *detail, s_change_fn *change, void *arg)
+{
+    authlog_event_t ev = {0};
+    long long uid = 0;
+    tx_t *tx = tx_new("admin");
+    if (!tx || tx_begin(tx, db) != 0) {
+        tx_destroy(&tx);
+        return -1;
+    }
+    if (change(db, arg, &uid) != 0) {
+        int taken = strcmp(db_sqlstate(db), "23505") == 0;
+        tx_rollback(tx);
+        tx_destroy(&tx);
+        return taken ? 1 : -1;
+    }
+    snprintf(ev.event, sizeof ev.event, "%s", event);
+    snprintf(ev.district, sizeof ev.district, "%s", district);
+    snprintf(ev.actor_role, sizeof ev.actor_role, "system");
+    ev.user_id = uid;
+    snprintf(ev.username, sizeof ev.username, "%s", username);
+    snprintf(ev.object_type, sizeof ev.object_type, "user");
+    snprintf(ev.object_id, sizeof ev.object_id, "%lld", uid);
+    snprintf(ev.client, sizeof ev.client, "local");
+    snprintf(ev.detail, sizeof ev.detail, "lianxin-admin %s", detail);
+    int rc = authlog_record(tx, &ev) == 0 && tx_commit(tx) == 0 ? 0 : -1;
+    if (rc != 0)
+        tx_rollback(tx);
+    tx_destroy(&tx);
+    return rc;
 }
 
 /* ---- create-user ------------------------------------------------------------ */
@@ -148,6 +187,21 @@ static void s_display_name(db_t *db, const admin_opts_t *o, const char *district
         PQclear(r);
 }
 
+typedef struct s_create {
+    const admin_opts_t *o;
+    const char *district, *hash, *display;
+    long long id;
+} s_create_t;
+
+static int s_create(db_t *db, void *arg, long long *user_id)
+{
+    s_create_t *c = arg;
+    int rc = users_insert(db, c->district, c->o->username, c->hash, c->o->role, c->display,
+                          c->o->member_id, c->o->unit_id, &c->id);
+    *user_id = c->id;
+    return rc;
+}
+
 int users_cmd_create(db_t *db, const admin_opts_t *o)
 {
     if (!o->username || !*o->username || !users_role_valid(o->role)) {
@@ -174,24 +228,40 @@ int users_cmd_create(db_t *db, const admin_opts_t *o)
         log_error("password hashing failed");
         return ADMIN_ERROR;
     }
-    long long id = 0;
-    char display[256];
+    char display[256], detail[64];
     s_display_name(db, o, district, display, sizeof display);
-    if (users_insert(db, district, o->username, hash, o->role, display, o->member_id,
-                     o->unit_id, &id) != 0) {
-        if (strcmp(db_sqlstate(db), "23505") == 0) {
+    s_create_t c = {o, district, hash, display, 0};
+    snprintf(detail, sizeof detail, "create-user role=%s", o->role);
+    rc = s_recorded(db, "user_created", district, o->username, detail, s_create, &c);
+    if (rc != 0) {
+        if (rc == 1) {
             log_error("username already taken");
             return ADMIN_REFUSED;
         }
         log_error("cannot create user", "error=\"%s\"", db_error(db));
         return ADMIN_ERROR;
     }
+    long long id = c.id;
     printf("created user %s (id %lld, role %s, district %s)\n", o->username, id, o->role,
            *district ? district : "(all)");
     return ADMIN_OK;
 }
 
 /* ---- create-key -------------------------------------------------------------- */
+
+typedef struct s_key {
+    const char *district;
+    long long uid;
+    const char *name;
+    char *key;
+} s_key_t;
+
+static int s_key(db_t *db, void *arg, long long *user_id)
+{
+    s_key_t *k = arg;
+    *user_id = k->uid;
+    return users_new_key(db, k->district, k->uid, k->name, k->key);
+}
 
 int users_cmd_key(db_t *db, const admin_opts_t *o)
 {
@@ -212,39 +282,13 @@ int users_cmd_key(db_t *db, const admin_opts_t *o)
     snprintf(district, sizeof district, "%s", PQgetvalue(r, 0, 0));
     long long uid = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
     PQclear(r);
-    if (users_new_key(db, district, uid, o->name, key) != 0) {
+    s_key_t k = {district, uid, o->name, key};
+    if (s_recorded(db, "key_created", district, o->username, "create-key", s_key, &k) != 0) {
         log_error("cannot store the key", "error=\"%s\"", db_error(db));
         return ADMIN_ERROR;
     }
     printf("%s\n", key);
     fprintf(stderr, "api key \"%s\" created for %s; it is shown only this once\n", o->name,
             o->username);
-    return ADMIN_OK;
-}
-
-/* ---- audit-verify ------------------------------------------------------------- */
-
-int users_cmd_audit(db_t *db, const admin_opts_t *o)
-{
-    char report[512] = "";
-    int rc = audit_verify(db, o->district, report, sizeof report);
-    if (rc < 0) {
-        log_error("cannot verify the audit trail", "error=\"%s\"", db_error(db));
-        return ADMIN_ERROR;
-    }
-    if (rc > 0) {
-        printf("audit trail broken: %s\n", report);
-        return ADMIN_REFUSED;
-    }
-    const char *p[] = {o->district};
-    PGresult *r = o->district
-        ? db_exec(db, "SELECT count(*) FROM audit.trail WHERE district_code = $1", 1, p)
-        : db_exec(db, "SELECT count(*) FROM audit.trail", 0, NULL);
-    if (!r) {
-        log_error("cannot count audit rows", "error=\"%s\"", db_error(db));
-        return ADMIN_ERROR;
-    }
-    printf("audit trail intact (%s rows)\n", PQgetvalue(r, 0, 0));
-    PQclear(r);
     return ADMIN_OK;
 }

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "exports.h"
 #include "auth/auth.h"
+#include "auth/authtx.h"
 #include "forward.h"
 #include "gateway.h"
 #include "log.h"
@@ -88,9 +90,59 @@ int gateway_settings(const config_t *cfg, gw_settings_t *s)
     s->connection_timeout_s = (unsigned) s_int(cfg, "gateway.connection_timeout_s", 30, 1,
                                                3600, &ok);
     s->shutdown_grace_ms = s_int(cfg, "gateway.shutdown_grace_ms", 2000, 0, 60000, &ok);
+    /* the loopback nginx of deploy/nginx: X-Forwarded-For is believed from it only */
     snprintf(s->trusted_proxy, sizeof s->trusted_proxy, "%s",
-             config_get(cfg, "gateway.trusted_proxy", ""));
+             config_get(cfg, "gateway.trusted_proxy", "127.0.0.1"));
+    s->auth_fail_burst = s_int(cfg, "gateway.auth_fail_burst", 20, 1, 1000000, &ok);
+    s->auth_fail_per_min = s_int(cfg, "gateway.auth_fail_per_min", 60, 1, 10000000, &ok);
+    s->auth_negative_ttl_s = s_int(cfg, "gateway.auth_negative_ttl_s", 10, 1, 3600, &ok);
+    s->password_iterations = s_int(cfg, "auth.password_iterations", 600000, 1000, 10000000,
+                                   &ok);
+    s->password_expiry_days = s_int(cfg, "auth.password_expiry_days", 0, 0, 3650, &ok);
+    s->login_history_days = s_int(cfg, "gateway.login_history_days", 180, 180, 36500, &ok);
+    s->api_key_days = s_int(cfg, "auth.api_key_days", 365, 0, 36500, &ok);
+    s->feed_token_days = s_int(cfg, "auth.feed_token_days", 365, 0, 36500, &ok);
+    s->exports_per_user = s_int(cfg, "gateway.exports_per_user", 2, 1, 100, &ok);
+    s->export_max_rows = s_int(cfg, "gateway.export_max_rows", 200000, 1, 10000000, &ok);
+    s->ics_max_events = s_int(cfg, "gateway.ics_max_events", 2000, 1, 100000, &ok);
     return ok ? 0 : -1;
+}
+
+/* ---- login history retention ---------------------------------------------------------- */
+
+#define GW_PRUNE_MS (3600 * 1000)   /* once an hour, and at start */
+
+static void s_on_prune(uv_timer_t *t)
+{
+    gw_t *gw = t->data;
+    if (authtx_prune(gw->authtx, gw->set.login_history_days) != 0)
+        log_warn("login history prune not queued", "");
+}
+
+static int s_prune_start(gw_t *gw)
+{
+    gw->prune_timer = calloc(1, sizeof *gw->prune_timer);
+    if (!gw->prune_timer || uv_timer_init(gw->loop, gw->prune_timer) != 0) {
+        free(gw->prune_timer);
+        gw->prune_timer = NULL;
+        return -1;
+    }
+    gw->prune_timer->data = gw;
+    return uv_timer_start(gw->prune_timer, s_on_prune, 0, GW_PRUNE_MS);
+}
+
+static void s_on_timer_closed(uv_handle_t *h)
+{
+    free(h);
+}
+
+static void s_prune_stop(gw_t *gw)
+{
+    if (!gw->prune_timer)
+        return;
+    uv_timer_stop(gw->prune_timer);
+    uv_close((uv_handle_t *) gw->prune_timer, s_on_timer_closed);
+    gw->prune_timer = NULL;
 }
 
 /* ---- life -------------------------------------------------------------------------- */
@@ -103,6 +155,8 @@ static void s_cancel_work(gw_full_t *g)
 {
     ops_destroy(&g->ops);
     forward_destroy(&g->gw.fwd);
+    s_prune_stop(&g->gw);
+    authtx_destroy(&g->gw.authtx);  /* runs what is queued: its callbacks still use auth */
     pgpool_destroy(&g->gw.pool);
     auth_destroy(&g->gw.auth);
 }
@@ -113,6 +167,8 @@ static void s_free_parts(gw_full_t *g)
     http_server_destroy(&g->gw.http);
     ratelimit_destroy(&g->gw.rl_user);
     ratelimit_destroy(&g->gw.rl_login);
+    ratelimit_destroy(&g->gw.rl_fail);
+    exports_destroy(&g->gw.exports);
     metrics_destroy(&g->gw.metrics);
 }
 
@@ -127,7 +183,8 @@ gw_t *gateway_new(uv_loop_t *loop, void *zctx, const config_t *cfg)
         goto fail;
     const gw_settings_t *s = &gw->set;
     auth_opts_t ao = {s->session_idle_s, s->session_max_s, s->login_max_failures,
-                      s->lockout_s, 60, 100000};
+                      s->lockout_s, 60, 100000, (unsigned) s->password_iterations,
+                      s->password_expiry_days, s->auth_negative_ttl_s};
     http_opts_t ho = {s->listen, s->port, s->max_connections, s->connection_timeout_s,
                       32 * 1024};
     http_hooks_t hooks;
@@ -135,11 +192,15 @@ gw_t *gateway_new(uv_loop_t *loop, void *zctx, const config_t *cfg)
     gw->metrics = metrics_new();
     gw->rl_user = ratelimit_new(s->rate_per_s, s->rate_burst, 100000);
     gw->rl_login = ratelimit_new(s->login_rate_per_min / 60.0, s->login_rate_per_min, 100000);
-    gw->pool = pgpool_new(loop, config_get(cfg, "pg.dsn", ""), s->pg_pool,
-                          s->pg_queue_timeout_ms);
-    gw->auth = gw->pool ? auth_new(loop, gw->pool, &ao) : NULL;
+    gw->rl_fail = ratelimit_new(s->auth_fail_per_min / 60.0, s->auth_fail_burst, 100000);
+    const char *dsn = config_pg_dsn(cfg, "gateway");
+    gw->pool = dsn ? pgpool_new(loop, dsn, s->pg_pool, s->pg_queue_timeout_ms) : NULL;
+    gw->authtx = dsn ? authtx_new(loop, dsn) : NULL;
+    gw->auth = gw->pool && gw->authtx ? auth_new(loop, gw->pool, gw->authtx, &ao) : NULL;
     gw->fwd = forward_new(loop, zctx, cfg);
-    if (!gw->metrics || !gw->rl_user || !gw->rl_login || !gw->pool || !gw->auth || !gw->fwd)
+    gw->exports = exports_new(s->exports_per_user);
+    if (!gw->exports || !gw->metrics || !gw->rl_user || !gw->rl_login || !gw->rl_fail ||
+        !gw->pool || !gw->auth || !gw->fwd || s_prune_start(gw) != 0)
         goto fail;
     g->ops = ops_new(gw);
     gw->http = g->ops ? http_server_new(loop, &ho, &hooks, gw) : NULL;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "exports.h"
 #include "http/cursor.h"
 #include "log.h"
 #include "pgpool.h"
@@ -161,6 +162,7 @@ typedef struct export_ctx {
     gw_call_t *call;
     reads_render_fn *render;
     const char *ctype;
+    int max;                        /* rows rendered at most (0: all); more is a cut */
     char filename[64];
 } export_ctx_t;
 
@@ -182,7 +184,9 @@ static void s_on_export_rows(PGresult *res, void *arg)
     textbuf_init(&out);
     x->render(call, res, &out);
     snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", x->filename);
-    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp, NULL};
+    int cut = x->max > 0 && PQntuples(res) > x->max;
+    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp,
+                       cut ? EXPORTS_TRUNCATED_HEADER : NULL, "true", NULL};
     if (out.failed)
         gw_reply_error(call, 500, "internal", "internal error", NULL);
     else
@@ -192,7 +196,7 @@ static void s_on_export_rows(PGresult *res, void *arg)
 }
 
 void reads_export(gw_call_t *call, const char *sql, int n, const char *const *p,
-                  reads_render_fn *render, const char *ctype, const char *filename)
+                  reads_render_fn *render, const char *ctype, const char *filename, int max)
 {
     export_ctx_t *x = calloc(1, sizeof *x);
     if (!x) {
@@ -202,6 +206,7 @@ void reads_export(gw_call_t *call, const char *sql, int n, const char *const *p,
     x->call = call;
     x->render = render;
     x->ctype = ctype;
+    x->max = max;
     snprintf(x->filename, sizeof x->filename, "%s", filename);
     gw_call_hold(call);
     if (pgpool_query(call->gw->pool, sql, n, p, s_on_export_rows, x) != 0) {

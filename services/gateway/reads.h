@@ -51,9 +51,12 @@ typedef void (reads_render_fn)(gw_call_t *call, const PGresult *res, textbuf_t *
 /* A file built from one pool query: runs `sql` with `n` text parameters,
  * renders the rows with `render` and answers 200 with `ctype`, no-store and
  * an attachment named `filename` (at most 63 bytes); 503 when the database
- * cannot answer, 500 when rendering ran out of memory. Answers the call. */
+ * cannot answer, 500 when rendering ran out of memory. `max` > 0: the query
+ * asks for max + 1 rows, the renderer stops at max, and a file with more
+ * rows says it was cut (EXPORTS_TRUNCATED_HEADER, exports.h). Answers the
+ * call. */
 void reads_export(gw_call_t *call, const char *sql, int n, const char *const *p,
-                  reads_render_fn *render, const char *ctype, const char *filename);
+                  reads_render_fn *render, const char *ctype, const char *filename, int max);
 
 /* The district of the call as an SQL parameter. */
 const char *reads_district(const gw_call_t *call);

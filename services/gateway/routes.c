@@ -8,12 +8,16 @@
 #include "api/intake.h"
 #include "api/notify.h"
 #include "api/proposal.h"
+#include "api/users.h"
+#include "auth/password.h"
 #include "auth/sessions.h"
 #include "http/ops.h"
 #include "http/static.h"
 #include "routes.h"
+#include "users.pb-c.h"
 
 #define LOGIN_BODY_LIMIT 4096
+#define PASSWORD_BODY_LIMIT 16384   /* two passwords at the limit, \u-escaped */
 
 static const gw_route_t s_gateway_rows[] = {
     {.at = {.method = "GET", .pattern = "/healthz"}, .handler = ops_healthz},
@@ -21,8 +25,13 @@ static const gw_route_t s_gateway_rows[] = {
     {.at = {.method = "POST", .pattern = "/v1/sessions"}, .body_limit = LOGIN_BODY_LIMIT,
      .handler = sessions_create},
     {.at = {.method = "DELETE", .pattern = "/v1/sessions"}, .roles = ROLES_ANY,
-     .handler = sessions_delete},
-    {.at = {.method = "GET", .pattern = "/v1/me"}, .roles = ROLES_ANY, .handler = sessions_me},
+     .handler = sessions_delete, .expired_ok = 1},
+    {.at = {.method = "GET", .pattern = "/v1/me"}, .roles = ROLES_ANY, .handler = sessions_me,
+     .expired_ok = 1},
+    {.at = {.method = "POST", .pattern = "/v1/me/password"}, .roles = ROLES_ANY,
+     .body_limit = PASSWORD_BODY_LIMIT, .handler = password_change, .expired_ok = 1,
+     .request = &lianxin__v1__change_password__descriptor,
+     .required = password_change_required},
 };
 
 static const gw_route_t s_console_rows[] = {
@@ -34,7 +43,8 @@ static const gw_routes_t s_console = GW_ROUTES(s_console_rows);
 
 /* One line per service; the console stays last. */
 static const gw_routes_t *const s_tables[] = {
-    &s_gateway, &api_intake_routes, &api_notify_routes, &api_proposal_routes, &api_core_routes, &s_console,
+    &s_gateway, &api_intake_routes, &api_notify_routes, &api_proposal_routes, &api_core_routes,
+    &api_users_routes, &s_console,
 };
 
 #define S_NTABLES (sizeof s_tables / sizeof s_tables[0])

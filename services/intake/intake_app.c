@@ -40,12 +40,13 @@ static int s_calendar(const config_t *cfg)
 
 int intake_app_init(const config_t *cfg, void **app)
 {
-    const char *hex = config_get(cfg, "crypto.key", NULL);
     if (visits_init(cfg, app) != 0)
         return -1;
     memset(&s_app, 0, sizeof s_app);
-    if (!hex || crypto_key_from_hex(hex, s_app.key) != 0 || s_rules(cfg, &s_app.rules) != 0
+    if (!(s_app.ring = seal_ring_from_config(cfg)) || s_rules(cfg, &s_app.rules) != 0
         || s_calendar(cfg) != 0) {
+        seal_ring_destroy(&s_app.ring);
+        calsync_destroy(&s_app.cal);
         visits_fini(*app);
         *app = NULL;
         return -1;
@@ -61,7 +62,7 @@ void intake_app_fini(void *app)
 {
     visits_fini(app);
     calsync_destroy(&s_app.cal);
-    memset(s_app.key, 0, sizeof s_app.key);
+    seal_ring_destroy(&s_app.ring);
     s_ready = 0;
 }
 

@@ -1,7 +1,7 @@
 /* intake_app: the intake service's state beyond visits_t: the business-day
  * calendar (a calsync over core.calendar_*, worker thread only), the grading
  * thresholds (intake.grading.*), the rota's default members per duty,
- * the calendar watch switch and the sealing key. One per process, set up by
+ * the calendar watch switch and the sealing key ring. One per process, set up by
  * intake_app_init (service_def_t.init) around visits_init, read-only
  * afterwards (but for calsync's own cache). Includes what every handler of
  * intake uses (cmd.h, db.h, textfmt.h). Never logs configuration values. */
@@ -15,7 +15,7 @@
 #include "config.h"
 #include "db.h"
 #include "textfmt.h"
-#include "crypto.h"
+#include "seal.h"
 #include "grading.h"
 
 typedef struct intake_app {
@@ -23,7 +23,7 @@ typedef struct intake_app {
     grading_rules_t rules;
     int rota_per_day;               /* intake.rota_per_day, default 2 */
     int calendar_watch;             /* intake.calendar_watch, default 1 (calendar_watch.c) */
-    uint8_t key[CRYPTO_KEY_LEN];    /* crypto.key */
+    seal_ring_t *ring;              /* crypto.key, crypto.keys, crypto.current, crypto.suite */
 } intake_app_t;
 
 /* service_def_t.init: visits_init (its state is what *app receives, so

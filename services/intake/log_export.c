@@ -11,6 +11,7 @@
 #include "visit_edit.h"
 #include "visit_edit.pb-c.h"
 #include "visit_rules.h"
+#include "visit_seal.h"
 
 #define EXPORT_MAX_ROWS 4000
 #define EXPORT_MAX_BYTES (900 * 1024)
@@ -24,28 +25,34 @@ static const char *const SQL_EXPORT =
     " v.on_spot_action, v.promised,"
     " coalesce((SELECT string_agg(i.grade::text, '/' ORDER BY i.id) FROM intake.issues i"
     "   WHERE i.district_code = v.district_code AND i.visit_id = v.id), '')"
+    " , v.location_sealed"
     " FROM intake.visits v WHERE v.district_code = $1 AND v.workroom_id = $2::bigint"
     " AND ($3::text IS NULL OR v.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Shanghai')"
     " AND ($4::text IS NULL OR v.received_at < ($4::date + 1)::timestamp AT TIME ZONE"
     " 'Asia/Shanghai') ORDER BY v.received_at, v.id LIMIT 4001";
 
-/* One CSV record with the visitor opened. 0 or -1 (does not open). */
+/* One CSV record with the visitor and a sealed location opened. 0 or -1
+ * (does not open). */
 static int s_row(const cmd_ctx_t *ctx, const PGresult *r, int i, textbuf_t *b)
 {
-    char aad[96], name[VISIT_MAX_NAME * 4 + 1], phone[VISIT_MAX_PHONE + 1];
-    const char *f[TEXTFMT_LOG_FIELDS];
-    snprintf(aad, sizeof aad, "%s/visit/%s/name", ctx->cmd->district, PQgetvalue(r, i, 0));
-    int bad = visit_open_sealed(r, i, 4, aad, name, sizeof name);
-    snprintf(aad, sizeof aad, "%s/visit/%s/phone", ctx->cmd->district, PQgetvalue(r, i, 0));
-    bad |= visit_open_sealed(r, i, 5, aad, phone, sizeof phone);
+    char name[VISIT_MAX_NAME * 4 + 1], phone[VISIT_MAX_PHONE + 1];
+    char loc[VISIT_MAX_LOCATION * 4 + 1];
+    const char *f[TEXTFMT_LOG_FIELDS], *d = ctx->cmd->district, *id = PQgetvalue(r, i, 0);
+    int bad = visit_seal_open(r, i, 4, SEALCOL_VISIT_NAME, d, id, name, sizeof name);
+    bad |= visit_seal_open(r, i, 5, SEALCOL_VISIT_PHONE, d, id, phone, sizeof phone);
+    bad |= visit_seal_open(r, i, TEXTFMT_LOG_FIELDS, SEALCOL_VISIT_LOCATION, d, id, loc,
+                           sizeof loc);
     for (int k = 0; k < TEXTFMT_LOG_FIELDS; k++)
         f[k] = PQgetvalue(r, i, k);
     f[4] = name;
     f[5] = phone;
+    if (!PQgetisnull(r, i, TEXTFMT_LOG_FIELDS))
+        f[8] = loc;
     if (!bad)
         textfmt_log_row(b, f);
     memset(name, 0, sizeof name);
     memset(phone, 0, sizeof phone);
+    memset(loc, 0, sizeof loc);
     return bad ? -1 : 0;
 }
 

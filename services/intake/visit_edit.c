@@ -10,6 +10,7 @@
 #include "mask.h"
 #include "timeutil.h"
 #include "visit_edit.h"
+#include "visit_seal.h"
 #include "visit_edit.pb-c.h"
 #include "visit_rules.h"
 
@@ -17,7 +18,10 @@ typedef struct cur {
     int64_t room, received_us, members[VISIT_MAX_MEMBERS];
     size_t nmembers;
     char name_masked[VISIT_MAX_NAME * 4 + 1], phone_masked[VISIT_MAX_PHONE + 1];
-    char *summary, *category, *location, *action, *promised, *kind;
+    char *summary, *category, *action, *promised, *kind;
+    const char *location;           /* in clear: loc, or the row's when not sealed */
+    const char *location_shown;     /* the row's location column (masked when sealed) */
+    char loc[VISIT_MAX_LOCATION * 4 + 1];
     int version;
     PGresult *res;                  /* owns the strings */
 } cur_t;
@@ -38,7 +42,7 @@ static int s_load(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, cur_t *c, cmd_resu
     PGresult *r = db_exec(tx_db(tx),
         "SELECT workroom_id, (extract(epoch FROM received_at) * 1000000)::bigint, member_ids,"
         " visitor_name_masked, visitor_phone_masked, summary, category, location, on_spot_action,"
-        " promised, kind, version FROM intake.visits WHERE district_code = $1"
+        " promised, kind, version, location_sealed FROM intake.visits WHERE district_code = $1"
         " AND id = $2::bigint FOR UPDATE", 2, p);
     if (!r)
         return cmd_db_fail(tx, res, "visit.edit.load");
@@ -54,11 +58,18 @@ static int s_load(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, cur_t *c, cmd_resu
     snprintf(c->phone_masked, sizeof c->phone_masked, "%s", PQgetvalue(r, 0, 4));
     c->summary = PQgetvalue(r, 0, 5);
     c->category = PQgetvalue(r, 0, 6);
-    c->location = PQgetvalue(r, 0, 7);
+    c->location_shown = PQgetvalue(r, 0, 7);
+    c->location = c->location_shown;
     c->action = PQgetvalue(r, 0, 8);
     c->promised = PQgetvalue(r, 0, 9);
     c->kind = PQgetvalue(r, 0, 10);
     c->version = atoi(PQgetvalue(r, 0, 11));
+    if (!PQgetisnull(r, 0, 12)) {
+        if (visit_seal_open(r, 0, 12, SEALCOL_VISIT_LOCATION, ctx->cmd->district, ids, c->loc,
+                            sizeof c->loc) != 0)
+            return cmd_fail(res, 500, "internal", "visit data cannot be opened");
+        c->location = c->loc;
+    }
     return 1;
 }
 
@@ -98,7 +109,7 @@ static void s_merge(const Lianxin__V1__EditVisit *e, const cur_t *c, merged_t *m
     }
     m->rv.visitor = s_present(e, "visitor") ? e->visitor : NULL;
     m->rv.summary = PICK(summary, c->summary);
-    m->rv.location = PICK(location, c->location);
+    m->rv.location = s_present(e, "location") ? e->location : (char *) c->location;
     m->rv.promised = PICK(promised, c->promised);
 #define PICK_ENUM(f, d, cur) (s_present(e, #f) ? (int) e->f : s_enum(&d, cur))
     m->rv.category = (Lianxin__V1__VisitCategory) PICK_ENUM(
@@ -128,8 +139,19 @@ static void s_diff(json_t *ch, const char *field, const char *from, const char *
         json_object_set_new(ch, field, json_pack("{s:s, s:s}", "from", from, "to", to));
 }
 
+/* The location change as the history shows it: detected on the clear
+ * texts, recorded in the forms the row shows (masked when sealed). */
+static void s_diff_location(json_t *ch, const cur_t *c, const merged_t *m, const char *shown)
+{
+    const char *to = m->rv.location ? m->rv.location : "";
+    if (strcmp(c->location, to) != 0)
+        json_object_set_new(ch, "location", json_pack("{s:s, s:s}", "from", c->location_shown,
+                                                      "to", shown));
+}
+
 static json_t *s_changes(const cur_t *c, const merged_t *m, int64_t received_us,
-                         const char *name_m, const char *phone_m, int visitor)
+                         const char *name_m, const char *phone_m, int visitor,
+                         const char *location_shown)
 {
     json_t *ch = json_object();
     char room[24], was_room[24], was_received[48], received[48];
@@ -141,7 +163,7 @@ static json_t *s_changes(const cur_t *c, const merged_t *m, int64_t received_us,
     s_diff(ch, "member_ids", was_members ? was_members : "", m->members_text);
     s_diff(ch, "summary", c->summary, m->rv.summary);
     s_diff(ch, "category", c->category, m->category);
-    s_diff(ch, "location", c->location, m->rv.location ? m->rv.location : "");
+    s_diff_location(ch, c, m, location_shown);
     s_diff(ch, "on_spot_action", c->action, m->action);
     s_diff(ch, "promised", c->promised, m->rv.promised ? m->rv.promised : "");
     s_diff(ch, "kind", c->kind, m->kind);
@@ -155,39 +177,38 @@ static json_t *s_changes(const cur_t *c, const merged_t *m, int64_t received_us,
 
 /* ---- apply -------------------------------------------------------------------------- */
 
-/* Seals `pt` for `aad` as bytea hex ("\x..."), NULL for an empty value. */
-static const char *s_seal(const char *aad, const char *pt, char *hex, size_t hexsz)
-{
-    uint8_t sealed[VISIT_MAX_NAME * 4 + VISIT_MAX_PHONE + CRYPTO_SEAL_OVERHEAD];
-    size_t len = pt ? strlen(pt) : 0, slen = 0;
-    if (len == 0 || len + CRYPTO_SEAL_OVERHEAD > sizeof sealed
-        || 2 * (len + CRYPTO_SEAL_OVERHEAD) + 3 > hexsz
-        || crypto_seal(intake_app()->key, aad, pt, len, sealed, &slen) != 0)
-        return NULL;
-    hex[0] = '\\';
-    hex[1] = 'x';
-    crypto_hex(sealed, slen, hex + 2);
-    memset(sealed, 0, sizeof sealed);
-    return hex;
-}
-
 typedef struct vis {
-    char name_hex[2 * (VISIT_MAX_NAME * 4 + CRYPTO_SEAL_OVERHEAD) + 8];
-    char phone_hex[2 * (VISIT_MAX_PHONE + CRYPTO_SEAL_OVERHEAD) + 8];
-    char name_m[VISIT_MAX_NAME * 4 + 1], phone_m[VISIT_MAX_PHONE + 1];
-    const char *name, *phone;
+    char name_hex[2 * (VISIT_MAX_NAME * 4 + SEAL_OVERHEAD_MAX) + 8];
+    char phone_hex[2 * (VISIT_MAX_PHONE + SEAL_OVERHEAD_MAX) + 8];
+    char loc_hex[2 * (VISIT_MAX_LOCATION * 4 + SEAL_OVERHEAD_MAX) + 8];
+    char name_m[VISIT_MAX_NAME * 4 + 1], phone_m[VISIT_MAX_PHONE + 1], loc_m[16];
+    const char *name, *phone, *loc_sealed, *loc_shown;
+    int failed;                     /* a value could not be sealed */
 } vis_t;
+
+/* The merged location: sealed with its masked form shown for a home visit,
+ * else shown in clear. */
+static void s_location(const cmd_ctx_t *ctx, int64_t id, const merged_t *m, vis_t *o)
+{
+    const char *loc = m->rv.location ? m->rv.location : "";
+    o->loc_shown = loc;
+    if (!visit_seal_location_kind(m->kind))
+        return;
+    if (mask_location(loc, o->loc_m, sizeof o->loc_m) != 0)
+        o->failed = 1;
+    o->loc_shown = o->loc_m;
+    o->loc_sealed = visit_seal_hex(SEALCOL_VISIT_LOCATION, ctx->cmd->district, id, loc,
+                                   o->loc_hex, sizeof o->loc_hex, &o->failed);
+}
 
 static void s_visitor(const cmd_ctx_t *ctx, int64_t id, const Lianxin__V1__Visitor *v, vis_t *o)
 {
-    char aad[96];
-    memset(o, 0, sizeof *o);
     if (!v)
         return;
-    snprintf(aad, sizeof aad, "%s/visit/%lld/name", ctx->cmd->district, (long long) id);
-    o->name = s_seal(aad, v->name, o->name_hex, sizeof o->name_hex);
-    snprintf(aad, sizeof aad, "%s/visit/%lld/phone", ctx->cmd->district, (long long) id);
-    o->phone = s_seal(aad, v->phone, o->phone_hex, sizeof o->phone_hex);
+    o->name = visit_seal_hex(SEALCOL_VISIT_NAME, ctx->cmd->district, id, v->name, o->name_hex,
+                             sizeof o->name_hex, &o->failed);
+    o->phone = visit_seal_hex(SEALCOL_VISIT_PHONE, ctx->cmd->district, id, v->phone,
+                              o->phone_hex, sizeof o->phone_hex, &o->failed);
     if (v->name && *v->name)
         mask_name(v->name, o->name_m, sizeof o->name_m);
     if (v->phone && *v->phone)
@@ -199,13 +220,13 @@ static int s_update(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const merged_t *
                     int *version, cmd_result_t *res)
 {
     char ids[24], room[24], rec[24], by[24];
-    const char *p[18] = {ctx->cmd->district, db_num(ids, id),
+    const char *p[19] = {ctx->cmd->district, db_num(ids, id),
                          db_num(room, m->rv.workroom_id), db_num(rec, received_us),
                          m->members_text, m->rv.summary, m->category,
-                         m->rv.location ? m->rv.location : "", m->action,
+                         v->loc_shown, m->action,
                          m->rv.promised ? m->rv.promised : "", m->kind,
                          db_num(by, ctx->cmd->actor->user_id), visitor ? "t" : "f",
-                         v->name, v->phone, v->name_m, v->phone_m, changes};
+                         v->name, v->phone, v->name_m, v->phone_m, changes, v->loc_sealed};
     PGresult *r = db_exec(tx_db(tx),
         "WITH up AS (UPDATE intake.visits SET workroom_id = $3::bigint,"
         "  received_at = 'epoch'::timestamptz + $4::bigint * interval '1 microsecond',"
@@ -215,12 +236,13 @@ static int s_update(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const merged_t *
         "  visitor_name = CASE WHEN $13::bool THEN $14::bytea ELSE visitor_name END,"
         "  visitor_phone = CASE WHEN $13::bool THEN $15::bytea ELSE visitor_phone END,"
         "  visitor_name_masked = CASE WHEN $13::bool THEN $16 ELSE visitor_name_masked END,"
-        "  visitor_phone_masked = CASE WHEN $13::bool THEN $17 ELSE visitor_phone_masked END"
+        "  visitor_phone_masked = CASE WHEN $13::bool THEN $17 ELSE visitor_phone_masked END,"
+        "  location_sealed = $19::bytea"
         "  WHERE district_code = $1 AND id = $2::bigint RETURNING version)"
         " INSERT INTO intake.visit_history (district_code, visit_id, version, changed_at,"
         "  changed_by, changed_by_role, changes)"
         " SELECT $1, $2::bigint, version, core.clock_now(), $12::bigint, '', $18::jsonb FROM up"
-        " RETURNING version", 18, p);
+        " RETURNING version", 19, p);
     if (!r) {
         if (strcmp(db_sqlstate(tx_db(tx)), "23503") == 0) {
             cmd_fail(res, 422, "unprocessable", "no such work room");
@@ -288,8 +310,11 @@ static int s_edit(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, cur_t *c, cmd_resu
     }
     if (s_present(e, "member_ids") && s_members_exist(tx, ctx, &m, res) != 0)
         return -1;
+    memset(&v, 0, sizeof v);
     s_visitor(ctx, id, visitor ? e->visitor : NULL, &v);
-    json_t *ch = s_changes(c, &m, received_us, v.name_m, v.phone_m, visitor);
+    s_location(ctx, id, &m, &v);
+    json_t *ch = v.failed ? NULL
+                          : s_changes(c, &m, received_us, v.name_m, v.phone_m, visitor, v.loc_shown);
     char *text = ch ? json_dumps(ch, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     Lianxin__V1__VisitEdited out = LIANXIN__V1__VISIT_EDITED__INIT;
     const char *key;
@@ -312,6 +337,7 @@ static int s_edit(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, cur_t *c, cmd_resu
         rc = cmd_ok(res, 200, &out.base);
     free(text);
     json_decref(ch);
+    memset(&v, 0, sizeof v);
     return rc;
 }
 
@@ -327,39 +353,34 @@ int visit_edit_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         return found == 0 ? cmd_fail(res, 404, "not_found", "no such visit") : -1;
     int rc = s_edit(tx, ctx, id, &c, res);
     PQclear(c.res);
+    memset(c.loc, 0, sizeof c.loc);
     return rc;
 }
 
 /* ---- reveal ----------------------------------------------------------------------------- */
 
-int visit_open_sealed(const PGresult *r, int row, int col, const char *aad, char *out,
-                      size_t outsz)
+/* The location in clear: opened when sealed, else the row's text. 0 or -1. */
+static int s_reveal_location(const PGresult *r, const char *district, const char *id, char *out,
+                             size_t outsz)
 {
-    size_t blen = 0, plen = 0;
-    out[0] = '\0';
-    if (PQgetisnull(r, row, col))
+    if (PQgetisnull(r, 0, 2)) {
+        snprintf(out, outsz, "%s", PQgetvalue(r, 0, 3));
         return 0;
-    unsigned char *bin = PQunescapeBytea((const unsigned char *) PQgetvalue(r, row, col), &blen);
-    int rc = bin && blen < outsz + CRYPTO_SEAL_OVERHEAD
-                 ? crypto_open(intake_app()->key, aad, bin, blen, (uint8_t *) out, &plen)
-                 : -1;
-    if (bin) {
-        memset(bin, 0, blen);
-        PQfreemem(bin);
     }
-    if (rc == 0 && plen < outsz)
-        out[plen] = '\0';
-    return rc == 0 && plen < outsz ? 0 : -1;
+    return visit_seal_open(r, 0, 2, SEALCOL_VISIT_LOCATION, district, id, out, outsz);
 }
 
 int visit_reveal_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     int64_t id;
-    char ids[24], aad[96], name[VISIT_MAX_NAME * 4 + 1], phone[VISIT_MAX_PHONE + 1];
+    char ids[24], name[VISIT_MAX_NAME * 4 + 1], phone[VISIT_MAX_PHONE + 1];
+    char loc[VISIT_MAX_LOCATION * 4 + 1];
+    const char *d = ctx->cmd->district;
     if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "no such visit");
-    const char *p[2] = {ctx->cmd->district, db_num(ids, id)};
-    PGresult *r = db_exec(tx_db(tx), "SELECT visitor_name, visitor_phone FROM intake.visits"
+    const char *p[2] = {d, db_num(ids, id)};
+    PGresult *r = db_exec(tx_db(tx), "SELECT visitor_name, visitor_phone, location_sealed,"
+                                     " location FROM intake.visits"
                                      " WHERE district_code = $1 AND id = $2::bigint", 2, p);
     if (!r)
         return cmd_db_fail(tx, res, "visit.reveal");
@@ -367,21 +388,22 @@ int visit_reveal_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         PQclear(r);
         return cmd_fail(res, 404, "not_found", "no such visit");
     }
-    snprintf(aad, sizeof aad, "%s/visit/%s/name", ctx->cmd->district, ids);
-    int bad = visit_open_sealed(r, 0, 0, aad, name, sizeof name);
-    snprintf(aad, sizeof aad, "%s/visit/%s/phone", ctx->cmd->district, ids);
-    bad |= visit_open_sealed(r, 0, 1, aad, phone, sizeof phone);
+    int bad = visit_seal_open(r, 0, 0, SEALCOL_VISIT_NAME, d, ids, name, sizeof name);
+    bad |= visit_seal_open(r, 0, 1, SEALCOL_VISIT_PHONE, d, ids, phone, sizeof phone);
+    bad |= s_reveal_location(r, d, ids, loc, sizeof loc);
     PQclear(r);
     if (bad)
         return cmd_fail(res, 500, "internal", "visitor data cannot be opened");
     Lianxin__V1__RevealVisitor audit = LIANXIN__V1__REVEAL_VISITOR__INIT;
-    Lianxin__V1__Visitor out = LIANXIN__V1__VISITOR__INIT;
+    Lianxin__V1__RevealedVisitor out = LIANXIN__V1__REVEALED_VISITOR__INIT;
     out.name = name;
     out.phone = phone;
+    out.location = loc;
     int rc = cmd_record(tx, ctx, res, NULL, &audit.base, "visit.reveal_visitor", "visit", id);
     if (rc == 0)
         rc = cmd_ok(res, 200, &out.base);
     memset(name, 0, sizeof name);
     memset(phone, 0, sizeof phone);
+    memset(loc, 0, sizeof loc);
     return rc;
 }

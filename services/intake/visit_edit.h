@@ -17,12 +17,6 @@ int visit_edit_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
 /* Roles admin and office only (the row). */
 int visit_reveal_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
 
-/* Opens the sealed bytea (text form) at row/col, bound to `aad`
- * ("<district>/visit/<id>/name"), into `out` as a string ("" when NULL).
- * 0, or -1 when it does not open or does not fit. */
-int visit_open_sealed(const PGresult *r, int row, int col, const char *aad, char *out,
-                      size_t outsz);
-
 /* intake.ExportLog (log_export.c): the room's log as CSV with visitors in
  * clear, office and admin only (the row), one audit row per export. */
 int log_export_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);

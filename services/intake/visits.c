@@ -1,12 +1,11 @@
 /* visits: recording visits (接待/走访) into the public-opinion log. The
  * validate half runs on the loop and never does I/O; the execute half runs on
  * the worker inside the batch's transaction, ONE statement for all the visits
- * of a batch. The visitor's name and phone are sealed before they leave this
- * file and are never logged. */
+ * of a batch. The visitor's name and phone, and a home visit's location,
+ * are sealed before they leave this file and are never logged. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "crypto.h"
 #include "jsonpb.h"
 #include "log.h"
 #include "mask.h"
@@ -14,14 +13,14 @@
 #include "visit_rules.h"
 #include "intake_app.h"
 #include "visits.h"
+#include "visit_seal.h"
 
 #define ID_BLOCK 256                /* visit ids fetched at least per round trip */
 #define ID_CAP (CMD_MAX_BATCH + ID_BLOCK)
-#define SEALED_MAX (VISIT_MAX_NAME * 4 + CRYPTO_SEAL_OVERHEAD)
+#define SEALED_MAX (VISIT_MAX_LOCATION * 4 + SEAL_OVERHEAD_MAX)
 #define ROTA_MAX 256
 
 struct visits {
-    uint8_t key[CRYPTO_KEY_LEN];
     int64_t ids[ID_CAP];            /* touched only on the worker thread */
     size_t nids, next;
 };
@@ -29,7 +28,7 @@ struct visits {
 /* The array parameters of s_sql, one element per visit, in this order. */
 enum { A_DISTRICT, A_ID, A_ROOM, A_MEMBERS, A_KIND, A_RECEIVED, A_NAME, A_PHONE,
        A_NAME_MASKED, A_PHONE_MASKED, A_SUMMARY, A_CATEGORY, A_LOCATION, A_ACTION,
-       A_PROMISED, A_CREATED_BY, A_MONTH, A_COUNT };
+       A_PROMISED, A_CREATED_BY, A_MONTH, A_LOCATION_SEALED, A_COUNT };
 
 /* The result columns of s_sql, one row per visit in input order. */
 enum { R_ORD, R_ROOM_FOUND, R_ROOM_NAME, R_HEAD, R_MISSING, R_INSERTED, R_ROTA };
@@ -45,10 +44,11 @@ static const char *s_sql =
     "WITH v AS ("
     "  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],"
     "    $6::bigint[], $7::bytea[], $8::bytea[], $9::text[], $10::text[], $11::text[],"
-    "    $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[], $17::text[])"
+    "    $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[], $17::text[],"
+    "    $18::bytea[])"
     "  WITH ORDINALITY AS u(district, id, room, members, kind, received, name, phone,"
     "    name_masked, phone_masked, summary, category, location, action, promised,"
-    "    created_by, month, ord)),"
+    "    created_by, month, location_sealed, ord)),"
     " missing AS ("
     "  SELECT v.ord, array_agg(e.pos - 1 ORDER BY e.pos) AS idx"
     "  FROM v CROSS JOIN unnest(v.members::bigint[]) WITH ORDINALITY AS e(mid, pos)"
@@ -63,11 +63,12 @@ static const char *s_sql =
     "  INSERT INTO intake.visits (district_code, id, workroom_id, kind, received_at,"
     "    member_ids, visitor_name, visitor_phone, visitor_name_masked,"
     "    visitor_phone_masked, summary, category, location, on_spot_action, promised,"
-    "    created_by, created_at)"
+    "    created_by, created_at, location_sealed)"
     "  SELECT district, id, room, kind,"
     "    'epoch'::timestamptz + received * interval '1 microsecond', members::bigint[],"
     "    name, phone, name_masked, phone_masked, summary, category, location, action,"
-    "    promised, created_by, 'epoch'::timestamptz + $18::bigint * interval '1 microsecond'"
+    "    promised, created_by, 'epoch'::timestamptz + $19::bigint * interval '1 microsecond',"
+    "    location_sealed"
     "  FROM c WHERE room_found AND cardinality(missing) = 0"
     "  RETURNING id),"
     " rota AS ("
@@ -89,15 +90,10 @@ static const char *s_sql =
 int visits_init(const config_t *cfg, void **app)
 {
     visits_t *v = calloc(1, sizeof *v);
-    const char *hex = config_get(cfg, "crypto.key", NULL);
 
+    (void) cfg;
     if (!v)
         return -1;
-    if (!hex || crypto_key_from_hex(hex, v->key) != 0) {
-        log_error("crypto.key missing or not 64 hex digits", "service=intake");
-        free(v);
-        return -1;
-    }
     *app = v;
     return 0;
 }
@@ -106,9 +102,6 @@ void visits_fini(void *app)
 {
     visits_t *v = app;
 
-    if (!v)
-        return;
-    memset(v->key, 0, sizeof v->key);
     free(v);
 }
 
@@ -173,9 +166,9 @@ static int s_take_ids(visits_t *v, db_t *db, size_t n, int64_t *out)
     return 0;
 }
 
-/* Seals `pt` for record `aad` as a bytea element; an empty value is NULL.
- * 0 or -1. */
-static int s_seal(const uint8_t *key, const char *aad, const char *pt, db_array_t *a)
+/* Seals `pt` as column `col` of visit (`district`, `id`) into a bytea
+ * element; an empty value is NULL. 0 or -1. */
+static int s_seal(int col, const char *district, int64_t id, const char *pt, db_array_t *a)
 {
     uint8_t sealed[SEALED_MAX];
     size_t len = pt ? strlen(pt) : 0, slen = 0;
@@ -184,8 +177,7 @@ static int s_seal(const uint8_t *key, const char *aad, const char *pt, db_array_
         db_array_null(a);
         return 0;
     }
-    if (len + CRYPTO_SEAL_OVERHEAD > sizeof sealed ||
-        crypto_seal(key, aad, pt, len, sealed, &slen) != 0)
+    if (visit_seal(col, district, id, pt, sealed, sizeof sealed, &slen) != 0)
         return -1;
     db_array_bytes(a, sealed, slen);
     memset(sealed, 0, sizeof sealed);
@@ -194,17 +186,15 @@ static int s_seal(const uint8_t *key, const char *aad, const char *pt, db_array_
 
 /* The visitor block: name and phone sealed to this visit, and their masked
  * forms. Anonymous visits get NULL and "". 0 or -1. */
-static int s_add_visitor(const visits_t *v, const char *district, int64_t id,
-                         const Lianxin__V1__RecordVisit *rv, db_array_t *a)
+static int s_add_visitor(const char *district, int64_t id, const Lianxin__V1__RecordVisit *rv,
+                         db_array_t *a)
 {
     const Lianxin__V1__Visitor *vis = visit_has_visitor(rv) ? rv->visitor : NULL;
-    char aad[96], name[VISIT_MAX_NAME * 4 + 1] = "", phone[VISIT_MAX_PHONE + 1] = "";
+    char name[VISIT_MAX_NAME * 4 + 1] = "", phone[VISIT_MAX_PHONE + 1] = "";
     int rc;
 
-    snprintf(aad, sizeof aad, "%s/visit/%lld/name", district, (long long)id);
-    rc = s_seal(v->key, aad, vis ? vis->name : NULL, &a[A_NAME]);
-    snprintf(aad, sizeof aad, "%s/visit/%lld/phone", district, (long long)id);
-    rc |= s_seal(v->key, aad, vis ? vis->phone : NULL, &a[A_PHONE]);
+    rc = s_seal(SEALCOL_VISIT_NAME, district, id, vis ? vis->name : NULL, &a[A_NAME]);
+    rc |= s_seal(SEALCOL_VISIT_PHONE, district, id, vis ? vis->phone : NULL, &a[A_PHONE]);
     if (vis && vis->name && vis->name[0])
         rc |= mask_name(vis->name, name, sizeof name);
     if (vis && vis->phone && vis->phone[0])
@@ -214,6 +204,25 @@ static int s_add_visitor(const visits_t *v, const char *district, int64_t id,
     memset(name, 0, sizeof name);
     memset(phone, 0, sizeof phone);
     return rc ? -1 : 0;
+}
+
+/* The location: a home visit's (the visitor's address) sealed, with its
+ * masked form in clear; any other kind's in clear, nothing sealed. 0 or -1. */
+static int s_add_location(const char *district, int64_t id, int kind, const char *location,
+                          db_array_t *a)
+{
+    char masked[16];
+    const char *loc = location ? location : "";
+
+    if (kind != LIANXIN__V1__VISIT_KIND__VISIT_KIND_HOME_VISIT) {
+        db_array_text(&a[A_LOCATION], loc);
+        db_array_null(&a[A_LOCATION_SEALED]);
+        return 0;
+    }
+    if (mask_location(loc, masked, sizeof masked) != 0)
+        return -1;
+    db_array_text(&a[A_LOCATION], masked);
+    return s_seal(SEALCOL_VISIT_LOCATION, district, id, loc, &a[A_LOCATION_SEALED]);
 }
 
 /* The first day of the month (UTC+8) of `us`, "2026-11-01". */
@@ -246,6 +255,7 @@ static void s_rows_begin(visit_rows_t *rows)
     static const uint32_t oids[A_COUNT] = {
         [A_ID] = DB_OID_INT8, [A_ROOM] = DB_OID_INT8, [A_RECEIVED] = DB_OID_INT8,
         [A_NAME] = DB_OID_BYTEA, [A_PHONE] = DB_OID_BYTEA, [A_CREATED_BY] = DB_OID_INT8,
+        [A_LOCATION_SEALED] = DB_OID_BYTEA,
     };
 
     memset(rows, 0, sizeof *rows);
@@ -285,13 +295,14 @@ static int s_rows_add(visit_rows_t *rows, const cmd_ctx_t *ctx, int64_t id, int6
     db_array_int8(&a[A_RECEIVED], received_us);
     db_array_text(&a[A_SUMMARY], rv->summary ? rv->summary : "");
     s_add_enum(&a[A_CATEGORY], &lianxin__v1__visit_category__descriptor, (int)rv->category);
-    db_array_text(&a[A_LOCATION], rv->location ? rv->location : "");
     s_add_enum(&a[A_ACTION], &lianxin__v1__on_spot_action__descriptor, (int)rv->on_spot_action);
     db_array_text(&a[A_PROMISED], rv->promised ? rv->promised : "");
     db_array_int8(&a[A_CREATED_BY], actor ? actor->user_id : 0);
     db_array_text(&a[A_MONTH], month);
     rows->n++;
-    return s_add_visitor(ctx->app, ctx->cmd->district, id, rv, a);
+    if (s_add_location(ctx->cmd->district, id, kind, rv->location, a) != 0)
+        return -1;
+    return s_add_visitor(ctx->cmd->district, id, rv, a);
 }
 
 /* 1 when every array was built (no allocation failed). */

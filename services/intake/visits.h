@@ -2,8 +2,8 @@
  * among the visit's members, and the request's own content, no I/O; the
  * roles and the district are its row's, intake_handlers.h), execute on the worker inside the group
  * commit, all the batch's visits in one statement (rooms and members
- * checked, the valid visits inserted with the visitor's name and phone
- * sealed, their visit.recorded events and audit rows buffered). Never logs
+ * checked, the valid visits inserted with the visitor's name and phone,
+ * and a home visit's location, sealed (visit_seal.h), their visit.recorded events and audit rows buffered). Never logs
  * or stores the visitor's name or phone in clear. */
 #ifndef LIANXIN_VISITS_H
 #define LIANXIN_VISITS_H
@@ -11,14 +11,14 @@
 #include "cmd.h"
 #include "config.h"
 
-/* The intake service's state: the sealing key and a block of visit ids. */
+/* The intake service's state: a block of visit ids (the key ring is
+ * intake_app's). */
 typedef struct visits visits_t;
 
-/* service_def_t.init: reads crypto.key (64 hex digits). 0, or -1 (logged)
- * when the key is missing or malformed. */
+/* service_def_t.init: the state. 0, or -1 when out of memory. */
 int visits_init(const config_t *cfg, void **app);
 
-/* service_def_t.fini: wipes the key and frees the state. */
+/* service_def_t.fini: frees the state. */
 void visits_fini(void *app);
 
 /* cmd_handler_t.validate for intake.RecordVisit: 403 forbidden when a

@@ -42,6 +42,8 @@ static const evroute_t s_routes[] = {
       .apply = proposal_events_replied },
     { .type = "proposal.merged", .payload = &lianxin__v1__proposal_changed__descriptor,
       .apply = proposal_events_merged },
+    { .type = "proposal.reopened", .payload = &lianxin__v1__proposal_changed__descriptor,
+      .apply = proposal_events_reopened },
     { .type = "proposal.cosign_closed", .payload = &lianxin__v1__proposal_changed__descriptor,
       .apply = proposal_events_cosign_closed },
     { .type = "proposal.lookback_due", .payload = &lianxin__v1__proposal_changed__descriptor,

@@ -64,6 +64,20 @@ int proposal_events_replied(tx_t *tx, const Lianxin__V1__Event *ev,
                   "proposal.replied", "提案已答复", body, (long long) m->proposal_id);
 }
 
+int proposal_events_reopened(tx_t *tx, const Lianxin__V1__Event *ev,
+                             const ProtobufCMessage *msg, void *app)
+{
+    const Lianxin__V1__ProposalChanged *m = (const Lianxin__V1__ProposalChanged *) msg;
+    char body[600];
+    (void) app;
+    if (m->lead_unit_id <= 0)
+        return 0;
+    snprintf(body, sizeof body, "提案%s《%.*s》的提案人对答复不满意，请再次办理并重新答复。",
+             m->number ? m->number : "", TITLE(m));
+    return s_tell(tx, ev, "unit", s_ids(&m->lead_unit_id, 1, NULL, 0), "proposal.reopened",
+                  "提案需再次办理", body, (long long) m->proposal_id);
+}
+
 int proposal_events_merged(tx_t *tx, const Lianxin__V1__Event *ev,
                            const ProtobufCMessage *msg, void *app)
 {

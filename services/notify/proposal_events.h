@@ -2,7 +2,9 @@
  * the units of an assignment (proposal.assigned: lead and co-units, with
  * the due date), the proposers of a reply (proposal.replied: the proposal's
  * own and those of every proposal merged into it), the proposers of a
- * merged proposal (proposal.merged), the first proposer when co-signers
+ * merged proposal (proposal.merged), the lead unit when the proposer was
+ * unsatisfied and a second reply is due (proposal.reopened), the first
+ * proposer when co-signers
  * dropped off (proposal.cosign_closed) and the district's office when a
  * look-back is due (proposal.lookback_due). Each an event route's apply
  * function (main.c), one row per recipient per event, inside the
@@ -18,6 +20,8 @@ int proposal_events_assigned(tx_t *tx, const Lianxin__V1__Event *ev,
                              const ProtobufCMessage *msg, void *app);
 int proposal_events_replied(tx_t *tx, const Lianxin__V1__Event *ev,
                             const ProtobufCMessage *msg, void *app);
+int proposal_events_reopened(tx_t *tx, const Lianxin__V1__Event *ev,
+                             const ProtobufCMessage *msg, void *app);
 int proposal_events_merged(tx_t *tx, const Lianxin__V1__Event *ev,
                            const ProtobufCMessage *msg, void *app);
 int proposal_events_cosign_closed(tx_t *tx, const Lianxin__V1__Event *ev,

@@ -11,14 +11,19 @@
 #include "proposals.h"
 
 /* The rows admit every role that sends some event; the machine decides per
- * event and state, the handlers who the caller is in the proposal. */
+ * event and state, the handlers who the caller is in the proposal. Every
+ * handler refuses (4xx) before it writes anything, so the rows are atomic:
+ * no savepoint per command in a group commit. */
 static const cmd_handler_t s_handlers[] = {
     { .type = "proposal.Create", .request = &lianxin__v1__proposal_draft__descriptor,
-      .roles = ROLE_MEMBER, .flags = CMD_DISTRICT, .execute = proposals_create_execute },
+      .roles = ROLE_MEMBER, .flags = CMD_DISTRICT, .execute = proposals_create_execute,
+      .atomic = 1 },
     { .type = "proposal.Edit", .request = &lianxin__v1__proposal_draft__descriptor,
-      .roles = ROLE_MEMBER, .flags = CMD_DISTRICT, .execute = proposals_edit_execute },
+      .roles = ROLE_MEMBER, .flags = CMD_DISTRICT, .execute = proposals_edit_execute,
+      .atomic = 1 },
     { .type = "proposal.Transition", .request = &lianxin__v1__proposal_action__descriptor,
-      .roles = PROPOSAL_ROLES, .flags = CMD_DISTRICT, .execute = proposals_transition_execute },
+      .roles = PROPOSAL_ROLES, .flags = CMD_DISTRICT, .execute = proposals_transition_execute,
+      .atomic = 1 },
 };
 
 static const timers_kind_t s_timers[] = {

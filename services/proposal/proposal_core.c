@@ -7,9 +7,8 @@
 #include <string.h>
 #include "proposal_int.h"
 
-/* The human number as SQL: 2026-0123 (more digits past 9999). */
-#define NUMBER_SQL "CASE WHEN p.number IS NULL THEN '' ELSE p.year || '-' ||" \
-                   " lpad(p.number::text, greatest(4, length(p.number::text)), '0') END"
+/* The human number as SQL (030: proposal.number_text). */
+#define NUMBER_SQL "proposal.number_text(p.year, p.number)"
 
 #define PROPOSERS_MAX PROPOSAL_PROPOSERS_MAX
 #define PROPOSAL_TITLE_BUF 640         /* the title is at most 600 bytes */
@@ -70,64 +69,30 @@ int proposal_begin(tx_t *tx, const cmd_ctx_t *ctx, proposal_event_t ev, proposal
 
 /* ---- one step ------------------------------------------------------------------------ */
 
-static int s_log(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
-                 const proposal_t *p, const char *event, const char *to, const char *note)
-{
-    char ids[24], by[24];
-    const char *q[8] = {district, db_num(ids, p->id), event, p->state, to,
-                        db_num(by, actor->user_id), actor->role, note ? note : ""};
-    return db_run(tx_db(tx), "INSERT INTO proposal.log SELECT $1, $2::bigint, coalesce((SELECT"
-                             " max(seq) FROM proposal.log WHERE district_code = $1 AND"
-                             " proposal_id = $2::bigint), 0) + 1, $3, $4, $5, $6::bigint, $7,"
-                             " $8, core.clock_now()", 8, q);
-}
+/* One statement per step: the state and flags ($3, $4), the timeline row
+ * (event $5 from $6 by $7 $8, note $9), and the event's data read back:
+ * number, title, proposers (first, confirmed), those of the proposals
+ * merged into it, round, due date. */
+static const char *const s_step_sql =
+    "WITH u AS (UPDATE proposal.proposals SET state = $3, flags = $4::int, updated_at ="
+    "  core.clock_now() WHERE district_code = $1 AND id = $2::bigint RETURNING 1),"
+    " l AS (INSERT INTO proposal.log SELECT $1, $2::bigint, coalesce((SELECT max(seq) FROM"
+    "  proposal.log WHERE district_code = $1 AND proposal_id = $2::bigint), 0) + 1, $5, $6, $3,"
+    "  $7::bigint, $8, $9, core.clock_now() RETURNING 1)"
+    " SELECT " NUMBER_SQL ", p.title, ARRAY(SELECT x.member_id FROM proposal.proposers x"
+    "  WHERE x.district_code = p.district_code AND x.proposal_id = p.id"
+    "  AND x.status IN ('first', 'confirmed') ORDER BY x.ord), ARRAY(SELECT x.member_id FROM"
+    "  proposal.proposals o JOIN proposal.proposers x ON x.district_code = o.district_code"
+    "  AND x.proposal_id = o.id AND x.status IN ('first', 'confirmed')"
+    "  WHERE o.district_code = p.district_code AND o.merged_into = p.id ORDER BY o.id, x.ord),"
+    "  p.round, coalesce(p.due_on::text, ''), (SELECT count(*) FROM u) + (SELECT count(*) FROM l)"
+    " FROM proposal.proposals p WHERE p.district_code = $1 AND p.id = $2::bigint";
 
-/* Completes the event from the stored proposal; the arrays live in `ids`. */
-static int s_complete(tx_t *tx, const char *district, const proposal_t *p,
-                      Lianxin__V1__ProposalChanged *m, char *number, char *state, char *title,
-                      int64_t *ids, int64_t *told)
+/* The audit row of the event: the digest of its packed payload. */
+static int s_audit(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
+                   const proposal_t *p, const char *type, const Lianxin__V1__ProposalChanged *m)
 {
     char id[24];
-    const char *q[2] = {district, db_num(id, p->id)};
-    PGresult *r = db_exec(tx_db(tx),
-        "SELECT " NUMBER_SQL ", p.state, p.title, ARRAY(SELECT x.member_id FROM"
-        " proposal.proposers x WHERE x.district_code = p.district_code AND x.proposal_id = p.id"
-        " AND x.status IN ('first', 'confirmed') ORDER BY x.ord), ARRAY(SELECT x.member_id FROM"
-        " proposal.proposals o JOIN proposal.proposers x ON x.district_code = o.district_code"
-        " AND x.proposal_id = o.id AND x.status IN ('first', 'confirmed')"
-        " WHERE o.district_code = p.district_code AND o.merged_into = p.id ORDER BY o.id, x.ord),"
-        " p.round FROM proposal.proposals p WHERE p.district_code = $1 AND p.id = $2::bigint",
-        2, q);
-    if (!r || PQntuples(r) != 1) {
-        PQclear(r);
-        return -1;
-    }
-    snprintf(number, 24, "%s", PQgetvalue(r, 0, 0));
-    snprintf(state, 16, "%s", PQgetvalue(r, 0, 1));
-    snprintf(title, PROPOSAL_TITLE_BUF, "%s", PQgetvalue(r, 0, 2));
-    m->proposal_id = p->id;
-    m->number = number;
-    m->state = state;
-    m->title = title;
-    m->proposer_ids = ids;
-    m->n_proposer_ids = db_parse_ids(PQgetvalue(r, 0, 3), ids, PROPOSERS_MAX);
-    if (m->n_told_ids == 0) {        /* the handler's own list wins (merge, invite) */
-        m->told_ids = told;
-        m->n_told_ids = db_parse_ids(PQgetvalue(r, 0, 4), told, PROPOSERS_MAX);
-    }
-    m->round = atoi(PQgetvalue(r, 0, 5));
-    PQclear(r);
-    return 0;
-}
-
-static int s_emit(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
-                  const proposal_t *p, const char *type, Lianxin__V1__ProposalChanged *m)
-{
-    char number[24], state[16], title[PROPOSAL_TITLE_BUF], id[24];
-    int64_t ids[PROPOSERS_MAX], told[PROPOSERS_MAX];
-    if (s_complete(tx, district, p, m, number, state, title, ids, told) != 0
-        || tx_event(tx, district, type, actor, &m->base) != 0)
-        return -1;
     size_t len = protobuf_c_message_get_packed_size(&m->base);
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf)
@@ -138,39 +103,87 @@ static int s_emit(tx_t *tx, const char *district, const Lianxin__V1__Actor *acto
     return rc;
 }
 
+/* Fills the event from the row read back; the arrays live in `ids`/`told`,
+ * the texts in `p` and `title`. */
+static void s_fill(PGresult *r, proposal_t *p, Lianxin__V1__ProposalChanged *m, char *title,
+                   int64_t *ids, int64_t *told)
+{
+    snprintf(p->number, sizeof p->number, "%s", PQgetvalue(r, 0, 0));
+    snprintf(title, PROPOSAL_TITLE_BUF, "%s", PQgetvalue(r, 0, 1));
+    p->round = atoi(PQgetvalue(r, 0, 4));
+    snprintf(p->due, sizeof p->due, "%s", PQgetvalue(r, 0, 5));
+    m->proposal_id = p->id;
+    m->number = p->number;
+    m->state = p->state;
+    m->title = title;
+    m->proposer_ids = ids;
+    m->n_proposer_ids = db_parse_ids(PQgetvalue(r, 0, 2), ids, PROPOSERS_MAX);
+    if (m->n_told_ids == 0) {        /* the handler's own list wins */
+        m->told_ids = told;
+        m->n_told_ids = db_parse_ids(PQgetvalue(r, 0, 3), told, PROPOSERS_MAX);
+    }
+    m->round = p->round;
+}
+
+/* Writes the step `name` of `p` to state `to` with `flags`, and buffers
+ * the event `type` with its audit row. p's state, flags, number, round and
+ * due date are those after it. */
+static int s_write(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
+                   proposal_t *p, const char *name, int to, unsigned flags, const char *note,
+                   const char *type, Lianxin__V1__ProposalChanged *m, cmd_result_t *res)
+{
+    char ids[24], fl[16], by[24], title[PROPOSAL_TITLE_BUF];
+    int64_t members[PROPOSERS_MAX], told[PROPOSERS_MAX];
+    const char *to_name = fsm_state_name(&proposal_fsm, to);
+    snprintf(fl, sizeof fl, "%u", flags);
+    const char *q[9] = {district, db_num(ids, p->id), to_name, fl, name, p->state,
+                        db_num(by, actor->user_id), actor->role, note ? note : ""};
+    PGresult *r = db_exec(tx_db(tx), s_step_sql, 9, q);
+    if (!r || PQntuples(r) != 1) {
+        PQclear(r);
+        return cmd_db_fail(tx, res, "proposal.step");
+    }
+    snprintf(p->state, sizeof p->state, "%s", to_name);
+    p->st = (proposal_state_t) to;
+    p->flags = flags;
+    s_fill(r, p, m, title, members, told);
+    PQclear(r);
+    m->event = (char *) name;
+    if (tx_event(tx, district, type, actor, &m->base) != 0
+        || s_audit(tx, district, actor, p, type, m) != 0)
+        return cmd_fail(res, 500, "internal", "internal error");
+    return 0;
+}
+
 int proposal_step(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
                   proposal_t *p, proposal_event_t ev, const char *note,
                   Lianxin__V1__ProposalChanged *m, cmd_result_t *res)
 {
     const fsm_event_t *e = &proposal_fsm.events[ev];
     int to = e->to == FSM_SAME ? (int) p->st : e->to;
-    unsigned flags = p->flags | e->sets;
-    const char *to_name = fsm_state_name(&proposal_fsm, to);
-    char ids[24], fl[16];
-    snprintf(fl, sizeof fl, "%u", flags);
-    const char *q[4] = {district, db_num(ids, p->id), to_name, fl};
-    if (db_run(tx_db(tx), "UPDATE proposal.proposals SET state = $3, flags = $4::int,"
-                          " updated_at = core.clock_now() WHERE district_code = $1"
-                          " AND id = $2::bigint", 4, q) != 0
-        || s_log(tx, district, actor, p, e->name, to_name, note) != 0)
-        return cmd_db_fail(tx, res, "proposal.step");
-    m->event = (char *) e->name;
-    if (s_emit(tx, district, actor, p, e->event_type, m) != 0)
-        return cmd_fail(res, 500, "internal", "internal error");
-    snprintf(p->state, sizeof p->state, "%s", to_name);
-    p->st = (proposal_state_t) to;
-    p->flags = flags;
-    return 0;
+    return s_write(tx, district, actor, p, e->name, to, p->flags | e->sets, note, e->event_type,
+                   m, res);
 }
 
 int proposal_note(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
-                  const proposal_t *p, const char *name, const char *type,
+                  proposal_t *p, const char *name, const char *type,
                   Lianxin__V1__ProposalChanged *m)
 {
-    m->event = (char *) name;
-    if (s_log(tx, district, actor, p, name, p->state, m->promised_date) != 0)
-        return -1;
-    return s_emit(tx, district, actor, p, type, m);
+    cmd_result_t res;
+    memset(&res, 0, sizeof res);
+    return s_write(tx, district, actor, p, name, p->st, p->flags, m->promised_date, type, m,
+                   &res);
+}
+
+int proposal_reply_ref(const proposal_t *p, int status, cmd_result_t *res)
+{
+    Lianxin__V1__ProposalRef out = LIANXIN__V1__PROPOSAL_REF__INIT;
+    out.id = p->id;
+    out.number = (char *) p->number;
+    out.state = (char *) p->state;
+    out.round = p->round;
+    out.due_date = (char *) p->due;
+    return cmd_ok(res, status, &out.base);
 }
 
 int proposal_reply(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, int status, cmd_result_t *res)

@@ -23,7 +23,7 @@ typedef struct step {
     Lianxin__V1__ProposalChanged *ev;
     const proposal_app_t *app;
     calendar_day_t today;
-    char ids[24], date[11], due[11];
+    char ids[24], date[11], due[11], into[24];
     int64_t units[UNITS_MAX];
     int64_t dropped[PROPOSAL_PROPOSERS_MAX];
     PGresult *keep;                 /* rows the event points into, cleared at the end */
@@ -50,12 +50,21 @@ static int s_require(step_t *s, const char *v, const char *field, size_t max)
     return 0;
 }
 
+/* 0 when the caller's place in the proposal is `who`, else 403. */
 static int s_is(const step_t *s, const char *who, const char *what)
 {
+    static const char *const names[][2] = {
+        {"first", "first proposer"}, {"invited", "invited co-signer"},
+        {"lead", "lead unit"}, {"co", "co-handling unit"},
+    };
+    const char *name = who;
     if (strcmp(s->p->me, who) == 0)
         return 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i][0], who) == 0)
+            name = names[i][1];
     char msg[96];
-    snprintf(msg, sizeof msg, "only the %s may %s", who, what);
+    snprintf(msg, sizeof msg, "only the %s may %s", name, what);
     return cmd_fail(s->res, 403, "forbidden", msg);
 }
 
@@ -120,13 +129,17 @@ static int on_cosign(step_t *s)
 /* ---- review ------------------------------------------------------------------------------ */
 
 /* The number of the year of today, gap-free: the counter row's lock holds
- * until commit. Keeps a number already given. */
+ * until commit. A proposal that has a number keeps it and takes none from
+ * the counter. */
 static int s_number(step_t *s)
 {
-    char year[8];
-    snprintf(year, sizeof year, "%.4s", s->date);
+    char year[8], today[11];
+    calendar_day_format(s->today, today, sizeof today);
+    snprintf(year, sizeof year, "%.4s", today);  /* today's year, whatever `date` says */
     return s_run(s, "WITH n AS (INSERT INTO proposal.numbers (district_code, year, next)"
-                    " VALUES ($1, $3::int, 2) ON CONFLICT (district_code, year) DO UPDATE"
+                    " SELECT $1, $3::int, 2 WHERE EXISTS (SELECT 1 FROM proposal.proposals"
+                    " WHERE district_code = $1 AND id = $2::bigint AND number IS NULL)"
+                    " ON CONFLICT (district_code, year) DO UPDATE"
                     " SET next = proposal.numbers.next + 1 RETURNING next - 1 AS num)"
                     " UPDATE proposal.proposals SET year = $3::int, number = (SELECT num FROM n)"
                     " WHERE district_code = $1 AND id = $2::bigint AND number IS NULL", 1, year,
@@ -174,7 +187,7 @@ static int on_convert(step_t *s)
 
 static int on_merge(step_t *s)
 {
-    char into[24];
+    char *into = s->into;           /* the step's: the timeline's note outlives this call */
     int64_t to = s->act->into_proposal_id;
     if (to <= 0 || to == s->p->id)
         return cmd_field_error(s->res, "into_proposal_id", to <= 0 ? "required" : "invalid");
@@ -242,16 +255,17 @@ static int on_assign(step_t *s)
 {
     int workdays;
     calendar_day_t due;
-    char lead[24];
+    char lead[24], today[11];           /* assigned today, whatever `date` says */
     if (s_assign_check(s, &workdays) != 0)
         return -1;
+    calendar_day_format(s->today, today, sizeof today);
     if (proposal_due_date(calsync_get(s->app->cal, tx_db(s->tx)), s->today, workdays, &due))
         return cmd_field_error(s->res, "workdays", "out_of_range");
     calendar_day_format(due, s->due, sizeof s->due);
     size_t nco = s_co_units(s);
     char *co = db_ids_text(s->units, nco);
     const char *q[7] = {s->ctx->cmd->district, s->ids, db_num(lead, s->act->lead_unit_id), co,
-                        s->date, s->due, s->act->leader};
+                        today, s->due, s->act->leader};
     PGresult *r = co ? db_exec(tx_db(s->tx),
         "SELECT count(*) = cardinality($4::bigint[]) + 1 FROM core.units WHERE district_code ="
         " $1 AND $2::bigint > 0 AND (id = $3::bigint OR id = ANY ($4::bigint[]))", 4, q) : NULL;
@@ -437,6 +451,7 @@ static int on_reopen(step_t *s)
 {
     if (s_verdict(s) != 0)
         return -1;
+    s->ev->lead_unit_id = s->p->lead_unit_id;      /* the unit that replies again */
     return s_run(s, "UPDATE proposal.proposals SET round = 2, verdict = 'unsatisfied'"
                     " WHERE district_code = $1 AND id = $2::bigint", 0, NULL, NULL, NULL, NULL);
 }
@@ -506,7 +521,7 @@ int proposals_transition_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *r
     if (e == PROPOSAL_EV_COSIGN && proposal_cosign_close(tx, ctx->cmd->district,
                                                          ctx->cmd->actor, &p, 1, res) < 0)
         return -1;
-    return proposal_reply(tx, ctx, p.id, 200, res);
+    return proposal_reply_ref(&p, 200, res);
 }
 
 /* ---- closing the co-signing -------------------------------------------------------------------- */

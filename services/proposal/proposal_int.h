@@ -20,6 +20,8 @@ typedef struct proposal {
     int64_t lead_unit_id;
     calendar_day_t assigned_on;     /* -1 when never assigned */
     char me[12];                    /* member: first, invited, confirmed, dropped, ""; unit: lead, co, "" */
+    char number[24];                /* after a step: "2026-0123" or "" */
+    char due[11];                   /* after a step: the due date or "" */
 } proposal_t;
 
 /* Loads and locks proposal `id` of the command's district as the actor sees
@@ -44,7 +46,7 @@ int proposal_step(tx_t *tx, const char *district, const Lianxin__V1__Actor *acto
 /* An event that is no transition (the look-back due): the timeline row
  * `name` and the event `type` with its audit row; the state stays. 0/-1. */
 int proposal_note(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
-                  const proposal_t *p, const char *name, const char *type,
+                  proposal_t *p, const char *name, const char *type,
                   Lianxin__V1__ProposalChanged *ev_msg);
 
 #define PROPOSAL_PROPOSERS_MAX 64
@@ -62,6 +64,9 @@ int proposal_cosign_drop(tx_t *tx, const char *district, proposal_t *p,
  * confirmed). 1 when closed, 0 when not, -1 with res set. */
 int proposal_cosign_close(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
                           proposal_t *p, int only_if_complete, cmd_result_t *res);
+
+/* Answers ProposalRef from `p` as its last step left it, with `status`. */
+int proposal_reply_ref(const proposal_t *p, int status, cmd_result_t *res);
 
 /* Answers ProposalRef (as stored now) with `status`. */
 int proposal_reply(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, int status, cmd_result_t *res);

@@ -94,6 +94,10 @@ int proposal_reply_check(const char *cls, const char *text, const char *promised
         return s_fault(field, code, "class", cls && *cls ? "unknown_value" : "required");
     if (!text || !textfmt_has_text(text))
         return s_fault(field, code, "text", "required");
+    if (strlen(text) > PROPOSAL_REPLY_TEXT_MAX)
+        return s_fault(field, code, "text", "too_long");
+    if (reason && strlen(reason) > PROPOSAL_REPLY_REASON_MAX)
+        return s_fault(field, code, "reason", "too_long");
     if (strcmp(cls, "b") == 0) {
         if (!promised || !*promised)
             return s_fault(field, code, "promised_date", "required");

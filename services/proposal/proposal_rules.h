@@ -14,6 +14,8 @@
 #define PROPOSAL_COSIGN_WORKDAYS 5       /* co-signers confirm within these */
 #define PROPOSAL_WORKDAYS_MAX 250
 #define PROPOSAL_REASONS_MAX 16
+#define PROPOSAL_REPLY_TEXT_MAX 20000    /* bytes of a reply's text */
+#define PROPOSAL_REPLY_REASON_MAX 4000   /* bytes of a C reply's reason */
 
 /* "2026-0123" into out (at least 16 bytes): the year and the number padded
  * to four digits (more digits when it grows past 9999). 0, or -1 for a
@@ -49,8 +51,8 @@ extern const char *const proposal_convert_to[]; /* report, letter */
 
 /* A reply's own consistency: class a, b or c; text present; b needs a
  * promised date after `today`; c needs a reason. 0, or -1 with *field and
- * *code naming the first fault (class/unknown_value, text/required,
- * promised_date/required|invalid|out_of_range, reason/required). */
+ * *code naming the first fault (class/unknown_value, text/required|too_long,
+ * promised_date/required|invalid|out_of_range, reason/required|too_long). */
 int proposal_reply_check(const char *cls, const char *text, const char *promised,
                          const char *reason, calendar_day_t today, const char **field,
                          const char **code);

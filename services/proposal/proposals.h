@@ -1,6 +1,8 @@
 /* proposals: the command handlers of lianxin-proposal: drafts (create,
  * edit) in proposals.c, every transition in proposal_events.c. Each runs on
- * the worker inside the group's transaction (common/cmd_server.h). */
+ * the worker inside the group's transaction (common/cmd_server.h). Each
+ * decides every refusal (4xx) before its first write, which is what lets
+ * their rows be `atomic` (main.c); keep it so. */
 #ifndef LIANXIN_PROPOSALS_H
 #define LIANXIN_PROPOSALS_H
 

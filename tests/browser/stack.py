@@ -89,7 +89,6 @@ class Stack:
         services = [s.strip() for s in (m.group(1) if m else '').split(',') if s.strip()]
         base = _pick_ports(3 + len(services))
         values = {
-            'pg.dsn': 'host=%s port=%s dbname=%s user=lianxin' % (self.pghost, self.pgport, self.db),
             'bus.xsub': 'tcp://127.0.0.1:%d' % base,
             'bus.xpub': 'tcp://127.0.0.1:%d' % (base + 1),
             'gateway.listen': '127.0.0.1',
@@ -97,9 +96,16 @@ class Stack:
             'gateway.web_root': os.path.join(self.root, 'web'),
             'crypto.key': secrets.token_hex(32),
             'calendar.dir': os.path.join(self.root, 'deploy/calendar'),
+            # a reset password must be changed at the next login (test_console)
+            'auth.password_expiry_days': '90',
         }
         for i, s in enumerate(services):
             values[s + '.endpoint'] = 'tcp://127.0.0.1:%d' % (base + 3 + i)
+        # each program its own PostgreSQL role (deploy/sql/009); admin is the owner
+        for prog in ['admin', 'auditor', 'gateway'] + services:
+            role = 'lianxin' if prog == 'admin' else 'lianxin_' + prog
+            values[prog + '.pg_dsn'] = 'host=%s port=%s dbname=%s user=%s' % (
+                self.pghost, self.pgport, self.db, role)
         lines = []
         for line in text.splitlines():
             key = line.split('=', 1)[0].strip() if '=' in line and not line.lstrip().startswith('#') else None

@@ -14,6 +14,8 @@ import signal
 import sys
 import time
 import traceback
+import urllib.error
+import urllib.request
 from datetime import date, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -30,12 +32,12 @@ CST = timezone(timedelta(hours=8))
 
 EXPECTED_PAGES = {
     'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-              'proposal-rates', 'inbox'],
+              'proposal-rates', 'inbox', 'users', 'system', 'account'],
     'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-               'proposal-rates', 'inbox'],
-    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'inbox'],
-    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'inbox'],
-    'unit1': ['rota', 'issues', 'proposals', 'inbox'],
+               'proposal-rates', 'inbox', 'users', 'account'],
+    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'inbox', 'account'],
+    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'inbox', 'account'],
+    'unit1': ['rota', 'issues', 'proposals', 'inbox', 'account'],
 }
 
 
@@ -552,6 +554,132 @@ def test_member_drafts_office_assigns_member_gives_verdict(c):
     logout(d)
 
 
+def _with_key(c, key, path):
+    """The status of GET path with an API key (X-Api-Key), no session."""
+    req = urllib.request.Request(c.stack.url + path, headers={'X-Api-Key': key})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def _user_row(d, username):
+    return css(d, '#user-list tr.user-row[data-username="%s"]' % username)
+
+
+def _feed_rows(d, member_name):
+    """The calendar-link rows of a member, or None while the list is being redrawn."""
+    try:
+        return [r for r in d.find_elements(By.CSS_SELECTOR, '#feed-tokens tr.feed-row')
+                if r.find_element(By.TAG_NAME, 'td').text == member_name]
+    except StaleElementReferenceException:
+        return None
+
+
+def _user_state(d, username):
+    """The row's 状态, or None while the list is being redrawn."""
+    try:
+        return _user_row(d, username).find_element(By.CSS_SELECTOR, '.user-state').text
+    except StaleElementReferenceException:
+        return None
+
+
+def test_office_manages_users_keys_and_feed_links(c):
+    d = c.desk
+    name = 'm%d' % (int(time.time() * 1000) % 10**9)
+    login(d, c.stack.url, 'office')
+    c.go(d, 'users')
+    f = css(d, '#user-create')
+    f.find_element(By.NAME, 'username').send_keys(name)
+    f.find_element(By.NAME, 'display_name').send_keys('新委员')
+    Select(f.find_element(By.NAME, 'role')).select_by_value('member')
+    f.find_element(By.NAME, 'password').send_keys('short')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#user-create .field-error[data-field="password"]', '过短')
+    # office may not create office or admin accounts: the list offers neither
+    roles = [o.get_attribute('value') for o in f.find_element(By.NAME, 'role').find_elements(By.TAG_NAME, 'option')]
+    assert 'office' not in roles and 'admin' not in roles, roles
+    pw = f.find_element(By.NAME, 'password')
+    pw.clear()
+    pw.send_keys('Lianxin-2026-start')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    row = _user_row(d, name)
+    assert row.find_element(By.CSS_SELECTOR, '.user-state').text == '正常'
+    assert c.stack.call('POST', '/v1/sessions', {'username': name, 'password': 'Lianxin-2026-start'})[0] == 201
+    # disabled: the login is refused; enabled again: it works
+    row.find_element(By.CSS_SELECTOR, '.user-toggle').click()
+    wait(d, lambda dr: _user_state(dr, name) == '已停用')
+    assert c.stack.call('POST', '/v1/sessions', {'username': name, 'password': 'Lianxin-2026-start'})[0] != 201
+    _user_row(d, name).find_element(By.CSS_SELECTOR, '.user-toggle').click()
+    wait(d, lambda dr: _user_state(dr, name) == '正常')
+    # an API key, shown once, works until it is revoked
+    _user_row(d, name).find_element(By.CSS_SELECTOR, '.user-keys-open').click()
+    k = css(d, '#user-panel form.key-create')
+    k.find_element(By.NAME, 'name').send_keys('对接系统')
+    k.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    key = visible(d, '#user-panel .key-value').text
+    assert len(key) > 20, key
+    assert _with_key(c, key, '/v1/me') == 200
+    css(d, '#user-panel tr.key-row button').click()
+    accept_confirm(d)
+    text_in(d, '#user-panel tr.key-row', '已吊销')
+    assert _with_key(c, key, '/v1/me') == 401
+    # a member's calendar link, listed and revoked here, stops working
+    me = c.api('GET', '/v1/me', user='member1', want=200)
+    mname = next(m['name'] for m in c.api('GET', D + '/members', want=200)['items'] if m['id'] == me['member_id'])
+    feed = c.api('POST', D + '/members/%s/feed-token' % me['member_id'], {}, user='member1', want=201)['url']
+    d.refresh()   # the same #/users: a reload draws the page again
+    c.go(d, 'users')
+    row = wait(d, lambda dr: _feed_rows(dr, mname))[0]
+    row.find_element(By.TAG_NAME, 'button').click()
+    wait(d, lambda dr: _feed_rows(dr, mname) == [])
+    status, _, _ = c.stack.call('GET', feed[feed.index('/v1/'):], raw=True)
+    assert status == 401, status
+    # a reset password is changed at the next login before anything else
+    _user_row(d, name).find_element(By.CSS_SELECTOR, '.user-reset-open').click()
+    r = css(d, '#user-panel form.user-reset')
+    r.find_element(By.NAME, 'password').send_keys('Reset-by-office-1')
+    r.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    wait(d, lambda dr: not dr.find_elements(By.CSS_SELECTOR, '#user-panel form.user-reset'))
+    logout(d)
+    login(d, c.stack.url, name, 'Reset-by-office-1')
+    assert nav_pages(d) == ['account'], nav_pages(d)
+    visible(d, '#password-expired')
+    f = css(d, '#password-form')
+    f.find_element(By.NAME, 'current_password').send_keys('Reset-by-office-1')
+    f.find_element(By.NAME, 'new_password').send_keys(name)
+    f.find_element(By.NAME, 'confirm').send_keys(name)
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    wait(d, lambda dr: dr.find_element(By.CSS_SELECTOR, '#password-form .field-error[data-field="new_password"]').text)
+    for n in ('new_password', 'confirm'):
+        e = f.find_element(By.NAME, n)
+        e.clear()
+        e.send_keys('Chosen-by-member-7')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    wait(d, lambda dr: nav_pages(dr) == EXPECTED_PAGES['member1'])
+    logout(d)
+
+
+def test_admin_sees_districts_and_verifies_the_audit_chain(c):
+    d = c.desk
+    login(d, c.stack.url, 'admin')
+    c.go(d, 'system')
+    codes = [r.find_element(By.TAG_NAME, 'td').text for r in d.find_elements(By.CSS_SELECTOR, 'tr.district-row')]
+    api_codes = [x['code'] for x in c.api('GET', '/v1/districts', user='admin', want=200)['items']]
+    assert codes == api_codes and '330303' in codes, (codes, api_codes)
+    clickable(d, '#audit-verify').click()
+    text_in(d, '#audit-result', '审计链完整')
+    # the run is recorded: the page shows it as the last one
+    c.go(d, 'inbox')
+    c.go(d, 'system')
+    text_in(d, '#audit-last', '由 admin 发起，结果：完整')
+    # the admin works on a district's users from here
+    c.go(d, 'users')
+    wait(d, lambda dr: dr.find_elements(By.CSS_SELECTOR, '#user-list tr.user-row[data-username="office"]'))
+    logout(d)
+
+
 TESTS = [
     test_roles_see_only_their_pages,
     test_office_generates_publishes_rota_and_sees_conflict,
@@ -564,6 +692,8 @@ TESTS = [
     test_keyboard_only_login_and_navigation,
     test_office_dashboard,
     test_member_drafts_office_assigns_member_gives_verdict,
+    test_office_manages_users_keys_and_feed_links,
+    test_admin_sees_districts_and_verifies_the_audit_chain,
 ]
 
 

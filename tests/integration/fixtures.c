@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "db.h"
 #include "timeutil.h"
+#include "tx.h"
 #include "fixtures.h"
 
 char *fixture_visit(int64_t room, const int64_t *members, size_t n, const char *category,
@@ -330,4 +332,29 @@ void fixture_rss(harness_t *h, const char *name, long *rss_kb, long *hwm_kb)
         }
         fclose(f);
     }
+}
+/* ---- the audit chain ------------------------------------------------------------------ */
+
+int fixture_audit_append(harness_t *h, const char *program, const char *district, int n)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s.pg_dsn", program);
+    const char *dsn = harness_conf(h, key);
+    db_t *db = dsn ? db_new(dsn) : NULL;
+    tx_t *tx = tx_new("test");
+    Lianxin__V1__Actor actor = LIANXIN__V1__ACTOR__INIT;
+    actor.user_id = 9;
+    actor.role = "office";
+    int rc = db && tx && db_connect(db) == 0 && tx_begin(tx, db) == 0 ? 0 : -1;
+    for (int i = 0; rc == 0 && i < n; i++)
+        rc = tx_audit(tx, district, &actor, "test.append", "test", "1", &i, sizeof i);
+    if (rc == 0)
+        rc = tx_commit(tx);
+    if (rc != 0) {
+        tx_rollback(tx);
+        fprintf(stderr, "fixture_audit_append as %s: %s\n", program, db ? db_error(db) : "no dsn");
+    }
+    tx_destroy(&tx);
+    db_destroy(&db);
+    return rc;
 }

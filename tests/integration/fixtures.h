@@ -80,6 +80,11 @@ int fixture_proposal_phase(harness_t *h, const char *district, fixture_id_t *ids
 
 /* VmRSS and VmHWM (kB) of the stack's process `name`; -1 each when unknown. */
 void fixture_rss(harness_t *h, const char *name, long *rss_kb, long *hwm_kb);
+/* Appends `n` audit rows to `district`'s chain through common/tx, connected
+ * as program `program`'s own role (its <program>.pg_dsn), each a
+ * "test.append" by user 9 as office. 0 when committed, -1 otherwise (the
+ * database's error printed). */
+int fixture_audit_append(harness_t *h, const char *program, const char *district, int n);
 
 /* ---- dates on the stack's clock ----------------------------------------------------
  * Tests derive every date from the harness's clock (never a literal month or

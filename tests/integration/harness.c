@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <curl/curl.h>
 #include <zmq.h>
+#include "audit_anchor.h"
+#include "crypto.h"
 #include "harness_int.h"
 #include "timeutil.h"
 
@@ -289,12 +291,41 @@ static void s_cfg_keys(harness_t *self, const char *program)
     s_cfg_put(self, key, sec);
 }
 
+/* "<program>.pg_dsn": the test database as PostgreSQL role lianxin_<program>
+ * (deploy/sql/009), as a deployment gives each program its own role. */
+static void s_cfg_dsn(harness_t *self, const char *program)
+{
+    char key[64], v[sizeof self->dsn + 64];
+
+    snprintf(key, sizeof key, "%.31s.pg_dsn", program);
+    snprintf(v, sizeof v, "host=%s port=%s dbname=%s user=lianxin_%.31s",
+             self->pghost, self->pgport, self->dbname, program);
+    s_cfg_put(self, key, v);
+}
+
+/* Each program its own role; lianxin-admin is the owner (self->dsn). */
+static void s_cfg_dsns(harness_t *self)
+{
+    uint8_t key[AUDIT_KEY_LEN];
+    char hex[2 * AUDIT_KEY_LEN + 1];
+
+    s_cfg_put(self, "admin.pg_dsn", self->dsn);
+    s_cfg_dsn(self, "gateway");
+    s_cfg_dsn(self, "auditor");
+    for (int i = 0; i < self->nservices; i++)
+        s_cfg_dsn(self, self->services[i]);
+    if (crypto_random(key, sizeof key) == 0) {
+        crypto_hex(key, sizeof key, hex);
+        s_cfg_put(self, "audit.checkpoint_key", hex);
+    }
+}
+
 static void s_cfg_defaults(harness_t *self)
 {
     char v[PATH_MAX + 64];
     int b = self->port_base;
 
-    s_cfg_put(self, "pg.dsn", self->dsn);
+    s_cfg_dsns(self);
     snprintf(v, sizeof v, "tcp://127.0.0.1:%d", b + PORT_XSUB);
     s_cfg_put(self, "bus.xsub", v);
     snprintf(v, sizeof v, "tcp://127.0.0.1:%d", b + PORT_XPUB);
@@ -322,6 +353,11 @@ static void s_cfg_defaults(harness_t *self)
     s_cfg_put(self, "gateway.rate_per_s", "100000");      /* tests that want 429 lower it */
     s_cfg_put(self, "gateway.rate_burst", "100000");
     s_cfg_put(self, "gateway.login_rate_per_min", "1000");
+    /* every test talks from 127.0.0.1; test_auth lowers these to see 429 */
+    s_cfg_put(self, "gateway.auth_fail_burst", "100000");
+    s_cfg_put(self, "gateway.auth_fail_per_min", "1000000");
+    /* fast hashes for tests (production: 600000); test_auth raises it */
+    s_cfg_put(self, "auth.password_iterations", "10000");
     s_cfg_put(self, "crypto.key", self->key_hex);
     s_cfg_put(self, "log.level", "info");
     /* calendar.missing notices depend on today's date and would add events

@@ -130,6 +130,7 @@ typedef struct http_req {
     size_t body_len;                /* 0: strlen(body) */
     const char *content_type;       /* NULL: application/json when there is a body */
     long timeout_ms;                /* 0: 30 s (scaled) */
+    const char *const *headers;     /* more headers: name, value, ..., NULL; may be NULL */
 } http_req_t;
 
 typedef struct http_resp {

@@ -77,6 +77,10 @@ static struct curl_slist *s_headers(const http_req_t *req)
         snprintf(line, sizeof line, "X-Api-Key: %s", req->api_key);
         h = curl_slist_append(h, line);
     }
+    for (const char *const *x = req->headers; x && x[0] && x[1]; x += 2) {
+        snprintf(line, sizeof line, "%s: %s", x[0], x[1]);
+        h = curl_slist_append(h, line);
+    }
     if (req->body) {
         snprintf(line, sizeof line, "Content-Type: %s",
                  req->content_type ? req->content_type : "application/json");

@@ -292,7 +292,9 @@ static void test_grading_skips_new_holidays(void **state)
                                                   "name", api_str(d, "name")));
     }
     http_resp_clear(&r);
-    char *body = json_dumps(json_pack("{s:o}", "days", days), JSON_COMPACT);
+    json_t *put = json_pack("{s:o}", "days", days);
+    char *body = json_dumps(put, JSON_COMPACT);
+    json_decref(put);
     assert_non_null(body);
     assert_int_equal(api_status(S.h, "PUT", path, S.u.office, body), 200);
     free(body);

@@ -246,6 +246,10 @@ static void test_proposal_killed_mid_stream(void **state)
     assert_int_equal(fixture_proposal_phase(C.h, D, ids, n, "accept", C.u.office, NULL, 200, 8,
                                             0, NULL, NULL, &ph), 0);
     assert_int_equal(ph.ok, n);
+    /* accepted concurrently, numbered without a gap or a double */
+    assert_int_equal(s_sql0("SELECT bool_and(c = m AND c = d)::int FROM (SELECT count(*) c,"
+                            " max(number) m, count(DISTINCT number) d FROM proposal.proposals"
+                            " WHERE number IS NOT NULL GROUP BY year) x"), 1);
     assert_int_equal(fixture_proposal_phase(C.h, D, ids, n, "assign", C.u.office,
                                             "{\"lead_unit_id\":\"1\",\"co_unit_ids\":[\"2\"],"
                                             "\"leader\":\"张副区长\"}", 200, IN_FLIGHT,

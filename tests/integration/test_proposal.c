@@ -189,7 +189,8 @@ static void test_review(void **state)
     s_refused("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"x\"}", 409, "conflict");
     s_refused("accept", S.office2, NULL, 403, "forbidden");     /* another district */
     snprintf(path, sizeof path, D "/proposals/%s/accept", S.id);
-    assert_int_equal(api_req(S.h, "POST", path, S.office, NULL, 200, &r), 200);
+    assert_int_equal(api_req(S.h, "POST", path, S.office, "{\"date\":\"2020-01-02\"}", 200, &r),
+                     200);                           /* the number's year is today's all the same */
     snprintf(want, sizeof want, "%d-0001", y);
     assert_string_equal(api_str(r.json, "number"), want);
     assert_string_equal(api_str(r.json, "state"), "accepted");
@@ -228,9 +229,10 @@ static void test_assign_and_hand_back(void **state)
     snprintf(path, sizeof path, D "/proposals/%s", S.id);
     assert_int_equal(api_status(S.h, "GET", path, S.unit1, NULL), 404);  /* no longer assigned */
     s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"co_unit_ids\":[\"2\"],"
-                              "\"leader\":\"张副区长\",\"workdays\":40}", 200, "assigned");
+                              "\"leader\":\"张副区长\",\"workdays\":40,\"date\":\"2020-01-02\"}",
+           200, "assigned");
     assert_int_equal(s_sql("SELECT count(*) FROM proposal.proposals p WHERE id = $1::bigint"
-                           " AND due_on > assigned_on"), 1);
+                           " AND due_on > assigned_on AND assigned_on > date '2020-01-02'"), 1);
     assert_int_equal(s_sql("SELECT count(*) FROM bus.events WHERE producer = 'proposal'"
                            " AND type = 'proposal.assigned' AND $1 <> ''"), 2);
 }
@@ -381,15 +383,18 @@ static void test_merge_convert_notify(void **state)
     snprintf(S.id, sizeof S.id, "%s", p2);
     s_step("accept", S.office, NULL, 200, "accepted");
     snprintf(S.id, sizeof S.id, "%s", p3);
+    s_step("accept", S.office, NULL, 200, "accepted");     /* numbered before the merge */
     snprintf(body, sizeof body, "{\"into_proposal_id\":\"%s\"}", p3);
     s_refused("merge", S.office, body, 400, "validation_failed");   /* into itself */
     snprintf(path, sizeof path, D "/proposals/%s/merge", p3);
     snprintf(body, sizeof body, "{\"into_proposal_id\":\"%s\"}", p2);
     assert_int_equal(api_req(S.h, "POST", path, S.office, body, 200, &r), 200);
     snprintf(want, sizeof want, "%d-%04d", y, base + 2);
-    assert_string_equal(api_str(r.json, "number"), want);           /* it keeps a number */
+    assert_string_equal(api_str(r.json, "number"), want);           /* it keeps its number */
     assert_string_equal(api_str(r.json, "state"), "merged");
     http_resp_clear(&r);
+    assert_int_equal(s_sql("SELECT note::bigint FROM proposal.log WHERE proposal_id = $1::bigint"
+                           " AND event = 'merge'"), atoll(p2));   /* the timeline names it */
     snprintf(S.id, sizeof S.id, "%s", p2);
     s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\"}", 200,
            "assigned");
@@ -399,6 +404,7 @@ static void test_merge_convert_notify(void **state)
     assert_int_equal(s_inbox("proposal.replied", "member", 4, 15000), 1);
     assert_int_equal(s_inbox("proposal.replied", "member", 3, 15000), 1);
     assert_int_equal(s_inbox("proposal.merged", "member", 3, 15000), 1);
+    assert_int_equal(s_inbox("proposal.reopened", "unit", 1, 15000), 1);
     assert_true(s_inbox("proposal.assigned", "unit", 1, 15000) >= 1);
     assert_int_equal(s_inbox("proposal.assigned", "unit", 2, 15000), 2);   /* assigned, reassigned */
     assert_int_equal(s_inbox("proposal.cosign_closed", "member", 1, 15000), 1);
@@ -442,10 +448,32 @@ static void test_merge_convert_notify(void **state)
                                     " NOT NULL GROUP BY year) x", 0, NULL), 1);
     /* the hand-back window: 10 working days */
     snprintf(S.id, sizeof S.id, "%s", p6);
-    s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\"}", 200,
-           "assigned");
+    s_step("assign", S.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\","
+           "\"workdays\":5}", 200, "assigned");
     s_past_workdays(11);
     s_refused("hand-back", S.unit1, "{\"reason\":\"不属本单位\"}", 409, "hand_back_closed");
+    /* no reply within its 5 working days: unit 1's one overdue proposal of that year */
+    snprintf(path, sizeof path, D "/units/rates?year=%lld",
+             s_sql("SELECT extract(year FROM assigned_on)::bigint FROM proposal.proposals"
+                   " WHERE id = $1::bigint"));
+    assert_int_equal(api_req(S.h, "GET", path, S.office, NULL, 200, &r), 200);
+    json_t *u1 = json_array_get(json_object_get(r.json, "items"), 0);
+    assert_string_equal(api_str(u1, "unit_id"), "1");
+    assert_int_equal(json_integer_value(json_object_get(u1, "overdue")), 1);
+    http_resp_clear(&r);
+    /* the office ends a co-signing early: the unconfirmed co-signer drops off */
+    assert_int_equal(api_req(S.h, "POST", D "/proposals", S.m4, "{\"title\":\"关于校园食堂的建议\","
+                             "\"reasons\":\"案由\",\"measures\":\"办法\",\"category\":\"education\","
+                             "\"cosigner_ids\":[\"1\"]}", 201, &r), 201);
+    snprintf(S.id, sizeof S.id, "%s", api_str(r.json, "id"));
+    http_resp_clear(&r);
+    s_step("submit", S.m4, NULL, 200, "cosigning");
+    s_refused("close-cosign", S.m4, NULL, 403, "forbidden");
+    s_step("close-cosign", S.office, NULL, 200, "submitted");
+    assert_int_equal(s_sql("SELECT count(*) FROM proposal.proposers x JOIN proposal.proposals p"
+                           " ON p.district_code = x.district_code AND p.id = x.proposal_id"
+                           " WHERE p.id = $1::bigint AND x.member_id = 1 AND x.status = 'dropped'"
+                           " AND p.kind = 'individual'"), 1);
 }
 
 int main(void)

@@ -357,7 +357,7 @@ static void test_log_csv(void **state)
     assert_string_equal(c->field[row][2], "走访");
     assert_string_equal(c->field[row][3], "陈建国、林晓燕");
     assert_string_equal(c->field[row][4], "李*");
-    assert_string_equal(c->field[row][5], "139****1111");
+    assert_string_equal(c->field[row][5], "*******1111");
     assert_string_equal(c->field[row][6], "小区停车难，\"夜间\"乱停车, 希望规划车位");
     assert_string_equal(c->field[row][7], "交通");
     assert_string_equal(c->field[row][10], "两周内答复");

@@ -315,7 +315,7 @@ typedef struct {
     void *sock;
     zwatch_t *watch;
     int mode, received;
-    int64_t last_deadline;
+    int64_t last_budget;
     char last_id[64];
     uint8_t identity[256];
     size_t identity_len;
@@ -364,7 +364,7 @@ s_fake_on_readable(zwatch_t *w, void *sock, void *arg)
     Lianxin__V1__Command *c = lianxin__v1__command__unpack(NULL, (size_t) len, buf);
     assert_non_null(c);
     s->received++;
-    s->last_deadline = c->deadline;
+    s->last_budget = c->budget_ms;
     snprintf(s->last_id, sizeof s->last_id, "%s", c->correlation_id);
     if (s->mode == SRV_ECHO)
         s_fake_reply(s, c->correlation_id, 201);
@@ -438,9 +438,10 @@ test_client_gets_reply(void **state)
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
     cmd.type = "test.Echo";
     answer_t a1 = { 0 }, a2 = { 0 };
-    int64_t before = s_now_ms();
     assert_int_equal(s_send_when_connected(&ch->loop, c, &cmd, 2000, &a1), 0);
-    assert_true(cmd.deadline >= before + 2000 && cmd.deadline <= s_now_ms() + 2000);
+    assert_int_equal(cmd.budget_ms, 1800);      /* relative, a tenth less than the wait */
+    assert_int_equal(CMD_BUDGET_MS(100000), 100000 - 250);
+    assert_int_equal(CMD_BUDGET_MS(5), 4);
     assert_int_equal(cmd_client_send(c, &cmd, 2000, s_on_answer, &a2), 0);
     assert_int_equal(cmd_client_pending(c), 2);
     s_run_until(&ch->loop, &a1.calls, 1, 3000);
@@ -885,12 +886,88 @@ test_server_forbidden_before_validate(void **state)
     assert_int_equal(st.batches, 0);
 }
 
+/* A server clock for the budget tests: this host's wall clock moved by
+ * `skew_ms` (another host's clock, 3 s off) and stepped `step_ms` further at
+ * every reading (time spent queued on the server). */
+typedef struct {
+    int64_t skew_ms, step_ms, readings;
+} skew_clock_t;
+
+static int64_t
+s_skew_clock(void *arg)
+{
+    skew_clock_t *c = arg;
+    return s_now_ms() + c->skew_ms + c->step_ms * c->readings++;
+}
+
+/* The server's clock 3 s ahead of the gateway's: an absolute deadline
+ * (gateway time + 2 s) would be in the past on arrival and every command
+ * dropped. The relative budget is measured on the server's clock alone: the
+ * command runs (503 here: the test's database is unreachable) and nothing
+ * expires. */
+static void
+test_server_budget_ignores_clock_ahead(void **state)
+{
+    srv_fix_t *f = *state;
+    skew_clock_t clock = { .skew_ms = 3000 };
+    cmd_server_set_clock(f->srv, s_skew_clock, &clock);
+    answer_t a = { 0 };
+    s_send_value(f, "test.Do", 1, &a);          /* budget: 5000 ms */
+    assert_true(s_run_until(&f->ch->loop, &a.calls, 1, 8000));
+    assert_int_equal(a.err, 0);
+    assert_int_equal(a.status, 503);
+    cmd_server_stats_t st;
+    cmd_server_stats(f->srv, &st);
+    assert_int_equal(st.expired, 0);
+    assert_int_equal(st.batches, 1);
+    assert_true(clock.readings >= 2);           /* on receipt and at batch start */
+}
+
+/* The server's clock 3 s behind: an absolute deadline would look 3 s away,
+ * and a command that waited past its budget on the server would still run
+ * although the gateway had already answered 503. With the budget it is
+ * dropped once the server's own clock has moved past receipt + budget (each
+ * reading here is 300 ms later: the command waited in the queue). */
+static void
+test_server_budget_expires_on_own_clock_behind(void **state)
+{
+    srv_fix_t *f = *state;
+    skew_clock_t clock = { .skew_ms = -3000, .step_ms = 300 };
+    cmd_server_set_clock(f->srv, s_skew_clock, &clock);
+    Lianxin__V1__Int64Value v = LIANXIN__V1__INT64_VALUE__INIT;
+    v.value = 1;
+    uint8_t buf[32];
+    Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
+    cmd.type = "test.Do";
+    cmd.district = "330303";
+    cmd.actor = s_office();
+    cmd.payload.data = buf;
+    cmd.payload.len = lianxin__v1__int64_value__pack(&v, buf);
+    answer_t a = { 0 };
+    assert_int_equal(s_send_when_connected(&f->ch->loop, f->cli, &cmd, 200, &a), 0);
+    assert_true(s_run_until(&f->ch->loop, &a.calls, 1, 3000));
+    assert_int_equal(a.err, UV_ETIMEDOUT);      /* the gateway's 503 */
+    cmd_server_stats_t st;
+    cmd_server_stats(f->srv, &st);
+    assert_int_equal(st.expired, 1);            /* and the service did not run it */
+    assert_int_equal(st.batches, 0);
+    cmd_server_set_clock(f->srv, NULL, NULL);   /* the default again: it runs */
+    answer_t b = { 0 };
+    s_send_value(f, "test.Do", 2, &b);
+    assert_true(s_run_until(&f->ch->loop, &b.calls, 1, 8000));
+    assert_int_equal(b.status, 503);
+    cmd_server_stats(f->srv, &st);
+    assert_int_equal(st.batches, 1);
+}
+
 /* A raw DEALER sends what a cmd_client never would: an expired command and
  * garbage. Neither is answered; both are counted. */
 static void
 test_server_drops_expired_and_malformed(void **state)
 {
     srv_fix_t *f = *state;
+    skew_clock_t clock = { .step_ms = 200 };    /* past the 100 ms budget at once */
+    cmd_server_set_clock(f->srv, s_skew_clock, &clock);
     void *raw = zmq_socket(f->ch->zctx, ZMQ_DEALER);
     int linger = 0;
     zmq_setsockopt(raw, ZMQ_LINGER, &linger, sizeof linger);
@@ -898,7 +975,7 @@ test_server_drops_expired_and_malformed(void **state)
     Lianxin__V1__Command cmd = LIANXIN__V1__COMMAND__INIT;
     cmd.type = "test.Do";
     cmd.correlation_id = "raw-1";
-    cmd.deadline = s_now_ms() - 1000;
+    cmd.budget_ms = 100;
     uint8_t buf[256];
     size_t len = lianxin__v1__command__pack(&cmd, buf);
     zmq_send(raw, "", 0, ZMQ_SNDMORE);
@@ -1109,6 +1186,10 @@ main(void)
                                         s_srv_teardown),
         cmocka_unit_test_setup_teardown(test_server_forbidden_before_validate, s_srv_setup,
                                         s_srv_teardown),
+        cmocka_unit_test_setup_teardown(test_server_budget_ignores_clock_ahead, s_srv_setup,
+                                        s_srv_teardown),
+        cmocka_unit_test_setup_teardown(test_server_budget_expires_on_own_clock_behind,
+                                        s_srv_setup, s_srv_teardown),
         cmocka_unit_test_setup_teardown(test_server_drops_expired_and_malformed, s_srv_setup,
                                         s_srv_teardown),
         cmocka_unit_test_setup_teardown(test_server_drain, s_srv_setup, s_srv_teardown),

@@ -188,6 +188,26 @@ test_env_override(void **state)
     config_destroy(&cfg);
 }
 
+/* Each program's own DSN, no shared fallback (issue 8). */
+static void
+test_pg_dsn(void **state)
+{
+    (void) state;
+    unsetenv("LIANXIN_INTAKE_PG_DSN");
+    unsetenv("LIANXIN_NOTIFY_PG_DSN");
+    config_t *cfg = s_load_text("pg.dsn = shared\nintake.pg_dsn = user=lianxin_intake\n"
+                                "gateway.pg_dsn =\n");
+    assert_non_null(cfg);
+    assert_string_equal(config_pg_dsn(cfg, "intake"), "user=lianxin_intake");
+    assert_null(config_pg_dsn(cfg, "notify"));          /* pg.dsn is not a fallback */
+    assert_null(config_pg_dsn(cfg, "gateway"));         /* empty is missing */
+    assert_null(config_pg_dsn(cfg, NULL));
+    setenv("LIANXIN_NOTIFY_PG_DSN", "user=lianxin_notify", 1);
+    assert_string_equal(config_pg_dsn(cfg, "notify"), "user=lianxin_notify");
+    unsetenv("LIANXIN_NOTIFY_PG_DSN");
+    config_destroy(&cfg);
+}
+
 static void
 test_env_only(void **state)
 {
@@ -352,6 +372,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_file),       cmocka_unit_test(test_malformed_lines),
         cmocka_unit_test(test_missing_file),     cmocka_unit_test(test_env_override),
+        cmocka_unit_test(test_pg_dsn),
         cmocka_unit_test(test_env_only),         cmocka_unit_test(test_set_and_int),
         cmocka_unit_test(test_path_from_args),   cmocka_unit_test(test_log_format_and_levels),
         cmocka_unit_test(test_log_long_line),    cmocka_unit_test(test_split),

@@ -100,7 +100,15 @@ static void test_cache(void **state)
     assert_false(authcache_valid(e, 200 * s, idle));     /* absolute expiry */
     authcache_entry_t *k = authcache_put(c, "kBBBB", 100 * s, idle);
     assert_non_null(k);
-    assert_true(authcache_valid(k, 1000000 * s, idle));  /* keys do not expire */
+    assert_true(authcache_valid(k, 1000000 * s, idle));  /* keys without expiry do not expire */
+    k->expires_us = 300 * s;                              /* a key with one: no idle rule */
+    assert_true(authcache_valid(k, 299 * s, idle));
+    assert_false(authcache_valid(k, 300 * s, idle));
+    k->expires_us = 0;
+    k->negative_until_us = 110 * s;                       /* a failed look-up, cached */
+    assert_true(authcache_valid(k, 109 * s, idle));
+    assert_false(authcache_valid(k, 110 * s, idle));
+    k->negative_until_us = 0;
     assert_ptr_equal(authcache_put(c, "sAAAA", 100 * s, idle), e);
     /* full: an invalid entry is swept to make room, valid ones are kept */
     assert_non_null(authcache_put(c, "sCCCC", 500 * s, idle));
@@ -110,6 +118,11 @@ static void test_cache(void **state)
     authcache_drop(c, "kBBBB");
     assert_null(authcache_get(c, "kBBBB"));
     assert_int_equal(authcache_size(c), 1);
+    authcache_entry_t *u = authcache_get(c, "sCCCC");
+    u->who.user_id = 7;
+    assert_int_equal(authcache_drop_user(c, "", 8), 0);
+    assert_int_equal(authcache_drop_user(c, "", 7), 1);    /* a disabled user's entries */
+    assert_int_equal(authcache_size(c), 0);
     authcache_destroy(&c);
     assert_null(c);
     authcache_destroy(&c);

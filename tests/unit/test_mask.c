@@ -83,7 +83,7 @@ static void
 test_phone_examples(void **state)
 {
     (void) state;
-    s_phone_is("13812345678", "138****5678");
+    s_phone_is("13812345678", "*******5678");
     s_phone_is("5551234", "*****34");
 }
 
@@ -95,10 +95,10 @@ test_phone_edges(void **state)
     s_phone_is("1", "1");
     s_phone_is("12", "12");
     s_phone_is("123", "*23");
-    s_phone_is("12345678", "123*5678");
-    s_phone_is("057788123456", "057*****3456");
-    s_phone_is("+86 138-1234-5678", "+86 1**-****-5678");
-    s_phone_is("0577-8812345", "057*-***2345");
+    s_phone_is("12345678", "****5678");
+    s_phone_is("057788123456", "********3456");
+    s_phone_is("+86 138-1234-5678", "+** ***-****-5678");
+    s_phone_is("0577-8812345", "****-***2345");
     s_phone_is("555-1234", "***-**34");
     s_phone_is("\xff", "*");
 }
@@ -109,10 +109,47 @@ test_phone_small_buffers(void **state)
     (void) state;
     char out[16];
     assert_int_equal(mask_phone("13812345678", out, 12), 0);
-    assert_string_equal(out, "138****5678");
+    assert_string_equal(out, "*******5678");
     assert_int_equal(mask_phone("13812345678", out, 11), -1);
     assert_int_equal(mask_phone(NULL, out, sizeof out), -1);
     assert_int_equal(mask_phone("1", NULL, 4), -1);
+}
+
+/* Whatever the number, no more than its last four digits show. */
+static void
+test_phone_at_most_last_four(void **state)
+{
+    (void) state;
+    static const char *const phones[] = {"13812345678", "+86 138-1234-5678", "057788123456",
+                                         "12345678", "0086 10 6512 3456", "8613812345678"};
+    for (size_t i = 0; i < sizeof phones / sizeof phones[0]; i++) {
+        char out[64];
+        int shown = 0;
+        assert_int_equal(mask_phone(phones[i], out, sizeof out), 0);
+        assert_int_equal(strlen(out), strlen(phones[i]));
+        for (const char *p = out; *p; p++)
+            shown += *p >= '0' && *p <= '9';
+        assert_true(shown <= 4);
+        assert_string_equal(out + strlen(out) - 4, phones[i] + strlen(phones[i]) - 4);
+    }
+}
+
+static void
+test_location(void **state)
+{
+    (void) state;
+    char out[16];
+    assert_int_equal(mask_location("永中街道幸福小区3幢201", out, sizeof out), 0);
+    assert_string_equal(out, "永***");
+    assert_int_equal(mask_location("永", out, sizeof out), 0);
+    assert_string_equal(out, "永***");
+    assert_int_equal(mask_location("", out, sizeof out), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(mask_location("\xff\xfe", out, sizeof out), 0);
+    assert_string_equal(out, "*");
+    assert_int_equal(mask_location("永中", out, 7), 0);       /* 3 + 3 + NUL */
+    assert_int_equal(mask_location("永中", out, 6), -1);
+    assert_int_equal(mask_location(NULL, out, sizeof out), -1);
 }
 
 int
@@ -122,7 +159,8 @@ main(void)
         cmocka_unit_test(test_name_examples),  cmocka_unit_test(test_name_edges),
         cmocka_unit_test(test_name_invalid_utf8), cmocka_unit_test(test_name_small_buffers),
         cmocka_unit_test(test_phone_examples), cmocka_unit_test(test_phone_edges),
-        cmocka_unit_test(test_phone_small_buffers),
+        cmocka_unit_test(test_phone_small_buffers), cmocka_unit_test(test_phone_at_most_last_four),
+        cmocka_unit_test(test_location),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "proposal_rules.h"
@@ -140,6 +141,15 @@ static void test_reply_check(void **state)
     s_reply_fault("b", "x", "2027-02-30", NULL, "promised_date", "invalid");
     s_reply_fault("b", "x", "2026-12-30", NULL, "promised_date", "out_of_range");
     s_reply_fault("c", "x", NULL, "", "reason", "required");
+    char *big = malloc(PROPOSAL_REPLY_TEXT_MAX + 2);
+    assert_non_null(big);
+    memset(big, 'x', PROPOSAL_REPLY_TEXT_MAX + 1);
+    big[PROPOSAL_REPLY_TEXT_MAX + 1] = '\0';
+    s_reply_fault("a", big, NULL, NULL, "text", "too_long");
+    s_reply_fault("c", "x", NULL, big, "reason", "too_long");
+    big[PROPOSAL_REPLY_TEXT_MAX] = '\0';
+    assert_int_equal(proposal_reply_check("a", big, NULL, NULL, today, &f, &c), 0);
+    free(big);
 }
 
 int main(void)

@@ -23,12 +23,19 @@ const ctx = {
     if (location.hash === h) route(); else location.hash = h;
   },
   refreshUnread: () => refreshUnread(),
+  passwordChanged() {
+    if (!ctx.user.password_expired) return;
+    ctx.user.password_expired = false;
+    enter(ctx.user);
+  },
 };
 
 let unreadTimer = null;
 let rendering = 0;
 
+/* The pages of `role`; only 修改密码 while the user's password has expired. */
 function pagesFor(role) {
+  if (ctx.user && ctx.user.password_expired) return PAGES.filter((p) => p.id === 'account');
   return PAGES.filter((p) => p.roles.includes(role));
 }
 
@@ -43,7 +50,7 @@ async function login(ev) {
     });
     f.elements.password.value = '';
     session.setToken(r.token);
-    await enter(r.user);
+    await enter(Object.assign(r.user, { password_expired: !!r.password_expired }));
   } catch (e) {
     if (e instanceof ApiError) showFieldErrors(f, e.fields);
     $('login-error').textContent = e.message;
@@ -102,11 +109,13 @@ async function enter(user) {
   $('login-view').hidden = true;
   $('who').hidden = false;
   $('app-view').hidden = false;
-  await loadReference();
   buildNav();
   clearInterval(unreadTimer);
-  unreadTimer = setInterval(refreshUnread, UNREAD_POLL_MS);
-  refreshUnread();
+  if (!user.password_expired) {
+    await loadReference();
+    unreadTimer = setInterval(refreshUnread, UNREAD_POLL_MS);
+    refreshUnread();
+  }
   await route();
 }
 

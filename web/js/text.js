@@ -15,6 +15,10 @@ export const ERROR_TEXT = {
   length_required: '请求格式错误',
   unsupported_media_type: '请求格式错误',
   validation_failed: '请检查标红的内容',
+  password_expired: '密码已过期，请先修改密码',
+  too_many_failures: '失败次数过多，请稍后再试',
+  username_taken: '用户名已被使用',
+  too_many_exports: '正在进行的导出过多，请等当前导出完成后再试',
   unprocessable: '所填内容有误：请检查标红的内容',
   malformed_json: '请求格式错误',
   bad_request: '请求参数不正确',
@@ -28,6 +32,8 @@ export const FIELD_TEXT = {
   too_many: '数量过多', duplicate: '重复', too_deep: '层级过深', mismatch: '与年份不一致',
   not_weekend: '调休上班日只能是周六或周日', unknown_value: '取值无效',
   unknown_parameter: '未知参数', in_future: '不能晚于当前时间',
+  too_short: '过短', too_weak: '过于简单：至少 12 个字符，或含三类字符', same_as_username: '不能与用户名相同',
+  reused: '不能与最近 5 次的密码相同', mismatch_password: '两次输入的新密码不一致',
 };
 
 export const CATEGORIES = [

@@ -17,6 +17,7 @@
 #include "auth/feeds.h"
 #include "forward.h"
 #include "grading.pb-c.h"
+#include "exports.h"
 #include "http/csvstream.h"
 #include "http/cursor.h"
 #include "intake.pb-c.h"
@@ -41,11 +42,26 @@ enum {
     LEADERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER,
 };
 
-static const char *const s_rota_keys[] = {"month", "workroom_id", "member_id", NULL};
-static const char *const s_issues_keys[] = {"visit_id", "grade", "status", NULL};
-static const char *const s_reports_keys[] = {"q", "state", "limit", "cursor", NULL};
-static const char *const s_stats_keys[] = {"by", "period", NULL};
-static const char *const s_log_keys[] = {"from", "to", "reveal", NULL};
+/* The query parameters each route takes, typed: query_parse refuses a value
+ * of the wrong type (and any bad UTF-8) before a handler runs. */
+static const char *const s_report_states[] = {"draft", "submitted", "returned", "merged",
+                                              "accepted", "forwarded", "authors_told", NULL};
+static const char *const s_issue_states[] = {"open", "closed", NULL};
+static const char *const s_stats_by[] = {"member", "workroom", "category", NULL};
+static const char *const s_reveal_what[] = {"visitor", NULL};
+static const query_param_t s_rota_keys[] = {
+    QP("month", QP_MONTH), QP("workroom_id", QP_ID), QP("member_id", QP_ID), QP_END};
+static const query_param_t s_issues_keys[] = {
+    QP("visit_id", QP_ID), QP("grade", QP_ID), QP_ONE_OF("status", s_issue_states), QP_END};
+static const query_param_t s_reports_keys[] = {
+    QP("q", QP_TEXT), QP_ONE_OF("state", s_report_states), QP("limit", QP_LIMIT),
+    QP("cursor", QP_CURSOR), QP_END};
+static const query_param_t s_stats_keys[] = {
+    QP_ONE_OF("by", s_stats_by), QP("period", QP_TEXT), QP_END};
+static const query_param_t s_log_keys[] = {
+    QP("from", QP_DATE), QP("to", QP_DATE), QP_ONE_OF("reveal", s_reveal_what), QP_END};
+static const query_param_t s_month_key[] = {QP("month", QP_MONTH), QP_END};
+static const query_param_t s_feed_keys[] = {QP("token", QP_TOKEN), QP_END};
 static const char *const s_visit_fields[] = {
     "workroom_id", "received_at", "member_ids", "summary", "category", NULL,
 };
@@ -57,8 +73,10 @@ static const char *const s_dates_field[] = {"dates", NULL};
 static const char *const s_grade_fields[] = {"summary", "importance", "difficulty", NULL};
 static const char *const s_override_fields[] = {"grade", "reason", NULL};
 static const char *const s_report_fields[] = {"title", "category", NULL};
-const char *const api_intake_visits_keys[] = {"workroom_id", "from", "to", "category",
-                                              "limit",       "cursor", NULL};
+const query_param_t api_intake_visits_keys[] = {
+    QP("workroom_id", QP_ID), QP("from", QP_TIME), QP("to", QP_TIME),
+    QP_PB_ENUM("category", &lianxin__v1__visit_category__descriptor),
+    QP("limit", QP_LIMIT), QP("cursor", QP_CURSOR), QP_END};
 
 /* ---- commands --------------------------------------------------------------------- */
 
@@ -532,7 +550,10 @@ static const char *const SQL_DUTIES =
     " ON w.district_code = r.district_code AND w.id = r.workroom_id"
     " WHERE r.district_code = $1 AND r.member_id = $2::bigint"
     " AND r.status IN ('published', 'confirmed', 'served', 'absent', 'excused')"
-    " ORDER BY r.duty_date, r.id LIMIT 2000";
+    " ORDER BY r.duty_date, r.id LIMIT $3::int";
+
+static const char *const SQL_MEMBER_EXISTS =
+    "SELECT 1 FROM core.members WHERE district_code = $1 AND id = $2::bigint";
 
 static void s_vtimezone(textbuf_t *b)
 {
@@ -589,11 +610,24 @@ static void s_render_ics(gw_call_t *call, const PGresult *res, textbuf_t *b)
     textfmt_ics_line(b, "X-WR-CALNAME", "委员接待日值班");
     textfmt_ics_line(b, "X-WR-TIMEZONE", "Asia/Shanghai");
     s_vtimezone(b);
-    for (int i = 0; i < PQntuples(res); i++)
+    int n = PQntuples(res) < call->gw->set.ics_max_events ? PQntuples(res)
+                                                          : call->gw->set.ics_max_events;
+    for (int i = 0; i < n; i++)
         s_vevent(call, res, i, b);
     textfmt_ics_line(b, "END", "VCALENDAR");
 }
 
+static void s_duties_file(gw_call_t *call)
+{
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", call->gw->set.ics_max_events + 1);
+    const char *p[3] = {reads_district(call), router_param(&call->params, "id"), limit};
+    reads_export(call, SQL_DUTIES, 3, p, s_render_ics, "text/calendar; charset=utf-8",
+                 "duties.ics", call->gw->set.ics_max_events);
+}
+
+/* The member's own (or, for the office, anyone's) duties; 404 for a member
+ * the district does not have, never an empty calendar that looks right. */
 static void s_duties_ics(gw_call_t *call)
 {
     const char *id = router_param(&call->params, "id");
@@ -604,9 +638,7 @@ static void s_duties_ics(gw_call_t *call)
         gw_reply_error(call, 403, NULL, "only your own duties", NULL);
         return;
     }
-    const char *p[2] = {reads_district(call), id};
-    reads_export(call, SQL_DUTIES, 2, p, s_render_ics, "text/calendar; charset=utf-8",
-             "duties.ics");
+    exports_when_exists(call, SQL_MEMBER_EXISTS, id, "member", s_duties_file);
 }
 
 /* ---- the public-opinion log ------------------------------------------------------------- */
@@ -664,14 +696,13 @@ static void s_export_revealed(gw_call_t *call, const char *from, const char *to)
     forward_command(call, "intake.ExportLog", &msg.base, s_on_export);
 }
 
-static void s_log_csv(gw_call_t *call)
+static const char *const SQL_ROOM_EXISTS =
+    "SELECT 1 FROM core.workrooms WHERE district_code = $1 AND id = $2::bigint";
+
+static void s_log_file(gw_call_t *call)
 {
     const char *from = query_get(&call->query, "from"), *to = query_get(&call->query, "to");
     char name[64];
-    if (!s_date_ok(from) || !s_date_ok(to)) {
-        gw_reply_bad_field(call, s_date_ok(from) ? "to" : "from", "invalid");
-        return;
-    }
     if (query_get(&call->query, "reveal")) {
         s_export_revealed(call, from, to);
         return;
@@ -679,6 +710,18 @@ static void s_log_csv(gw_call_t *call)
     const char *room = router_param(&call->params, "id");
     snprintf(name, sizeof name, "log-%s-%s.csv", reads_district(call), room);
     csvstream_log(call, reads_district(call), room, from, to, name);
+}
+
+/* A room's log; 404 for a room the district does not have. */
+static void s_log_csv(gw_call_t *call)
+{
+    const char *from = query_get(&call->query, "from"), *to = query_get(&call->query, "to");
+    if (!s_date_ok(from) || !s_date_ok(to)) {
+        gw_reply_bad_field(call, s_date_ok(from) ? "to" : "from", "invalid");
+        return;
+    }
+    exports_when_exists(call, SQL_ROOM_EXISTS, router_param(&call->params, "id"), "workroom",
+                        s_log_file);
 }
 
 /* ---- statistics as CSV ------------------------------------------------------------------ */
@@ -708,7 +751,7 @@ static void s_stats_csv(gw_call_t *call)
         return;
     const char *p[4] = {reads_district(call), from, to, by};
     reads_export(call, STATS_SQL, 4, p, s_render_stats, "text/csv; charset=utf-8",
-             "report-stats.csv");
+                 "report-stats.csv", 0);
 }
 
 /* ---- the route table ------------------------------------------------------------------ */
@@ -740,12 +783,12 @@ static const gw_route_t s_rows[] = {
      .body_limit = SMALL_BODY, .body_optional = 1, .handler = s_forward_with_query,
      .command = "intake.GenerateRota", .request = &lianxin__v1__generate_rota__descriptor,
      .reply = &lianxin__v1__rota_generated__descriptor, .required = s_month_field,
-     .query = s_month_field},
+     .query = s_month_key},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/publish"}, .roles = OFFICE,
      .body_limit = SMALL_BODY, .body_optional = 1, .handler = s_forward_with_query,
      .command = "intake.PublishRota", .request = &lianxin__v1__publish_rota__descriptor,
      .reply = &lianxin__v1__rota_published__descriptor, .required = s_month_field,
-     .query = s_month_field},
+     .query = s_month_key},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/rota"}, .roles = ROLES_ANY,
      .handler = s_rota_list, .query = s_rota_keys},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/rota/{id}/edit"}, .roles = OFFICE,
@@ -778,7 +821,8 @@ static const gw_route_t s_rows[] = {
      .request = &lianxin__v1__declare_unavailable__descriptor,
      .reply = &lianxin__v1__unavailable_ref__descriptor, .required = s_dates_field},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/members/{id}/duties.ics"},
-     .roles = READERS | ACCESS_FEED_TOKEN, .handler = s_duties_ics, .query = feeds_query_keys},
+     .roles = READERS | ACCESS_FEED_TOKEN, .handler = s_duties_ics, .query = s_feed_keys,
+     .export_file = 1},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/members/{id}/feed-token"},
      .roles = WRITERS, .body_limit = SMALL_BODY, .body_optional = 1, .handler = feeds_create},
     {.at = {.method = "DELETE", .pattern = "/v1/districts/{d}/members/{id}/feed-token"},
@@ -792,7 +836,7 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/visits/{id}/visitor"}, .roles = OFFICE,
      .body_optional = 1, .handler = forward_handle, .command = "intake.RevealVisitor",
      .request = &lianxin__v1__reveal_visitor__descriptor,
-     .reply = &lianxin__v1__visitor__descriptor},
+     .reply = &lianxin__v1__revealed_visitor__descriptor},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/visits/{id}/issues"},
      .roles = WRITERS, .body_limit = SMALL_BODY * 2, .handler = forward_handle,
      .command = "intake.GradeIssue", .request = &lianxin__v1__grade_issue__descriptor,
@@ -806,7 +850,7 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/issues/{id}"},
      .roles = READERS | ROLE_UNIT, .handler = s_issue_get},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/workrooms/{id}/log.csv"},
-     .roles = READERS, .handler = s_log_csv, .query = s_log_keys},
+     .roles = READERS, .handler = s_log_csv, .query = s_log_keys, .export_file = 1},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/reports"}, .roles = WRITERS,
      .body_limit = GW_BODY_CONFIG, .handler = forward_handle, .command = "intake.CreateReport",
      .request = &lianxin__v1__report_draft__descriptor,
@@ -814,7 +858,7 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports/stats"}, .roles = LEADERS,
      .handler = s_stats_get, .query = s_stats_keys},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports/stats.csv"}, .roles = LEADERS,
-     .handler = s_stats_csv, .query = s_stats_keys},
+     .handler = s_stats_csv, .query = s_stats_keys, .export_file = 1},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports"}, .roles = READERS,
      .handler = s_reports_list, .query = s_reports_keys},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/reports/{id}"}, .roles = READERS,

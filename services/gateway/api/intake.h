@@ -30,7 +30,7 @@ typedef struct api_intake_visits_filter {
 } api_intake_visits_filter_t;
 
 /* The query keys of the visit list. */
-extern const char *const api_intake_visits_keys[];
+extern const query_param_t api_intake_visits_keys[];
 
 /* Reads the filters from `q`. `from` and `to` are RFC 3339 or a date (a date
  * as `to` means the end of that day). 0, or -1 with *field the parameter at

@@ -42,7 +42,8 @@ static const char *const SQL_INBOX =
     "   ORDER BY i.id DESC LIMIT $6::int)) AS u"
     " ORDER BY id DESC LIMIT $6::int";
 
-static const char *const s_inbox_keys[] = {"unread", "limit", "cursor", NULL};
+static const query_param_t s_inbox_keys[] = {
+    QP("unread", QP_BOOL), QP("limit", QP_LIMIT), QP("cursor", QP_CURSOR), QP_END};
 
 static void s_key(const PGresult *res, int row, int64_t *a, int64_t *b)
 {

@@ -17,18 +17,25 @@
 #define TS(x) READS_TS(x)
 
 enum {
+    CSV_MAX_ROWS = 20000,           /* proposals.csv: more is cut, and says so */
     SMALL_BODY = 4096,
     OFFICE = ROLE_ADMIN | ROLE_OFFICE,
     READERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_MEMBER | ROLE_UNIT,
     LEADERS = ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER,
 };
 
-static const char *const s_list_keys[] = {"state", "limit", "cursor", NULL};
-static const char *const s_year_keys[] = {"year", NULL};
+/* The query parameters, typed: query_parse refuses a value of the wrong
+ * type before a handler runs. */
+static const char *const s_states[] = {"draft", "cosigning", "submitted", "refused",
+                                       "converted", "merged", "accepted", "assigned",
+                                       "handed_back", "replied", "closed", NULL};
+static const query_param_t s_list_keys[] = {
+    QP_ONE_OF("state", s_states), QP("limit", QP_LIMIT), QP("cursor", QP_CURSOR), QP_END};
+static const query_param_t s_year_keys[] = {QP("year", QP_ID), QP_END};
 static const char *const s_create_fields[] = {"title", "category", NULL};
 
-#define NUMBER "CASE WHEN p.number IS NULL THEN '' ELSE p.year || '-' ||" \
-               " lpad(p.number::text, greatest(4, length(p.number::text)), '0') END"
+/* The human number, 2026-0123 (030: proposal.number_text). */
+#define NUMBER "proposal.number_text(p.year, p.number)"
 
 /* $2 the member, $3 the unit (NULL when the caller is neither). */
 #define VISIBLE                                                                              \
@@ -217,7 +224,7 @@ static void s_rates_csv(gw_call_t *call)
         return;
     const char *p[3] = {reads_district(call), year, today};
     snprintf(name, sizeof name, "unit-rates-%s.csv", year);
-    reads_export(call, SQL_RATES, 3, p, s_render_rates, "text/csv; charset=utf-8", name);
+    reads_export(call, SQL_RATES, 3, p, s_render_rates, "text/csv; charset=utf-8", name, 0);
 }
 
 /* ---- proposals.csv ---------------------------------------------------------------------- */
@@ -234,7 +241,7 @@ static const char *const SQL_CSV =
     " FROM proposal.proposals p LEFT JOIN core.units u ON u.district_code = p.district_code"
     " AND u.id = p.lead_unit_id WHERE p.district_code = $1 AND p.state <> 'draft'"
     " AND ($2::int IS NULL OR coalesce(p.year, extract(year FROM p.created_at)::int) = $2::int)"
-    " ORDER BY p.year NULLS LAST, p.number NULLS LAST, p.id LIMIT 20000";
+    " ORDER BY p.year NULLS LAST, p.number NULLS LAST, p.id LIMIT $4::int";
 
 static const char *s_zh(const char *const map[][2], const char *v)
 {
@@ -246,7 +253,7 @@ static const char *s_zh(const char *const map[][2], const char *v)
 
 static const char *const s_kinds[][2] = {
     {"individual", "个人"}, {"joint", "联名"}, {"collective", "集体"}, {NULL, NULL}};
-static const char *const s_states[][2] = {
+static const char *const s_states_zh[][2] = {
     {"cosigning", "附议中"}, {"submitted", "待审查"}, {"refused", "不予立案"},
     {"converted", "已转办"}, {"merged", "已并案"}, {"accepted", "已立案"},
     {"assigned", "办理中"}, {"handed_back", "已退回"}, {"replied", "已答复"},
@@ -263,13 +270,13 @@ static void s_render_csv(gw_call_t *call, const PGresult *res, textbuf_t *b)
     (void) call;
     textbuf_puts(b, "\xEF\xBB\xBF");
     textfmt_csv_row(b, head, 12);
-    for (int i = 0; i < PQntuples(res) && !b->failed; i++) {
+    for (int i = 0; i < PQntuples(res) && i < CSV_MAX_ROWS && !b->failed; i++) {
         const char *f[12];
         for (int k = 0; k < 12; k++)
             f[k] = PQgetvalue(res, i, k);
         f[2] = s_zh(s_kinds, f[2]);
         f[3] = textfmt_category_zh(f[3]);
-        f[4] = s_zh(s_states, f[4]);
+        f[4] = s_zh(s_states_zh, f[4]);
         f[10] = s_zh(s_verdicts, f[10]);
         textfmt_csv_row(b, f, 12);
     }
@@ -281,8 +288,11 @@ static void s_csv(gw_call_t *call)
     int all = query_get(&call->query, "year") == NULL;
     if (s_year(call, year, today) != 0)
         return;
-    const char *p[3] = {reads_district(call), all ? NULL : year, today};
-    reads_export(call, SQL_CSV, 3, p, s_render_csv, "text/csv; charset=utf-8", "proposals.csv");
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", CSV_MAX_ROWS + 1);
+    const char *p[4] = {reads_district(call), all ? NULL : year, today, limit};
+    reads_export(call, SQL_CSV, 4, p, s_render_csv, "text/csv; charset=utf-8", "proposals.csv",
+                 CSV_MAX_ROWS);
 }
 
 /* ---- the route table ------------------------------------------------------------------- */
@@ -303,7 +313,7 @@ static const gw_route_t s_rows[] = {
      .request = &lianxin__v1__proposal_draft__descriptor,
      .reply = &lianxin__v1__proposal_ref__descriptor, .required = s_create_fields},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/proposals.csv"}, .roles = LEADERS,
-     .handler = s_csv, .query = s_year_keys},
+     .handler = s_csv, .query = s_year_keys, .export_file = 1},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/proposals"}, .roles = READERS,
      .handler = s_list, .query = s_list_keys},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/proposals/{id}"}, .roles = READERS,
@@ -315,7 +325,7 @@ static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/units/rates"}, .roles = LEADERS,
      .handler = s_rates, .query = s_year_keys},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/units/rates.csv"}, .roles = LEADERS,
-     .handler = s_rates_csv, .query = s_year_keys},
+     .handler = s_rates_csv, .query = s_year_keys, .export_file = 1},
     TRANSITION("submit"),
     TRANSITION("cosign"),
     TRANSITION("close-cosign"),

@@ -28,6 +28,7 @@ typedef struct principal {
     int64_t unit_id;                /* 0 when not a unit's contact */
     char display_name[129];
     int via_api_key;                /* 1: X-Api-Key, 0: bearer session */
+    int password_expired;           /* 1: only the routes that change it are open */
 } principal_t;
 
 /* 1 when a caller of district `user_district` may address `path_district`. */

@@ -48,8 +48,12 @@ void authcache_destroy(authcache_t **self_p)
 
 int authcache_valid(const authcache_entry_t *e, int64_t now_us, int64_t idle_us)
 {
+    if (e->negative_until_us > 0)
+        return now_us < e->negative_until_us;
     if (e->expires_us == 0)
         return 1;
+    if (e->key[0] == 'k')
+        return now_us < e->expires_us;
     return now_us < e->expires_us && now_us - e->last_seen_us < idle_us;
 }
 
@@ -111,6 +115,27 @@ void authcache_drop(authcache_t *self, const char *key)
         }
         pp = &e->next;
     }
+}
+
+size_t authcache_drop_user(authcache_t *self, const char *district, int64_t user_id)
+{
+    size_t dropped = 0;
+    for (size_t i = 0; i < AUTHCACHE_BUCKETS; i++) {
+        authcache_entry_t **pp = &self->b[i];
+        while (*pp) {
+            authcache_entry_t *e = *pp;
+            if (e->negative_until_us == 0 && e->who.user_id == user_id &&
+                strcmp(e->who.district, district) == 0) {
+                *pp = e->next;
+                free(e);
+                self->n--;
+                dropped++;
+            } else {
+                pp = &e->next;
+            }
+        }
+    }
+    return dropped;
 }
 
 size_t authcache_size(const authcache_t *self)

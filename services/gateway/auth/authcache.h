@@ -17,6 +17,7 @@ typedef struct authcache_entry {
     int64_t expires_us;             /* absolute end of a session; 0 for API keys */
     int64_t last_seen_us;           /* last use (sessions' idle rule) */
     int64_t synced_us;              /* last confirmed by the database */
+    int64_t negative_until_us;      /* > 0: a failed look-up, refused until then */
 } authcache_entry_t;
 
 typedef struct authcache authcache_t;
@@ -36,9 +37,14 @@ authcache_entry_t *authcache_put(authcache_t *self, const char *key, int64_t now
 /* Forgets `key` (no-op when absent). */
 void authcache_drop(authcache_t *self, const char *key);
 
+/* Forgets every entry of user `user_id` of `district` (a disabled user's
+ * sessions and keys); how many. Walks the whole table: for rare changes. */
+size_t authcache_drop_user(authcache_t *self, const char *district, int64_t user_id);
+
 size_t authcache_size(const authcache_t *self);
 
-/* 1 when `e` may still be used at `now_us`: an API key always; a session
+/* 1 when `e` may still be used at `now_us`: a negative entry until its
+ * end; an API key (key 'k...') before its expiry (0: none); a session
  * before its absolute expiry and within `idle_us` of its last use. */
 int authcache_valid(const authcache_entry_t *e, int64_t now_us, int64_t idle_us);
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "crypto.h"
+#include "auth/auth.h"
+#include "auth/authtx.h"
 #include "auth/feeds.h"
 #include "log.h"
 #include "pgpool.h"
@@ -60,9 +62,12 @@ void feeds_principal(principal_t *p, const char *district, int64_t member)
 static const char *const SQL_FEED_HASH =
     "SELECT encode(f.token_hash, 'hex') FROM auth.feed_tokens f JOIN core.members m"
     " ON m.district_code = f.district_code AND m.id = f.member_id"
-    " WHERE f.district_code = $1 AND f.member_id = $2::bigint AND m.active";
+    " WHERE f.district_code = $1 AND f.member_id = $2::bigint AND m.active"
+    " AND (f.expires_at IS NULL OR f.expires_at > now())";
 
 typedef struct resolve_ctx {
+    auth_t *auth;
+    char miss[128];                 /* district/member/token hash: the negative cache's text */
     char want[65];                  /* the presented token's hash */
     feeds_fn *fn;
     void *arg;
@@ -75,6 +80,8 @@ static void s_on_hash(PGresult *res, void *arg)
     if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
         status = PQntuples(res) == 1 && feeds_hash_equal(PQgetvalue(res, 0, 0), x->want)
             ? 200 : 401;
+    if (status == 401 && x->auth)
+        auth_miss_remember(x->auth, 'f', x->miss);
     feeds_fn *fn = x->fn;
     void *fn_arg = x->arg;
     explicit_bzero(x, sizeof *x);
@@ -92,6 +99,13 @@ int feeds_resolve(gw_t *gw, const char *district, const char *member, const char
     if (!x)
         return 503;
     feeds_token_hash(token, x->want);
+    snprintf(x->miss, sizeof x->miss, "%s/%s/%s", district, member, x->want);
+    if (gw->auth && auth_miss_cached(gw->auth, 'f', x->miss)) {
+        explicit_bzero(x, sizeof *x);
+        free(x);
+        return 401;                 /* failed a moment ago: no query */
+    }
+    x->auth = gw->auth;
     x->fn = fn;
     x->arg = arg;
     const char *p[2] = {district, member};
@@ -104,12 +118,14 @@ int feeds_resolve(gw_t *gw, const char *district, const char *member, const char
 
 /* ---- create and revoke --------------------------------------------------------------------- */
 
+/* $4: days the token lives, 0 for ever. */
 static const char *const SQL_FEED_CREATE =
-    "INSERT INTO auth.feed_tokens (district_code, member_id, token_hash)"
-    " SELECT m.district_code, m.id, decode($3, 'hex') FROM core.members m"
-    " WHERE m.district_code = $1 AND m.id = $2::bigint AND m.active"
+    "INSERT INTO auth.feed_tokens (district_code, member_id, token_hash, expires_at)"
+    " SELECT m.district_code, m.id, decode($3, 'hex'),"
+    " CASE WHEN $4::int > 0 THEN now() + make_interval(days => $4::int) END"
+    " FROM core.members m WHERE m.district_code = $1 AND m.id = $2::bigint AND m.active"
     " ON CONFLICT (district_code, member_id) DO UPDATE"
-    " SET token_hash = EXCLUDED.token_hash, created_at = now()"
+    " SET token_hash = EXCLUDED.token_hash, created_at = now(), expires_at = EXCLUDED.expires_at"
     " RETURNING member_id";
 
 static const char *const SQL_FEED_REVOKE =
@@ -118,6 +134,10 @@ static const char *const SQL_FEED_REVOKE =
 typedef struct change_ctx {
     gw_call_t *call;
     char token[65];                 /* create: the new token, for the answer */
+    char hash[65];
+    char district[17];
+    char member[24];
+    char days[16];
 } change_ctx_t;
 
 /* The path's member when the caller may manage its token: 0, or -1 after
@@ -157,17 +177,36 @@ static void s_answer_created(gw_call_t *call, const char *token)
     explicit_bzero(url, sizeof url);
 }
 
-static void s_on_change(PGresult *res, void *arg)
+/* On the recorder's worker: the change itself. 404 when no such member. */
+static int s_change_apply(db_t *db, authtx_event_t *ev, void *arg)
+{
+    change_ctx_t *x = arg;
+    int creating = x->token[0] != '\0';
+    const char *p[4] = {x->district, x->member, x->hash, x->days};
+    PGresult *res = db_exec(db, creating ? SQL_FEED_CREATE : SQL_FEED_REVOKE,
+                            creating ? 4 : 2, p);
+    if (!res)
+        return -1;
+    int n = PQntuples(res);
+    PQclear(res);
+    snprintf(ev->object_type, sizeof ev->object_type, "feed_token");
+    snprintf(ev->object_id, sizeof ev->object_id, "%s", x->member);
+    snprintf(ev->detail, sizeof ev->detail, "member=%s days=%s", x->member,
+             creating ? x->days : "-");
+    return creating && n == 0 ? 404 : 0;
+}
+
+static void s_on_change(int rc, void *arg)
 {
     change_ctx_t *x = arg;
     gw_call_t *call = x->call;
     int creating = x->token[0] != '\0';
     if (!gw_call_release(call)) {
         /* gone: nothing to answer */
-    } else if (!res || PQresultStatus(res) != (creating ? PGRES_TUPLES_OK : PGRES_COMMAND_OK)) {
-        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
-    } else if (creating && PQntuples(res) == 0) {
+    } else if (rc == 404) {
         gw_reply_error(call, 404, NULL, "no such member", NULL);
+    } else if (rc != 0) {
+        gw_reply_error(call, 503, NULL, "database unavailable", NULL);
     } else {
         log_info(creating ? "feed token created" : "feed token revoked",
                  "district=%s member=%s user=%lld", call->district,
@@ -181,24 +220,30 @@ static void s_on_change(PGresult *res, void *arg)
     free(x);
 }
 
-/* Runs the create (token set) or the revoke (token NULL) for the call. */
+/* Runs the create (token set) or the revoke (token NULL) for the call, with
+ * its record. */
 static void s_change(gw_call_t *call, const char *token)
 {
-    char hash[65] = "";
+    char client[64];
+    authtx_event_t ev;
     change_ctx_t *x = calloc(1, sizeof *x);
     if (!x) {
         gw_reply_error(call, 503, NULL, NULL, NULL);
         return;
     }
     x->call = call;
+    snprintf(x->district, sizeof x->district, "%s", call->district);
+    snprintf(x->member, sizeof x->member, "%s", router_param(&call->params, "id"));
+    snprintf(x->days, sizeof x->days, "%d", call->gw->set.feed_token_days);
     if (token) {
         snprintf(x->token, sizeof x->token, "%s", token);
-        feeds_token_hash(token, hash);
+        feeds_token_hash(token, x->hash);
     }
-    const char *p[3] = {call->district, router_param(&call->params, "id"), hash};
+    gw_call_client(call, client, sizeof client);
+    authtx_event_init(&ev, token ? "feed_token_created" : "feed_token_revoked", &call->who,
+                      client);
     gw_call_hold(call);
-    if (pgpool_query(call->gw->pool, token ? SQL_FEED_CREATE : SQL_FEED_REVOKE, token ? 3 : 2,
-                     p, s_on_change, x) != 0) {
+    if (authtx_run(call->gw->authtx, &ev, s_change_apply, s_on_change, x) != 0) {
         gw_call_release(call);
         explicit_bzero(x, sizeof *x);
         free(x);

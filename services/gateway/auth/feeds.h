@@ -40,7 +40,8 @@ void feeds_principal(principal_t *p, const char *district, int64_t member);
 typedef void (feeds_fn)(int status, void *arg);
 
 /* Checks `token` against the stored token of member `member` (the path's
- * {id}) of `district`. Returns 401 when it can decide at once (malformed
+ * {id}) of `district`. Returns 401 when it can decide at once (a token
+ * that failed within gateway.auth_negative_ttl_s, or malformed
  * token or id; fn is not called), 503 when the query could not be queued
  * (fn is not called), or 0: fn is then called exactly once, later, with 200,
  * 401 (no token, another one, an inactive member) or 503. */

@@ -36,13 +36,16 @@ static void s_on_login(const auth_login_result_t *r, void *arg)
         return;
     if (r->status == 201) {
         time_format(r->expires_us, expires, sizeof expires);
-        gw_reply_json(call, 201, json_pack("{s:s, s:s, s:o}", "token", r->token, "expires_at",
-                                           expires, "user", sessions_user_json(&r->who)));
+        gw_reply_json(call, 201, json_pack("{s:s, s:s, s:o, s:b}", "token", r->token,
+                                           "expires_at", expires, "user",
+                                           sessions_user_json(&r->who), "password_expired",
+                                           r->password_expired));
     } else if (r->status == 423) {
         snprintf(retry, sizeof retry, "%d", r->retry_after_s > 0 ? r->retry_after_s : 1);
         const char *h[] = {"Retry-After", retry, NULL};
         gw_reply_error(call, 423, "account_locked", "account locked, try again later", h);
     } else if (r->status == 401) {
+        gw_fail_count(call);
         gw_reply_error(call, 401, "invalid_credentials", "invalid username or password", NULL);
     } else {
         gw_reply_error(call, 503, NULL, NULL, NULL);
@@ -87,7 +90,7 @@ void sessions_create(gw_call_t *call)
     char client[64], key[80];
     int retry = 1;
     json_t *body;
-    const char *user, *pass;
+    const char *user = NULL, *pass = NULL;
     gw_call_client(call, client, sizeof client);
     snprintf(key, sizeof key, "ip:%s", client);
     if (!ratelimit_take(call->gw->rl_login, key, time_real_us(), &retry)) {
@@ -97,11 +100,14 @@ void sessions_create(gw_call_t *call)
         gw_reply_error(call, 429, NULL, NULL, h);
         return;
     }
-    if (gw_call_body_json(call, &body) != 0)
+    if (!gw_fail_check(call) || gw_call_body_json(call, &body) != 0)
         return;
-    if (s_login_fields(call, body, &user, &pass) == 0) {
+    if (s_login_fields(call, body, &user, &pass) == 0 && strlen(pass) > AUTH_PASSWORD_MAX) {
+        gw_reply_invalid(call, "password", "too_long");   /* refused, never cut */
+        explicit_bzero((char *) pass, strlen(pass));
+    } else if (user && pass) {
         gw_call_hold(call);
-        if (auth_login(call->gw->auth, user, pass, s_on_login, call) != 0) {
+        if (auth_login(call->gw->auth, user, pass, client, s_on_login, call) != 0) {
             gw_call_release(call);
             gw_reply_error(call, 503, NULL, NULL, NULL);
         }
@@ -130,8 +136,10 @@ void sessions_delete(gw_call_t *call)
         gw_reply_error(call, 400, "bad_request", "not a session", NULL);
         return;
     }
+    char client[64];
+    gw_call_client(call, client, sizeof client);
     gw_call_hold(call);
-    if (auth_logout(call->gw->auth, token, s_on_logout, call) != 0) {
+    if (auth_logout(call->gw->auth, token, &call->who, client, s_on_logout, call) != 0) {
         gw_call_release(call);
         gw_reply_error(call, 503, NULL, NULL, NULL);
     }
@@ -140,5 +148,7 @@ void sessions_delete(gw_call_t *call)
 
 void sessions_me(gw_call_t *call)
 {
-    gw_reply_json(call, 200, sessions_user_json(&call->who));
+    json_t *u = sessions_user_json(&call->who);
+    json_object_set_new(u, "password_expired", json_boolean(call->who.password_expired));
+    gw_reply_json(call, 200, u);
 }

@@ -1,7 +1,8 @@
 /* csvstream: the masked public-opinion log as CSV, a page of rows at a time
  * into an unlinked spool file (mode 0600, under $TMPDIR or /tmp), then sent
  * from that file by MHD. Memory stays at one page whatever the log's size.
- * Never logs row contents, never sends a partial file with a 200. */
+ * Never logs row contents, never sends a partial file with a 200: a log cut at
+ * gateway.export_max_rows says so in a header and in its last line. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "exports.h"
 #include "http/csvstream.h"
 #include "log.h"
 #include "pgpool.h"
@@ -43,6 +45,8 @@ typedef struct csvstream {
     char filename[64];
     int fd;                         /* the spool, -1 once handed to MHD */
     size_t rows;
+    size_t max_rows;                /* gateway.export_max_rows */
+    size_t page;                    /* rows wanted of the page in flight */
     size_t bytes;
     int pages;
 } csvstream_t;
@@ -112,12 +116,36 @@ static void s_fail(csvstream_t *s, const char *why)
     s_free(s);
 }
 
-/* The last page is in: the spool goes to MHD, which sends it from the fd. */
-static void s_finish(csvstream_t *s)
+/* The last record of a log cut at its limit, in the reader's language. */
+static int s_write_cut_note(csvstream_t *s)
+{
+    char note[256];
+    snprintf(note, sizeof note, "（导出已截断：仅含前 %zu 行，超出导出上限；请缩小日期范围分次导出）",
+             s->rows);
+    const char *f[1] = {note};
+    textbuf_t b;
+    textbuf_init(&b);
+    textfmt_csv_row(&b, f, 1);
+    int rc = s_spool_write(s, &b);
+    textbuf_free(&b);
+    return rc;
+}
+
+/* The last page is in: the spool goes to MHD, which sends it from the fd.
+ * `cut`: rows remained past max_rows. */
+static void s_finish(csvstream_t *s, int cut)
 {
     char disp[96];
+    if (cut && s_write_cut_note(s) != 0) {
+        s_fail(s, "spool write failed");
+        return;
+    }
     snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", s->filename);
-    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp, NULL};
+    const char *h[] = {"Cache-Control", "no-store", "Content-Disposition", disp,
+                       cut ? EXPORTS_TRUNCATED_HEADER : NULL, "true", NULL};
+    if (cut)
+        log_info("log export cut at its limit", "district=%s room=%s rows=%zu",
+                 s->param[P_DISTRICT], s->param[P_ROOM], s->rows);
     int fd = s->fd;
     s->fd = -1;
     http_respond_fd(s->call->req, 200, "text/csv; charset=utf-8", fd, s->bytes, h);
@@ -130,10 +158,17 @@ static void s_finish(csvstream_t *s)
 
 static void s_on_page(PGresult *res, void *arg);
 
-/* Asks for the page after the keyset position. 0, or -1 when the pool
- * refused (the hold is then undone). */
+/* Asks for the page after the keyset position: the rows still allowed (at
+ * most a page) plus one, which tells whether the log goes on. 0, or -1 when
+ * the pool refused (the hold is then undone). */
 static int s_fetch(csvstream_t *s)
 {
+    char limit[24];
+    size_t left = s->max_rows - s->rows;
+    s->page = left < CSVSTREAM_PAGE_ROWS ? left : CSVSTREAM_PAGE_ROWS;
+    snprintf(limit, sizeof limit, "%zu", s->page + 1);
+    if (s_set(s, P_LIMIT, limit) != 0)
+        return -1;
     gw_call_hold(s->call);
     if (pgpool_query(s->call->gw->pool, SQL_PAGE, P_COUNT, (const char *const *) s->param,
                      s_on_page, s) == 0)
@@ -142,11 +177,13 @@ static int s_fetch(csvstream_t *s)
     return -1;
 }
 
-/* Renders the rows of `res` to the spool and moves the keyset past the
- * last one. 0 or -1. */
+/* Renders the rows of `res` (those wanted: not the look-ahead row) to the
+ * spool and moves the keyset past the last one. 0 or -1. */
 static int s_render(csvstream_t *s, const PGresult *res)
 {
     int n = PQntuples(res), rc;
+    if ((size_t) n > s->page)
+        n = (int) s->page;
     textbuf_t b;
     textbuf_init(&b);
     for (int i = 0; i < n && !b.failed; i++) {
@@ -180,8 +217,9 @@ static void s_on_page(PGresult *res, void *arg)
         s_fail(s, "spool write failed");
         return;
     }
-    if (PQntuples(res) < CSVSTREAM_PAGE_ROWS || s->rows >= CSVSTREAM_MAX_ROWS) {
-        s_finish(s);
+    int more = (size_t) PQntuples(res) > s->page;
+    if (!more || s->rows >= s->max_rows) {
+        s_finish(s, more);
         return;
     }
     if (s_fetch(s) != 0)
@@ -194,15 +232,14 @@ static void s_on_page(PGresult *res, void *arg)
  * header record. NULL on failure. */
 static csvstream_t *s_new(gw_call_t *call, const char *const p[4], const char *filename)
 {
-    char limit[16];
     csvstream_t *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->call = call;
     s->fd = s_spool_open();
+    s->max_rows = (size_t) call->gw->set.export_max_rows;
     snprintf(s->filename, sizeof s->filename, "%s", filename);
-    snprintf(limit, sizeof limit, "%d", CSVSTREAM_PAGE_ROWS);
-    int bad = s->fd < 0 || s_set(s, P_LIMIT, limit);
+    int bad = s->fd < 0;
     for (int k = 0; k < 4 && !bad; k++)
         bad = s_set(s, k, p[k]);
     textbuf_t b;

@@ -9,11 +9,11 @@
 #include "gw.h"
 
 #define CSVSTREAM_PAGE_ROWS 2000
-#define CSVSTREAM_MAX_ROWS  200000
 
 /* Answers `call` with the masked log of room `room` of `district`, visits
  * received from date `from` to date `to` (inclusive, "YYYY-MM-DD", each NULL
- * for no bound, already validated), at most CSVSTREAM_MAX_ROWS rows, as the
+ * for no bound, already validated), at most gateway.export_max_rows rows (a log with more is cut
+ * there: header X-Lianxin-Truncated: true and a last record saying so), as the
  * attachment `filename`. Every parameter is copied. 503 when the database
  * or the spool fails at any page: nothing is sent before the last page, so
  * a failure never leaves a truncated file behind a 200. */

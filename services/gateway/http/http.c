@@ -4,6 +4,7 @@
  * memory, never lets a suspended connection wait without a kick. */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -49,7 +50,7 @@ struct http_req {
     int64_t t0_us;
     int holds;
     unsigned started : 1, dispatched : 1, suspended : 1, queued : 1, answered : 1,
-        overflow : 1, done : 1;
+        overflow : 1, done : 1, bad_path : 1;
 };
 
 static int64_t s_mono_us(void)
@@ -129,6 +130,25 @@ static void s_unlink(http_req_t *req)
     req->prev = req->next = NULL;
 }
 
+/* 1 when the raw path (up to '?' or the end) carries a control byte, as
+ * itself or percent-encoded ("%00", "%0a", "%7f"): MHD hands the access
+ * handler the decoded path, which a NUL would cut short ("/visits/1%00abc"
+ * read as "/visits/1"), so it is judged here, before decoding. */
+static int s_raw_path_bad(const char *uri)
+{
+    for (const char *p = uri; *p && *p != '?'; p++) {
+        unsigned c = (unsigned char) *p;
+        if (c == '%' && isxdigit((unsigned char) p[1]) && isxdigit((unsigned char) p[2])) {
+            char hex[3] = {p[1], p[2], '\0'};
+            c = (unsigned) strtoul(hex, NULL, 16);
+            p += 2;
+        }
+        if (c < 0x20 || c == 0x7F)
+            return 1;
+    }
+    return 0;
+}
+
 /* MHD's URI log callback: the first thing MHD knows of a request, and the
  * only place the raw query string is seen. Its result is the request's
  * context pointer. */
@@ -141,6 +161,7 @@ static void *s_on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
         return NULL;
     const char *q = strchr(uri, '?');
     req->query = strdup(q ? q + 1 : "");
+    req->bad_path = s_raw_path_bad(uri);
     if (!req->query) {
         free(req);
         return NULL;
@@ -358,6 +379,7 @@ int http_respond_fd(http_req_t *req, int status, const char *ctype, int fd, size
 const char *http_req_method(const http_req_t *req) { return req->method; }
 const char *http_req_path(const http_req_t *req) { return req->path ? req->path : "/"; }
 const char *http_req_query(const http_req_t *req) { return req->query; }
+int http_req_path_ok(const http_req_t *req) { return !req->bad_path; }
 const char *http_req_peer(const http_req_t *req) { return req->peer; }
 int64_t http_req_started_us(const http_req_t *req) { return req->t0_us; }
 int http_req_status(const http_req_t *req) { return req->status; }

@@ -62,6 +62,10 @@ void http_server_destroy(http_server_t **self_p);
 const char *http_req_method(const http_req_t *req);
 const char *http_req_path(const http_req_t *req);       /* decoded, no query */
 const char *http_req_query(const http_req_t *req);      /* raw, "" when none */
+/* 0 when the raw path carried a control byte (a NUL cuts the decoded path
+ * short: "/visits/1%00abc" would read as "/visits/1"); the caller answers
+ * 400 before routing. 1 otherwise. */
+int http_req_path_ok(const http_req_t *req);
 const char *http_req_peer(const http_req_t *req);       /* "127.0.0.1" */
 /* A request header (case-insensitive name), NULL when absent. Only until
  * on_done. */

@@ -10,6 +10,7 @@
 #include <time.h>
 #include "auth/auth.h"
 #include "auth/feeds.h"
+#include "exports.h"
 #include "log.h"
 #include "http/metrics.h"
 #include "http/pipeline.h"
@@ -117,6 +118,10 @@ static void s_on_headers(http_req_t *req, void *arg)
         gw_reply_error(call, 503, NULL, "shutting down", NULL);
         return;
     }
+    if (!http_req_path_ok(req)) {
+        gw_reply_bad_field(call, "path", "invalid");
+        return;
+    }
     call->route = routes_find(http_req_method(req), http_req_path(req), &call->params, &status,
                               allow, sizeof allow);
     if (!call->route) {
@@ -158,23 +163,76 @@ static int s_query(gw_call_t *call)
     return 0;
 }
 
+/* The key of the caller's own limits (rate, export slots): the user, or
+ * for a feed token the member whose feed it is. */
+static void s_user_key(const gw_call_t *call, char *key, size_t keysz)
+{
+    if (strcmp(call->who.role, "feed") == 0)    /* no user: the feed's member */
+        snprintf(key, keysz, "f:%s/%lld", call->who.district, (long long) call->who.member_id);
+    else
+        snprintf(key, keysz, "u:%s/%lld", call->who.district, (long long) call->who.user_id);
+}
+
+/* A file export takes one of the user's slots, given back in s_on_done
+ * whatever the outcome. 0, or -1 after answering 429 too_many_exports. */
+static int s_export_slot(gw_call_t *call)
+{
+    char key[sizeof call->export_key];
+    if (!call->route->export_file)
+        return 0;
+    s_user_key(call, key, sizeof key);
+    if (exports_take(call->gw->exports, key) != 0) {
+        gw_reply_error(call, 429, "too_many_exports", "too many exports at once", NULL);
+        return -1;
+    }
+    memcpy(call->export_key, key, sizeof key);
+    return 0;
+}
+
 static void s_run(gw_call_t *call)
 {
-    if (s_query(call) == 0)
+    if (s_query(call) == 0 && s_export_slot(call) == 0)
         call->route->handler(call);
 }
+
+/* ---- failed authentications per client address ------------------------------------- */
+
+static void s_fail_key(gw_call_t *call, char *key, size_t keysz)
+{
+    char client[64];
+    gw_call_client(call, client, sizeof client);
+    snprintf(key, keysz, "ip:%s", client);
+}
+
+int gw_fail_check(gw_call_t *call)
+{
+    char key[80], retry[16];
+    int after = 1;
+    s_fail_key(call, key, sizeof key);
+    if (ratelimit_peek(call->gw->rl_fail, key, time_real_us(), &after))
+        return 1;
+    snprintf(retry, sizeof retry, "%d", after);
+    const char *h[] = {"Retry-After", retry, NULL};
+    gw_reply_error(call, 429, "too_many_failures", "too many failed attempts, try again later",
+                   h);
+    return 0;
+}
+
+void gw_fail_count(gw_call_t *call)
+{
+    char key[80];
+    s_fail_key(call, key, sizeof key);
+    ratelimit_take(call->gw->rl_fail, key, time_real_us(), NULL);
+}
+
+/* ---- the steps after authentication ------------------------------------------------- */
 
 /* Authenticated: the rate limit, then the route's roles and district. */
 static void s_authorized(gw_call_t *call)
 {
     char key[96], retry[16];
     int after = 1;
-    if (strcmp(call->who.role, "feed") == 0)    /* no user: the feed's member */
-        snprintf(key, sizeof key, "f:%s/%lld", call->who.district,
-                 (long long) call->who.member_id);
-    else
-        snprintf(key, sizeof key, "u:%s/%lld", call->who.district,
-                 (long long) call->who.user_id);
+    s_user_key(call, key, sizeof key);
     if (!ratelimit_take(call->gw->rl_user, key, time_real_us(), &after)) {
         snprintf(retry, sizeof retry, "%d", after);
         const char *h[] = {"Retry-After", retry, NULL};
@@ -183,6 +241,11 @@ static void s_authorized(gw_call_t *call)
     }
     if (access_check(call->route->roles, &call->who, call->district) != 200) {
         gw_reply_error(call, 403, NULL, NULL, NULL);
+        return;
+    }
+    if (call->who.password_expired && !call->route->expired_ok) {
+        gw_reply_error(call, 403, "password_expired", "password expired, change it first",
+                       NULL);
         return;
     }
     s_run(call);
@@ -195,6 +258,7 @@ static void s_after_auth(gw_call_t *call, int status)
         call->authed = 1;
         s_authorized(call);
     } else if (status == 401) {
+        gw_fail_count(call);
         gw_reply_error(call, 401, NULL, "invalid or expired credentials", challenge);
     } else {
         gw_reply_error(call, 503, NULL, NULL, NULL);
@@ -221,6 +285,10 @@ static void s_authenticate(gw_call_t *call)
         authz = NULL, key = NULL;
     if (!authz && !key) {
         gw_reply_error(call, 401, NULL, NULL, challenge);
+        return;
+    }
+    if (!gw_fail_check(call)) {
+        explicit_bzero(token, sizeof token);
         return;
     }
     gw_call_hold(call);
@@ -267,6 +335,8 @@ static void s_authenticate_feed(gw_call_t *call)
         gw_reply_error(call, 401, NULL, NULL, challenge);
         return;
     }
+    if (!gw_fail_check(call))
+        return;
     gw_call_hold(call);
     int st = feeds_resolve(call->gw, call->district, router_param(&call->params, "id"), token,
                            s_on_feed, call);
@@ -311,6 +381,10 @@ static void s_on_done(http_req_t *req, void *arg)
     const char *method = s_method_label(http_req_method(req));
     int status = http_req_status(req);
     metrics_request(gw->metrics, route, method, status, secs);
+    if (call && call->export_key[0]) {
+        exports_give(gw->exports, call->export_key);
+        call->export_key[0] = '\0';
+    }
     pipeline_log_path(http_req_path(req), path, sizeof path);
     log_info("request", "method=%s path=%s status=%d ms=%.1f user=%lld", method, path, status,
              secs * 1000.0, call && call->authed ? (long long) call->who.user_id : 0LL);

@@ -117,6 +117,20 @@ int ratelimit_take(ratelimit_t *self, const char *key, int64_t now_us, int *retr
     return tbucket_take(&e->b, self->rate, self->burst, now_us, retry_after_s);
 }
 
+int ratelimit_peek(const ratelimit_t *self, const char *key, int64_t now_us, int *retry_after_s)
+{
+    char k[RL_KEY];
+    strncpy(k, key, RL_KEY - 1);
+    k[RL_KEY - 1] = '\0';
+    const rl_entry_t *e = self->buckets[s_hash(k) % self->nbuckets];
+    while (e && strcmp(e->key, k) != 0)
+        e = e->next;
+    if (!e)
+        return 1;
+    tbucket_t copy = e->b;          /* the same arithmetic, nothing taken */
+    return tbucket_take(&copy, self->rate, self->burst, now_us, retry_after_s);
+}
+
 size_t ratelimit_size(const ratelimit_t *self)
 {
     return self ? self->nkeys : 0;

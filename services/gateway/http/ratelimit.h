@@ -32,6 +32,11 @@ ratelimit_t *ratelimit_new(double rate, double burst, size_t max_keys);
 /* ratelimit_take for the bucket of `key` (up to 63 bytes are significant). */
 int ratelimit_take(ratelimit_t *self, const char *key, int64_t now_us, int *retry_after_s);
 
+/* 1 when the bucket of `key` has a token at `now_us` (a key never seen
+ * has), 0 when it is empty (with *retry_after_s as for tbucket_take).
+ * Takes nothing: for limits counted on failure and checked before work. */
+int ratelimit_peek(const ratelimit_t *self, const char *key, int64_t now_us, int *retry_after_s);
+
 /* Keys currently held. */
 size_t ratelimit_size(const ratelimit_t *self);
 

@@ -77,6 +77,13 @@ void gw_reply_bad_field(gw_call_t *call, const char *field, const char *code)
                        NULL);
 }
 
+void gw_reply_invalid(gw_call_t *call, const char *field, const char *code)
+{
+    errors_field_t f = {field, code};
+    s_reply_error_body(call, 400, errors_text(400, "validation_failed", "validation failed", &f,
+                                              1), NULL);
+}
+
 void gw_reply_empty(gw_call_t *call, int status)
 {
     static const char *const headers[] = {"Cache-Control", "no-store", NULL};
@@ -105,6 +112,39 @@ int gw_call_body_json(gw_call_t *call, json_t **out)
     }
     *out = j;
     return 0;
+}
+
+/* Zeroes the top-level string values of `j` (passwords) before jansson
+ * frees them. */
+static void s_wipe_strings(json_t *j)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v) {
+        if (json_is_string(v))
+            explicit_bzero((char *) json_string_value(v), json_string_length(v));
+    }
+}
+
+int gw_call_body_msg(gw_call_t *call, ProtobufCMessage **out, int wipe)
+{
+    json_t *body;
+    jsonpb_errors_t errs;
+    memset(&errs, 0, sizeof errs);
+    *out = NULL;
+    if (gw_call_body_json(call, &body) != 0)
+        return -1;
+    *out = jsonpb_decode(call->route->request, body, call->route->required, &errs);
+    if (wipe)
+        s_wipe_strings(body);
+    json_decref(body);
+    if (*out)
+        return 0;
+    if (errs.n == 0)
+        gw_reply_error(call, 400, "validation_failed", "request is not valid", NULL);
+    else
+        gw_reply_jsonpb_errors(call, &errs);
+    return -1;
 }
 
 void gw_call_hold(gw_call_t *call)

@@ -14,6 +14,9 @@ import stats from './stats.js';
 import calendar from './calendar.js';
 import inbox from './inbox.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
+import users from './users.js';
+import system from './system.js';
+import account from './account.js';
 
 export const PAGES = [
   today,        // office, admin
@@ -29,4 +32,7 @@ export const PAGES = [
   ratesPage,    // office, leader, admin
   printPage,    // as proposals, reached from a proposal (not in the menu)
   inbox,        // everybody
+  users,        // office, admin
+  system,       // admin
+  account,      // everybody (the only page while a password has expired)
 ];

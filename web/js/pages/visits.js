@@ -215,21 +215,23 @@ async function visitPage(root, ctx, id) {
   const mine = ctx.user.member_id && v.member_ids.includes(ctx.user.member_id);
   const canEdit = ctx.is('office', 'admin') || mine;
   const visitorCell = el('span', {}, visitorText(v));
+  const locationCell = el('span', {}, v.location);
   const dl = el('dl', { class: 'facts' },
     ...[['编号', v.id], ['接待时间', showTime(v.received_at)], ['工作室', v.workroom_name],
       ['方式', VISIT_KIND[v.kind]], ['类别', CATEGORY[v.category]],
       ['接待委员', v.member_ids.map((m) => ctx.memberName(m)).join('、')],
-      ['来访群众', visitorCell], ['诉求内容', v.summary], ['地点', v.location],
+      ['来访群众', visitorCell], ['诉求内容', v.summary], ['地点', locationCell],
       ['现场处理', ON_SPOT[v.on_spot_action] || ''], ['承诺事项', v.promised]]
       .flatMap(([k, val]) => [el('dt', {}, k), el('dd', {}, val)]));
   const actions = [];
   if (ctx.is('office', 'admin') && v.visitor) {
     const b = el('button', { type: 'button', class: 'plain' }, '查看来访人明文');
     b.addEventListener('click', () => busy(b, async () => {
-      if (!confirm('查看来访人姓名和电话会留痕记录，确定查看？')) return;
+      if (!confirm('查看来访人姓名、电话和走访地点会留痕记录，确定查看？')) return;
       try {
         const r = await api.get(dpath('/visits/' + v.id + '/visitor'));
         visitorCell.textContent = [r.name, r.phone].filter(Boolean).join(' ') + '（明文，已留痕）';
+        if (v.kind === 'home_visit' && r.location) locationCell.textContent = r.location + '（明文，已留痕）';
         b.remove();
       } catch (e) { notice(e.message, true); }
     }));
