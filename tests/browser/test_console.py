@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser import (By, EC, clickable, css, login, nav_pages, new_driver,  # noqa: E402
                      severe_logs, text_in, visible, wait)
 from stack import Stack  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
@@ -31,13 +31,13 @@ D = '/v1/districts/330303'
 CST = timezone(timedelta(hours=8))
 
 EXPECTED_PAGES = {
-    'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'inbox',
-              'users', 'system', 'account'],
-    'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'inbox',
-               'users', 'account'],
-    'leader': ['log', 'issues', 'reports', 'stats', 'inbox', 'account'],
-    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'inbox', 'account'],
-    'unit1': ['rota', 'issues', 'inbox', 'account'],
+    'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
+              'proposal-rates', 'inbox', 'users', 'system', 'account'],
+    'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
+               'proposal-rates', 'inbox', 'users', 'account'],
+    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'inbox', 'account'],
+    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'inbox', 'account'],
+    'unit1': ['rota', 'issues', 'proposals', 'inbox', 'account'],
 }
 
 
@@ -468,6 +468,92 @@ def test_office_dashboard(c):
     logout(d)
 
 
+def _proposal_state(d):
+    try:
+        return d.find_element(By.CSS_SELECTOR, '#proposal-facts dd[data-key="状态"]').text
+    except (StaleElementReferenceException, NoSuchElementException):
+        return None
+
+
+def _proposal_action(d, event):
+    return css(d, '.proposal-actions form[data-event="%s"]' % event)
+
+
+def test_member_drafts_office_assigns_member_gives_verdict(c):
+    d = c.desk
+    title = '关于完善社区托育服务的提案 %d' % os.getpid()
+    # the member drafts and submits in the console
+    login(d, c.stack.url, 'member1')
+    c.go(d, 'proposals')
+    clickable(d, '#proposal-new').click()
+    f = css(d, '#proposal-form')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '#proposal-form .field-error[data-field="title"]', '必填')
+    f.find_element(By.NAME, 'title').send_keys(title)
+    Select(f.find_element(By.NAME, 'category')).select_by_value('education')
+    f.find_element(By.NAME, 'reasons').send_keys('社区托育服务供给不足，双职工家庭接送困难。')
+    f.find_element(By.NAME, 'measures').send_keys('一、在新建小区配建托育点；二、给予普惠托育机构运营补贴。')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    wait(d, lambda dr: _proposal_state(dr) == '草稿')
+    pid = d.current_url.rsplit('/', 1)[1]
+    _proposal_action(d, 'submit').find_element(By.TAG_NAME, 'button').click()
+    wait(d, lambda dr: _proposal_state(dr) == '待审查')
+    logout(d)
+    # the office accepts and assigns it
+    unit = c.api('GET', '/v1/me', user='unit1head', want=200)['unit_id']
+    login(d, c.stack.url, 'office')
+    c.go(d, 'proposals/' + pid)
+    _proposal_action(d, 'accept').find_element(By.TAG_NAME, 'button').click()
+    wait(d, lambda dr: _proposal_state(dr) == '已立案')
+    number = css(d, '#proposal-facts dd[data-key="编号"]').text
+    year = c.server_now().year
+    assert number.startswith('%d-' % year) and len(number) == 9, number
+    a = _proposal_action(d, 'assign')
+    a.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '.proposal-actions form[data-event="assign"] .field-error[data-field="lead_unit_id"]', '必填')
+    a = _proposal_action(d, 'assign')
+    Select(a.find_element(By.NAME, 'lead_unit_id')).select_by_value(unit)
+    a.find_element(By.NAME, 'leader').send_keys('王副区长')
+    a.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    wait(d, lambda dr: _proposal_state(dr) == '办理中')
+    got = c.api('GET', D + '/proposals/' + pid, want=200)
+    assert got['state'] == 'assigned' and got['lead_unit_id'] == unit and got['due_date'], got
+    assert css(d, '#proposal-facts dd[data-key="答复期限"]').text == got['due_date']
+    logout(d)
+    # the unit's head replies (B: a promise with a date)
+    promised = (c.server_now() + timedelta(days=30)).date().isoformat()
+    c.api('POST', D + '/proposals/%s/reply' % pid, {'class': 'b', 'text': '已列入明年民生实事项目。',
+                                                    'promised_date': promised}, user='unit1head', want=200)
+    # only the proposer gives the verdict, in the console
+    login(d, c.stack.url, 'member1')
+    c.go(d, 'proposals/' + pid)
+    wait(d, lambda dr: _proposal_state(dr) == '已答复')
+    v = _proposal_action(d, 'verdict')
+    Select(v.find_element(By.NAME, 'verdict')).select_by_value('unsatisfied')
+    v.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, '.proposal-actions form[data-event="verdict"] .field-error[data-field="reasons"]', '必填')
+    v = _proposal_action(d, 'verdict')
+    Select(v.find_element(By.NAME, 'verdict')).select_by_value('satisfied')
+    v.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    wait(d, lambda dr: _proposal_state(dr) == '已办结')
+    got = c.api('GET', D + '/proposals/' + pid, want=200)
+    assert got['state'] == 'closed' and got['verdict'] == 'satisfied', got
+    # the print view: the proposal with its reply, on one A4 sheet
+    clickable(d, '#proposal-print-link').click()
+    text_in(d, '#print-sheet', number)
+    text_in(d, '#print-sheet', '已列入明年民生实事项目。')
+    text_in(d, '#print-sheet', promised)
+    logout(d)
+    # the office's rates count it for the unit
+    login(d, c.stack.url, 'office')
+    c.go(d, 'proposal-rates')
+    row = css(d, 'tr.rate-row[data-unit-id="%s"]' % unit)
+    api = next(u for u in c.api('GET', D + '/units/rates?year=%d' % year, want=200)['items'] if u['unit_id'] == unit)
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, 'td')]
+    assert cells[1] == str(api['assigned']) and cells[2] == str(api['replied']) and int(cells[1]) >= 1, (cells, api)
+    logout(d)
+
+
 def _with_key(c, key, path):
     """The status of GET path with an API key (X-Api-Key), no session."""
     req = urllib.request.Request(c.stack.url + path, headers={'X-Api-Key': key})
@@ -605,6 +691,7 @@ TESTS = [
     test_field_error_shows_next_to_its_field,
     test_keyboard_only_login_and_navigation,
     test_office_dashboard,
+    test_member_drafts_office_assigns_member_gives_verdict,
     test_office_manages_users_keys_and_feed_links,
     test_admin_sees_districts_and_verifies_the_audit_chain,
 ]

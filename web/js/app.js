@@ -94,7 +94,7 @@ async function loadReference() {
 
 function buildNav() {
   const nav = $('nav');
-  nav.replaceChildren(el('ul', {}, pagesFor(ctx.user.role).map((p) =>
+  nav.replaceChildren(el('ul', {}, pagesFor(ctx.user.role).filter((p) => p.nav !== false).map((p) =>
     el('li', {}, el('a', { href: '#/' + p.id, 'data-page': p.id },
       p.title, p.id === 'inbox' ? el('span', { id: 'unread-count', class: 'badge', hidden: true }) : null)))));
 }

@@ -81,3 +81,31 @@ export const ISSUE_ROUTE = {
   leadership: '领导阅处', unit: '转交部门', micro_consultation: '微协商', closed: '已办结',
 };
 export const ISSUE_STATUS = { open: '办理中', closed: '已办结' };
+
+export const PROPOSAL_STATE = {
+  draft: '草稿', cosigning: '征集附议', submitted: '待审查', refused: '不予立案', converted: '已转办',
+  merged: '已并案', accepted: '已立案', assigned: '办理中', handed_back: '已退回', replied: '已答复',
+  closed: '已办结',
+};
+
+export const PROPOSAL_EVENT = {
+  edit: '修改', submit: '提交', invite: '邀请附议', cosign: '附议', close_cosign: '结束附议',
+  accept: '立案', refuse: '不予立案', convert: '转为其他', merge: '并案', mark_key: '列为重点提案',
+  assign: '交办', hand_back: '退回', contact: '沟通', opinion: '会办意见', reply: '答复',
+  verdict: '提案人意见', reopen: '不满意，再次办理',
+};
+
+export const REPLY_CLASS = {
+  a: 'A 类（已解决或采纳）', b: 'B 类（正在解决或列入计划）', c: 'C 类（因条件限制暂不能解决）',
+};
+
+export const VERDICT = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' };
+
+export const CONTACT_STAGE = { before: '办前', during: '办中', after: '办后' };
+
+export const CONTACT_FORM = { visit: '走访', phone: '电话', meeting: '座谈会' };
+
+export const REFUSE_REASON = {
+  not_in_scope: '不属于提案受理范围', no_measures: '没有具体办法', already_handled: '已在办理或已解决',
+  law_or_policy: '涉及法律法规或政策不宜作为提案', private_matter: '属于个人或家庭私事',
+};

@@ -1,6 +1,7 @@
 /* The console's pages, in menu order. A page is
  *   {id, title, roles: [...], render(root, ctx, arg)}
- * exported by its area's module. A new service adds its module here with
+ * exported by its area's module; `nav: false` keeps a page out of the menu
+ * (reached by a link). A new service adds its module here with
  * one import and its pages in the list; nothing else changes. */
 
 import today from './today.js';
@@ -12,6 +13,7 @@ import reports from './reports.js';
 import stats from './stats.js';
 import calendar from './calendar.js';
 import inbox from './inbox.js';
+import { proposalsPage, ratesPage, printPage } from './proposals.js';
 import users from './users.js';
 import system from './system.js';
 import account from './account.js';
@@ -26,6 +28,9 @@ export const PAGES = [
   reports,      // office, admin, leader, member
   stats,        // office, admin, leader
   calendar,     // office, admin
+  proposalsPage, // member, unit, office, leader, admin
+  ratesPage,    // office, leader, admin
+  printPage,    // as proposals, reached from a proposal (not in the menu)
   inbox,        // everybody
   users,        // office, admin
   system,       // admin
