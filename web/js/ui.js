@@ -2,7 +2,7 @@
  * as text (never as HTML). */
 
 import { FIELD_TEXT } from './text.js';
-import { request } from './api.js';
+import { api, request } from './api.js';
 
 /* el('tag', {class, data-x, on: {click: fn}, ...props}, ...children) */
 export function el(tag, attrs, ...children) {
@@ -189,4 +189,35 @@ export function heading(text, ...actions) {
 
 export function card(...children) {
   return el('section', { class: 'card' }, children);
+}
+
+/* A 409 of a state machine ("<what> is <state>; allowed now: a, b") in
+ * words: 该<noun>当前状态为「…」，现在只能：…。 Other errors keep their message. */
+export function conflictText(e, what, noun, states, events) {
+  const m = new RegExp(what + ' is ([a-z_]+); allowed now: ?(.*)$').exec(e.serverMessage || '');
+  if (e.code !== 'conflict' || !m) return e.message;
+  const allowed = m[2].split(/,\s*/).filter(Boolean).map((x) => events[x] || x);
+  return '该' + noun + '当前状态为「' + (states[m[1]] || m[1]) + '」，' +
+    (allowed.length ? '现在只能：' + allowed.join('、') + '。' : '不能再办理。');
+}
+
+/* The form of one transition: POSTs `path` with build(form.elements) (or
+ * {}), tells `label`：已完成 and calls done(); an error goes next to its
+ * field, a 409 through explain(e). */
+export function transitionForm(path, event, label, fields, build, done, explain) {
+  const f = el('form', { novalidate: true, class: 'action', 'data-event': event },
+    ...fields, el('div', { class: 'buttons' }, el('button', { type: 'submit' }, label)),
+    el('p', { class: 'error form-error', role: 'alert' }));
+  f.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(f);
+    await busy(f.querySelector('button'), async () => {
+      try {
+        await api.post(path, build ? build(f.elements) : {});
+        notice(label + '：已完成');
+        done();
+      } catch (e) { e.message = explain(e); formError(f, e); }
+    });
+  });
+  return f;
 }

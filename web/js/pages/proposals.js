@@ -10,6 +10,7 @@
 import { api, dpath, today } from '../api.js';
 import {
   el, notice, field, input, select, busy, heading, card, table, clearErrors, formError, showTime, pagedList, download,
+  conflictText, transitionForm,
 } from '../ui.js';
 import {
   CATEGORIES, CATEGORY, ROLE, PROPOSAL_STATE, PROPOSAL_EVENT, REPLY_CLASS, VERDICT, CONTACT_STAGE, CONTACT_FORM,
@@ -19,13 +20,7 @@ import {
 const P = (id, rest) => dpath('/proposals/' + encodeURIComponent(id) + (rest || ''));
 
 /* "proposal is accepted; allowed now: merge, mark_key, assign" in words. */
-function stateText(e) {
-  const m = /proposal is ([a-z_]+); allowed now: ?(.*)$/.exec(e.serverMessage || '');
-  if (e.code !== 'conflict' || !m) return e.message;
-  const allowed = m[2].split(/,\s*/).filter(Boolean).map((x) => PROPOSAL_EVENT[x] || x);
-  return '该提案当前状态为「' + (PROPOSAL_STATE[m[1]] || m[1]) + '」，' +
-    (allowed.length ? '现在只能：' + allowed.join('、') + '。' : '不能再办理。');
-}
+const stateText = (e) => conflictText(e, 'proposal', '提案', PROPOSAL_STATE, PROPOSAL_EVENT);
 
 const unitNames = (ctx, ids) => (ids || []).map((u) => ctx.unitName(u) || '单位' + u).join('、');
 const checks = (items, chosen, name) => el('div', { class: 'choices', 'data-name': name }, items.map(([v, l]) =>
@@ -171,23 +166,8 @@ function actionsFor(ctx, p) {
   const first = me && p.proposers.some((x) => x.member_id === me && x.status === 'first');
   const invited = me && p.proposers.some((x) => x.member_id === me && x.status === 'invited');
   const mine = ctx.is('unit') && p.units.find((u) => u.unit_id === ctx.user.unit_id && !u.ended);
-  const act = (event, label, fields, build) => {
-    const f = el('form', { novalidate: true, class: 'action', 'data-event': event },
-      ...fields, el('div', { class: 'buttons' }, el('button', { type: 'submit' }, label)),
-      el('p', { class: 'error form-error', role: 'alert' }));
-    f.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      clearErrors(f);
-      await busy(f.querySelector('button'), async () => {
-        try {
-          await api.post(P(p.id, '/' + event), build ? build(f.elements) : {});
-          notice(label + '：已完成');
-          ctx.go('proposals', p.id);
-        } catch (e) { e.message = stateText(e); formError(f, e); }
-      });
-    });
-    out.push(f);
-  };
+  const act = (event, label, fields, build) => out.push(transitionForm(P(p.id, '/' + event),
+    event, label, fields, build, () => ctx.go('proposals', p.id), stateText));
   const text = (name, label, rows) => field(name, label, el('textarea', { rows: rows || 2 }));
   const val = (e, n) => (e[n].value.trim() || null);
   if (first && p.state === 'draft') {

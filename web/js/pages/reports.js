@@ -6,19 +6,14 @@
 import { api, dpath, today } from '../api.js';
 import {
   el, notice, field, input, select, busy, heading, card, table, clearErrors, formError, showTime, pagedList,
+  conflictText, transitionForm,
 } from '../ui.js';
 import {
   CATEGORIES, CATEGORY, REPORT_STATE, REPORT_EVENT, FORWARD_TO, ADOPT_LEVEL, ROLE,
 } from '../text.js';
 
 /* "report is submitted; allowed now: accept, return" in words. */
-function stateText(e) {
-  const m = /report is ([a-z_]+); allowed now: ?(.*)$/.exec(e.serverMessage || '');
-  if (e.code !== 'conflict' || !m) return e.message;
-  const allowed = m[2].split(/,\s*/).filter(Boolean).map((x) => REPORT_EVENT[x] || x);
-  return '该信息当前状态为「' + (REPORT_STATE[m[1]] || m[1]) + '」，' +
-    (allowed.length ? '现在只能：' + allowed.join('、') + '。' : '不能再办理。');
-}
+const stateText = (e) => conflictText(e, 'report', '信息', REPORT_STATE, REPORT_EVENT);
 
 export default {
   id: 'reports',
@@ -152,23 +147,8 @@ function actionsFor(ctx, r) {
   const out = [];
   const author = ctx.user.member_id && r.author_ids.includes(ctx.user.member_id);
   const office = ctx.is('office', 'admin');
-  const act = (event, label, fields, build) => {
-    const f = el('form', { novalidate: true, class: 'action', 'data-event': event },
-      ...fields, el('div', { class: 'buttons' }, el('button', { type: 'submit' }, label)),
-      el('p', { class: 'error form-error', role: 'alert' }));
-    f.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      clearErrors(f);
-      await busy(f.querySelector('button'), async () => {
-        try {
-          await api.post(dpath('/reports/' + r.id + '/' + event), build ? build(f.elements) : {});
-          notice(label + '：已完成');
-          ctx.go('reports', r.id);
-        } catch (e) { e.message = stateText(e); formError(f, e); }
-      });
-    });
-    out.push(f);
-  };
+  const act = (event, label, fields, build) => out.push(transitionForm(dpath('/reports/' + r.id + '/' + event),
+    event, label, fields, build, () => ctx.go('reports', r.id), stateText));
   if (author && ['draft', 'returned'].includes(r.state)) {
     out.push(el('a', { href: '#/reports/' + r.id + '/edit', class: 'button plain' }, '修改'));
   }
