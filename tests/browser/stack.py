@@ -147,6 +147,15 @@ class Stack:
         self.procs.append((name, p))
 
     def start(self):
+        """Starts the stack; on any failure stops what it started, then raises."""
+        try:
+            return self._start_all()
+        except BaseException:
+            self.failed = True
+            self.stop()
+            raise
+
+    def _start_all(self):
         self._create_db()
         conf, services = self._config()
         for name in ['bus'] + services + ['gateway']:
