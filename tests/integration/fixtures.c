@@ -128,7 +128,7 @@ static const struct {
     size_t off;
 } s_users[] = {
 #define U(n) { #n, offsetof(fixture_users_t, n) }
-    U(admin), U(office), U(office2), U(leader), U(unit1),
+    U(admin), U(office), U(office2), U(leader), U(unit1), U(unit1head), U(unit2), U(unit3),
     U(member1), U(member2), U(member3), U(member4), U(member15),
 #undef U
 };

@@ -12,7 +12,7 @@
 
 /* Sessions of the demo users (password lianxin-demo), NULL until logged in. */
 typedef struct fixture_users {
-    char *admin, *office, *office2, *leader, *unit1;
+    char *admin, *office, *office2, *leader, *unit1, *unit1head, *unit2, *unit3;
     char *member1, *member2, *member3, *member4, *member15;
 } fixture_users_t;
 
