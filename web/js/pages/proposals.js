@@ -23,6 +23,11 @@ const P = (id, rest) => dpath('/proposals/' + encodeURIComponent(id) + (rest || 
 const stateText = (e) => conflictText(e, 'proposal', '提案', PROPOSAL_STATE, PROPOSAL_EVENT);
 
 const unitNames = (ctx, ids) => (ids || []).map((u) => ctx.unitName(u) || '单位' + u).join('、');
+/* The units a proposal is with now: its lead unit and the co-units' names. */
+const assignedNow = (ctx, p) => ({
+  lead: p.units.find((u) => u.lead && !u.ended),
+  co: unitNames(ctx, p.units.filter((u) => !u.lead && !u.ended).map((u) => u.unit_id)),
+});
 const checks = (items, chosen, name) => el('div', { class: 'choices', 'data-name': name }, items.map(([v, l]) =>
   el('label', { class: 'inline' }, el('input', { type: 'checkbox', value: v, checked: chosen.includes(v) }), l)));
 const checked = (box) => [...box.querySelectorAll('input:checked')].map((c) => c.value);
@@ -114,7 +119,7 @@ async function proposalPage(root, ctx, arg) {
   const [id, sub] = arg.split('/');
   const p = await api.get(P(id));
   if (sub === 'edit') return editPage(root, ctx, p);
-  const lead = p.units.find((u) => u.lead && !u.ended);
+  const { lead, co } = assignedNow(ctx, p);
   const facts = [
     ['编号', p.number || '（立案后编号）'], ['状态', (PROPOSAL_STATE[p.state] || p.state) + (p.round > 1 ? '（第二轮办理）' : '')],
     ['类别', CATEGORY[p.category] || ''],
@@ -122,7 +127,7 @@ async function proposalPage(root, ctx, arg) {
       : x.status === 'invited' ? '（待附议）' : x.status === 'dropped' ? '（未附议）' : '')).join('、')],
     ['重点提案', p.key ? '是' + (p.key_leader ? '，督办领导：' + p.key_leader : '') : ''],
     ['主办单位', lead ? ctx.unitName(lead.unit_id) : ''],
-    ['会办单位', unitNames(ctx, p.units.filter((u) => !u.lead && !u.ended).map((u) => u.unit_id))],
+    ['会办单位', co],
     ['交办日期', p.assigned_on || ''], ['答复期限', p.due_date || ''], ['负责领导', p.responsible_leader || ''],
     ['不予立案理由', p.refuse_reason ? REFUSE_REASON[p.refuse_reason] || p.refuse_reason : ''],
     ['并入', p.merged_into || ''], ['并入本案', (p.merged_from || []).join('、')],
@@ -280,7 +285,7 @@ export const printPage = {
   nav: false,
   async render(root, ctx, arg) {
     const p = await api.get(P(arg));
-    const lead = p.units.find((u) => u.lead && !u.ended);
+    const { lead, co } = assignedNow(ctx, p);
     const row = (k, v) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v || ''));
     const print = el('button', { type: 'button', class: 'no-print', id: 'print-now' }, '打印 / 另存为 PDF');
     print.addEventListener('click', () => window.print());
@@ -293,7 +298,7 @@ export const printPage = {
         row('案题', p.title), row('提案人', p.proposers.filter((x) => x.status === 'first' || x.status === 'confirmed')
           .map((x) => ctx.memberName(x.member_id)).join('、')),
         row('类别', CATEGORY[p.category]), row('主办单位', lead ? ctx.unitName(lead.unit_id) : ''),
-        row('会办单位', unitNames(ctx, p.units.filter((u) => !u.lead && !u.ended).map((u) => u.unit_id))),
+        row('会办单位', co),
         row('交办日期', p.assigned_on), row('答复期限', p.due_date))),
       el('h2', {}, '案由'), el('p', { class: 'prose' }, p.reasons || ''),
       el('h2', {}, '办法'), el('p', { class: 'prose' }, p.measures || ''),

@@ -38,7 +38,7 @@ export default {
   id: 'system',
   title: '系统管理',
   roles: ['admin'],
-  async render(root, ctx) {
+  async render(root) {
     const [r, v] = await Promise.all([api.get('/v1/districts'),
       api.get('/v1/audit/verify').catch((e) => { if (e.status === 404) return null; throw e; })]);   /* 404: never run */
     const last = v && v.items ? v.items[0] : v;
@@ -58,6 +58,5 @@ export default {
       heading('系统管理'),
       card(el('h3', {}, '行政区'), table(['代码', '名称', ''], rows)),
       verifyCard(last));
-    void ctx;
   },
 };
