@@ -14,11 +14,6 @@
 #include "inbox.h"
 #include "inbox_addr.h"
 
-/* The service's state: nothing yet beyond a marker that init ran. */
-typedef struct inbox {
-    int ready;
-} inbox_t;
-
 /* One row per (event, recipient), in event then recipient order, so that
  * inbox ids grow in the order the events happened. The cursor, moved in the
  * same transaction, is what makes each event take effect once; the unique
@@ -63,23 +58,6 @@ static const char *s_read_sql =
     " SELECT id, (extract(epoch FROM read_at) * 1000000)::bigint FROM own"
     " UNION ALL"
     " SELECT inbox_id, (extract(epoch FROM read_at) * 1000000)::bigint FROM shared";
-
-int inbox_init(const config_t *cfg, void **app)
-{
-    inbox_t *self = calloc(1, sizeof *self);
-
-    (void)cfg;
-    if (!self)
-        return -1;
-    self->ready = 1;
-    *app = self;
-    return 0;
-}
-
-void inbox_fini(void *app)
-{
-    free(app);
-}
 
 /* ---- apply (worker, consumer transaction) ---------------------------------------- */
 

@@ -28,12 +28,3 @@ int items_insert(tx_t *tx, const Lianxin__V1__Event *ev, const char *rkind, cons
     }
     return 0;
 }
-
-void items_md(const char *date, char *out, size_t outsz)
-{
-    int y = 0, m = 0, d = 0;
-    if (!date || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3)
-        snprintf(out, outsz, "%s", date ? date : "");
-    else
-        snprintf(out, outsz, "%d月%d日", m, d);
-}

@@ -1,13 +1,11 @@
 /* items: how notify writes an inbox item for an event, shared by the
- * apply functions of every producer's events (intake_events.c,
- * proposal_events.c): one row per recipient, keyed by the event's stream
- * and number so a redelivered event adds nothing, and the short date text
- * of the messages. Runs in the consumer's transaction. Never logs titles,
+ * rules of every producer's events (dispatch.c): one row per recipient,
+ * keyed by the event's stream and number so a redelivered event adds
+ * nothing. Runs in the consumer's transaction. Never logs titles,
  * bodies or payloads. */
 #ifndef LIANXIN_NOTIFY_ITEMS_H
 #define LIANXIN_NOTIFY_ITEMS_H
 
-#include <stddef.h>
 #include "envelope.pb-c.h"
 #include "tx.h"
 
@@ -24,8 +22,5 @@
 int items_insert(tx_t *tx, const Lianxin__V1__Event *ev, const char *rkind, const char *who,
                  const char *ids, const char *kind, const char *title, const char *body,
                  const char *otype, long long oid);
-
-/* "12月25日" from "2026-12-25" into out (the text itself when malformed). */
-void items_md(const char *date, char *out, size_t outsz);
 
 #endif
