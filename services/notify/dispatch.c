@@ -80,9 +80,8 @@ static int s_rule(tx_t *tx, const Lianxin__V1__Event *ev, const rules_rule_t *r,
     char *text = r->role ? NULL : db_ids_text(ids, n);
     if (!r->role && !text)
         return -1;
-    int rc = items_insert(tx, ev, r->rkind, r->role ? ITEMS_ROLE : ITEMS_MEMBERS,
-                          r->role ? "{}" : text, r->item_kind, title, body, r->object_type,
-                          rules_int(payload, r->object_id));
+    int rc = items_insert(tx, ev, r->rkind, r->role ? "{0}" : text, r->item_kind, title, body,
+                          r->object_type, rules_int(payload, r->object_id));
     free(text);
     return rc;
 }

@@ -16,27 +16,32 @@
 #define INBOX_LIMIT_MAX 100
 #define MARK_READ_BODY_LIMIT 1024
 
-/* The caller's own items ($2, $3) and the items addressed to their role in
- * the district ($7 = 'role:<role>', NULL for none; recipient_id 0), each
- * branch an index range scan of inbox_by_recipient, merged by id. A role
- * item's read state is the caller's own ($8 = user id), from
- * notify.inbox_reads: one leader reading it leaves it unread for the others. */
+/* The caller's own items ($2 = recipient kind, $3 among the recipients:
+ * the GIN index items_by_recipient) and the items addressed to their role
+ * in the district ($7 = 'role:<role>', NULL for none: items_by_role),
+ * merged by id. Read state is a row of notify.reads written when read: the
+ * caller's own (reader = the recipient) or, for a role item, the caller's as
+ * a user ($8): one leader reading it leaves it unread for the others. */
 static const char *const SQL_INBOX =
     "SELECT json_build_object('id', id::text, 'kind', kind, 'title', title, 'body', body,"
     " 'object_type', object_type, 'object_id', object_id,"
     " 'created_at', " READS_TS("created_at") ", 'read_at', " READS_TS("read_at") ")::text, id"
-    " FROM ((SELECT id, kind, title, body, object_type, object_id, created_at, read_at"
-    "   FROM notify.inbox"
-    "   WHERE district_code = $1 AND recipient_kind = $2 AND recipient_id = $3::bigint"
-    "   AND ($4::bool IS NOT TRUE OR read_at IS NULL)"
-    "   AND ($5::bigint IS NULL OR id < $5::bigint)"
-    "   ORDER BY id DESC LIMIT $6::int)"
+    " FROM ((SELECT i.id, i.kind, i.title, i.body, i.object_type, i.object_id, i.created_at,"
+    "   r.read_at"
+    "   FROM notify.items i LEFT JOIN notify.reads r ON r.district_code = i.district_code"
+    "   AND r.item_id = i.id AND r.reader_kind = $2 AND r.reader_id = $3::bigint"
+    "   WHERE i.district_code = $1 AND i.recipient_kind = $2"
+    "   AND i.recipient_ids @> ARRAY[$3::bigint] AND $3::bigint > 0"
+    "   AND ($4::bool IS NOT TRUE OR r.read_at IS NULL)"
+    "   AND ($5::bigint IS NULL OR i.id < $5::bigint)"
+    "   ORDER BY i.id DESC LIMIT $6::int)"
     " UNION ALL"
     "  (SELECT i.id, i.kind, i.title, i.body, i.object_type, i.object_id, i.created_at,"
     "   r.read_at"
-    "   FROM notify.inbox i LEFT JOIN notify.inbox_reads r ON r.district_code = i.district_code"
-    "   AND r.inbox_id = i.id AND r.user_id = $8::bigint"
-    "   WHERE i.district_code = $1 AND i.recipient_kind = $7::text AND i.recipient_id = 0"
+    "   FROM notify.items i LEFT JOIN notify.reads r ON r.district_code = i.district_code"
+    "   AND r.item_id = i.id AND r.reader_kind = 'user' AND r.reader_id = $8::bigint"
+    "   WHERE i.district_code = $1 AND i.recipient_kind = $7::text"
+    "   AND i.recipient_kind LIKE 'role:%'"
     "   AND ($4::bool IS NOT TRUE OR r.read_at IS NULL)"
     "   AND ($5::bigint IS NULL OR i.id < $5::bigint)"
     "   ORDER BY i.id DESC LIMIT $6::int)) AS u"
