@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "db.h"
+#include "deliveries.h"
 #include "dispatch.h"
 #include "items.h"
 #include "jsonpb.h"
@@ -17,6 +18,39 @@ static int s_has_route(const evroute_t *routes, size_t n, const char *type)
     for (size_t i = 0; i < n; i++)
         if (strcmp(routes[i].type, type) == 0)
             return 1;
+    return 0;
+}
+
+/* The sender threads of the configured external channels. 0 or -1. */
+static int s_senders(dispatch_t *d, const config_t *cfg)
+{
+    static const char *const names[DISPATCH_NCHANNELS] = {"email", "sms", "webhook"};
+    static const unsigned bits[DISPATCH_NCHANNELS] = {RULES_CH_EMAIL, RULES_CH_SMS, 0};
+    sender_opts_t o = {.dsn = config_pg_dsn(cfg, "notify"), .channels = &d->channels,
+                       .cfg = cfg};
+    if (channels_config(cfg, &d->channels) != 0
+        || policy_quiet_parse(config_get(cfg, "notify.quiet_hours", "22:00-08:00"),
+                              &o.quiet) != 0) {
+        log_error("notify delivery config refused", "keys=notify.quiet_hours,send_timeout_ms");
+        return -1;
+    }
+    o.retry_max = (int) config_get_int(cfg, "notify.retry_max", 5);
+    o.retry_base_ms = config_get_int(cfg, "notify.retry_base_ms", 1000);
+    o.retry_cap_ms = config_get_int(cfg, "notify.retry_cap_ms", 600000);
+    o.poll_ms = (int) config_get_int(cfg, "notify.deliver_poll_ms", 500);
+    if (o.retry_max < 1 || o.retry_max > 50 || o.retry_base_ms < 1 || o.retry_cap_ms < 1
+        || o.poll_ms < 10 || !o.dsn) {
+        log_error("notify delivery config refused", "keys=notify.retry_*,deliver_poll_ms");
+        return -1;
+    }
+    for (int i = 0; i < DISPATCH_NCHANNELS; i++) {
+        if (!bits[i] || !channels_enabled(&d->channels, names[i]))
+            continue;
+        o.channel = names[i];
+        if (!(d->senders[i] = sender_start(&o)))
+            return -1;
+        d->enabled |= bits[i];
+    }
     return 0;
 }
 
@@ -50,6 +84,10 @@ dispatch_t *dispatch_new(const config_t *cfg, const ProtobufCMessageDescriptor *
     }
     log_info("notify rules loaded", "path=%s rules=%zu routes=%zu", path, d->rules->n,
              d->nroutes);
+    if (s_senders(d, cfg) != 0) {
+        dispatch_free(d);
+        return NULL;
+    }
     return d;
 }
 
@@ -57,14 +95,37 @@ void dispatch_free(dispatch_t *d)
 {
     if (!d)
         return;
+    for (int i = 0; i < DISPATCH_NCHANNELS; i++)
+        sender_stop(d->senders[i]);
     rules_free(d->rules);
     free(d->routes);
     free(d);
 }
 
+/* The e-mail and SMS deliveries of one rule for one event (configured
+ * channels only; the inbox item is written already). 0 or -1. */
+static int s_external(tx_t *tx, const Lianxin__V1__Event *ev, const dispatch_t *d,
+                      const rules_rule_t *r, const json_t *payload, const char *ids)
+{
+    char subject[S_TITLE_MAX], body[S_BODY_MAX];
+    unsigned on = r->channels & d->enabled;
+    if (on & RULES_CH_EMAIL) {
+        if (tmpl_render(r->email_subject, payload, subject, sizeof subject) != 0
+            || tmpl_render(r->email_body, payload, body, sizeof body) != 0
+            || deliveries_enqueue(tx, ev, "email", r->rkind, ids, subject, body) != 0)
+            return -1;
+    }
+    if (on & RULES_CH_SMS) {
+        if (tmpl_render(r->sms, payload, body, sizeof body) != 0
+            || deliveries_enqueue(tx, ev, "sms", r->rkind, ids, NULL, body) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The inbox items of one rule for one event. */
-static int s_rule(tx_t *tx, const Lianxin__V1__Event *ev, const rules_rule_t *r,
-                  const json_t *payload)
+static int s_rule(tx_t *tx, const Lianxin__V1__Event *ev, const dispatch_t *d,
+                  const rules_rule_t *r, const json_t *payload)
 {
     int64_t ids[RULES_MAX_IDS];
     char title[S_TITLE_MAX], body[S_BODY_MAX];
@@ -82,6 +143,8 @@ static int s_rule(tx_t *tx, const Lianxin__V1__Event *ev, const rules_rule_t *r,
         return -1;
     int rc = items_insert(tx, ev, r->rkind, r->role ? "{0}" : text, r->item_kind, title, body,
                           r->object_type, rules_int(payload, r->object_id));
+    if (rc == 0 && text)
+        rc = s_external(tx, ev, d, r, payload, text);
     free(text);
     return rc;
 }
@@ -95,7 +158,7 @@ int dispatch_apply(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCMessag
     for (size_t i = 0; rc == 0 && i < d->rules->n; i++) {
         const rules_rule_t *r = &d->rules->r[i];
         if (strcmp(r->event, ev->type) == 0 && rules_match(r, payload))
-            rc = s_rule(tx, ev, r, payload);
+            rc = s_rule(tx, ev, d, r, payload);
     }
     json_decref(payload);
     return rc;

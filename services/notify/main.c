@@ -1,6 +1,7 @@
 /* lianxin-notify: the notification service. Wiring only: the payload
  * messages notify knows (the rules file names them), the fixed
- * visit.recorded route (inbox.c, batched), the MarkRead handler; who hears
+ * visit.recorded route (inbox.c, batched), the MarkRead and RetryDelivery
+ * handlers; who hears
  * what is data (deploy/notify/rules.json and its templates, loaded and
  * checked by dispatch.c at start), the skeleton (config, loop, worker,
  * consumer, command server) in common/service.c. */
@@ -14,14 +15,21 @@
 #include "rota.pb-c.h"
 #include "supervise.pb-c.h"
 #include "service.h"
+#include "delivery_fsm.h"
 #include "dispatch.h"
 #include "inbox.h"
+#include "retry.h"
 
 static const cmd_handler_t s_handlers[] = {
     { .type = "notify.MarkRead", .request = &lianxin__v1__mark_read__descriptor,
       .roles = ROLES_ANY, .flags = CMD_DISTRICT, .validate = inbox_mark_read_validate,
       .execute = inbox_mark_read_execute, .atomic = 1 },
+    { .type = "notify.RetryDelivery", .request = &lianxin__v1__retry_delivery__descriptor,
+      .roles = ROLE_OFFICE | ROLE_ADMIN, .flags = CMD_DISTRICT, .validate = retry_validate,
+      .execute = retry_execute },
 };
+
+static const fsm_t *const s_machines[] = { &delivery_fsm };
 
 /* The event payloads a rule may name. */
 static const ProtobufCMessageDescriptor *const s_payloads[] = {
@@ -47,6 +55,8 @@ static service_def_t s_def = {
     .handlers = s_handlers,
     .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
     .consumes = "intake,proposal,consult,supervise",
+    .machines = s_machines,
+    .nmachines = sizeof s_machines / sizeof s_machines[0],
     .init = s_init,
     .fini = s_fini,
 };

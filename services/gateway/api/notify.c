@@ -93,6 +93,50 @@ static void s_list_items(gw_call_t *call)
     reads_run(call, &s_list, limit, 8, params);
 }
 
+/* The office's view of the external deliveries of its district, newest
+ * first, optionally of one status: what went out, what is waiting, what
+ * failed and why (never the address: personal data). */
+static const char *const SQL_DELIVERIES =
+    "SELECT json_build_object('id', id::text, 'item_id', item_id::text, 'channel', channel,"
+    " 'recipient_kind', recipient_kind, 'recipient_id', recipient_id::text, 'status', status,"
+    " 'attempts', attempts, 'subject', subject, 'last_error', last_error,"
+    " 'next_at', " READS_TS("next_at") ", 'created_at', " READS_TS("created_at") ","
+    " 'sent_at', " READS_TS("sent_at") ")::text, id"
+    " FROM notify.deliveries WHERE district_code = $1"
+    " AND ($2::text IS NULL OR status = $2::text)"
+    " AND ($3::bigint IS NULL OR id < $3::bigint)"
+    " ORDER BY id DESC LIMIT $4::int";
+
+static const char *const s_statuses[] = {"pending", "sending", "sent", "dead", "digest", NULL};
+
+static const query_param_t s_delivery_keys[] = {
+    QP_ONE_OF("status", s_statuses), QP("limit", QP_LIMIT), QP("cursor", QP_CURSOR), QP_END};
+
+static const reads_spec_t s_deliveries = {.sql = SQL_DELIVERIES, .cursor_tag = 'n', .key = s_key};
+
+static void s_list_deliveries(gw_call_t *call)
+{
+    const char *status = query_get(&call->query, "status"), *v;
+    int limit;
+    int64_t after = 0, zero = 0;
+    char cur[24], lim[16];
+    if (query_limit(query_get(&call->query, "limit"), INBOX_LIMIT_DEFAULT, INBOX_LIMIT_MAX,
+                    &limit) != 0) {
+        gw_reply_bad_field(call, "limit", "out_of_range");
+        return;
+    }
+    if ((v = query_get(&call->query, "cursor")) &&
+        (cursor_decode(v, 'n', &after, &zero) != 0 || after <= 0 || zero != 0)) {
+        gw_reply_bad_field(call, "cursor", "invalid");
+        return;
+    }
+    snprintf(cur, sizeof cur, "%lld", (long long) after);
+    snprintf(lim, sizeof lim, "%d", limit + 1);
+    const char *params[4] = {reads_district(call), status && status[0] ? status : NULL,
+                             after ? cur : NULL, lim};
+    reads_run(call, &s_deliveries, limit, 4, params);
+}
+
 static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/inbox"}, .roles = ROLES_ANY,
      .handler = s_list_items, .query = s_inbox_keys},
@@ -100,6 +144,13 @@ static const gw_route_t s_rows[] = {
      .body_limit = MARK_READ_BODY_LIMIT, .body_optional = 1, .handler = forward_handle,
      .command = "notify.MarkRead", .request = &lianxin__v1__mark_read__descriptor,
      .reply = &lianxin__v1__inbox_ref__descriptor},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/notifications"},
+     .roles = ROLE_ADMIN | ROLE_OFFICE, .handler = s_list_deliveries, .query = s_delivery_keys},
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/notifications/{id}/retry"},
+     .roles = ROLE_ADMIN | ROLE_OFFICE, .body_limit = MARK_READ_BODY_LIMIT, .body_optional = 1,
+     .handler = forward_handle, .command = "notify.RetryDelivery",
+     .request = &lianxin__v1__retry_delivery__descriptor,
+     .reply = &lianxin__v1__delivery_ref__descriptor},
 };
 
 const gw_routes_t api_notify_routes = GW_ROUTES(s_rows);
