@@ -40,3 +40,24 @@ int deliveries_enqueue(tx_t *tx, const Lianxin__V1__Event *ev, const char *chann
     }
     return 0;
 }
+
+int deliveries_webhook(tx_t *tx, const Lianxin__V1__Event *ev, const char *partner,
+                       const char *body)
+{
+    char seq[24];
+    db_num(seq, (long long) ev->seq);
+    const char *p[5] = {ev->district, partner, ev->producer, seq, body};
+    if (db_run(tx_db(tx),
+               "INSERT INTO notify.deliveries (district_code, id, channel, recipient_kind,"
+               "  recipient_id, address, idem_key, body, next_at, created_at)"
+               " VALUES ($1, nextval('notify.delivery_ids'), 'webhook', 'partner', 0, $2,"
+               "  concat_ws('/', $1, $3::text, $4::text, 'webhook', 'partner', $2), $5,"
+               "  core.clock_now(), core.clock_now())"
+               " ON CONFLICT (idem_key) DO NOTHING", 5, p) != 0) {
+        log_warn("delivery record failed", "district=%s producer=%s seq=%lld channel=webhook"
+                 " sqlstate=%s", ev->district, ev->producer, (long long) ev->seq,
+                 db_sqlstate(tx_db(tx)));
+        return -1;
+    }
+    return 0;
+}

@@ -19,4 +19,10 @@ int deliveries_enqueue(tx_t *tx, const Lianxin__V1__Event *ev, const char *chann
                        const char *rkind, const char *ids, const char *subject,
                        const char *body);
 
+/* The webhook delivery of an event to partner `partner` (recipient kind
+ * "partner", no inbox item), its body the event as JSON; keyed
+ * "<district>/<producer>/<seq>/webhook/partner/<code>". 0 or -1 (logged). */
+int deliveries_webhook(tx_t *tx, const Lianxin__V1__Event *ev, const char *partner,
+                       const char *body);
+
 #endif

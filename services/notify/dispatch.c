@@ -25,7 +25,8 @@ static int s_has_route(const evroute_t *routes, size_t n, const char *type)
 static int s_senders(dispatch_t *d, const config_t *cfg)
 {
     static const char *const names[DISPATCH_NCHANNELS] = {"email", "sms", "webhook"};
-    static const unsigned bits[DISPATCH_NCHANNELS] = {RULES_CH_EMAIL, RULES_CH_SMS, 0};
+    static const unsigned bits[DISPATCH_NCHANNELS] = {RULES_CH_EMAIL, RULES_CH_SMS,
+                                                      RULES_CH_WEBHOOK};
     sender_opts_t o = {.dsn = config_pg_dsn(cfg, "notify"), .channels = &d->channels,
                        .cfg = cfg};
     if (channels_config(cfg, &d->channels) != 0
@@ -123,6 +124,23 @@ static int s_external(tx_t *tx, const Lianxin__V1__Event *ev, const dispatch_t *
     return 0;
 }
 
+/* A partner rule: the event as JSON to the partner its payload names. */
+static int s_partner(tx_t *tx, const Lianxin__V1__Event *ev, const dispatch_t *d,
+                     const rules_rule_t *r, json_t *payload)
+{
+    const char *code = json_string_value(json_object_get(payload, r->partner->name));
+    if (!code || !code[0] || !(d->enabled & RULES_CH_WEBHOOK))
+        return 0;
+    json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:O}", "event", ev->type, "district",
+                          ev->district, "producer", ev->producer, "seq", (json_int_t) ev->seq,
+                          "payload", payload);
+    char *body = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    int rc = body ? deliveries_webhook(tx, ev, code, body) : -1;
+    free(body);
+    json_decref(j);
+    return rc;
+}
+
 /* The inbox items of one rule for one event. */
 static int s_rule(tx_t *tx, const Lianxin__V1__Event *ev, const dispatch_t *d,
                   const rules_rule_t *r, const json_t *payload)
@@ -158,7 +176,7 @@ int dispatch_apply(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCMessag
     for (size_t i = 0; rc == 0 && i < d->rules->n; i++) {
         const rules_rule_t *r = &d->rules->r[i];
         if (strcmp(r->event, ev->type) == 0 && rules_match(r, payload))
-            rc = s_rule(tx, ev, d, r, payload);
+            rc = r->partner ? s_partner(tx, ev, d, r, payload) : s_rule(tx, ev, d, r, payload);
     }
     json_decref(payload);
     return rc;

@@ -121,6 +121,15 @@ static int s_recipients(const ctx_t *c, rules_rule_t *r, const json_t *rc)
     const char *role = json_string_value(json_object_get(rc, "role"));
     size_t i;
     json_t *f;
+    if (res && strcmp(res, "partner") == 0) {
+        r->partner = s_field(c, r, json_object_get(rc, "field"), "partner");
+        if (r->partner && r->partner->type != PROTOBUF_C_TYPE_STRING) {
+            snprintf(c->err, c->errsz, "%s: partner field not a string", r->event);
+            r->partner = NULL;
+        }
+        snprintf(r->rkind, sizeof r->rkind, "partner");
+        return r->partner ? 0 : -1;
+    }
     if (res && strcmp(res, "role") == 0 && role
         && (strcmp(role, "office") == 0 || strcmp(role, "leader") == 0)) {
         r->role = 1;
@@ -175,12 +184,19 @@ static int s_channels(const ctx_t *c, rules_rule_t *r, const json_t *chans, cons
                          max == TMPL_UNBOUNDED ? (size_t) 0 : max, RULES_SMS_CHARS);
                 rc = -1;
             }
+        } else if (s && strcmp(s, "webhook") == 0 && r->partner) {
+            r->channels |= RULES_CH_WEBHOOK;
+            rc = 0;
         } else
             snprintf(c->err, c->errsz, "%s: unknown channel '%s'", r->event, s ? s : "?");
         if (rc != 0)
             return -1;
     }
-    if (!(r->channels & RULES_CH_INBOX)) {
+    if (r->partner && r->channels != RULES_CH_WEBHOOK) {
+        snprintf(c->err, c->errsz, "%s: a partner is reached by webhook only", r->event);
+        return -1;
+    }
+    if (!r->partner && !(r->channels & RULES_CH_INBOX)) {
         snprintf(c->err, c->errsz, "%s: the inbox channel is always on", r->event);
         return -1;
     }
@@ -204,9 +220,11 @@ static int s_rule(const ctx_t *c, rules_rule_t *r, const json_t *j,
         snprintf(c->err, c->errsz, "%s: unknown payload", ev);
         return -1;
     }
-    if (!tname || !otype || !(r->item_kind = strdup(kind ? kind : ev))
+    if (!tname)
+        tname = "";
+    if (!otype || !(r->item_kind = strdup(kind ? kind : ev))
         || !(r->object_type = strdup(otype))) {
-        snprintf(c->err, c->errsz, "%s: template and object.type are required", ev);
+        snprintf(c->err, c->errsz, "%s: object.type is required", ev);
         return -1;
     }
     if (!(r->object_id = s_field(c, r, json_object_get(obj, "id"), "object id")))
@@ -343,6 +361,8 @@ size_t rules_recipients(const rules_rule_t *r, const json_t *payload, int64_t *o
 {
     size_t n = 0, k;
     json_t *e;
+    if (r->partner)
+        return 0;
     if (r->role) {
         if (max > 0)
             out[0] = 0;

@@ -13,6 +13,9 @@
  *         "kind": member or unit; at most RULES_MAX_IDS
  *   role  ONE item for a role of the district ("role": office, leader),
  *         recipient id 0 (each holder reads it for themselves)
+ *   partner  the partner office named by the string field "field" (e.g.
+ *         ReferralChanged.partner): no inbox item, channels ["webhook"] only;
+ *         the body is the event as JSON (dispatch.c)
  * Conditions ("when", all must hold): {"field": f, "equals": "text"} or
  * {"field": f, "present": true} (a non-empty string or list, a non-zero
  * number). Pure but for reading the files. */
@@ -31,7 +34,7 @@
 #define RULES_MAX_WHEN 4       /* conditions of a rule */
 #define RULES_SMS_CHARS 70     /* one SMS segment (UCS-2) */
 
-enum { RULES_CH_INBOX = 1, RULES_CH_SMS = 2, RULES_CH_EMAIL = 4 };
+enum { RULES_CH_INBOX = 1, RULES_CH_SMS = 2, RULES_CH_EMAIL = 4, RULES_CH_WEBHOOK = 8 };
 
 typedef struct rules_when {
     const ProtobufCFieldDescriptor *field;
@@ -45,6 +48,7 @@ typedef struct rules_rule {
     size_t nwhen;
     rules_when_t when[RULES_MAX_WHEN];
     int role;                           /* 1: role resolver */
+    const ProtobufCFieldDescriptor *partner; /* partner resolver: the partner code's field */
     char rkind[32];                     /* "member", "unit", "role:office" */
     size_t nfields;
     const ProtobufCFieldDescriptor *fields[RULES_MAX_FIELDS];

@@ -6,7 +6,9 @@
  * delivery in dead-letter with the error kept after the configured tries,
  * and the inbox item is written at once regardless; an SMS due at 23:00 on
  * the test clock is deferred to 08:00 and sent when the clock gets there;
- * the office retries a dead delivery by hand. Dates and hours come from the
+ * the office retries a dead delivery by hand; a partner's webhook endpoint
+ * that fails 3 times then succeeds gets the referral, every try with the
+ * same idempotency key and a valid HMAC-SHA256 signature. Dates and hours come from the
  * stack's clock. Must never skip. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "channels.h"
 #include "consult.pb-c.h"
+#include "supervise.pb-c.h"
 #include "db.h"
 #include "timeutil.h"
 #include "tx.h"
@@ -292,12 +296,81 @@ static void test_quiet_hours(void **state)
     assert_int_equal(s_sink_wait(&S.sms, "夜间协商通知", 1), 1);
 }
 
+static void test_webhook_fails_three_times(void **state)
+{
+    sink_t hook = {0};
+    (void) state;
+    assert_true(S.ready);
+    assert_int_equal(s_sink(&hook, "hook", "http", "3"), 0);
+    s_conf("notify.webhook_discipline_url", "http://127.0.0.1:%d/referrals", hook.port);
+    s_conf("notify.webhook_discipline_secret", "s3cret-of-the-partner");
+    s_conf("notify.retry_max", "5");
+    assert_int_equal(harness_restart(S.h, "notify"), 0);
+    Lianxin__V1__ReferralChanged m = LIANXIN__V1__REFERRAL_CHANGED__INIT;
+    m.referral_id = 12;
+    m.item_id = 31;
+    m.partner = "discipline";
+    m.event = "created";
+    m.status = "sent";
+    m.title = "背街小巷照明";
+    db_t *db = db_new(harness_dsn(S.h));
+    tx_t *tx = tx_new("supervise");
+    assert_int_equal(tx_begin(tx, db), 0);
+    assert_int_equal(tx_event(tx, D, "referral.created", NULL, &m.base), 0);
+    assert_int_equal(tx_commit(tx), 0);
+    tx_destroy(&tx);
+    db_destroy(&db);
+    long long seq = harness_sql_ll(S.h, "SELECT max(seq) FROM bus.events WHERE district_code = '"
+                                   D "' AND producer = 'supervise'", 0, NULL);
+    char key[200], sql[300];
+    snprintf(key, sizeof key, D "/supervise/%lld/webhook/partner/discipline", seq);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM notify.deliveries WHERE idem_key = '%s'"
+             " AND status = 'sent' AND attempts = 4", key);
+    if (api_wait_sql(S.h, sql, 1, WAIT_MS) != 1) {
+        PGresult *r = harness_sql(S.h, "SELECT idem_key, status, attempts, last_error"
+                                  " FROM notify.deliveries WHERE channel = 'webhook'", 0, NULL);
+        for (int i = 0; r && i < PQntuples(r); i++)
+            print_message("webhook delivery %s %s %s %s\n", PQgetvalue(r, i, 0),
+                          PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
+        if (r)
+            PQclear(r);
+        print_message("want key %s; sink lines %d\n", key, s_sink_count(&hook, "referral"));
+        fail_msg("the webhook delivery was not sent on the 4th try");
+    }
+    /* four requests, one key; each signed over "<ts>.<body>" */
+    char path[600], line[8192];
+    snprintf(path, sizeof path, "%s/log", hook.dir);
+    FILE *f = fopen(path, "r");
+    int n = 0, ok200 = 0;
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+        json_t *j = json_loads(line, 0, NULL), *h = json_object_get(j, "headers");
+        const char *body = json_string_value(json_object_get(j, "body"));
+        char sig[65], want[80];
+        assert_string_equal(json_string_value(json_object_get(h, "Idempotency-Key")), key);
+        assert_int_equal(channels_sign("s3cret-of-the-partner",
+                                       json_string_value(json_object_get(h, "X-Lianxin-Timestamp")),
+                                       body, sig), 0);
+        snprintf(want, sizeof want, "sha256=%s", sig);
+        assert_string_equal(json_string_value(json_object_get(h, "X-Lianxin-Signature")), want);
+        assert_non_null(strstr(body, "\"referral.created\""));
+        ok200 += json_integer_value(json_object_get(j, "status")) == 200;
+        n++;
+        json_decref(j);
+    }
+    fclose(f);
+    assert_int_equal(n, 4);
+    assert_int_equal(ok200, 1);
+    s_sink_stop(&hook);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_email_and_sms_delivered),
         cmocka_unit_test(test_dead_sms_gateway),
         cmocka_unit_test(test_quiet_hours),
+        cmocka_unit_test(test_webhook_fails_three_times),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -13,6 +13,7 @@ import reports from './reports.js';
 import stats from './stats.js';
 import calendar from './calendar.js';
 import inbox from './inbox.js';
+import notifications from './notifications.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
 import users from './users.js';
 import system from './system.js';
@@ -32,6 +33,7 @@ export const PAGES = [
   ratesPage,    // office, leader, admin
   printPage,    // as proposals, reached from a proposal (not in the menu)
   inbox,        // everybody
+  notifications, // office, admin
   users,        // office, admin
   system,       // admin
   account,      // everybody (the only page while a password has expired)
