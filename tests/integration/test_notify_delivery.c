@@ -47,7 +47,7 @@ static struct {
     harness_t *h;
     fixture_users_t u;
     long long member1, member2;
-    sink_t smtp, sms;
+    sink_t smtp, sms, hook;
     int64_t day10;                  /* 10:00 local of the day the test runs in */
     int ready;
 } S;
@@ -155,6 +155,7 @@ static int s_teardown(void **state)
     (void) state;
     s_sink_stop(&S.smtp);
     s_sink_stop(&S.sms);
+    s_sink_stop(&S.hook);
     harness_destroy(&S.h);
     fixture_logout(&S.u);
     return 0;
@@ -298,11 +299,11 @@ static void test_quiet_hours(void **state)
 
 static void test_webhook_fails_three_times(void **state)
 {
-    sink_t hook = {0};
+    sink_t *hook = &S.hook;
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(s_sink(&hook, "hook", "http", "3"), 0);
-    s_conf("notify.webhook_discipline_url", "http://127.0.0.1:%d/referrals", hook.port);
+    assert_int_equal(s_sink(hook, "hook", "http", "3"), 0);
+    s_conf("notify.webhook_discipline_url", "http://127.0.0.1:%d/referrals", hook->port);
     s_conf("notify.webhook_discipline_secret", "s3cret-of-the-partner");
     s_conf("notify.retry_max", "5");
     assert_int_equal(harness_restart(S.h, "notify"), 0);
@@ -334,12 +335,12 @@ static void test_webhook_fails_three_times(void **state)
                           PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
         if (r)
             PQclear(r);
-        print_message("want key %s; sink lines %d\n", key, s_sink_count(&hook, "referral"));
+        print_message("want key %s; sink lines %d\n", key, s_sink_count(hook, "referral"));
         fail_msg("the webhook delivery was not sent on the 4th try");
     }
     /* four requests, one key; each signed over "<ts>.<body>" */
     char path[600], line[8192];
-    snprintf(path, sizeof path, "%s/log", hook.dir);
+    snprintf(path, sizeof path, "%s/log", hook->dir);
     FILE *f = fopen(path, "r");
     int n = 0, ok200 = 0;
     assert_non_null(f);
@@ -361,7 +362,7 @@ static void test_webhook_fails_three_times(void **state)
     fclose(f);
     assert_int_equal(n, 4);
     assert_int_equal(ok200, 1);
-    s_sink_stop(&hook);
+    s_sink_stop(hook);
 }
 
 int main(void)
