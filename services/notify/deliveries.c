@@ -50,8 +50,9 @@ int deliveries_webhook(tx_t *tx, const Lianxin__V1__Event *ev, const char *partn
     if (db_run(tx_db(tx),
                "INSERT INTO notify.deliveries (district_code, id, channel, recipient_kind,"
                "  recipient_id, address, idem_key, body, next_at, created_at)"
-               " VALUES ($1, nextval('notify.delivery_ids'), 'webhook', 'partner', 0, $2,"
-               "  concat_ws('/', $1, $3::text, $4::text, 'webhook', 'partner', $2), $5,"
+               " VALUES ($1::text, nextval('notify.delivery_ids'), 'webhook', 'partner', 0,"
+               "  $2::text, concat_ws('/', $1::text, $3::text, $4::text, 'webhook', 'partner',"
+               "  $2::text), $5::text,"
                "  core.clock_now(), core.clock_now())"
                " ON CONFLICT (idem_key) DO NOTHING", 5, p) != 0) {
         log_warn("delivery record failed", "district=%s producer=%s seq=%lld channel=webhook"

@@ -336,6 +336,10 @@ static void test_webhook_fails_three_times(void **state)
         if (r)
             PQclear(r);
         print_message("want key %s; sink lines %d\n", key, s_sink_count(hook, "referral"));
+        char cmd[700];
+        snprintf(cmd, sizeof cmd, "tail -n 30 '%s/notify.log' >&2", harness_dir(S.h));
+        if (system(cmd) != 0)
+            print_message("no notify.log\n");
         fail_msg("the webhook delivery was not sent on the 4th try");
     }
     /* four requests, one key; each signed over "<ts>.<body>" */
