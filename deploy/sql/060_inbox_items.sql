@@ -7,6 +7,9 @@
 -- recipients' GIN entries (pending list: cheap to insert). notify.inbox and
 -- notify.inbox_reads stay as views with their old columns (one row per
 -- recipient; a role item's read state per user), so readers keep working.
+-- The rows so far are folded: one item per (event, recipient kind) taking
+-- the lowest id of its rows (the other ids are gone: a link to one answers
+-- 404), each read_at kept as that recipient's read.
 -- Never edit once landed.
 
 CREATE TABLE notify.items (
