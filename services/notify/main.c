@@ -1,7 +1,7 @@
 /* lianxin-notify: the notification service. Wiring only: the payload
  * messages notify knows (the rules file names them), the fixed
- * visit.recorded route (inbox.c, batched), the MarkRead and RetryDelivery
- * handlers; who hears
+ * visit.recorded route (inbox.c, batched), the MarkRead, RetryDelivery and
+ * SetPreferences handlers; who hears
  * what is data (deploy/notify/rules.json and its templates, loaded and
  * checked by dispatch.c at start), the skeleton (config, loop, worker,
  * consumer, command server) in common/service.c. */
@@ -18,6 +18,7 @@
 #include "delivery_fsm.h"
 #include "dispatch.h"
 #include "inbox.h"
+#include "prefs.h"
 #include "retry.h"
 
 static const cmd_handler_t s_handlers[] = {
@@ -27,6 +28,9 @@ static const cmd_handler_t s_handlers[] = {
     { .type = "notify.RetryDelivery", .request = &lianxin__v1__retry_delivery__descriptor,
       .roles = ROLE_OFFICE | ROLE_ADMIN, .flags = CMD_DISTRICT, .validate = retry_validate,
       .execute = retry_execute },
+    { .type = "notify.SetPreferences", .request = &lianxin__v1__preferences__descriptor,
+      .roles = ROLES_ANY, .flags = CMD_DISTRICT, .validate = prefs_validate,
+      .execute = prefs_execute },
 };
 
 static const fsm_t *const s_machines[] = { &delivery_fsm };

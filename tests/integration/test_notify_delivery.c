@@ -8,7 +8,8 @@
  * the test clock is deferred to 08:00 and sent when the clock gets there;
  * the office retries a dead delivery by hand; a partner's webhook endpoint
  * that fails 3 times then succeeds gets the referral, every try with the
- * same idempotency key and a valid HMAC-SHA256 signature. Dates and hours come from the
+ * same idempotency key and a valid HMAC-SHA256 signature; a member who keeps
+ * SMS only gets no e-mail. Dates and hours come from the
  * stack's clock. Must never skip. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -369,6 +370,42 @@ static void test_webhook_fails_three_times(void **state)
     s_sink_stop(hook);
 }
 
+/* member1 keeps SMS only: the next invitation goes by SMS, not e-mail. */
+static void test_preferences(void **state)
+{
+    http_resp_t r;
+    (void) state;
+    assert_true(S.ready);
+    s_notify_with(S.sms.port);
+    harness_get(S.h, "/v1/districts/" D "/me/preferences", S.u.member1, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "channels")), 2);  /* default */
+    http_resp_clear(&r);
+    http_req_t bad = {.method = "PUT", .path = "/v1/districts/" D "/me/preferences",
+                      .token = S.u.member1, .body = "{\"channels\":[\"fax\"],\"digest\":false}"};
+    harness_http(S.h, &bad, &r);
+    assert_int_equal(r.status, 400);
+    assert_string_equal(http_error_field(&r, "channels[0]"), "unknown_value");
+    http_resp_clear(&r);
+    http_req_t put = {.method = "PUT", .path = "/v1/districts/" D "/me/preferences",
+                      .token = S.u.member1, .body = "{\"channels\":[\"sms\"],\"digest\":false}"};
+    harness_http(S.h, &put, &r);
+    assert_int_equal(r.status, 200);
+    http_resp_clear(&r);
+    harness_get(S.h, "/v1/districts/" D "/me/preferences", S.u.member1, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "channels")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(r.json, "channels"), 0)),
+                        "sms");
+    http_resp_clear(&r);
+    long long seq = s_invite(S.member1, "偏好测试协商");
+    assert_int_equal(s_status("sms", seq, "sent"), 1);
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM notify.deliveries WHERE idem_key LIKE '" D
+             "/consult/%lld/email/%%'", seq);
+    assert_int_equal(harness_sql_ll(S.h, sql, 0, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_dead_sms_gateway),
         cmocka_unit_test(test_quiet_hours),
         cmocka_unit_test(test_webhook_fails_three_times),
+        cmocka_unit_test(test_preferences),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

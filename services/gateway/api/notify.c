@@ -137,6 +137,29 @@ static void s_list_deliveries(gw_call_t *call)
     reads_run(call, &s_deliveries, limit, 4, params);
 }
 
+/* The caller's own preferences (defaults when never set). */
+static const char *const SQL_PREFS =
+    "SELECT json_build_object('channels', coalesce(p.channels, '{email,sms}'),"
+    " 'digest', coalesce(p.digest, false))::text"
+    " FROM (SELECT 1) AS one LEFT JOIN notify.preferences p ON p.district_code = $1"
+    " AND p.recipient_kind = $2 AND p.recipient_id = $3::bigint";
+
+static const reads_spec_t s_prefs = {.sql = SQL_PREFS, .single = 1};
+
+static void s_get_prefs(gw_call_t *call)
+{
+    const principal_t *p = &call->who;
+    inbox_addr_t own;
+    char rid[24];
+    if (inbox_addr_own(p->role, p->user_id, p->member_id, p->unit_id, &own) != 0) {
+        gw_reply_error(call, 403, "forbidden", "没有可设置的接收身份", NULL);
+        return;
+    }
+    snprintf(rid, sizeof rid, "%lld", (long long) own.id);
+    const char *params[3] = {reads_district(call), own.kind, rid};
+    reads_run(call, &s_prefs, 0, 3, params);
+}
+
 static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/inbox"}, .roles = ROLES_ANY,
      .handler = s_list_items, .query = s_inbox_keys},
@@ -151,6 +174,12 @@ static const gw_route_t s_rows[] = {
      .handler = forward_handle, .command = "notify.RetryDelivery",
      .request = &lianxin__v1__retry_delivery__descriptor,
      .reply = &lianxin__v1__delivery_ref__descriptor},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/me/preferences"}, .roles = ROLES_ANY,
+     .handler = s_get_prefs},
+    {.at = {.method = "PUT", .pattern = "/v1/districts/{d}/me/preferences"}, .roles = ROLES_ANY,
+     .body_limit = MARK_READ_BODY_LIMIT, .handler = forward_handle,
+     .command = "notify.SetPreferences", .request = &lianxin__v1__preferences__descriptor,
+     .reply = &lianxin__v1__preferences__descriptor},
 };
 
 const gw_routes_t api_notify_routes = GW_ROUTES(s_rows);

@@ -14,6 +14,7 @@ import stats from './stats.js';
 import calendar from './calendar.js';
 import inbox from './inbox.js';
 import notifications from './notifications.js';
+import preferences from './preferences.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
 import users from './users.js';
 import system from './system.js';
@@ -34,6 +35,7 @@ export const PAGES = [
   printPage,    // as proposals, reached from a proposal (not in the menu)
   inbox,        // everybody
   notifications, // office, admin
+  preferences,  // everybody with an inbox address
   users,        // office, admin
   system,       // admin
   account,      // everybody (the only page while a password has expired)
