@@ -32,12 +32,14 @@ CST = timezone(timedelta(hours=8))
 
 EXPECTED_PAGES = {
     'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-              'proposal-rates', 'inbox', 'users', 'system', 'account'],
+              'proposal-rates', 'inbox', 'notifications', 'preferences', 'users', 'system', 'account'],
     'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-               'proposal-rates', 'inbox', 'users', 'account'],
-    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'inbox', 'account'],
-    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'inbox', 'account'],
-    'unit1': ['rota', 'issues', 'proposals', 'inbox', 'account'],
+               'proposal-rates', 'inbox', 'notifications', 'preferences', 'users', 'account'],
+    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'inbox',
+               'preferences', 'account'],
+    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'inbox', 'preferences',
+                'account'],
+    'unit1': ['rota', 'issues', 'proposals', 'inbox', 'preferences', 'account'],
 }
 
 
