@@ -41,7 +41,8 @@ static int s_item(tx_t *tx, const cmd_ctx_t *ctx, const char *year, int issued, 
           " (core.clock_now() AT TIME ZONE 'Asia/Shanghai')::date, $5::boolean, NULL"
           " FROM consult.topics t WHERE t.district_code = $1 AND t.id = $3::bigint"
           " AND t.state = 'accepted' ON CONFLICT (district_code, year, topic_id) DO UPDATE"
-          " SET removed_on = NULL WHERE consult.plan_items.removed_on IS NOT NULL"
+          " SET removed_on = NULL, amended = EXCLUDED.amended"
+          " WHERE consult.plan_items.removed_on IS NOT NULL"
           " RETURNING topic_id) SELECT topic_id FROM i"
         : "UPDATE consult.plan_items SET removed_on = (core.clock_now() AT TIME ZONE"
           " 'Asia/Shanghai')::date WHERE district_code = $1 AND year = $2::int"
@@ -53,12 +54,12 @@ static int s_item(tx_t *tx, const cmd_ctx_t *ctx, const char *year, int issued, 
     if (!n)
         return consult_refuse(res, "topic_id", add ? "not_accepted" : "not_in_plan",
                               add ? "议题未通过审核或已在计划中" : "议题不在计划中");
-    q[3] = add ? "add" : "remove";
+    const char *m[6] = {q[0], q[1], q[2], add ? "add" : "remove", q[5], q[6]};
     if (issued && db_run(tx_db(tx), "INSERT INTO consult.plan_amendments SELECT $1, $2::int,"
                          " coalesce((SELECT max(seq) FROM consult.plan_amendments WHERE"
-                         " district_code = $1 AND year = $2::int), 0) + 1, $4, $3::bigint, $6,"
-                         " (core.clock_now() AT TIME ZONE 'Asia/Shanghai')::date, $7::bigint",
-                         7, q) != 0)
+                         " district_code = $1 AND year = $2::int), 0) + 1, $4, $3::bigint, $5,"
+                         " (core.clock_now() AT TIME ZONE 'Asia/Shanghai')::date, $6::bigint",
+                         6, m) != 0)
         return cmd_db_fail(tx, res, "plan.amend");
     return 0;
 }

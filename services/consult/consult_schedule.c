@@ -119,16 +119,16 @@ static int s_parties(tx_t *tx, const char *district, const consultation_t *c,
 static int s_conflict(tx_t *tx, const char *district, const sched_booking_t *b,
                       cmd_result_t *res)
 {
-    char who[24], ref[24], from[32], to[32], msg[160];
-    const char *q[4] = {district, db_num(who, b->who), db_num(ref, b->ref),
+    char who[24], from[32], to[32], msg[160];
+    const char *q[3] = {district, db_num(who, b->who),
                         b->kind == SCHED_MEMBER ? "m" : b->kind == SCHED_LEADER ? "l" : "v"};
     PGresult *r = db_exec(tx_db(tx),
-        "SELECT CASE $4 WHEN 'm' THEN (SELECT '委员' || name FROM core.members"
+        "SELECT CASE $3 WHEN 'm' THEN (SELECT '委员' || name FROM core.members"
         "  WHERE district_code = $1 AND id = $2::bigint)"
         " WHEN 'l' THEN (SELECT '领导' || display_name FROM auth.users"
         "  WHERE district_code = $1 AND id = $2::bigint)"
         " ELSE (SELECT '场地' || name FROM consult.venues WHERE district_code = $1"
-        "  AND id = $2::bigint) END", 4, q);
+        "  AND id = $2::bigint) END", 3, q);
     if (!r)
         return cmd_db_fail(tx, res, "consult.conflict");
     time_format(b->start_us, from, sizeof from);
