@@ -38,7 +38,7 @@ static const char *const s_tstates[] = {"proposed", "accepted", "refused", NULL}
 static const query_param_t s_clist_keys[] = {
     QP_ONE_OF("state", s_cstates), QP("limit", QP_LIMIT), QP("cursor", QP_CURSOR), QP_END};
 static const query_param_t s_tlist_keys[] = {
-    QP_ONE_OF("state", s_tstates), QP("year", QP_LIMIT), QP("limit", QP_LIMIT),
+    QP_ONE_OF("state", s_tstates), QP("year", QP_ID), QP("limit", QP_LIMIT),
     QP("cursor", QP_CURSOR), QP_END};
 static const query_param_t s_slot_keys[] = {
     QP("member_ids", QP_TEXT), QP("leader_ids", QP_TEXT), QP("venue_id", QP_ID),
