@@ -49,21 +49,6 @@ static const char *const s_topic_fields[] = {"title", NULL};
 static const char *const s_consult_fields[] = {"title", "form", NULL};
 static const char *const s_venue_fields[] = {"name", "capacity", NULL};
 
-/* The caller's member id ($2) and unit id ($3) as parameters, NULL when the
- * caller is neither. */
-static void s_who(const gw_call_t *call, char mem[24], char unit[24], const char **p2,
-                  const char **p3)
-{
-    *p2 = *p3 = NULL;
-    if (strcmp(call->who.role, "member") == 0) {
-        snprintf(mem, 24, "%lld", (long long) call->who.member_id);
-        *p2 = mem;
-    } else if (strcmp(call->who.role, "unit") == 0) {
-        snprintf(unit, 24, "%lld", (long long) call->who.unit_id);
-        *p3 = unit;
-    }
-}
-
 /* ---- topics --------------------------------------------------------------------------- */
 
 #define TOPIC_VISIBLE                                                                        \
@@ -95,7 +80,7 @@ static void s_topics(gw_call_t *call)
     int limit;
     const char *p[7] = {reads_district(call), NULL, NULL, query_get(&call->query, "state"),
                         query_get(&call->query, "year"), NULL, lim};
-    s_who(call, mem, unit, &p[1], &p[2]);
+    reads_caller(call, mem, unit, &p[1], &p[2]);
     if (reads_page(call, 't', lim, cur, &p[5], &limit) == 0)
         reads_run(call, &spec, limit, 7, p);
 }
@@ -105,7 +90,7 @@ static void s_topic(gw_call_t *call)
     static const reads_spec_t spec = {.sql = SQL_TOPIC, .single = 1};
     char mem[24], unit[24];
     const char *p[4] = {reads_district(call), NULL, NULL, router_param(&call->params, "id")};
-    s_who(call, mem, unit, &p[1], &p[2]);
+    reads_caller(call, mem, unit, &p[1], &p[2]);
     reads_run(call, &spec, 0, 4, p);
 }
 
@@ -160,14 +145,6 @@ static void s_plan(gw_call_t *call)
     reads_run(call, &spec, 0, 2, p);
 }
 
-static const char *s_zh(const char *const map[][2], const char *v)
-{
-    for (size_t i = 0; map[i][0]; i++)
-        if (strcmp(map[i][0], v) == 0)
-            return map[i][1];
-    return v;
-}
-
 static const char *const s_kinds_zh[][2] = {
     {"policy", "政策落实"}, {"public_affairs", "公共事务"}, {"difficulty", "难点问题"},
     {"party_request", "协商方提出"}, {NULL, NULL}};
@@ -186,8 +163,8 @@ static void s_render_plan(gw_call_t *call, const PGresult *res, textbuf_t *b)
         const char *f[8];
         for (int k = 0; k < 8; k++)
             f[k] = PQgetvalue(res, i, k);
-        f[2] = s_zh(s_kinds_zh, f[2]);
-        f[3] = s_zh(s_proposers_zh, f[3]);
+        f[2] = reads_label(s_kinds_zh, f[2]);
+        f[3] = reads_label(s_proposers_zh, f[3]);
         textfmt_csv_row(b, f, 8);
     }
 }
@@ -272,7 +249,7 @@ static void s_consults(gw_call_t *call)
     int limit;
     const char *p[5] = {reads_district(call), NULL, query_get(&call->query, "state"), NULL, lim};
     const char *ignored;
-    s_who(call, mem, unit, &p[1], &ignored);
+    reads_caller(call, mem, unit, &p[1], &ignored);
     if (reads_page(call, 'c', lim, cur, &p[3], &limit) == 0)
         reads_run(call, &spec, limit, 5, p);
 }
@@ -283,7 +260,7 @@ static void s_consult(gw_call_t *call)
     char mem[24], unit[24];
     const char *ignored;
     const char *p[3] = {reads_district(call), NULL, router_param(&call->params, "id")};
-    s_who(call, mem, unit, &p[1], &ignored);
+    reads_caller(call, mem, unit, &p[1], &ignored);
     reads_run(call, &spec, 0, 3, p);
 }
 
