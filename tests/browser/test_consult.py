@@ -3,7 +3,8 @@
 against a stack of its own: the office creates a consultation, invites a
 member, tries a time at which that member is already booked for another
 consultation and sees the conflict naming the member and the time, then
-books a free time and sees it on the page. The stack, the driver and the
+books a free time and sees it on the page; anyone, without logging in,
+opens the public notice of the outcomes from the login page. The stack, the driver and the
 runner are test_console's (cmocka's lines for tests/run.sh). Every date comes
 from the server's clock (its Date header)."""
 
@@ -83,6 +84,30 @@ def test_office_schedules_a_meeting_and_sees_a_conflict(c):
     wait(d, lambda dr: dr.find_element(By.ID, 'login-form').is_displayed())
 
 
+def test_anyone_reads_the_public_notice(c):
+    d = c.desk
+    day = (c.server_now() + timedelta(days=13)).date().isoformat()
+    topic = c.api('POST', D + '/topics', {'title': '背街小巷路灯'}, user='member1', want=201)['id']
+    c.api('POST', D + '/topics/%s/accept' % topic, {'kind': 'public_affairs'}, want=200)
+    venue = c.api('POST', D + '/venues', {'name': '街道议事厅', 'capacity': 20}, want=201)['id']
+    cid = c.api('POST', D + '/consultations', {'title': '路灯对话协商', 'form': 'dialogue', 'topic_id': topic},
+                want=201)['id']
+    for event, body in [('add-participant', {'participant': {'role': 'member', 'member_id': '3'}}),
+                        ('schedule', {'venue_id': venue, 'starts_at': day + 'T15:00:00+08:00',
+                                      'ends_at': day + 'T16:00:00+08:00'}),
+                        ('hold', {}), ('minutes', {'text': '委员三建议分两期安装'}), ('publish', {'notice_days': 5}),
+                        ('outcome', {'title': '分两期安装路灯', 'unit_id': '1'})]:
+        c.api('POST', D + '/consultations/%s/%s' % (cid, event), body, want=200)
+    d.get(c.stack.url + '/')
+    clickable(d, '#public-notices').click()
+    wait(d, lambda dr: dr.find_element(By.ID, 'page').get_attribute('data-loaded') == '1')
+    text_in(d, '#page', '路灯对话协商')
+    text_in(d, 'table.notice-outcomes', '分两期安装路灯')
+    page = css(d, '#page').text
+    assert '委员三建议' not in page, page          # the minutes are not public
+    assert not d.find_elements(By.ID, 'nav'), 'a public page shows no menu'
+
+
 if __name__ == '__main__':
-    tc.TESTS = [test_office_schedules_a_meeting_and_sees_a_conflict]
+    tc.TESTS = [test_office_schedules_a_meeting_and_sees_a_conflict, test_anyone_reads_the_public_notice]
     sys.exit(tc.main())
