@@ -39,7 +39,7 @@ static const fsm_event_t s_events[CONSULT_EVENT_COUNT] = {
     EV(CLOSE, "close", "consultation.closed", S(IMPLEMENTATION), CONSULT_CLOSED, OFFICE),
     EV(CANCEL, "cancel", "consultation.cancelled", BEFORE, CONSULT_CANCELLED, OFFICE),
     EV(SCHEDULE, "schedule", "consultation.scheduled", BEFORE, FSM_SAME, OFFICE),
-    EV(ADD_PARTICIPANT, "add_participant", NULL, BEFORE, FSM_SAME, OFFICE),
+    EV(ADD_PARTICIPANT, "add_participant", "consultation.invited", BEFORE, FSM_SAME, OFFICE),
     EV(ANSWER, "answer", NULL, BEFORE, FSM_SAME, ROLE_MEMBER | ROLE_LEADER),
     EV(ADD_TASK, "add_task", NULL, S(TOPIC_SET) | S(RESEARCH), FSM_SAME, OFFICE),
     EV(TASK_DONE, "task_done", NULL, S(RESEARCH), FSM_SAME, OFFICE),

@@ -114,6 +114,7 @@ int consult_people_opinion(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
     char ids[24], me[24], by[24];
     if (strcmp(c->form, "online") != 0 && strcmp(c->form, "written") != 0)
         return consult_refuse(res, "form", "not_online", "只有网络协商和书面协商收集书面意见");
+    /* online: only within the window opened when it was held */
     if (!a->text || !textfmt_has_text(a->text))
         return cmd_field_error(res, "text", "required");
     if (strlen(a->text) > CONSULT_TEXT_MAX)

@@ -6,6 +6,7 @@
 #include "consult_people.h"
 #include "consult_schedule.h"
 #include "consult_steps.h"
+#include "timeutil.h"
 
 
 static int s_text(const char *v, size_t max, const char *field, cmd_result_t *res)
@@ -36,7 +37,27 @@ static int s_set_topic(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
     return ok ? 0 : consult_refuse(res, "topic_id", "required", "请先确定议题");
 }
 
-/* The gate of the meeting itself: research, time, participants, leader. */
+/* An online consultation opens its window for written opinions when it is
+ * held: `opinion_until` (RFC 3339, later than now, within 90 days). */
+static int s_open_window(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
+                         const Lianxin__V1__ConsultationAction *a, cmd_result_t *res)
+{
+    int64_t until;
+    char ids[24];
+    if (!a->opinion_until || !*a->opinion_until)
+        return cmd_field_error(res, "opinion_until", "required");
+    if (time_parse(a->opinion_until, &until) != 0)
+        return cmd_field_error(res, "opinion_until", "invalid");
+    if (until <= tx_now_us(tx) || until - tx_now_us(tx) > 90LL * 86400 * 1000000)
+        return cmd_field_error(res, "opinion_until", "out_of_range");
+    const char *q[3] = {ctx->cmd->district, db_num(ids, c->id), a->opinion_until};
+    return db_run(tx_db(tx), "UPDATE consult.consultations SET opinion_until = $3::timestamptz"
+                             " WHERE district_code = $1 AND id = $2::bigint", 3, q) == 0
+               ? 0 : cmd_db_fail(tx, res, "consult.window");
+}
+
+/* The gate of the meeting itself: research, time, participants, leader;
+ * an online one opens its window for opinions. */
 static int s_hold(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
                   const Lianxin__V1__ConsultationAction *a, cmd_result_t *res)
 {
@@ -71,7 +92,7 @@ static int s_hold(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
     if (strcmp(c->series, "micro") == 0 && leaders == 0)
         return consult_refuse(res, "participants", "leader_required",
                               "微协商须有政协领导参加");
-    return 0;
+    return strcmp(c->form, "online") == 0 ? s_open_window(tx, ctx, c, a, res) : 0;
 }
 
 static int s_publish(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,

@@ -540,6 +540,34 @@ static void test_duty_from_rota_conflicts(void **state)
     s_event(id, "schedule", S.u.office, body, 200, "collecting");
 }
 
+/* ---- an online consultation collects written opinions within its window -------------------- */
+
+static void test_online_opinions_window(void **state)
+{
+    char id[24], body[200], until[40];
+    (void) state;
+    assert_true(S.ready);
+    snprintf(body, sizeof body, "{\"title\":\"网络议政：垃圾分类\",\"form\":\"online\","
+             "\"topic_id\":\"%s\"}", S.topic);
+    s_post(D "/consultations", S.u.office, body, 201, "id", id, sizeof id);
+    s_event(id, "add-participant", S.u.office,
+            "{\"participant\":{\"role\":\"member\",\"member_id\":\"1\"}}", 200, "topic_set");
+    s_event(id, "opinion", S.u.member1, "{\"text\":\"早了\"}", 409, NULL);
+    s_event(id, "hold", S.u.office, NULL, 400, "opinion_until");
+    /* three days from now on the stack's clock (the harness's, read by time_now_us) */
+    time_format(time_now_us() + 3LL * 86400 * 1000000, until, sizeof until);
+    snprintf(body, sizeof body, "{\"opinion_until\":\"%s\"}", until);
+    s_event(id, "hold", S.u.office, body, 200, "deliberation");
+    s_event(id, "opinion", S.u.member1, "{\"text\":\"建议设置定时定点投放\"}", 200, "deliberation");
+    s_event(id, "opinion", S.u.member3, "{\"text\":\"x\"}", 403, NULL);
+    s_event(id, "opinion", S.u.member1, "{\"text\":\"\"}", 400, "text");
+    assert_int_equal(harness_clock_advance(S.h, 4LL * 86400 * 1000000), 0);
+    s_event(id, "opinion", S.u.member1, "{\"text\":\"晚了\"}", 403, NULL);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM consult.opinions WHERE consultation_id = %s", id);
+    assert_int_equal(harness_sql_ll(S.h, sql, 0, NULL), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_ics_and_suggest),
         cmocka_unit_test(test_micro_from_issue_once),
         cmocka_unit_test(test_duty_from_rota_conflicts),
+        cmocka_unit_test(test_online_opinions_window),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
