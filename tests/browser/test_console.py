@@ -32,10 +32,11 @@ CST = timezone(timedelta(hours=8))
 
 EXPECTED_PAGES = {
     'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-              'proposal-rates', 'consult', 'inbox', 'users', 'system', 'account'],
+              'proposal-rates', 'consult', 'consult-plan', 'inbox', 'users', 'system', 'account'],
     'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-               'proposal-rates', 'consult', 'inbox', 'users', 'account'],
-    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'consult', 'inbox', 'account'],
+               'proposal-rates', 'consult', 'consult-plan', 'inbox', 'users', 'account'],
+    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'consult', 'consult-plan', 'inbox',
+               'account'],
     'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'consult', 'inbox', 'account'],
     'unit1': ['rota', 'issues', 'proposals', 'inbox', 'account'],
 }

@@ -108,6 +108,39 @@ def test_anyone_reads_the_public_notice(c):
     assert not d.find_elements(By.ID, 'nav'), 'a public page shows no menu'
 
 
+def test_office_screens_topics_and_issues_the_plan(c):
+    d = c.desk
+    year = c.server_now().date().isoformat()[:4]
+    good = c.api('POST', D + '/topics', {'title': '农贸市场改造'}, user='member1', want=201)['id']
+    bad = c.api('POST', D + '/topics', {'title': '某人的私事'}, user='member1', want=201)['id']
+    login(d, c.stack.url, 'office')
+    c.go(d, 'consult-plan/' + year)
+    row = css(d, 'table.topics tr[data-topic-id="%s"]' % bad)
+    f = row.find_element(By.CSS_SELECTOR, 'form[data-event="refuse"]')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, 'table.topics tr[data-topic-id="%s"] form[data-event="refuse"] .field-error[data-field="reason"]' % bad, '必填')
+    f = css(d, 'table.topics tr[data-topic-id="%s"] form[data-event="refuse"]' % bad)
+    f.find_element(By.NAME, 'reason').send_keys('属于个人事务')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, 'table.topics tr[data-topic-id="%s"]' % bad, '属于个人事务')
+    f = css(d, 'table.topics tr[data-topic-id="%s"] form[data-event="accept"]' % good)
+    Select(f.find_element(By.NAME, 'kind')).select_by_value('public_affairs')
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, 'table.topics tr[data-topic-id="%s"]' % good, '已采纳')
+    f = css(d, '.plan-actions form[data-event="add"]')
+    Select(f.find_element(By.NAME, 'topic_id')).select_by_value(good)
+    f.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, 'table.plan-items', '农贸市场改造')
+    clickable(d, '.plan-actions form[data-event="issue"] button').click()
+    wait(d, lambda dr: not dr.find_elements(By.CSS_SELECTOR, '.plan-actions form[data-event="issue"]'))
+    assert c.api('GET', D + '/plans/' + year, want=200)['state'] == 'issued'
+    clickable(d, '#plan-print').click()
+    text_in(d, '#print-sheet', '农贸市场改造')
+    text_in(d, '#print-sheet', '印发')
+    tc.logout(d)
+
+
 if __name__ == '__main__':
-    tc.TESTS = [test_office_schedules_a_meeting_and_sees_a_conflict, test_anyone_reads_the_public_notice]
+    tc.TESTS = [test_office_schedules_a_meeting_and_sees_a_conflict, test_anyone_reads_the_public_notice,
+                test_office_screens_topics_and_issues_the_plan]
     sys.exit(tc.main())

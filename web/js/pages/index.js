@@ -15,6 +15,7 @@ import calendar from './calendar.js';
 import inbox from './inbox.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
 import { consultPage } from './consult.js';
+import { planPage } from './consult-plan.js';
 import users from './users.js';
 import system from './system.js';
 import account from './account.js';
@@ -33,6 +34,7 @@ export const PAGES = [
   ratesPage,    // office, leader, admin
   printPage,    // as proposals, reached from a proposal (not in the menu)
   consultPage,  // office, admin, leader, member
+  planPage,     // office, admin, leader (topics, the annual plan, its print view)
   inbox,        // everybody
   users,        // office, admin
   system,       // admin
