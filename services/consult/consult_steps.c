@@ -108,12 +108,19 @@ static int s_publish(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
         "UPDATE consult.consultations SET notice_from = (core.clock_now() AT TIME ZONE"
         " 'Asia/Shanghai')::date, notice_until = (core.clock_now() AT TIME ZONE"
         " 'Asia/Shanghai')::date + $3::int - 1 WHERE district_code = $1 AND id = $2::bigint"
-        " AND minutes IS NOT NULL RETURNING 1", 3, q);
+        " AND minutes IS NOT NULL RETURNING notice_until", 3, q);
     if (!r)
         return cmd_db_fail(tx, res, "consult.publish");
     int n = PQntuples(r);
     PQclear(r);
-    return n == 1 ? 0 : consult_refuse(res, "minutes", "required", "尚未记录协商纪要");
+    if (n != 1)
+        return consult_refuse(res, "minutes", "required", "尚未记录协商纪要");
+    /* the notice ends at the end of its last day (UTC+8) */
+    return db_run(tx_db(tx), "INSERT INTO consult.timers (district_code, kind, consultation_id,"
+                             " due_at) SELECT $1, 'notice.ended', $2::bigint, (notice_until + 1)"
+                             "::timestamp AT TIME ZONE 'Asia/Shanghai' FROM consult.consultations"
+                             " WHERE district_code = $1 AND id = $2::bigint ON CONFLICT DO NOTHING",
+                  2, q) == 0 ? 0 : cmd_db_fail(tx, res, "consult.publish.timer");
 }
 
 static int s_nothing(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
@@ -167,7 +174,14 @@ static int s_add_task(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
     int n = PQntuples(r);
     c->item = n ? atoi(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
-    return n ? 0 : cmd_field_error(res, "title", "too_many");
+    if (!n)
+        return cmd_field_error(res, "title", "too_many");
+    char item[24];
+    const char *t[4] = {ctx->cmd->district, ids, db_num(item, c->item), a->due_date};
+    return db_run(tx_db(tx), "INSERT INTO consult.timers (district_code, kind, consultation_id,"
+                             " item, due_at) VALUES ($1, 'task.due', $2::bigint, $3::bigint,"
+                             " ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')", 4, t) == 0
+               ? 0 : cmd_db_fail(tx, res, "consult.add_task.timer");
 }
 
 /* task_done, task_waive: the open task `a->task`. */

@@ -4,14 +4,15 @@
  * consultations and their events consultations.c / consult_steps.c /
  * consult_people.c, scheduling consult_schedule.c over the pure
  * consult_sched.c, the machines consult_fsm.c, intake's events
- * consult_duties.c and consultations_from_issue; the skeleton is
- * common/service.c. */
+ * consult_duties.c and consultations_from_issue, the timers consult_timers.c;
+ * the skeleton is common/service.c. */
 #include "consult.pb-c.h"
 #include "consult_app.h"
 #include "consult_duties.h"
 #include "consult_fsm.h"
 #include "consult_plan.h"
 #include "consult_schedule.h"
+#include "consult_timers.h"
 #include "consult_topics.h"
 #include "consultations.h"
 #include "grading.pb-c.h"
@@ -51,6 +52,11 @@ static const evroute_t s_routes[] = {
       .apply = consult_duties_absent },
 };
 
+static const timers_kind_t s_timers[] = {
+    { .kind = "notice.ended", .fire = consult_timers_notice_ended },
+    { .kind = "task.due", .fire = consult_timers_task_due },
+};
+
 static const fsm_t *const s_machines[] = { &consult_fsm, &consult_topic_fsm, &consult_plan_fsm };
 
 static const service_def_t s_def = {
@@ -60,6 +66,8 @@ static const service_def_t s_def = {
     .routes = s_routes,
     .nroutes = sizeof s_routes / sizeof s_routes[0],
     .consumes = "intake",
+    .timers = { .table = "consult.timers", .keys = "consultation_id, item",
+                .kinds = s_timers, .nkinds = sizeof s_timers / sizeof s_timers[0] },
     .machines = s_machines,
     .nmachines = sizeof s_machines / sizeof s_machines[0],
     .init = consult_app_init,

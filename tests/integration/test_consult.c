@@ -356,11 +356,14 @@ static void test_outcome_attendance_notice(void **state)
     assert_int_equal(api_req(S.h, "GET", "/public/330304/notices", NULL, NULL, 200, &r), 200);
     assert_null(strstr(r.raw, "加装电梯协商会"));
     http_resp_clear(&r);
-    /* after the display period it is gone */
+    /* after the display period it is gone, and the timer says so once */
     assert_int_equal(harness_clock_advance(S.h, 10LL * 86400 * 1000000), 0);
     assert_int_equal(api_req(S.h, "GET", "/public/330303/notices", NULL, NULL, 200, &r), 200);
     assert_null(strstr(r.raw, "加装电梯协商会"));
     http_resp_clear(&r);
+    assert_int_equal(api_wait_sql(S.h, "SELECT count(*) FROM bus.events WHERE type ="
+                                       " 'consultation.notice_ended'", 1, harness_ms(S.h, 15000)),
+                     1);
     /* 研究落实, closed */
     s_event(S.meeting, "close", S.u.office, NULL, 409, NULL);
     s_event(S.meeting, "implement", S.u.office, NULL, 200, "implementation");
@@ -561,7 +564,20 @@ static void test_online_opinions_window(void **state)
     s_event(id, "opinion", S.u.member1, "{\"text\":\"建议设置定时定点投放\"}", 200, "deliberation");
     s_event(id, "opinion", S.u.member3, "{\"text\":\"x\"}", 403, NULL);
     s_event(id, "opinion", S.u.member1, "{\"text\":\"\"}", 400, "text");
+    /* a research task due today that nobody finishes: consultation.task_overdue tomorrow */
+    char meeting[24], today[11];
+    snprintf(body, sizeof body, "{\"title\":\"调研逾期\",\"form\":\"meeting\",\"topic_id\":\"%s\"}",
+             S.topic);
+    s_post(D "/consultations", S.u.office, body, 201, "id", meeting, sizeof meeting);
+    snprintf(body, sizeof body, "{\"title\":\"走访\",\"owner\":\"办公室\",\"due_date\":\"%s\"}",
+             fixture_date(fixture_today(), today));
+    s_event(meeting, "add-task", S.u.office, body, 200, "topic_set");
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type ="
+                                         " 'consultation.task_overdue'", 0, NULL), 0);
     assert_int_equal(harness_clock_advance(S.h, 4LL * 86400 * 1000000), 0);
+    assert_int_equal(api_wait_sql(S.h, "SELECT count(*) FROM bus.events WHERE type ="
+                                       " 'consultation.task_overdue'", 1, harness_ms(S.h, 15000)),
+                     1);
     s_event(id, "opinion", S.u.member1, "{\"text\":\"晚了\"}", 403, NULL);
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM consult.opinions WHERE consultation_id = %s", id);
