@@ -92,6 +92,9 @@ int consult_record(tx_t *tx, const char *district, const Lianxin__V1__Actor *act
     m.member_ids = members;
     m.n_member_ids = db_parse_ids(PQgetvalue(r, 0, 7), members, CONSULT_PARTICIPANTS_MAX);
     m.source_issue_id = strtoll(PQgetvalue(r, 0, 8), NULL, 10);
+    m.invited_member_id = c->invited_member;
+    m.invited_leader_user_id = c->invited_leader;
+    m.item = (int32_t) c->item;
     snprintf(action, sizeof action, "consultation.%s", name);
     size_t len = protobuf_c_message_get_packed_size(&m.base);
     uint8_t *buf = malloc(len ? len : 1);
@@ -103,7 +106,7 @@ int consult_record(tx_t *tx, const char *district, const Lianxin__V1__Actor *act
     }
     free(buf);
     PQclear(r);
-    return rc ? cmd_fail(res, 500, "internal", "internal error") : 0;
+    return rc ? cmd_fail(res, 500, "internal", "服务器内部错误") : 0;
 }
 
 int consult_reply(const consultation_t *c, int status, cmd_result_t *res)

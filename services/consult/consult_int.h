@@ -20,6 +20,8 @@ typedef struct consultation {
     int64_t workroom_id, venue_id;
     int64_t start_us, end_us;       /* 0 when not scheduled */
     int64_t item;                   /* the reply's item: a task, outcome or participant number */
+    int64_t invited_member;         /* add_participant: the member or leader just invited */
+    int64_t invited_leader;
 } consultation_t;
 
 /* Loads and locks consultation `id` of `district`. 0, or -1 with res set

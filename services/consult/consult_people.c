@@ -67,6 +67,8 @@ int consult_people_add(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
     int n = PQntuples(r);
     c->item = n ? atoi(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
+    c->invited_member = member ? p->member_id : 0;
+    c->invited_leader = leader ? p->leader_user_id : 0;
     if (n)
         return 0;
     cmd_fail(res, 422, "unprocessable", "参加人员不存在、已在名单中或人数已满");
@@ -188,7 +190,7 @@ int consult_people_outcome(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
     if (a->unit_id <= 0)
         return cmd_field_error(res, "unit_id", "required");
     if (consult_outcome_dues(today, &answer, &close) != 0)
-        return cmd_fail(res, 500, "internal", "internal error");
+        return cmd_fail(res, 500, "internal", "服务器内部错误");
     calendar_day_format(answer, ans, sizeof ans);
     calendar_day_format(close, cls, sizeof cls);
     const char *q[7] = {ctx->cmd->district, db_num(ids, c->id), a->title, db_num(u, a->unit_id),

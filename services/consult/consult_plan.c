@@ -114,7 +114,7 @@ int consult_plan_action(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     char year[8];
     int ev = fsm_event_from_name(&consult_plan_fsm, a->event ? a->event : "");
     if (ev < 0)
-        return cmd_fail(res, 404, "not_found", "no such event");
+        return cmd_fail(res, 404, "not_found", "没有这个操作");
     if (cmd_object_id(ctx, &y) != 0 || y < 2000 || y > 2100)
         return cmd_fail(res, 404, "not_found", "没有这个年度");
     snprintf(year, sizeof year, "%lld", (long long) y);

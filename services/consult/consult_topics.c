@@ -135,7 +135,7 @@ int consult_topics_transition(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     char ids[24];
     int ev = fsm_event_from_name(&consult_topic_fsm, a->event ? a->event : "");
     if (ev < 0)
-        return cmd_fail(res, 404, "not_found", "no such event");
+        return cmd_fail(res, 404, "not_found", "没有这个操作");
     if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "没有这个议题");
     const char *q[6] = {ctx->cmd->district, db_num(ids, id)};

@@ -77,7 +77,7 @@ int consultations_transition(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     consultation_t c;
     int ev = fsm_event_from_name(&consult_fsm, a->event ? a->event : "");
     if (ev < 0 || !consult_steps[ev])
-        return cmd_fail(res, 404, "not_found", "no such event");
+        return cmd_fail(res, 404, "not_found", "没有这个操作");
     if (consult_begin(tx, ctx, (consult_event_t) ev, &c, res) != 0
         || consult_steps[ev](tx, ctx, &c, a, res) != 0)
         return -1;

@@ -236,6 +236,9 @@ static void test_meeting_six_steps(void **state)
             200, "research");
     s_event(S.meeting, "add-participant", S.u.office,
             "{\"participant\":{\"role\":\"cook\",\"name\":\"x\"}}", 400, "participant.role");
+    /* one consultation.invited per participant added, none for the refusals */
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type ="
+                                         " 'consultation.invited'", 0, NULL), 4);
     /* research tasks gate the meeting */
     snprintf(body, sizeof body, "{\"title\":\"走访小区\",\"owner\":\"社会法制委\",\"due_date\":\"%s\"}",
              S.date);
