@@ -32,13 +32,15 @@ CST = timezone(timedelta(hours=8))
 
 EXPECTED_PAGES = {
     'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-              'proposal-rates', 'inbox', 'notifications', 'preferences', 'users', 'system', 'account'],
+              'proposal-rates', 'consult', 'consult-plan', 'inbox', 'notifications', 'preferences',
+              'users', 'system', 'account'],
     'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-               'proposal-rates', 'inbox', 'notifications', 'preferences', 'users', 'account'],
-    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'inbox',
+               'proposal-rates', 'consult', 'consult-plan', 'inbox', 'notifications', 'preferences',
+               'users', 'account'],
+    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'consult', 'consult-plan', 'inbox',
                'preferences', 'account'],
-    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'inbox', 'preferences',
-                'account'],
+    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'consult', 'inbox',
+                'preferences', 'account'],
     'unit1': ['rota', 'issues', 'proposals', 'inbox', 'preferences', 'account'],
 }
 

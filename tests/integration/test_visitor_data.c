@@ -37,6 +37,7 @@ static const char *const s_types[] = {
     "report.returned", "report.resubmitted", "report.accepted", "report.forwarded",
     "report.adopted", "report.instructed", "report.authors_told",
     "rota.published", "rota.generate", "rota.changed",
+    "consultation.created",         /* lianxin-consult's micro-consultation of the class-3 issue */
 };
 
 static struct {

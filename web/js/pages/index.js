@@ -16,6 +16,8 @@ import inbox from './inbox.js';
 import notifications from './notifications.js';
 import preferences from './preferences.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
+import { consultPage } from './consult.js';
+import { planPage } from './consult-plan.js';
 import users from './users.js';
 import system from './system.js';
 import account from './account.js';
@@ -33,6 +35,8 @@ export const PAGES = [
   proposalsPage, // member, unit, office, leader, admin
   ratesPage,    // office, leader, admin
   printPage,    // as proposals, reached from a proposal (not in the menu)
+  consultPage,  // office, admin, leader, member
+  planPage,     // office, admin, leader (topics, the annual plan, its print view)
   inbox,        // everybody
   notifications, // office, admin
   preferences,  // everybody with an inbox address
