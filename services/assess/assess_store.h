@@ -1,0 +1,31 @@
+/* assess_store: the member files in schema assess: an act written (or
+ * replaced) from a fact, and a member's year recomputed by the rules into
+ * assess.files, flagging the member once when absences reach the rules'
+ * thresholds (member.flagged). Worker thread, inside the caller's
+ * transaction. Never logs personal data. */
+#ifndef LIANXIN_ASSESS_STORE_H
+#define LIANXIN_ASSESS_STORE_H
+
+#include "assess_map.h"
+#include "assess_rules.h"
+#include "envelope.pb-c.h"
+#include "tx.h"
+
+/* Writes the act of `f` for the event `ev` (its district, producer, seq):
+ * a new row, or the row of the same source replaced by a later event. 0 or -1. */
+int assess_store_put(tx_t *tx, const Lianxin__V1__Event *ev, const assess_fact_t *f);
+
+/* The rules of a district's year: its row of assess.rules, else the
+ * default. 0 or -1 (SQL error). */
+int assess_store_rules(tx_t *tx, const char *district, int year, assess_rules_t *out);
+
+/* Recomputes the file of one member's year from assess.acts; when the
+ * absences reach a threshold and the member was not flagged this year,
+ * flags them and buffers member.flagged. 0 or -1. */
+int assess_store_refresh(tx_t *tx, const char *district, int64_t member, int year);
+
+/* Recomputes every file of a district's year (after a rebuild or new rules);
+ * *members is how many. 0 or -1. */
+int assess_store_refresh_year(tx_t *tx, const char *district, int year, int *members);
+
+#endif
