@@ -162,13 +162,13 @@ int assess_rebuild_main(int argc, char **argv)
     job_t j;
     const char *dsn = NULL, *year = NULL;
     memset(&j, 0, sizeof j);
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i + 1 < argc; i++) {
         if (strcmp(argv[i], "--district") == 0)
-            j.district = argv[i + 1];
+            j.district = argv[++i];
         else if (strcmp(argv[i], "--year") == 0)
-            year = argv[i + 1];
+            year = argv[++i];
         else if (strcmp(argv[i], "--dsn") == 0)
-            dsn = argv[i + 1];
+            dsn = argv[++i];
     }
     j.year = year ? atoi(year) : 0;
     if (!j.district || !db_ident_ok(j.district, 0) || j.year < 2000 || j.year > 2200) {

@@ -7,7 +7,8 @@
 #ifndef LIANXIN_ASSESS_REBUILD_H
 #define LIANXIN_ASSESS_REBUILD_H
 
-/* argv after "rebuild": [-c CONFIG] --district D --year Y [--dsn DSN].
+/* argv: the program's, holding "rebuild", [-c CONFIG], --district D, --year Y
+ * and optionally --dsn DSN.
  * Returns the exit code: 0 done, 1 bad arguments, 2 error. */
 int assess_rebuild_main(int argc, char **argv);
 

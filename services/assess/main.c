@@ -68,7 +68,9 @@ static const service_def_t s_def = {
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "rebuild") == 0)
-        return assess_rebuild_main(argc - 1, argv + 1);
+    /* lianxin-assess [-c CONFIG] rebuild ...: a command, not the service */
+    for (int i = 1; i < argc && i <= 3; i++)
+        if (strcmp(argv[i], "rebuild") == 0)
+            return assess_rebuild_main(argc, argv);
     return service_main(argc, argv, &s_def);
 }
