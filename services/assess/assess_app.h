@@ -14,8 +14,6 @@
 typedef struct assess_app {
     uint8_t checkin_key[32];
     int checkin_before_min;
-    int rebuild_year;            /* 0 live; a year: the rebuild keeps only its acts */
-    int64_t applied, facts;      /* the rebuild's counts */
 } assess_app_t;
 
 /* service_def_t.init. 0, or -1 (logged: a bad key). */

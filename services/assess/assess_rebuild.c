@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "assess_app.h"
+#include "assess_map.h"
 #include "assess_routes.h"
 #include "assess_store.h"
 #include "config.h"
@@ -19,10 +20,11 @@ typedef struct job {
     int year;
     db_t *db;
     tx_t *tx;
-    assess_app_t app;
+    int64_t facts;              /* acts written */
     char *types;                /* the routes' types as an array text */
     int64_t read, total;
-    evroute_counts_t counts;
+    int64_t malformed;          /* events skipped: no route, or a payload that does not unpack */
+    assess_batch_t batch;
     struct timespec t0;
 } job_t;
 
@@ -36,9 +38,40 @@ static double s_elapsed(const job_t *j)
 static void s_progress(const job_t *j, const char *what)
 {
     double s = s_elapsed(j);
-    fprintf(stderr, "rebuild %s: %lld/%lld events, %lld acts, %.1f s, %.0f events/s\n", what,
-            (long long) j->read, (long long) j->total, (long long) j->app.facts, s,
+    fprintf(stderr, "rebuild %s: %lld/%lld events (%lld skipped), %lld acts, %.1f s,"
+            " %.0f events/s\n", what, (long long) j->read, (long long) j->total,
+            (long long) j->malformed, (long long) j->facts, s,
             s > 0 ? (double) j->read / s : 0.0);
+}
+
+static const evroute_t *s_route(const char *type)
+{
+    for (size_t i = 0; type && i < assess_nroutes; i++)
+        if (strcmp(assess_routes[i].type, type) == 0)
+            return &assess_routes[i];
+    return NULL;
+}
+
+/* The facts of one event of the year into the batch (the live consumer's
+ * mapping: assess_map). */
+static void s_event(job_t *j, const Lianxin__V1__Event *ev)
+{
+    assess_fact_t facts[ASSESS_FACTS_MAX];
+    const evroute_t *route = s_route(ev->type);
+    ProtobufCMessage *msg = route ? protobuf_c_message_unpack(route->payload, NULL,
+                                                              ev->payload.len, ev->payload.data)
+                                  : NULL;
+    if (!msg) {
+        j->malformed++;
+        return;
+    }
+    size_t n = assess_map_event(ev->type, msg, ev->occurred_at, facts, ASSESS_FACTS_MAX);
+    for (size_t i = 0; i < n; i++)
+        if (assess_year_of(facts[i].day) == j->year) {
+            assess_batch_add(&j->batch, ev, &facts[i]);
+            j->facts++;
+        }
+    protobuf_c_message_free_unpacked(msg, NULL);
 }
 
 /* Applies one page of a stream after `*after`; the number of rows, or -1. */
@@ -52,21 +85,24 @@ static int s_page(job_t *j, const char *producer, int64_t *after)
         " AND seq > $3::bigint AND type = ANY ($5::text[]) ORDER BY seq LIMIT $4::int", 5, p);
     if (!r)
         return -1;
-    int rows = PQntuples(r), rc = 0;
-    for (int i = 0; rc == 0 && i < rows; i++) {
+    int rows = PQntuples(r);
+    for (int i = 0; i < rows; i++) {
         size_t len = 0;
         unsigned char *raw = PQunescapeBytea((const unsigned char *) PQgetvalue(r, i, 1), &len);
         Lianxin__V1__Event *ev = raw ? lianxin__v1__event__unpack(NULL, len, raw) : NULL;
         PQfreemem(raw);
         *after = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-        if (ev)
-            rc = evroute_apply(assess_routes, assess_nroutes, j->tx, ev, &j->app, &j->counts);
+        if (ev && ev->seq == *after && strcmp(ev->district, j->district) == 0
+            && strcmp(ev->producer, producer) == 0)
+            s_event(j, ev);
+        else
+            j->malformed++;
         lianxin__v1__event__free_unpacked(ev, NULL);
         if (++j->read % 100000 == 0)
             s_progress(j, "progress");
     }
     PQclear(r);
-    return rc == 0 ? rows : -1;
+    return assess_batch_flush(j->tx, j->district, producer, &j->batch) == 0 ? rows : -1;
 }
 
 static int s_count(job_t *j, const char *producers)
@@ -139,6 +175,7 @@ static int s_run(job_t *j, const char *dsn)
     j->db = db_new(dsn);
     j->tx = tx_new("assess");
     j->types = s_types();
+    assess_batch_begin(&j->batch);
     clock_gettime(CLOCK_MONOTONIC, &j->t0);
     if (!j->db || !j->tx || !j->types || db_connect(j->db) != 0 || tx_begin(j->tx, j->db) != 0) {
         fprintf(stderr, "rebuild: cannot connect to the database\n");
@@ -152,6 +189,7 @@ static int s_run(job_t *j, const char *dsn)
         rc = 0;
     }
     free(j->types);
+    assess_batch_free(&j->batch);
     tx_destroy(&j->tx);
     db_destroy(&j->db);
     return rc;
@@ -186,7 +224,6 @@ int assess_rebuild_main(int argc, char **argv)
     }
     log_init("assess", config_get(cfg, "log.level", "info"));
     time_clock_init();
-    j.app.rebuild_year = j.year;
     int rc = s_run(&j, dsn);
     config_destroy(&cfg);
     return rc;

@@ -1,7 +1,7 @@
 /* assess_rebuild: `lianxin-assess rebuild --district D --year Y`: the member
  * files of a district's year built again from bus.events (a new rule for a
- * past year is a rebuild, not a migration), through the same routes as the
- * live consumer, in one transaction: the year's acts and files are deleted,
+ * past year is a rebuild, not a migration), through the same mapping as the
+ * live consumer (assess_map), a page of events per statement, in one transaction: the year's acts and files are deleted,
  * every stream the files follow is replayed, every file recomputed.
  * Progress (counts and rate only) on stderr. */
 #ifndef LIANXIN_ASSESS_REBUILD_H

@@ -1,6 +1,5 @@
 /* assess_routes: see assess_routes.h. */
 #include "assess.pb-c.h"
-#include "assess_app.h"
 #include "assess_map.h"
 #include "assess_routes.h"
 #include "assess_store.h"
@@ -31,20 +30,13 @@ _Static_assert(sizeof assess_routes / sizeof assess_routes[0] == ASSESS_NROUTES,
 int assess_routes_apply(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCMessage *msg,
                         void *app)
 {
-    assess_app_t *a = app;
     assess_fact_t facts[ASSESS_FACTS_MAX];
     size_t n = assess_map_event(ev->type, msg, ev->occurred_at, facts, ASSESS_FACTS_MAX);
+    (void) app;
     for (size_t i = 0; i < n; i++) {
-        int year = assess_year_of(facts[i].day);
-        if (a && a->rebuild_year && year != a->rebuild_year)
-            continue;
-        if (assess_store_put(tx, ev, &facts[i]) != 0)
-            return -1;
-        if (a && a->rebuild_year) {
-            a->facts++;
-            continue;
-        }
-        if (assess_store_refresh(tx, ev->district, facts[i].member_id, year) != 0)
+        if (assess_store_put(tx, ev, &facts[i]) != 0
+            || assess_store_refresh(tx, ev->district, facts[i].member_id,
+                                    assess_year_of(facts[i].day)) != 0)
             return -1;
     }
     return 0;

@@ -14,9 +14,9 @@
 extern const evroute_t assess_routes[];
 extern const size_t assess_nroutes;
 
-/* The apply of every route: the event's facts (assess_map) written as acts;
- * live, each touched member's year recomputed; in a rebuild
- * (app->rebuild_year) only the acts of that year, recomputed at the end. */
+/* The apply of every route (live): the event's facts (assess_map) written
+ * as acts, each touched member's year recomputed. The rebuild maps the same
+ * way and writes a page at a time (assess_batch). */
 int assess_routes_apply(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCMessage *msg,
                         void *app);
 

@@ -32,6 +32,76 @@ int assess_store_put(tx_t *tx, const Lianxin__V1__Event *ev, const assess_fact_t
         11, p);
 }
 
+/* ---- many at once (the rebuild) ------------------------------------------------------ */
+
+void assess_batch_begin(assess_batch_t *b)
+{
+    db_array_begin(&b->member, DB_OID_INT8);
+    db_array_begin(&b->kind, DB_OID_TEXT);
+    db_array_begin(&b->source, DB_OID_TEXT);
+    db_array_begin(&b->source_id, DB_OID_INT8);
+    db_array_begin(&b->day, DB_OID_INT8);
+    db_array_begin(&b->status, DB_OID_TEXT);
+    db_array_begin(&b->title, DB_OID_TEXT);
+    db_array_begin(&b->seq, DB_OID_INT8);
+    b->n = 0;
+}
+
+void assess_batch_add(assess_batch_t *b, const Lianxin__V1__Event *ev, const assess_fact_t *f)
+{
+    db_array_int8(&b->member, f->member_id);
+    db_array_text(&b->kind, f->kind);
+    db_array_text(&b->source, f->source);
+    db_array_int8(&b->source_id, f->source_id);
+    db_array_int8(&b->day, f->day);
+    db_array_text(&b->status, f->status);
+    db_array_text(&b->title, f->title);
+    db_array_int8(&b->seq, ev->seq);
+    b->n++;
+}
+
+int assess_batch_flush(tx_t *tx, const char *district, const char *producer, assess_batch_t *b)
+{
+    db_array_t *a[8] = {&b->member, &b->kind, &b->source, &b->source_id, &b->day, &b->status,
+                        &b->title, &b->seq};
+    const char *v[10] = {district, producer};
+    int len[10] = {0, 0}, fmt[10] = {0, 0};
+    if (b->n == 0)
+        return 0;
+    for (int i = 0; i < 8; i++) {
+        if (a[i]->failed)
+            return -1;
+        v[i + 2] = (const char *) a[i]->buf;
+        len[i + 2] = (int) a[i]->len;
+        fmt[i + 2] = 1;
+    }
+    PGresult *r = db_exec_params(tx_db(tx),
+        "INSERT INTO assess.acts (district_code, member_id, kind, source, source_id, year,"
+        " on_date, status, title, producer, seq) SELECT DISTINCT ON (m, k, s, i) $1, m, k, s, i,"
+        " extract(year FROM date '1970-01-01' + d::int)::int, date '1970-01-01' + d::int, st,"
+        " left(t, 200), $2, q FROM unnest($3::int8[], $4::text[], $5::text[], $6::int8[],"
+        " $7::int8[], $8::text[], $9::text[], $10::int8[]) AS u(m, k, s, i, d, st, t, q)"
+        " ORDER BY m, k, s, i, q DESC"
+        " ON CONFLICT (district_code, member_id, kind, source, source_id) DO UPDATE SET"
+        " year = EXCLUDED.year, on_date = EXCLUDED.on_date, status = EXCLUDED.status,"
+        " title = EXCLUDED.title, producer = EXCLUDED.producer, seq = EXCLUDED.seq"
+        " WHERE assess.acts.producer <> EXCLUDED.producer OR assess.acts.seq <= EXCLUDED.seq",
+        10, v, len, fmt);
+    if (!r)
+        return -1;
+    PQclear(r);
+    assess_batch_begin(b);
+    return 0;
+}
+
+void assess_batch_free(assess_batch_t *b)
+{
+    db_array_t *a[8] = {&b->member, &b->kind, &b->source, &b->source_id, &b->day, &b->status,
+                        &b->title, &b->seq};
+    for (int i = 0; i < 8; i++)
+        db_array_free(a[i]);
+}
+
 int assess_store_rules(tx_t *tx, const char *district, int year, assess_rules_t *out)
 {
     char y[12], err[64];
@@ -195,7 +265,25 @@ static int s_group_refresh(tx_t *tx, const char *district, const char *m, int ye
     return rc;
 }
 
-int assess_store_refresh(tx_t *tx, const char *district, int64_t member, int year)
+/* Every liaison group's year once, through one of its members. */
+static int s_groups_year(tx_t *tx, const char *district, int year)
+{
+    assess_rules_t rules;
+    const char *p[1] = {district};
+    if (assess_store_rules(tx, district, year, &rules) != 0)
+        return -1;
+    PGresult *r = db_exec(tx_db(tx), "SELECT min(id) FROM core.members WHERE district_code = $1"
+                          " AND liaison_group_id IS NOT NULL GROUP BY liaison_group_id", 1, p);
+    if (!r)
+        return -1;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+        rc = s_group_refresh(tx, district, PQgetvalue(r, i, 0), year, &rules);
+    PQclear(r);
+    return rc;
+}
+
+static int s_refresh(tx_t *tx, const char *district, int64_t member, int year, int group)
 {
     char m[24], y[12], pts[12], miss[12], pl[12], ac[12];
     char *five = NULL, *counts = NULL;
@@ -227,13 +315,18 @@ int assess_store_refresh(tx_t *tx, const char *district, int64_t member, int yea
             " activity_absences = EXCLUDED.activity_absences", 9, p) != 0)
         goto done;
     rc = flagged ? s_flag(tx, district, m, y, plenary, activity) : 0;
-    if (rc == 0)
+    if (rc == 0 && group)
         rc = s_group_refresh(tx, district, m, year, &rules);
 done:
     free(acts);
     free(five);
     free(counts);
     return rc;
+}
+
+int assess_store_refresh(tx_t *tx, const char *district, int64_t member, int year)
+{
+    return s_refresh(tx, district, member, year, 1);
 }
 
 int assess_store_refresh_year(tx_t *tx, const char *district, int year, int *members)
@@ -250,7 +343,7 @@ int assess_store_refresh_year(tx_t *tx, const char *district, int year, int *mem
     int rc = 0;
     *members = PQntuples(r);
     for (int i = 0; rc == 0 && i < *members; i++)
-        rc = assess_store_refresh(tx, district, strtoll(PQgetvalue(r, i, 0), NULL, 10), year);
+        rc = s_refresh(tx, district, strtoll(PQgetvalue(r, i, 0), NULL, 10), year, 0);
     PQclear(r);
-    return rc;
+    return rc == 0 ? s_groups_year(tx, district, year) : -1;
 }
