@@ -1,4 +1,5 @@
 /* assess_app: see assess_app.h. */
+#include <stdio.h>
 #include <string.h>
 #include "assess_app.h"
 #include "crypto.h"
@@ -25,6 +26,12 @@ int assess_app_init(const config_t *cfg, void **app)
         log_error("assess.checkin_before_min out of range", "min=0 max=1440");
         return -1;
     }
+    const char *url = config_get(cfg, "assess.public_url", "");
+    if (strlen(url) >= sizeof s_app.public_url || strchr(url, '"') || strchr(url, '<')) {
+        log_error("assess.public_url too long or not a plain address");
+        return -1;
+    }
+    snprintf(s_app.public_url, sizeof s_app.public_url, "%s", url);
     *app = &s_app;
     return 0;
 }

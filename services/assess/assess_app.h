@@ -1,7 +1,9 @@
 /* assess_app: lianxin-assess's state from the configuration: the key that
  * signs check-in links (assess.checkin_key, 64 hex digits; a random one per
  * process when unset, logged as such) and the check-in window before a
- * meeting starts (assess.checkin_before_min, default 60). One per process,
+ * meeting starts (assess.checkin_before_min, default 60); the console's
+ * public address the QR codes point to (assess.public_url, "" for a link
+ * relative to the console). One per process,
  * read-only after assess_app_init. Never logs the key. */
 #ifndef LIANXIN_ASSESS_APP_H
 #define LIANXIN_ASSESS_APP_H
@@ -14,6 +16,7 @@
 typedef struct assess_app {
     uint8_t checkin_key[32];
     int checkin_before_min;
+    char public_url[128];        /* the console's address for the QR code (assess.public_url) */
 } assess_app_t;
 
 /* service_def_t.init. 0, or -1 (logged: a bad key). */

@@ -85,7 +85,7 @@ int assess_checkin_code_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *re
 {
     const assess_app_t *app = ctx->app;
     int64_t meeting;
-    char mt[24], token[ASSESS_TOKEN_MAX], url[160], exp[40];
+    char mt[24], token[ASSESS_TOKEN_MAX], url[320], exp[40];
     if (cmd_object_id(ctx, &meeting) != 0)
         return cmd_fail(res, 404, "not_found", "没有找到该会议");
     const char *p[2] = {ctx->cmd->district, db_num(mt, meeting)};
@@ -104,8 +104,7 @@ int assess_checkin_code_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *re
     PQclear(r);
     if (assess_checkin_sign(app->checkin_key, ctx->cmd->district, meeting, ends, token) != 0)
         return cmd_fail(res, 500, "internal", "签到码生成失败");
-    snprintf(url, sizeof url, "/#/checkin?d=%s&m=%lld&t=%s", ctx->cmd->district,
-             (long long) meeting, token);
+    snprintf(url, sizeof url, "%s/#/checkin/%s", app->public_url, token);
     time_format(ends * 1000000, exp, sizeof exp);
     Lianxin__V1__CheckinCode code = LIANXIN__V1__CHECKIN_CODE__INIT;
     code.meeting_id = meeting;

@@ -14,6 +14,7 @@ import stats from './stats.js';
 import calendar from './calendar.js';
 import inbox from './inbox.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
+import { myFilePage, filePage, filesPage, groupPage, meetingsPage, meetingPage, checkinPage, filePrintPage, bulletinPrintPage } from './files.js';
 import users from './users.js';
 import system from './system.js';
 import account from './account.js';
@@ -31,6 +32,15 @@ export const PAGES = [
   proposalsPage, // member, unit, office, leader, admin
   ratesPage,    // office, leader, admin
   printPage,    // as proposals, reached from a proposal (not in the menu)
+  myFilePage,   // member: their own file
+  filePage,     // one member's file (not in the menu): the member's own, or any for office, leader, admin
+  filesPage,    // office, leader, admin
+  meetingsPage, // office, admin, leader, member
+  meetingPage,  // reached from a meeting (not in the menu)
+  groupPage,    // a liaison group's six at least (not in the menu)
+  checkinPage,  // member, opened by the venue's QR code (not in the menu)
+  filePrintPage, // 一人一档 print view (not in the menu)
+  bulletinPrintPage, // a published snapshot's print view (not in the menu)
   inbox,        // everybody
   users,        // office, admin
   system,       // admin
