@@ -8,44 +8,28 @@ view of the file; the office's list with its chart. Dates come from the
 server (its Date header). Prints cmocka's lines for tests/run.sh.
 """
 
-import email.utils
 import os
 import signal
 import sys
 import time
-import traceback
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from browser import By, clickable, css, login, new_driver, severe_logs, text_in, visible, wait  # noqa: E402
+from browser import (By, StackClient, clickable, css, login, new_driver, run_tests,  # noqa: E402
+                     severe_logs, text_in, visible, wait)
 from stack import Stack  # noqa: E402
 
 D = '/v1/districts/330303'
-CST = timezone(timedelta(hours=8))
 
 
-class Ctx:
-    stack = None
-    phone = None
+class Ctx(StackClient):
+    phone = None       # a 375 x 812 phone
     desk = None
-    tokens = {}
     meeting = None
 
-    def token(self, user):
-        if user not in self.tokens:
-            self.tokens[user] = self.stack.login(user)
-        return self.tokens[user][0]
-
-    def api(self, method, path, body=None, user='office', want=None):
-        status, data = self.stack.call(method, path, body, self.token(user))
-        if want is not None and status != want:
-            raise AssertionError('%s %s as %s: %s %s' % (method, path, user, status, data))
-        return data
-
     def now(self):
-        _, headers, _ = self.stack.call('GET', '/healthz', raw=True)
-        return email.utils.parsedate_to_datetime(headers['Date']).astimezone(CST)
+        return self.server_now()
 
 
 def _iso(t):
@@ -124,58 +108,37 @@ TESTS = [test_checkin_by_link_on_a_phone, test_member_reads_own_file_on_a_phone,
          test_other_files_refused_to_a_member, test_office_list]
 
 
+def _start(c):
+    c.stack = Stack().start()
+    c.phone = new_driver(375, 812, mobile=True)
+    c.desk = new_driver(1280, 900)
+
+
+def _after_failure(c, name):
+    c.stack.failed = True
+    for drv, which in ((c.phone, 'phone'), (c.desk, 'desk')):
+        logs = severe_logs(drv)
+        if logs:
+            print('browser console (%s): %s' % (which, ' | '.join(logs[-5:])))
+        try:
+            drv.save_screenshot(os.path.join(c.stack.dir, '%s-%s.png' % (name, which)))
+        except Exception:   # noqa: BLE001
+            pass
+
+
+def _stop(c):
+    for drv in (c.phone, c.desk):
+        if drv:
+            drv.quit()
+    if c.stack:
+        c.stack.stop()
+
+
 def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     names = sys.argv[1:]
-    tests = [t for t in TESTS if not names or t.__name__ in names]
-    print('[==========] Running %d test(s).' % len(tests))
-    c = Ctx()
-    failed = []
-    try:
-        c.stack = Stack().start()
-        c.phone = new_driver(375, 812, mobile=True)
-        c.desk = new_driver(1280, 900)
-    except Exception:   # noqa: BLE001 - the whole group fails, as cmocka's group setup
-        traceback.print_exc()
-        print('[  FAILED  ] GROUP SETUP')
-        if c.stack:
-            c.stack.failed = True
-            c.stack.stop()
-        print('[  PASSED  ] 0 test(s).')
-        print('[  FAILED  ] %d test(s), listed below:' % len(tests))
-        for t in tests:
-            print('[  FAILED  ] %s' % t.__name__)
-        return 1
-    try:
-        for t in tests:
-            print('[ RUN      ] %s' % t.__name__)
-            try:
-                t(c)
-                print('[       OK ] %s' % t.__name__)
-            except Exception:   # noqa: BLE001 - a failed test, reported and counted
-                traceback.print_exc()
-                for drv, name in ((c.phone, 'phone'), (c.desk, 'desk')):
-                    logs = severe_logs(drv)
-                    if logs:
-                        print('browser console (%s): %s' % (name, ' | '.join(logs[-5:])))
-                    try:
-                        drv.save_screenshot(os.path.join(c.stack.dir, '%s-%s.png' % (t.__name__, name)))
-                    except Exception:   # noqa: BLE001
-                        pass
-                print('[  FAILED  ] %s' % t.__name__)
-                failed.append(t.__name__)
-                c.stack.failed = True
-    finally:
-        for drv in (c.phone, c.desk):
-            if drv:
-                drv.quit()
-        c.stack.stop()
-    print('[  PASSED  ] %d test(s).' % (len(tests) - len(failed)))
-    if failed:
-        print('[  FAILED  ] %d test(s), listed below:' % len(failed))
-        for n in failed:
-            print('[  FAILED  ] %s' % n)
-    return 1 if failed else 0
+    return run_tests([t for t in TESTS if not names or t.__name__ in names], Ctx(), _start,
+                     _after_failure, _stop)
 
 
 if __name__ == '__main__':

@@ -378,8 +378,8 @@ static void test_snapshot_frozen(void **state)
     http_resp_clear(&r);
     assert_int_equal(api_status(S.h, "POST", D "/assess/snapshots", S.u.office, body), 409);
     assert_int_equal(api_status(S.h, "POST", D "/assess/snapshots", S.u.leader, body), 403);
-    assert_int_equal(api_req(S.h, "POST", D "/assess/snapshots", S.u.office,
-                             "{\"kind\":\"quarter\",\"year\":2026,\"period\":5}", 400, &r), 400);
+    snprintf(body, sizeof body, "{\"kind\":\"quarter\",\"year\":%d,\"period\":5}", y);
+    assert_int_equal(api_req(S.h, "POST", D "/assess/snapshots", S.u.office, body, 400, &r), 400);
     assert_non_null(http_error_field(&r, "period"));
     http_resp_clear(&r);
     const char *p[1] = {id};
@@ -396,6 +396,34 @@ static void test_snapshot_frozen(void **state)
                      total);
     snprintf(path, sizeof path, D "/assess/snapshots/%s", id);
     assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 200);
+}
+
+/* A district's own rules for the year: three reports as one of the five
+ * ones; member1's file is recomputed at once from the acts held. */
+static void test_rules_per_year(void **state)
+{
+    (void) state;
+    char body[1024];
+    http_resp_t r;
+    assert_true(S.ready);
+    snprintf(body, sizeof body, "{\"year\":%s,\"rules\":\"{\\\"five\\\":[{\\\"key\\\":"
+             "\\\"report\\\",\\\"label\\\":\\\"三篇社情民意\\\",\\\"min\\\":3,"
+             "\\\"kinds\\\":[\\\"report\\\"]}],\\\"six\\\":[],\\\"points\\\":"
+             "{\\\"report\\\":10},\\\"absence\\\":{\\\"plenary\\\":2,\\\"activity\\\":3,"
+             "\\\"plenary_kinds\\\":[\\\"plenary\\\"],\\\"activity_kinds\\\":"
+             "[\\\"deed\\\"]}}\"}", S.year);
+    assert_int_equal(api_status(S.h, "PUT", D "/assess/rules", S.u.leader, body), 403);
+    assert_int_equal(api_req(S.h, "PUT", D "/assess/rules", S.u.office, body, 200, &r), 200);
+    assert_true(json_integer_value(json_object_get(r.json, "members")) >= 3);
+    http_resp_clear(&r);
+    assert_int_equal(api_req(S.h, "GET", D "/assess/files/1", S.u.office, NULL, 200, &r), 200);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "missing")), 1);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "points")), 10);
+    http_resp_clear(&r);
+    snprintf(body, sizeof body, "{\"year\":%s,\"rules\":\"{}\"}", S.year);
+    assert_int_equal(api_req(S.h, "PUT", D "/assess/rules", S.u.office, body, 400, &r), 400);
+    assert_non_null(http_error_field(&r, "rules.five"));
+    http_resp_clear(&r);
 }
 
 static void test_csv(void **state)
@@ -425,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_rebuild_equals_live),
         cmocka_unit_test(test_snapshot_frozen),
         cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_rules_per_year),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
