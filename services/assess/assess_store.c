@@ -347,3 +347,23 @@ int assess_store_refresh_year(tx_t *tx, const char *district, int year, int *mem
     PQclear(r);
     return rc == 0 ? s_groups_year(tx, district, year) : -1;
 }
+
+int assess_store_groups_tick(tx_t *tx, const char *district, void *app)
+{
+    char today[11], y[12];
+    (void) app;
+    calendar_day_t d = calendar_day_of_us(tx_now_us(tx));
+    calendar_day_format(d, today, sizeof today);
+    snprintf(y, sizeof y, "%d", assess_year_of(d));
+    const char *p[3] = {district, today, y};
+    PGresult *r = db_exec(tx_db(tx),
+        "SELECT DISTINCT year FROM assess.groups WHERE district_code = $1"
+        " AND judged_on < $2::date AND year >= $3::int - 1 ORDER BY 1", 3, p);
+    if (!r)
+        return -1;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+        rc = s_groups_year(tx, district, atoi(PQgetvalue(r, i, 0)));
+    PQclear(r);
+    return rc;
+}

@@ -42,4 +42,9 @@ int assess_store_refresh(tx_t *tx, const char *district, int64_t member, int yea
  * then every liaison group's year once; *members is how many files. 0 or -1. */
 int assess_store_refresh_year(tx_t *tx, const char *district, int year, int *members);
 
+/* Periodic (timers .every): a liaison group's year last judged before today
+ * is judged again, so a period that ended without any act shows as missed
+ * the day after. One statement when there is nothing to do. 0 or -1. */
+int assess_store_groups_tick(tx_t *tx, const char *district, void *app);
+
 #endif

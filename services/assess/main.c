@@ -14,6 +14,7 @@
 #include "assess_publish.h"
 #include "assess_rebuild.h"
 #include "assess_routes.h"
+#include "assess_store.h"
 
 #define OFFICE (ROLE_OFFICE | ROLE_ADMIN)
 
@@ -47,6 +48,7 @@ static const cmd_handler_t s_handlers[] = {
 
 static const timers_kind_t s_timers[] = {
     { .kind = "meeting.close", .fire = assess_meetings_close },
+    { .kind = "groups.judge", .every = assess_store_groups_tick },
 };
 
 static const fsm_t *const s_machines[] = { &assess_attendance_fsm, &assess_leave_fsm };

@@ -294,6 +294,19 @@ static void test_member_file(void **state)
     assert_int_equal(api_status(S.h, "POST", D "/meetings", S.u.member1, "{}"), 403);
     snprintf(path, sizeof path, D "/assess/files/1?year=%s", S.year);
     assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 200);
+    /* member1's liaison group: this month's report met, by member1's report */
+    assert_int_equal(api_req(S.h, "GET", D "/assess/my-file", S.u.member1, NULL, 200, &r), 200);
+    snprintf(path, sizeof path, D "/assess/groups/%s", api_str(r.json, "group_id"));
+    http_resp_clear(&r);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.member1, NULL, 200, &r), 200);
+    json_t *six = json_object_get(r.json, "six");
+    assert_int_equal(json_array_size(six), 6);
+    int y, m, d;
+    calendar_day_to_ymd(fixture_today(), &y, &m, &d);
+    json_t *month = json_array_get(json_object_get(json_array_get(six, 0), "periods"), m - 1);
+    assert_true(json_integer_value(json_object_get(month, "count")) >= 1);
+    assert_string_equal(api_str(month, "verdict"), "met");
+    http_resp_clear(&r);
 }
 
 static void test_flag_once(void **state)
@@ -442,6 +455,33 @@ static void test_csv(void **state)
     http_resp_clear(&r);
 }
 
+/* A liaison group's six at least: its members read it, another district's
+ * office does not; judged again the next day without any new act. Last:
+ * it moves the clock a day on. */
+static void test_group_six(void **state)
+{
+    (void) state;
+    char path[128], group[24], next[11];
+    http_resp_t r;
+    assert_true(S.ready);
+    assert_int_equal(api_req(S.h, "GET", D "/assess/my-file", S.u.member1, NULL, 200, &r), 200);
+    snprintf(group, sizeof group, "%s", api_str(r.json, "group_id"));
+    http_resp_clear(&r);
+    assert_true(*group);
+    snprintf(path, sizeof path, D "/assess/groups/%s?year=%s", group, S.year);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.member1, NULL, 200, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "six")), 0);   /* this year's rules: none */
+    http_resp_clear(&r);
+    snprintf(path, sizeof path, "/v1/districts/330303/assess/groups/%s", group);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.office2, NULL), 403);
+    fixture_date(fixture_today() + 1, next);
+    assert_int_equal(harness_clock_advance(S.h, 24 * HOUR_US), 0);
+    const char *p[2] = {group, next};
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM assess.groups WHERE group_id ="
+                                   " $1::bigint AND judged_on = $2::date", 1,
+                                   harness_ms(S.h, 15000), 2, p), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_snapshot_frozen),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_rules_per_year),
+        cmocka_unit_test(test_group_six),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
