@@ -10,6 +10,7 @@ import traceback
 from datetime import timedelta, timezone
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -74,6 +75,12 @@ def login(d, url, username, password='lianxin-demo'):
 
 
 def nav_pages(d):
+    """The menu's pages; read again when the menu is redrawn while it is read."""
+    for _ in range(20):
+        try:
+            return [a.get_attribute('data-page') for a in d.find_elements(By.CSS_SELECTOR, '#nav a')]
+        except StaleElementReferenceException:
+            time.sleep(0.05)
     return [a.get_attribute('data-page') for a in d.find_elements(By.CSS_SELECTOR, '#nav a')]
 
 

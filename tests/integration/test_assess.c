@@ -31,7 +31,7 @@ static struct {
     harness_t *h;
     fixture_users_t u;
     char year[8];
-    char plenary[24], deed[24], inspection[24], later[24];
+    char plenary[24], deed[24], inspection[24];
     int ready;
 } S;
 
