@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "assess.pb-c.h"
-#include "assess_checkin.h"
+#include "checkin.h"
 #include "assess_fsm.h"
 #include "assess_map.h"
 #include "assess_rules.h"
@@ -122,22 +122,24 @@ static void test_checkin_tokens(void **state)
 {
     (void) state;
     uint8_t key[32], other[32];
-    char tok[ASSESS_TOKEN_MAX];
+    char tok[CHECKIN_TOKEN_MAX];
     int64_t m = 0, now = time_real_us() / 1000000;
     memset(key, 7, sizeof key);
     memset(other, 8, sizeof other);
-    assert_int_equal(assess_checkin_sign(key, "330303", 12, now + 3600, tok), 0);
-    assert_int_equal(assess_checkin_verify(key, "330303", tok, now, &m), 0);
+    assert_int_equal(checkin_sign(key, "330303/meeting", 12, now + 3600, tok), 0);
+    assert_int_equal(checkin_verify(key, "330303/meeting", tok, now, &m), 0);
     assert_int_equal(m, 12);
-    assert_int_equal(assess_checkin_verify(key, "330304", tok, now, &m), -1);   /* another district */
-    assert_int_equal(assess_checkin_verify(other, "330303", tok, now, &m), -1); /* another key */
-    assert_int_equal(assess_checkin_verify(key, "330303", tok, now + 3601, &m), -1); /* expired */
+    assert_int_equal(checkin_verify(key, "330304/meeting", tok, now, &m), -1);   /* another district */
+    assert_int_equal(checkin_verify(other, "330303/meeting", tok, now, &m), -1); /* another key */
+    assert_int_equal(checkin_verify(key, "330303/meeting", tok, now + 3601, &m), -1); /* expired */
+    /* the same id under another kind's scope */
+    assert_int_equal(checkin_verify(key, "330303/consultation", tok, now, &m), -1);
     /* another meeting's id with this signature */
     tok[0] = tok[0] == '1' ? '2' : '1';
-    assert_int_equal(assess_checkin_verify(key, "330303", tok, now, &m), -1);
-    assert_int_equal(assess_checkin_verify(key, "330303", "", now, &m), -1);
-    assert_int_equal(assess_checkin_verify(key, "330303", "1.2.zz", now, &m), -1);
-    char *svg = assess_checkin_svg("https://example.invalid/#/checkin/1.2.abc");
+    assert_int_equal(checkin_verify(key, "330303/meeting", tok, now, &m), -1);
+    assert_int_equal(checkin_verify(key, "330303/meeting", "", now, &m), -1);
+    assert_int_equal(checkin_verify(key, "330303/meeting", "1.2.zz", now, &m), -1);
+    char *svg = checkin_svg("https://example.invalid/#/checkin/1.2.abc");
     assert_non_null(svg);
     assert_true(strncmp(svg, "<svg", 4) == 0);
     free(svg);
