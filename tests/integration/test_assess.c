@@ -409,6 +409,22 @@ static void test_snapshot_frozen(void **state)
                      total);
     snprintf(path, sizeof path, D "/assess/snapshots/%s", id);
     assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 200);
+    /* the half-year bulletin and the annual ranking: member1 (most points) first */
+    snprintf(body, sizeof body, "{\"kind\":\"half\",\"year\":%d,\"period\":%d}", y,
+             m <= 6 ? 1 : 2);
+    assert_int_equal(api_status(S.h, "POST", D "/assess/snapshots", S.u.office, body), 201);
+    snprintf(body, sizeof body, "{\"kind\":\"year\",\"year\":%d}", y);
+    assert_int_equal(api_req(S.h, "POST", D "/assess/snapshots", S.u.office, body, 201, &r), 201);
+    snprintf(path, sizeof path, D "/assess/snapshots/%s", api_str(r.json, "id"));
+    http_resp_clear(&r);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.leader, NULL, 200, &r), 200);
+    json_t *first = json_array_get(json_object_get(r.json, "rows"), 0);
+    assert_string_equal(api_str(first, "member_id"), "1");
+    assert_int_equal(json_integer_value(json_object_get(first, "rank")), 1);
+    http_resp_clear(&r);
+    /* next year's ranking has not begun */
+    snprintf(body, sizeof body, "{\"kind\":\"year\",\"year\":%d}", y + 1);
+    assert_int_equal(api_status(S.h, "POST", D "/assess/snapshots", S.u.office, body), 409);
 }
 
 /* A district's own rules for the year: three reports as one of the five
