@@ -36,7 +36,7 @@ int assess_routes_apply(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCM
     for (size_t i = 0; i < n; i++) {
         if (assess_store_put(tx, ev, &facts[i]) != 0
             || assess_store_refresh(tx, ev->district, facts[i].member_id,
-                                    assess_year_of(facts[i].day)) != 0)
+                                    assess_year_of(facts[i].day), facts[i].kind) != 0)
             return -1;
     }
     return 0;

@@ -283,7 +283,20 @@ static int s_groups_year(tx_t *tx, const char *district, int year)
     return rc;
 }
 
-static int s_refresh(tx_t *tx, const char *district, int64_t member, int year, int group)
+/* 1 when an act of `kind` counts for some need of the six at least. */
+static int s_in_six(const assess_rules_t *r, const char *kind)
+{
+    for (int k = 0; k < r->nsix; k++)
+        for (int i = 0; i < r->six[k].nkinds; i++)
+            if (strcmp(r->six[k].kinds[i], kind) == 0)
+                return 1;
+    return 0;
+}
+
+/* The member's file of `year`; with `group`, their liaison group's year
+ * too when an act of `kind` (NULL: any) counts for the six at least. */
+static int s_refresh(tx_t *tx, const char *district, int64_t member, int year, int group,
+                     const char *kind)
 {
     char m[24], y[12], pts[12], miss[12], pl[12], ac[12];
     char *five = NULL, *counts = NULL;
@@ -315,7 +328,7 @@ static int s_refresh(tx_t *tx, const char *district, int64_t member, int year, i
             " activity_absences = EXCLUDED.activity_absences", 9, p) != 0)
         goto done;
     rc = flagged ? s_flag(tx, district, m, y, plenary, activity) : 0;
-    if (rc == 0 && group)
+    if (rc == 0 && group && (!kind || s_in_six(&rules, kind)))
         rc = s_group_refresh(tx, district, m, year, &rules);
 done:
     free(acts);
@@ -324,9 +337,10 @@ done:
     return rc;
 }
 
-int assess_store_refresh(tx_t *tx, const char *district, int64_t member, int year)
+int assess_store_refresh(tx_t *tx, const char *district, int64_t member, int year,
+                         const char *kind)
 {
-    return s_refresh(tx, district, member, year, 1);
+    return s_refresh(tx, district, member, year, 1, kind);
 }
 
 int assess_store_refresh_year(tx_t *tx, const char *district, int year, int *members)
@@ -343,7 +357,7 @@ int assess_store_refresh_year(tx_t *tx, const char *district, int year, int *mem
     int rc = 0;
     *members = PQntuples(r);
     for (int i = 0; rc == 0 && i < *members; i++)
-        rc = s_refresh(tx, district, strtoll(PQgetvalue(r, i, 0), NULL, 10), year, 0);
+        rc = s_refresh(tx, district, strtoll(PQgetvalue(r, i, 0), NULL, 10), year, 0, NULL);
     PQclear(r);
     return rc == 0 ? s_groups_year(tx, district, year) : -1;
 }

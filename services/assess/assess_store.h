@@ -35,8 +35,10 @@ int assess_store_rules(tx_t *tx, const char *district, int year, assess_rules_t 
 
 /* Recomputes the file of one member's year from assess.acts; when the
  * absences reach a threshold and the member was not flagged this year,
- * flags them and buffers member.flagged. 0 or -1. */
-int assess_store_refresh(tx_t *tx, const char *district, int64_t member, int year);
+ * flags them and buffers member.flagged; and their liaison group's year
+ * when an act of `kind` (NULL: any) counts for the six at least. 0 or -1. */
+int assess_store_refresh(tx_t *tx, const char *district, int64_t member, int year,
+                         const char *kind);
 
 /* Recomputes every file of a district's year (after a rebuild or new rules),
  * then every liaison group's year once; *members is how many files. 0 or -1. */
