@@ -33,7 +33,7 @@ static const fsm_event_t s_events[ITEM_EVENT_COUNT] = {
     EV(REOPEN, "reopen", "item.reopened", S(CLOSED), ITEM_OPEN, OFFICE),
     [ITEM_EV_REFER] = {.name = "refer", .event_type = "item.referred", .from = S(OPEN),
                        .to = FSM_SAME, .roles = OFFICE, .sets = ITEM_REFERRED,
-                       .once = ITEM_REFERRED, .guard = s_supervised},
+                       .guard = s_supervised},
     [ITEM_EV_LOOKBACK] = {.name = "lookback", .event_type = "item.lookback_scheduled",
                           .from = S(CLOSED), .to = FSM_SAME, .roles = OFFICE,
                           .sets = ITEM_LOOKBACK, .once = ITEM_LOOKBACK},

@@ -17,7 +17,7 @@ typedef enum {
     ITEM_STATE_COUNT
 } item_state_t;
 
-#define ITEM_REFERRED 1u            /* referred to a partner office once */
+#define ITEM_REFERRED 1u            /* referred to a partner office (one referral per office) */
 #define ITEM_LOOKBACK 2u            /* a look-back is scheduled */
 #define ITEM_SUPERVISED 4u          /* reached 督办: it may be referred */
 

@@ -42,27 +42,29 @@ static const query_param_t s_none[] = {QP_END};
     " LEFT JOIN core.calendar_days c ON c.day = g.d::date WHERE CASE c.kind WHEN 'holiday'"   \
     " THEN false WHEN 'workday' THEN true ELSE extract(isodow FROM g.d) < 6 END)"
 
-#define TODAY "(core.clock_now() AT TIME ZONE 'Asia/Shanghai')::date"
+/* Today (UTC+8) on the business clock, as parameter $n: the gateway's
+ * statements run outside the services' transactions (no lianxin.now). */
+#define TODAY(n) "$" #n "::date"
 
-#define SUMMARY                                                                               \
+#define SUMMARY(t)                                                                            \
     "'id', i.id::text, 'source', i.source, 'source_id', i.source_id::text,"                    \
     " 'source_ref', i.source_ref, 'title', i.title, 'unit_id', i.unit_id::text,"               \
     " 'unit_name', (SELECT u.name FROM core.units u WHERE u.district_code = i.district_code"   \
     "  AND u.id = i.unit_id), 'due_date', i.due_on::text, 'leader', i.leader,"                  \
     " 'state', i.state, 'step', i.step, 'referred', (i.flags & 1) <> 0,"                        \
     " 'lookback_date', i.lookback_on::text, 'reopened', i.reopened,"                            \
-    " 'overdue_workdays', CASE WHEN i.state = 'open' AND i.due_on < " TODAY " THEN "            \
-    WORKDAYS("i.due_on", TODAY) " ELSE 0 END,"                                                 \
+    " 'overdue_workdays', CASE WHEN i.state = 'open' AND i.due_on < " t " THEN "                \
+    WORKDAYS("i.due_on", t) " ELSE 0 END,"                                                     \
     " 'registered_on', i.registered_on::text, 'closed_on', i.closed_on::text"
 
 static const char *const SQL_LIST =
-    "SELECT json_build_object(" SUMMARY ")::text, i.id FROM supervise.items i WHERE" VISIBLE
+    "SELECT json_build_object(" SUMMARY(TODAY(9)) ")::text, i.id FROM supervise.items i WHERE" VISIBLE
     " AND ($3::text IS NULL OR i.state = $3) AND ($4::text IS NULL OR i.step = $4)"
     " AND ($5::text IS NULL OR i.source = $5) AND ($6::bigint IS NULL OR i.unit_id = $6::bigint)"
     " AND ($7::bigint IS NULL OR i.id < $7::bigint) ORDER BY i.id DESC LIMIT $8::int";
 
 static const char *const SQL_ONE =
-    "SELECT json_build_object(" SUMMARY ", 'answer', i.answer,"
+    "SELECT json_build_object(" SUMMARY(TODAY(4)) ", 'answer', i.answer,"
     " 'timeline', coalesce((SELECT json_agg(json_build_object('event', l.event, 'step', l.step,"
     "   'state', l.state, 'role', l.actor_role, 'note', l.note, 'at', " TS("l.at") ")"
     "   ORDER BY l.seq) FROM supervise.item_log l WHERE l.district_code = i.district_code"
@@ -73,6 +75,13 @@ static const char *const SQL_ONE =
     "   FROM supervise.referrals f WHERE f.district_code = i.district_code"
     "   AND f.item_id = i.id), '[]'::json) ELSE '[]'::json END)::text"
     " FROM supervise.items i WHERE" VISIBLE " AND i.id = $3::bigint";
+
+/* Today's date on the business clock into `buf`. */
+static const char *s_today(char buf[11])
+{
+    calendar_day_format(calendar_day_of_us(time_now_us()), buf, 11);
+    return buf;
+}
 
 static const char *s_unit(const gw_call_t *call, char buf[24])
 {
@@ -85,22 +94,22 @@ static const char *s_unit(const gw_call_t *call, char buf[24])
 static void s_list(gw_call_t *call)
 {
     static const reads_spec_t spec = {.sql = SQL_LIST, .cursor_tag = 'i', .key = reads_key_id};
-    char unit[24], cur[24], lim[16];
+    char unit[24], cur[24], lim[16], today[11];
     int limit;
-    const char *p[8] = {reads_district(call), s_unit(call, unit), query_get(&call->query, "state"),
+    const char *p[9] = {reads_district(call), s_unit(call, unit), query_get(&call->query, "state"),
                         query_get(&call->query, "step"), query_get(&call->query, "source"),
-                        query_get(&call->query, "unit_id"), NULL, lim};
+                        query_get(&call->query, "unit_id"), NULL, lim, s_today(today)};
     if (reads_page(call, 'i', lim, cur, &p[6], &limit) == 0)
-        reads_run(call, &spec, limit, 8, p);
+        reads_run(call, &spec, limit, 9, p);
 }
 
 static void s_get(gw_call_t *call)
 {
     static const reads_spec_t spec = {.sql = SQL_ONE, .single = 1};
-    char unit[24];
-    const char *p[3] = {reads_district(call), s_unit(call, unit),
-                        router_param(&call->params, "id")};
-    reads_run(call, &spec, 0, 3, p);
+    char unit[24], today[11];
+    const char *p[4] = {reads_district(call), s_unit(call, unit),
+                        router_param(&call->params, "id"), s_today(today)};
+    reads_run(call, &spec, 0, 4, p);
 }
 
 /* ---- figures ---------------------------------------------------------------------------- */
@@ -111,7 +120,7 @@ static const char *const SQL_FIGURES =
     "WITH i AS (SELECT i.*, CASE WHEN i.state = 'closed' THEN " WORKDAYS("i.registered_on",
     "i.closed_on") " END AS close_days FROM supervise.items i WHERE i.district_code = $1),"
     " s AS (SELECT u.id, u.name, count(i.id) FILTER (WHERE i.state = 'open') AS open,"
-    "   count(i.id) FILTER (WHERE i.state = 'open' AND i.due_on < " TODAY ") AS overdue,"
+    "   count(i.id) FILTER (WHERE i.state = 'open' AND i.due_on < " TODAY(2) ") AS overdue,"
     "   count(i.id) FILTER (WHERE i.state = 'open' AND i.step = 'registered') AS registered,"
     "   count(i.id) FILTER (WHERE i.state = 'open' AND i.step = 'urged') AS urged,"
     "   count(i.id) FILTER (WHERE i.state = 'open' AND i.step = 'followed') AS followed,"
@@ -131,8 +140,9 @@ static const char *const SQL_FIGURES =
 static void s_figures(gw_call_t *call)
 {
     static const reads_spec_t spec = {.sql = SQL_FIGURES};
-    const char *p[1] = {reads_district(call)};
-    reads_run(call, &spec, 0, 1, p);
+    char today[11];
+    const char *p[2] = {reads_district(call), s_today(today)};
+    reads_run(call, &spec, 0, 2, p);
 }
 
 static void s_render_figures(gw_call_t *call, const PGresult *res, textbuf_t *b)
@@ -152,8 +162,9 @@ static void s_render_figures(gw_call_t *call, const PGresult *res, textbuf_t *b)
 
 static void s_figures_csv(gw_call_t *call)
 {
-    const char *p[1] = {reads_district(call)};
-    reads_export(call, SQL_FIGURES, 1, p, s_render_figures, "text/csv; charset=utf-8",
+    char today[11];
+    const char *p[2] = {reads_district(call), s_today(today)};
+    reads_export(call, SQL_FIGURES, 2, p, s_render_figures, "text/csv; charset=utf-8",
                  "supervision-figures.csv", 0);
 }
 
@@ -162,7 +173,7 @@ static void s_figures_csv(gw_call_t *call)
 static const char *const SQL_CSV =
     "SELECT i.id::text, i.source, i.source_ref, i.title, coalesce(u.name, ''),"
     " i.due_on::text, i.leader, i.state, i.step, CASE WHEN i.state = 'open' AND i.due_on < "
-    TODAY " THEN " WORKDAYS("i.due_on", TODAY) "::text ELSE '0' END,"
+    TODAY(3) " THEN " WORKDAYS("i.due_on", TODAY(3)) "::text ELSE '0' END,"
     " coalesce(i.closed_on::text, '')"
     " FROM supervise.items i LEFT JOIN core.units u ON u.district_code = i.district_code"
     " AND u.id = i.unit_id WHERE i.district_code = $1 ORDER BY i.id LIMIT $2::int";
@@ -205,10 +216,10 @@ static void s_render_csv(gw_call_t *call, const PGresult *res, textbuf_t *b)
 
 static void s_csv(gw_call_t *call)
 {
-    char limit[16];
+    char limit[16], today[11];
     snprintf(limit, sizeof limit, "%d", CSV_MAX_ROWS + 1);
-    const char *p[2] = {reads_district(call), limit};
-    reads_export(call, SQL_CSV, 2, p, s_render_csv, "text/csv; charset=utf-8", "items.csv",
+    const char *p[3] = {reads_district(call), limit, s_today(today)};
+    reads_export(call, SQL_CSV, 3, p, s_render_csv, "text/csv; charset=utf-8", "items.csv",
                  CSV_MAX_ROWS);
 }
 
