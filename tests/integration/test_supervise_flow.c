@@ -283,6 +283,41 @@ static void test_partner_api(void **state)
                             " type = 'referral.status' AND $1 <> ''", dis), 3);
 }
 
+/* The office's figures and both CSV files, parsed back. */
+static void test_figures_and_csv(void **state)
+{
+    (void) state;
+    http_resp_t r;
+    static api_csv_t c;
+    assert_int_equal(api_req(S.h, "GET", D "/items/figures", S.u.leader, NULL, 200, &r), 200);
+    json_t *rows = json_object_get(r.json, "items"), *unit1 = NULL;
+    for (size_t i = 0; i < json_array_size(rows); i++)
+        if (strcmp(api_str(json_array_get(rows, i), "unit_id"), "1") == 0)
+            unit1 = json_array_get(rows, i);
+    assert_non_null(unit1);
+    assert_int_equal(json_integer_value(json_object_get(unit1, "open")), 1);
+    assert_int_equal(json_integer_value(json_object_get(unit1, "registered")), 1);
+    assert_int_equal(json_integer_value(json_object_get(unit1, "overdue")), 0);
+    http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "GET", D "/items/figures", S.u.unit1, NULL), 403);
+    assert_int_equal(api_req(S.h, "GET", D "/items.csv", S.u.office, NULL, 200, &r), 200);
+    assert_int_equal(api_csv_parse(r.raw, r.raw_len, &c), 0);
+    assert_true(c.nrows >= 2);
+    assert_string_equal(c.field[0][0], "编号");
+    assert_string_equal(c.field[1][0], S.item);
+    assert_string_equal(c.field[1][1], "提案办理");
+    assert_string_equal(c.field[1][8], "登记");
+    api_csv_free(&c);
+    http_resp_clear(&r);
+    assert_int_equal(api_req(S.h, "GET", D "/items/figures.csv", S.u.office, NULL, 200, &r), 200);
+    assert_int_equal(api_csv_parse(r.raw, r.raw_len, &c), 0);
+    assert_string_equal(c.field[0][1], "责任单位");
+    assert_int_equal(c.nrows, 1 + harness_sql_ll(S.h, "SELECT count(*) FROM core.units WHERE"
+                                                     " district_code = '330303'", 0, NULL));
+    api_csv_free(&c);
+    http_resp_clear(&r);
+}
+
 /* ---- two instances, the lease holder SIGKILLed while items are due ------------------- */
 
 #define N_DUE 600
@@ -358,6 +393,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registered_once),   cmocka_unit_test(test_ladder_climbs),
         cmocka_unit_test(test_refusals_and_answer), cmocka_unit_test(test_partner_api),
+        cmocka_unit_test(test_figures_and_csv),
         cmocka_unit_test(test_failover_exactly_once),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
