@@ -15,6 +15,7 @@ PACKAGES=(
     libmicrohttpd-dev libjansson-dev libssl-dev libcmocka-dev libcurl4-openssl-dev
     wrk valgrind curl
     chromium chromium-driver python3-selenium fonts-noto-cjk
+    python3-jsonschema python3-yaml
 )
 # npm comes with Node.js from Debian (package npm) or from elsewhere (nodesource
 # ships it inside nodejs): Debian's only when no npm is on the PATH.
