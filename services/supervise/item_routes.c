@@ -26,7 +26,7 @@ static int s_track(tx_t *tx, void *app, const Lianxin__V1__Event *ev, item_sourc
         src->ref = "";
     if (!src->leader)
         src->leader = "";
-    return item_register(tx, app, ev->district, src);
+    return item_register(tx, app, ev->district, src, NULL);
 }
 
 int item_routes_proposal_assigned(tx_t *tx, const Lianxin__V1__Event *ev,

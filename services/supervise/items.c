@@ -243,7 +243,7 @@ static int s_update(tx_t *tx, supervise_app_t *app, const Lianxin__V1__Actor *sy
 }
 
 int item_register(tx_t *tx, supervise_app_t *app, const char *district,
-                  const item_source_t *src)
+                  const item_source_t *src, int64_t *id)
 {
     Lianxin__V1__Actor sys = timers_actor(district);
     char title[ITEM_TITLE_MAX + 8];
@@ -254,6 +254,8 @@ int item_register(tx_t *tx, supervise_app_t *app, const char *district,
     memcpy(title, t, len);
     title[len] = '\0';
     int n = s_insert(tx, district, src, title, &it, &skipped);
+    if (id)
+        *id = 0;
     if (n < 0)
         return -1;
     if (skipped) {
@@ -261,11 +263,15 @@ int item_register(tx_t *tx, supervise_app_t *app, const char *district,
                  district, src->source, (long long) src->source_id);
         return 0;
     }
+    if (n == 1 && id)
+        *id = it.id;
     if (n == 1)
         return item_step(tx, app, &sys, &it, "registered", NULL, "") != 0
                || item_arm(tx, app, &it) != 0 ? -1 : 0;
     if (s_find(tx, district, src, &it) != 1)
         return -1;
+    if (id)
+        *id = it.id;
     if (it.unit_id == src->unit_id && it.due == src->due && strcmp(it.title, title) == 0
         && strcmp(it.leader, src->leader) == 0 && strcmp(it.source_ref, src->ref) == 0)
         return 0;                               /* the same promise again */

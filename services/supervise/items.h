@@ -69,9 +69,10 @@ int item_disarm(tx_t *tx, const item_t *it);
  * updates its item when the promise changed (item.updated; a new due date
  * restarts the ladder of an item not yet closed, reopening an answered
  * one). A promise identical to the stored one changes nothing. A unit
- * unknown in the district is skipped (logged, 0). 0 or -1 (db error). */
+ * unknown in the district is skipped (logged, 0). The item's id into *id
+ * when `id` is not NULL (0 when skipped). 0 or -1 (db error). */
 int item_register(tx_t *tx, supervise_app_t *app, const char *district,
-                  const item_source_t *src);
+                  const item_source_t *src, int64_t *id);
 
 /* The item's data into the event message (strings point into `it` and
  * `due`, which must outlive `m`). */

@@ -5,6 +5,7 @@
  * the timers item_timers.c; the skeleton is common/service.c. */
 #include "consult.pb-c.h"
 #include "grading.pb-c.h"
+#include "groups.h"
 #include "item_cmds.h"
 #include "item_fsm.h"
 #include "item_routes.h"
@@ -14,6 +15,9 @@
 #include "service.h"
 #include "supervise.pb-c.h"
 #include "supervise_app.h"
+#include "topics.h"
+
+#define OFFICE (ROLE_OFFICE | ROLE_ADMIN)
 
 static const cmd_handler_t s_handlers[] = {
     { .type = "supervise.ItemTransition", .request = &lianxin__v1__item_action__descriptor,
@@ -23,6 +27,24 @@ static const cmd_handler_t s_handlers[] = {
       .request = &lianxin__v1__referral_status_update__descriptor, .roles = ROLE_PARTNER,
       .flags = CMD_DISTRICT, .validate = referral_status_validate,
       .execute = referral_status_execute },
+    { .type = "supervise.CreateTopic", .request = &lianxin__v1__topic_draft__descriptor,
+      .roles = OFFICE, .flags = CMD_DISTRICT, .validate = topics_create_validate,
+      .execute = topics_create_execute },
+    { .type = "supervise.TopicStep", .request = &lianxin__v1__topic_action__descriptor,
+      .roles = OFFICE, .flags = CMD_DISTRICT, .validate = topics_step_validate,
+      .execute = topics_step_execute },
+    { .type = "supervise.CreateGroup", .request = &lianxin__v1__group_draft__descriptor,
+      .roles = OFFICE, .flags = CMD_DISTRICT, .validate = groups_create_validate,
+      .execute = groups_create_execute },
+    { .type = "supervise.RecordActivity", .request = &lianxin__v1__activity_draft__descriptor,
+      .roles = OFFICE, .flags = CMD_DISTRICT, .validate = groups_activity_validate,
+      .execute = groups_activity_execute },
+    { .type = "supervise.IssueLetter", .request = &lianxin__v1__letter_draft__descriptor,
+      .roles = OFFICE, .flags = CMD_DISTRICT, .validate = groups_letter_validate,
+      .execute = groups_letter_execute },
+    { .type = "supervise.SubmitPlan", .request = &lianxin__v1__rectification_plan__descriptor,
+      .roles = OFFICE | ROLE_UNIT, .flags = CMD_DISTRICT, .validate = groups_plan_validate,
+      .execute = groups_plan_execute },
 };
 
 static const evroute_t s_routes[] = {
@@ -46,7 +68,7 @@ static const timers_kind_t s_timers[] = {
     { .kind = "lookback.due", .fire = item_timers_lookback },
 };
 
-static const fsm_t *const s_machines[] = { &item_fsm, &referral_fsm };
+static const fsm_t *const s_machines[] = { &item_fsm, &referral_fsm, &topic_fsm };
 
 static const service_def_t s_def = {
     .name = "supervise",

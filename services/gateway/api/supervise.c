@@ -32,6 +32,8 @@ static const query_param_t s_list_keys[] = {
     QP_ONE_OF("state", s_states), QP_ONE_OF("step", s_steps), QP_ONE_OF("source", s_sources),
     QP("unit_id", QP_ID), QP("limit", QP_LIMIT), QP("cursor", QP_CURSOR), QP_END};
 static const query_param_t s_none[] = {QP_END};
+static const query_param_t s_page_keys[] = {QP("limit", QP_LIMIT), QP("cursor", QP_CURSOR),
+                                            QP_END};
 
 /* $2: the caller's unit (NULL when not a unit). */
 #define VISIBLE " i.district_code = $1 AND ($2::bigint IS NULL OR i.unit_id = $2::bigint)"
@@ -281,9 +283,6 @@ static void s_ref(gw_call_t *call)
     reads_run(call, &spec, 0, 3, p);
 }
 
-static const query_param_t s_page_keys[] = {QP("limit", QP_LIMIT), QP("cursor", QP_CURSOR),
-                                            QP_END};
-
 /* ---- the route table ------------------------------------------------------------------- */
 
 #define TRANSITION(event)                                                                    \
@@ -293,7 +292,91 @@ static const query_param_t s_page_keys[] = {QP("limit", QP_LIMIT), QP("cursor", 
      .request = &lianxin__v1__item_action__descriptor,                                        \
      .reply = &lianxin__v1__item_ref__descriptor}
 
+#define SUP "/v1/districts/{d}/supervision"
+#define OFFICE_CMD(m, path, cmd, req, rep, lim)                                              \
+    {.at = {.method = m, .pattern = SUP path}, .roles = OFFICE, .body_limit = lim,            \
+     .handler = forward_handle, .command = cmd, .request = &req, .reply = &rep}
+#define TOPIC_STEP(event)                                                                    \
+    {.at = {.method = "POST", .pattern = SUP "/topics/{id}/" event}, .roles = OFFICE,          \
+     .body_limit = SMALL_BODY * 4, .body_optional = 1, .handler = forward_transition,         \
+     .command = "supervise.TopicStep", .request = &lianxin__v1__topic_action__descriptor,     \
+     .reply = &lianxin__v1__supervision_ref__descriptor}
+
+/* ---- topics, groups, activities, letters (reads) ------------------------------------------ */
+
+static const char *const SQL_TOPICS =
+    "SELECT json_build_object('id', t.id::text, 'year', t.year, 'title', t.title,"
+    " 'description', t.description, 'stage', t.stage, 'result', t.result,"
+    " 'raised_by', ARRAY(SELECT x::text FROM unnest(t.raised_by) x),"
+    " 'unit_ids', ARRAY(SELECT x::text FROM unnest(t.unit_ids) x))::text, t.id"
+    " FROM supervise.topics t WHERE t.district_code = $1 AND ($2::bigint IS NULL OR t.id <"
+    " $2::bigint) ORDER BY t.id DESC LIMIT $3::int";
+
+static const char *const SQL_GROUPS =
+    "SELECT json_build_object('id', g.id::text, 'year', g.year, 'name', g.name,"
+    " 'unit_id', g.unit_id::text, 'topic_id', g.topic_id::text,"
+    " 'members', coalesce((SELECT json_agg(json_build_object('member_id', m.member_id::text,"
+    "   'leads', m.leads) ORDER BY m.member_id) FROM supervise.group_members m"
+    "   WHERE m.district_code = g.district_code AND m.group_id = g.id), '[]'::json),"
+    " 'activities', coalesce((SELECT json_agg(json_build_object('id', a.id::text,"
+    "   'kind', a.kind, 'date', a.held_on::text, 'title', a.title, 'present', (SELECT count(*)"
+    "   FROM supervise.attendance x WHERE x.district_code = a.district_code AND x.activity_id ="
+    "   a.id AND x.status = 'present')) ORDER BY a.id) FROM supervise.activities a"
+    "   WHERE a.district_code = g.district_code AND a.group_id = g.id), '[]'::json),"
+    " 'letters', coalesce((SELECT json_agg(json_build_object('id', l.id::text, 'title', l.title,"
+    "   'plan_due_date', l.plan_due_on::text, 'planned', l.planned_at IS NOT NULL,"
+    "   'milestones', coalesce((SELECT json_agg(json_build_object('title', s.title,"
+    "   'due_date', s.due_on::text) ORDER BY s.seq) FROM supervise.milestones s"
+    "   WHERE s.district_code = l.district_code AND s.letter_id = l.id), '[]'::json))"
+    "   ORDER BY l.id) FROM supervise.letters l WHERE l.district_code = g.district_code"
+    "   AND l.group_id = g.id), '[]'::json))::text, g.id"
+    " FROM supervise.groups g WHERE g.district_code = $1 AND ($2::bigint IS NULL OR g.id <"
+    " $2::bigint) ORDER BY g.id DESC LIMIT $3::int";
+
+static void s_page(gw_call_t *call, const char *sql, char tag)
+{
+    reads_spec_t spec = {.sql = sql, .cursor_tag = tag, .key = reads_key_id};
+    char cur[24], lim[16];
+    int limit;
+    const char *p[3] = {reads_district(call), NULL, lim};
+    if (reads_page(call, tag, lim, cur, &p[1], &limit) == 0)
+        reads_run(call, &spec, limit, 3, p);
+}
+
+static void s_topics(gw_call_t *call)
+{
+    s_page(call, SQL_TOPICS, 't');
+}
+
+static void s_groups(gw_call_t *call)
+{
+    s_page(call, SQL_GROUPS, 'g');
+}
+
 static const gw_route_t s_rows[] = {
+    {.at = {.method = "GET", .pattern = SUP "/topics"}, .roles = LEADERS, .handler = s_topics,
+     .query = s_page_keys},
+    {.at = {.method = "GET", .pattern = SUP "/groups"}, .roles = LEADERS, .handler = s_groups,
+     .query = s_page_keys},
+    OFFICE_CMD("POST", "/topics", "supervise.CreateTopic", lianxin__v1__topic_draft__descriptor,
+               lianxin__v1__supervision_ref__descriptor, SMALL_BODY * 8),
+    TOPIC_STEP("select"),
+    TOPIC_STEP("analyse"),
+    TOPIC_STEP("solve"),
+    TOPIC_STEP("conclude"),
+    TOPIC_STEP("drop"),
+    OFFICE_CMD("POST", "/groups", "supervise.CreateGroup", lianxin__v1__group_draft__descriptor,
+               lianxin__v1__supervision_ref__descriptor, SMALL_BODY * 4),
+    OFFICE_CMD("POST", "/groups/{id}/activities", "supervise.RecordActivity",
+               lianxin__v1__activity_draft__descriptor, lianxin__v1__supervision_ref__descriptor,
+               SMALL_BODY * 4),
+    OFFICE_CMD("POST", "/groups/{id}/letters", "supervise.IssueLetter",
+               lianxin__v1__letter_draft__descriptor, lianxin__v1__supervision_ref__descriptor,
+               SMALL_BODY * 8),
+    {.at = {.method = "POST", .pattern = SUP "/letters/{id}/plan"}, .roles = OFFICE | ROLE_UNIT,
+     .body_limit = SMALL_BODY * 8, .handler = forward_handle, .command = "supervise.SubmitPlan",
+     .request = &lianxin__v1__rectification_plan__descriptor,
+     .reply = &lianxin__v1__supervision_ref__descriptor},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/items"}, .roles = READERS,
      .handler = s_list, .query = s_list_keys},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/items.csv"}, .roles = LEADERS,

@@ -14,6 +14,7 @@ import stats from './stats.js';
 import calendar from './calendar.js';
 import inbox from './inbox.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
+import supervise from './supervise.js';
 import users from './users.js';
 import system from './system.js';
 import account from './account.js';
@@ -31,6 +32,7 @@ export const PAGES = [
   proposalsPage, // member, unit, office, leader, admin
   ratesPage,    // office, leader, admin
   printPage,    // as proposals, reached from a proposal (not in the menu)
+  supervise,    // office, leader, admin, unit (its own)
   inbox,        // everybody
   users,        // office, admin
   system,       // admin
