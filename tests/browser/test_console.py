@@ -32,12 +32,13 @@ CST = timezone(timedelta(hours=8))
 
 EXPECTED_PAGES = {
     'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-              'proposal-rates', 'inbox', 'users', 'system', 'account'],
+              'proposal-rates', 'supervise', 'inbox', 'users', 'system', 'account'],
     'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-               'proposal-rates', 'inbox', 'users', 'account'],
-    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'inbox', 'account'],
+               'proposal-rates', 'supervise', 'inbox', 'users', 'account'],
+    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'supervise', 'inbox',
+               'account'],
     'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'inbox', 'account'],
-    'unit1': ['rota', 'issues', 'proposals', 'inbox', 'account'],
+    'unit1': ['rota', 'issues', 'proposals', 'supervise', 'inbox', 'account'],
 }
 
 

@@ -7,7 +7,7 @@
  *   GET /items.csv, POST /items/{id}/{answer|return|close|reopen|refer}. */
 
 import { api, dpath } from '../api.js';
-import { el, field, heading, card, table, download, conflictText, transitionForm } from '../ui.js';
+import { el, field, heading, card, table, download, notice, conflictText, transitionForm } from '../ui.js';
 import { chartCard } from './stats.js';
 
 const STEP = { registered: '登记', urged: '催办', followed: '跟办', supervised: '督办' };
@@ -48,7 +48,7 @@ function ladderBoard(items, ctx) {
 }
 
 async function figuresCard(root) {
-  const c = chartCard('supervise-units', '各单位督办事项', () => download(dpath('/items/figures.csv')));
+  const c = chartCard('supervise-units', '各单位督办事项', (status) => download(dpath('/items/figures.csv'), '督办统计.csv', status));
   root.append(c.box);
   const r = await api.get(dpath('/items/figures'));
   const rows = r.items;
@@ -111,8 +111,9 @@ export default {
     if (arg) return itemPage(root, ctx, arg);
     const items = await allOpen();
     root.append(heading(ctx.is('unit') ? '本单位督办事项' : '督查督办',
-      ctx.is('unit') ? null : el('button', { type: 'button', class: 'plain', id: 'items-csv', onclick: () => download(dpath('/items.csv')) }, '导出 CSV')),
+      ctx.is('unit') ? null : el('button', { type: 'button', class: 'plain', id: 'items-csv', onclick: () => download(dpath('/items.csv'), '督办事项.csv') }, '导出 CSV')),
     ladderBoard(items, ctx));
-    if (!ctx.is('unit')) await figuresCard(root);
+    /* the chart is drawn once the page is attached (after render) */
+    if (!ctx.is('unit')) figuresCard(root).catch((e) => notice(e.message, true));
   },
 };
