@@ -283,29 +283,6 @@ int groups_plan_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
     return rc;
 }
 
-/* The letter's own item is answered: the plan came. */
-static int s_letter_answered(tx_t *tx, const cmd_ctx_t *ctx, int64_t letter)
-{
-    char ids[24];
-    const char *q[2] = {ctx->cmd->district, db_num(ids, letter)};
-    PGresult *r = db_exec(tx_db(tx), "SELECT id FROM supervise.items WHERE district_code = $1"
-                                     " AND source = 'letter' AND source_id = $2::bigint AND"
-                                     " state = 'open'", 2, q);
-    if (!r)
-        return -1;
-    int64_t id = PQntuples(r) == 1 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
-    PQclear(r);
-    item_t it;
-    if (id == 0)
-        return 0;
-    if (item_load(tx, ctx->cmd->district, id, 0, &it) != 1)
-        return -1;
-    it.st = ITEM_ANSWERED;
-    return item_disarm(tx, &it) != 0
-           || item_step(tx, ctx->app, ctx->cmd->actor, &it, "answered", NULL, "plan") != 0 ? -1
-                                                                                        : 0;
-}
-
 int groups_plan_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     const Lianxin__V1__RectificationPlan *p = (const Lianxin__V1__RectificationPlan *) ctx->req;
@@ -363,7 +340,8 @@ int groups_plan_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     Lianxin__V1__SupervisionRef ref = LIANXIN__V1__SUPERVISION_REF__INIT;
     ref.id = letter;
     ref.state = "planned";
-    if (s_letter_answered(tx, ctx, letter) != 0
+    if (item_answer_source(tx, ctx->app, ctx->cmd->district, ctx->cmd->actor, "letter", letter,
+                           "plan") != 0
         || cmd_record(tx, ctx, res, "letter.planned", &ref.base, "letter.planned", "letter",
                       letter) != 0)
         return cmd_db_fail(tx, res, "plan.record");

@@ -74,24 +74,9 @@ int item_routes_proposal_replied(tx_t *tx, const Lianxin__V1__Event *ev,
                                  const ProtobufCMessage *msg, void *app)
 {
     const Lianxin__V1__ProposalChanged *p = (const Lianxin__V1__ProposalChanged *) msg;
-    char ids[24];
-    const char *q[2] = {ev->district, db_num(ids, p->proposal_id)};
-    PGresult *r = db_exec(tx_db(tx), "SELECT id FROM supervise.items WHERE district_code = $1"
-                                     " AND source = 'proposal' AND source_id = $2::bigint"
-                                     " AND state = 'open'", 2, q);
-    if (!r)
-        return -1;
-    int64_t id = PQntuples(r) == 1 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
-    PQclear(r);
-    item_t it;
-    if (id == 0)
-        return 0;
-    if (item_load(tx, ev->district, id, 0, &it) != 1)
-        return -1;
     Lianxin__V1__Actor sys = timers_actor(ev->district);
-    it.st = ITEM_ANSWERED;
-    return item_disarm(tx, &it) != 0
-           || item_step(tx, app, &sys, &it, "answered", NULL, "proposal replied") != 0 ? -1 : 0;
+    return item_answer_source(tx, app, ev->district, &sys, "proposal", p->proposal_id,
+                              "proposal replied");
 }
 
 /* A class-2 issue forwarded to a unit. Its summary may hold what a visitor

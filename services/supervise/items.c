@@ -30,13 +30,11 @@ static void s_fill(PGresult *r, const char *district, item_t *it)
     snprintf(it->concerns, sizeof it->concerns, "%s", PQgetvalue(r, 0, 11));
 }
 
-int item_load(tx_t *tx, const char *district, int64_t id, int64_t unit_id, item_t *it)
+/* The one row of `sql` (selecting COLS) into *it. 1, 0 (none), -1. */
+static int s_one(tx_t *tx, const char *district, const char *sql, int n, const char *const *q,
+                 item_t *it)
 {
-    char ids[24], unit[24];
-    const char *q[3] = {district, db_num(ids, id), unit_id > 0 ? db_num(unit, unit_id) : NULL};
-    PGresult *r = db_exec(tx_db(tx), "SELECT " COLS " FROM supervise.items WHERE"
-                                     " district_code = $1 AND id = $2::bigint AND ($3::bigint"
-                                     " IS NULL OR unit_id = $3::bigint) FOR UPDATE", 3, q);
+    PGresult *r = db_exec(tx_db(tx), sql, n, q);
     if (!r)
         return -1;
     int found = PQntuples(r) == 1;
@@ -44,6 +42,15 @@ int item_load(tx_t *tx, const char *district, int64_t id, int64_t unit_id, item_
         s_fill(r, district, it);
     PQclear(r);
     return found;
+}
+
+int item_load(tx_t *tx, const char *district, int64_t id, int64_t unit_id, item_t *it)
+{
+    char ids[24], unit[24];
+    const char *q[3] = {district, db_num(ids, id), unit_id > 0 ? db_num(unit, unit_id) : NULL};
+    return s_one(tx, district, "SELECT " COLS " FROM supervise.items WHERE district_code = $1"
+                               " AND id = $2::bigint AND ($3::bigint IS NULL OR unit_id ="
+                               " $3::bigint) FOR UPDATE", 3, q, it);
 }
 
 unsigned item_subject(const item_t *it)
@@ -66,23 +73,6 @@ void item_message(const item_t *it, const calendar_t *cal, calendar_day_t today,
     m->due_date = due;
     m->leader = (char *) it->leader;
     m->overdue_workdays = it->st == ITEM_OPEN ? ladder_overdue(cal, it->due, today) : 0;
-}
-
-/* The event and its audit row (the digest of the packed payload). */
-static int s_emit(tx_t *tx, const Lianxin__V1__Actor *actor, const item_t *it,
-                  const char *type, const Lianxin__V1__ItemChanged *m)
-{
-    char id[24];
-    size_t len = protobuf_c_message_get_packed_size(&m->base);
-    uint8_t *buf = malloc(len ? len : 1);
-    if (!buf)
-        return -1;
-    protobuf_c_message_pack(&m->base, buf);
-    int rc = tx_event(tx, it->district, type, actor, &m->base) != 0
-             || tx_audit(tx, it->district, actor, type, "item", db_num(id, it->id), buf, len)
-                != 0 ? -1 : 0;
-    free(buf);
-    return rc;
 }
 
 int item_step(tx_t *tx, supervise_app_t *app, const Lianxin__V1__Actor *actor, item_t *it,
@@ -112,7 +102,8 @@ int item_step(tx_t *tx, supervise_app_t *app, const Lianxin__V1__Actor *actor, i
     item_message(it, cal, supervise_today(tx), &m, due);
     m.event = (char *) event;
     snprintf(typebuf, sizeof typebuf, "item.%s", event);
-    return s_emit(tx, actor, it, type ? type : typebuf, &m);
+    type = type ? type : typebuf;
+    return tx_record(tx, it->district, actor, type, &m.base, type, "item", it->id);
 }
 
 /* ---- the ladder's timers ---------------------------------------------------------------- */
@@ -200,20 +191,14 @@ static int s_insert(tx_t *tx, const char *district, const item_source_t *src, ch
 }
 
 /* The stored item of the promise, locked. 1, 0 (none), -1. */
-static int s_find(tx_t *tx, const char *district, const item_source_t *src, item_t *it)
+static int s_find(tx_t *tx, const char *district, const char *source, int64_t source_id,
+                  item_t *it)
 {
     char sid[24];
-    const char *q[3] = {district, src->source, db_num(sid, src->source_id)};
-    PGresult *r = db_exec(tx_db(tx), "SELECT " COLS " FROM supervise.items WHERE district_code"
-                                     " = $1 AND source = $2 AND source_id = $3::bigint"
-                                     " FOR UPDATE", 3, q);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) == 1;
-    if (found)
-        s_fill(r, district, it);
-    PQclear(r);
-    return found;
+    const char *q[3] = {district, source, db_num(sid, source_id)};
+    return s_one(tx, district, "SELECT " COLS " FROM supervise.items WHERE district_code = $1"
+                               " AND source = $2 AND source_id = $3::bigint FOR UPDATE", 3, q,
+                 it);
 }
 
 /* A promise that changed: unit, leader, title, reference, and the due date
@@ -268,7 +253,7 @@ int item_register(tx_t *tx, supervise_app_t *app, const char *district,
     if (n == 1)
         return item_step(tx, app, &sys, &it, "registered", NULL, "") != 0
                || item_arm(tx, app, &it) != 0 ? -1 : 0;
-    if (s_find(tx, district, src, &it) != 1)
+    if (s_find(tx, district, src->source, src->source_id, &it) != 1)
         return -1;
     if (id)
         *id = it.id;
@@ -276,4 +261,17 @@ int item_register(tx_t *tx, supervise_app_t *app, const char *district,
         && strcmp(it.leader, src->leader) == 0 && strcmp(it.source_ref, src->ref) == 0)
         return 0;                               /* the same promise again */
     return s_update(tx, app, &sys, &it, src, title);
+}
+
+int item_answer_source(tx_t *tx, supervise_app_t *app, const char *district,
+                       const Lianxin__V1__Actor *actor, const char *source, int64_t source_id,
+                       const char *note)
+{
+    item_t it;
+    int found = s_find(tx, district, source, source_id, &it);
+    if (found <= 0 || it.st != ITEM_OPEN)
+        return found < 0 ? -1 : 0;
+    it.st = ITEM_ANSWERED;
+    return item_disarm(tx, &it) != 0 || item_step(tx, app, actor, &it, "answered", NULL, note)
+           ? -1 : 0;
 }

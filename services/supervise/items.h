@@ -74,6 +74,13 @@ int item_disarm(tx_t *tx, const item_t *it);
 int item_register(tx_t *tx, supervise_app_t *app, const char *district,
                   const item_source_t *src, int64_t *id);
 
+/* The open item of the promise (source, source_id) answered by `actor`
+ * (the unit's reply came through another service, a plan arrived): the
+ * ladder stops. No such open item: nothing. 0 or -1. */
+int item_answer_source(tx_t *tx, supervise_app_t *app, const char *district,
+                       const Lianxin__V1__Actor *actor, const char *source, int64_t source_id,
+                       const char *note);
+
 /* The item's data into the event message (strings point into `it` and
  * `due`, which must outlive `m`). */
 void item_message(const item_t *it, const calendar_t *cal, calendar_day_t today,

@@ -62,15 +62,7 @@ static int s_event(tx_t *tx, const char *district, const Lianxin__V1__Actor *act
     m.source = PQgetvalue(r, 0, 9);
     m.source_ref = PQgetvalue(r, 0, 10);
     m.event = (char *) event;
-    size_t len = protobuf_c_message_get_packed_size(&m.base);
-    uint8_t *buf = malloc(len ? len : 1);
-    int rc = -1;
-    if (buf) {
-        protobuf_c_message_pack(&m.base, buf);
-        rc = tx_event(tx, district, type, actor, &m.base) != 0
-             || tx_audit(tx, district, actor, type, "referral", ids, buf, len) != 0 ? -1 : 0;
-    }
-    free(buf);
+    int rc = tx_record(tx, district, actor, type, &m.base, type, "referral", id);
     PQclear(r);
     return rc;
 }
