@@ -222,6 +222,37 @@ static void test_refusals_and_answer(void **state)
                             " AND fired_at IS NULL AND kind LIKE 'ladder.%'", S.item), 3);
 }
 
+/* Answered and closed again, then a look-back (回头看) tomorrow: its day comes
+ * (item.lookback_due), the result reopens it (再调研). */
+static void test_lookback_reopens(void **state)
+{
+    (void) state;
+    char body[96], tomorrow[11];
+    fixture_date(fixture_today() + 1, tomorrow);
+    s_item("answer", S.u.unit1, "{\"text\":\"第二条线路已开通\"}", 200, "answered");
+    s_item("close", S.u.office, NULL, 200, "closed");
+    s_item("lookback-result", S.u.office, "{\"note\":\"x\"}", 409, NULL);     /* none yet */
+    s_item("lookback", S.u.office, "{}", 400, NULL);
+    snprintf(body, sizeof body, "{\"date\":\"%s\"}", tomorrow);
+    s_item("lookback", S.u.office, body, 200, "closed");
+    s_item("lookback", S.u.office, body, 409, NULL);                             /* once */
+    assert_int_equal(harness_clock_set(S.h, calendar_day_start_us(fixture_today() + 1)
+                                       + 10 * HOUR_US), 0);
+    const char *q[1] = {S.item};
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
+                                   " 'item.lookback_due' AND object_id = $1", 1, 15000, 1, q), 1);
+    s_item("lookback-result", S.u.office, "{\"note\":\"夜班车发车间隔过长\",\"reopen\":true}",
+           400, NULL);                                                         /* the reason */
+    s_item("lookback-result", S.u.office, "{\"note\":\"夜班车发车间隔过长\",\"reopen\":true,"
+           "\"reason\":\"research\"}", 200, "open");
+    assert_int_equal(s_sql1("SELECT count(*) FROM supervise.items WHERE id = $1::bigint AND"
+                            " reopened = 2 AND step = 'registered' AND (flags & 2) = 0", S.item),
+                     1);
+    assert_int_equal(s_sql1("SELECT count(*) FROM supervise.item_log WHERE item_id = $1::bigint"
+                            " AND event IN ('lookback', 'lookback_due', 'lookback_result',"
+                            " 'reopened')", S.item), 5);
+}
+
 static long s_partner(const char *method, const char *path, const char *body, http_resp_t *r)
 {
     http_req_t req = {.method = method, .path = path, .api_key = harness_partner_key(S.h),
@@ -392,7 +423,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registered_once),   cmocka_unit_test(test_ladder_climbs),
-        cmocka_unit_test(test_refusals_and_answer), cmocka_unit_test(test_partner_api),
+        cmocka_unit_test(test_refusals_and_answer), cmocka_unit_test(test_lookback_reopens),
+        cmocka_unit_test(test_partner_api),
         cmocka_unit_test(test_figures_and_csv),
         cmocka_unit_test(test_failover_exactly_once),
     };
