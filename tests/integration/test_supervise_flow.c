@@ -312,6 +312,21 @@ static void test_partner_api(void **state)
     http_resp_clear(&r);
     assert_int_equal(s_sql1("SELECT count(*) FROM bus.events WHERE producer = 'supervise' AND"
                             " type = 'referral.status' AND $1 <> ''", dis), 3);
+    /* the operator binds the account to the other office: it sees that one only */
+    char out[512];
+    assert_int_equal(harness_run(S.h, out, sizeof out, "admin", "bind-partner", "--username",
+                                 "partner1", "--name", "police", (char *) NULL) != 0, 1);
+    assert_int_equal(harness_run(S.h, out, sizeof out, "admin", "bind-partner", "--username",
+                                 "office", "--name", "government", (char *) NULL) != 0, 1);
+    assert_int_equal(harness_run(S.h, out, sizeof out, "admin", "bind-partner", "--username",
+                                 "partner1", "--name", "government", (char *) NULL), 0);
+    assert_int_equal(s_partner("GET", D "/referrals", NULL, &r), 200);
+    items = json_object_get(r.json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(api_str(json_array_get(items, 0), "id"), gov);
+    http_resp_clear(&r);
+    assert_int_equal(harness_run(S.h, out, sizeof out, "admin", "bind-partner", "--username",
+                                 "partner1", "--name", "discipline", (char *) NULL), 0);
 }
 
 /* The office's figures and both CSV files, parsed back. */
