@@ -107,11 +107,11 @@ static int s_shape_ok(const char *path, const char *token, const char *method, i
     char *text = NULL, v[64];
     rawhttp_resp_t r;
     int body = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
-    int key = token && strncmp(token, "key:", 4) == 0;
+    int apikey = token && strncmp(token, "key:", 4) == 0;
     if (asprintf(&text, "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                         "%s%s%s%s\r\n%s", method, path,
-                 key ? "X-Api-Key: " : token ? "Authorization: Bearer " : "",
-                 key ? token + 4 : token ? token : "", token ? "\r\n" : "",
+                 apikey ? "X-Api-Key: " : token ? "Authorization: Bearer " : "",
+                 apikey ? token + 4 : token ? token : "", token ? "\r\n" : "",
                  body ? "Content-Type: application/json\r\nContent-Length: 2\r\n" : "",
                  body ? "{}" : "") < 0)
         return 0;
