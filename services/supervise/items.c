@@ -14,9 +14,11 @@
 
 static void s_fill(PGresult *r, const char *district, item_t *it)
 {
+    char d[sizeof it->district];
+    snprintf(d, sizeof d, "%s", district);         /* `district` may be it->district */
     memset(it, 0, sizeof *it);
     it->id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    snprintf(it->district, sizeof it->district, "%s", district);
+    memcpy(it->district, d, sizeof d);
     it->st = (item_state_t) fsm_state_from_name(&item_fsm, PQgetvalue(r, 0, 1));
     it->step = (ladder_step_t) ladder_step_from_name(PQgetvalue(r, 0, 2));
     it->flags = (unsigned) atoi(PQgetvalue(r, 0, 3));

@@ -1,8 +1,10 @@
 /* supervise_app: lianxin-supervise's configuration-derived state (see
  * supervise_app.h). Never logs configuration values. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "log.h"
+#include "supervise.pb-c.h"
 #include "supervise_app.h"
 
 static supervise_app_t s_app;
@@ -52,4 +54,35 @@ int supervise_app_ladder(const supervise_app_t *app, tx_t *tx, const char *distr
 calendar_day_t supervise_today(const tx_t *tx)
 {
     return calendar_day_of_us(tx_now_us(tx));
+}
+
+int supervise_app_set_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
+{
+    const Lianxin__V1__LadderSettings *l = (const Lianxin__V1__LadderSettings *) ctx->req;
+    ladder_cfg_t cfg = {.urge_workdays = l->urge_workdays,
+                        .escalate_workdays = l->escalate_workdays};
+    int rc = 0;
+    if (cfg.urge_workdays < 1 || cfg.urge_workdays > LADDER_WORKDAYS_MAX)
+        rc = cmd_field_error(res, "urge_workdays", "out_of_range");
+    if (cfg.escalate_workdays < 1 || cfg.escalate_workdays > LADDER_WORKDAYS_MAX)
+        rc = cmd_field_error(res, "escalate_workdays", "out_of_range");
+    return rc;
+}
+
+int supervise_app_set_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
+{
+    const Lianxin__V1__LadderSettings *l = (const Lianxin__V1__LadderSettings *) ctx->req;
+    char urge[16], esc[16];
+    snprintf(urge, sizeof urge, "%d", (int) l->urge_workdays);
+    snprintf(esc, sizeof esc, "%d", (int) l->escalate_workdays);
+    const char *q[3] = {ctx->cmd->district, urge, esc};
+    if (db_run(tx_db(tx), "INSERT INTO supervise.ladders VALUES ($1, $2::int, $3::int,"
+                          " core.clock_now()) ON CONFLICT (district_code) DO UPDATE SET"
+                          " urge_workdays = EXCLUDED.urge_workdays, escalate_workdays ="
+                          " EXCLUDED.escalate_workdays, updated_at = EXCLUDED.updated_at", 3, q)
+        != 0)
+        return cmd_db_fail(tx, res, "ladder.set");
+    if (cmd_record(tx, ctx, res, "ladder.changed", &l->base, "ladder.changed", "ladder", 0) != 0)
+        return -1;
+    return cmd_ok(res, 200, &l->base);
 }

@@ -30,6 +30,11 @@ void supervise_app_fini(void *app);
 int supervise_app_ladder(const supervise_app_t *app, tx_t *tx, const char *district,
                          ladder_cfg_t *out);
 
+/* supervise.SetLadder (office): the district's ladder (supervise.ladders),
+ * for the items armed from now on (an armed timer keeps its day). */
+int supervise_app_set_validate(const cmd_ctx_t *ctx, cmd_result_t *res);
+int supervise_app_set_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
+
 /* Today in UTC+8, from the transaction's clock. */
 calendar_day_t supervise_today(const tx_t *tx);
 

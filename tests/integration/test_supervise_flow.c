@@ -33,6 +33,7 @@ static struct {
     harness_t *h;
     fixture_users_t u;
     char pid[24], item[24];
+    pid_t second;                   /* the second supervise instance, 0 when none */
     int ready;
 } S;
 
@@ -49,6 +50,10 @@ static int s_setup(void **state)
 static int s_teardown(void **state)
 {
     (void) state;
+    if (S.second > 0) {             /* a failed failover test left it running */
+        kill(S.second, SIGKILL);
+        waitpid(S.second, NULL, 0);
+    }
     fixture_logout(&S.u);
     harness_destroy(&S.h);
     return 0;
@@ -146,10 +151,47 @@ static void s_climb_to(calendar_day_t day, const char *step)
     assert_int_equal(api_wait_sqlp(S.h, sql, 1, 15000, 1, q), 1);
 }
 
+/* The district's own ladder (PUT /items/ladder): the item registered before
+ * keeps its timers; a new due date re-arms them on the new ladder. */
+static void s_district_ladder(void)
+{
+    http_resp_t r;
+    assert_int_equal(api_req(S.h, "GET", D "/items/ladder", S.u.office, NULL, 200, &r), 200);
+    assert_true(json_is_null(json_object_get(r.json, "urge_workdays")));     /* the defaults */
+    http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "PUT", D "/items/ladder", S.u.office,
+                                "{\"urge_workdays\":0,\"escalate_workdays\":3}"), 400);
+    assert_int_equal(api_status(S.h, "PUT", D "/items/ladder", S.u.unit1,
+                                "{\"urge_workdays\":3,\"escalate_workdays\":4}"), 403);
+    assert_int_equal(api_status(S.h, "PUT", "/v1/districts/330304/items/ladder", S.u.office,
+                                "{\"urge_workdays\":3,\"escalate_workdays\":4}"), 403);
+    assert_int_equal(api_status(S.h, "PUT", D "/items/ladder", S.u.office,
+                                "{\"urge_workdays\":3,\"escalate_workdays\":4}"), 200);
+    assert_int_equal(api_req(S.h, "GET", D "/items/ladder", S.u.leader, NULL, 200, &r), 200);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "urge_workdays")), 3);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "escalate_workdays")), 4);
+    http_resp_clear(&r);
+    /* the proposal handed back and assigned again with another deadline: the
+     * same item, updated, its ladder re-armed on the district's */
+    s_proposal("hand-back", S.u.unit1, "{\"reason\":\"涉及交通运输局职责\"}");
+    s_proposal("assign", S.u.office, "{\"lead_unit_id\":\"1\",\"leader\":\"王副区长\","
+                                     "\"workdays\":25}");
+    const char *q[1] = {S.item};
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM supervise.items i JOIN"
+                                   " proposal.proposals p ON p.id = i.source_id WHERE i.id ="
+                                   " $1::bigint AND i.due_on = p.due_on AND i.leader = '王副区长'",
+                                   1, 15000, 1, q), 1);
+    assert_int_equal(s_sql1("SELECT count(*) FROM supervise.items WHERE source = 'proposal' AND"
+                            " id = $1::bigint", S.item), 1);
+    assert_int_equal(s_sql1("SELECT count(*) FROM audit.trail WHERE action = 'item.updated' AND"
+                            " object_id = $1", S.item), 1);
+}
+
 static void test_ladder_climbs(void **state)
 {
     (void) state;
-    ladder_cfg_t cfg = {.urge_workdays = 5, .escalate_workdays = 5};   /* lianxin.conf.example */
+    ladder_cfg_t cfg = {.urge_workdays = 3, .escalate_workdays = 4};   /* the district's */
+    s_district_ladder();
     ladder_plan_t plan;
     calendar_t *cal = fixture_calendar(S.h);
     assert_non_null(cal);
@@ -375,8 +417,9 @@ static pid_t s_second(void)
     snprintf(log, sizeof log, "%s/supervise2.log", harness_dir(S.h));
     pid_t pid = fork();
     if (pid == 0) {
-        FILE *f = freopen(log, "a", stderr);
-        (void) f;
+        /* never the test's own stdout: run.sh reads it to its end */
+        if (!freopen(log, "a", stderr) || !freopen("/dev/null", "w", stdout))
+            _exit(127);
         setenv("LIANXIN_SUPERVISE_ENDPOINT", "tcp://127.0.0.1:*", 1);
         execl(bin, bin, "-c", harness_config(S.h), (char *) NULL);
         _exit(127);
@@ -390,7 +433,7 @@ static void test_failover_exactly_once(void **state)
     char n[16];
     snprintf(n, sizeof n, "%d", N_DUE);
     const char *q[1] = {n};
-    pid_t second = s_second();
+    pid_t second = S.second = s_second();
     assert_true(second > 0);
     harness_sleep_ms(harness_ms(S.h, 1500));
     assert_int_equal(waitpid(second, NULL, WNOHANG), 0);            /* it runs */
@@ -432,6 +475,7 @@ static void test_failover_exactly_once(void **state)
                                     " 'supervise' AND type = 'item.urged'", 0, NULL), N_DUE + 1);
     kill(second, SIGKILL);
     waitpid(second, NULL, 0);
+    S.second = 0;
 }
 
 int main(void)

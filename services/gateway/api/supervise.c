@@ -225,6 +225,22 @@ static void s_csv(gw_call_t *call)
                  CSV_MAX_ROWS);
 }
 
+/* ---- the district's ladder ------------------------------------------------------------ */
+
+/* The district's own ladder; null values: the installation's defaults
+ * (supervise.urge_workdays, .escalate_workdays) apply. */
+static const char *const SQL_LADDER =
+    "SELECT json_build_object('urge_workdays', l.urge_workdays, 'escalate_workdays',"
+    " l.escalate_workdays, 'updated_at', " TS("l.updated_at") ")::text FROM (SELECT 1) x"
+    " LEFT JOIN supervise.ladders l ON l.district_code = $1";
+
+static void s_ladder(gw_call_t *call)
+{
+    static const reads_spec_t spec = {.sql = SQL_LADDER, .single = 1};
+    const char *p[1] = {reads_district(call)};
+    reads_run(call, &spec, 0, 1, p);
+}
+
 /* ---- referrals -------------------------------------------------------------------------- */
 
 /* $2: the partner account's user id (NULL for the office): only its
@@ -385,6 +401,12 @@ static const gw_route_t s_rows[] = {
      .handler = s_figures, .query = s_none},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/items/figures.csv"},
      .roles = LEADERS, .handler = s_figures_csv, .query = s_none, .export_file = 1},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/items/ladder"}, .roles = LEADERS,
+     .handler = s_ladder, .query = s_none},
+    {.at = {.method = "PUT", .pattern = "/v1/districts/{d}/items/ladder"}, .roles = OFFICE,
+     .body_limit = SMALL_BODY, .handler = forward_handle, .command = "supervise.SetLadder",
+     .request = &lianxin__v1__ladder_settings__descriptor,
+     .reply = &lianxin__v1__ladder_settings__descriptor},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/items/{id}"}, .roles = READERS,
      .handler = s_get},
     TRANSITION("answer"),
