@@ -3,7 +3,7 @@
 
 CC       ?= gcc
 BUILD    ?= build
-PKGS     := libzmq libprotobuf-c libuv libpq jansson libmicrohttpd libcrypto
+PKGS     := libzmq libprotobuf-c libuv libpq jansson libmicrohttpd libcrypto libqrencode
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 ifeq ($(SAN),1)

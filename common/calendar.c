@@ -600,3 +600,18 @@ long calendar_workdays_between(const calendar_t *self, calendar_day_t a, calenda
     }
     return n;
 }
+
+int calendar_add_months(calendar_day_t date, int months, calendar_day_t *out)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d;
+    calendar_day_to_ymd(date, &y, &m, &d);
+    long idx = (long) y * 12 + (m - 1) + months;
+    if (idx < 0)
+        return -1;
+    y = (int) (idx / 12);
+    m = (int) (idx % 12) + 1;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int last = mdays[m - 1] + (m == 2 && leap);
+    return calendar_day_from_ymd(y, m, d > last ? last : d, out);
+}

@@ -47,6 +47,11 @@ int calendar_day_weekday(calendar_day_t date);
 calendar_day_t calendar_day_of_us(int64_t us);
 int64_t calendar_day_start_us(calendar_day_t date);
 
+/* `date` plus `months` calendar months (may be negative), the day clamped to
+ * the last day of the target month (01-31 + 1 month = 02-28 or 02-29): a
+ * deadline "in two months". 0, or -1 when the result is out of range. */
+int calendar_add_months(calendar_day_t date, int months, calendar_day_t *out);
+
 /* ---- the calendar --------------------------------------------------------- */
 
 typedef struct calendar calendar_t;

@@ -199,3 +199,23 @@ void textfmt_log_row(textbuf_t *b, const char *const f[TEXTFMT_LOG_FIELDS])
     g[9] = textfmt_action_zh(g[9]);
     textfmt_csv_row(b, g, TEXTFMT_LOG_FIELDS);
 }
+
+void textfmt_ics_begin(textbuf_t *b, const char *prodid, const char *name)
+{
+    textfmt_ics_line(b, "BEGIN", "VCALENDAR");
+    textfmt_ics_line(b, "VERSION", "2.0");
+    textfmt_ics_line(b, "PRODID", prodid);
+    textfmt_ics_line(b, "CALSCALE", "GREGORIAN");
+    textfmt_ics_line(b, "METHOD", "PUBLISH");
+    textfmt_ics_line(b, "X-WR-CALNAME", name);
+    textfmt_ics_line(b, "X-WR-TIMEZONE", "Asia/Shanghai");
+    textfmt_ics_line(b, "BEGIN", "VTIMEZONE");
+    textfmt_ics_line(b, "TZID", "Asia/Shanghai");
+    textfmt_ics_line(b, "BEGIN", "STANDARD");
+    textfmt_ics_line(b, "DTSTART", "19700101T000000");
+    textfmt_ics_line(b, "TZOFFSETFROM", "+0800");
+    textfmt_ics_line(b, "TZOFFSETTO", "+0800");
+    textfmt_ics_line(b, "TZNAME", "CST");
+    textfmt_ics_line(b, "END", "STANDARD");
+    textfmt_ics_line(b, "END", "VTIMEZONE");
+}

@@ -35,6 +35,12 @@ void textfmt_ics_line(textbuf_t *b, const char *name, const char *value);
 /* A TEXT value escaped (backslash, semicolon, comma, newline) into `b`. */
 void textfmt_ics_text(textbuf_t *b, const char *value);
 
+/* The head of a calendar published in China Standard Time: BEGIN:VCALENDAR,
+ * VERSION, PRODID `prodid`, CALSCALE, METHOD:PUBLISH, X-WR-CALNAME `name`,
+ * X-WR-TIMEZONE and the VTIMEZONE of Asia/Shanghai (UTC+8, no daylight
+ * saving). The caller writes its VEVENTs and END:VCALENDAR. */
+void textfmt_ics_begin(textbuf_t *b, const char *prodid, const char *name);
+
 /* ---- the public-opinion log (民情日志) as CSV ---------------------------------- */
 
 #define TEXTFMT_LOG_FIELDS 12

@@ -13,6 +13,7 @@ PACKAGES=(
     libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libuv1-dev libpq-dev
     postgresql-15 postgresql-contrib
     libmicrohttpd-dev libjansson-dev libssl-dev libcmocka-dev libcurl4-openssl-dev
+    libqrencode-dev
     wrk valgrind curl
     chromium chromium-driver python3-selenium fonts-noto-cjk
     python3-jsonschema python3-yaml

@@ -33,6 +33,27 @@ const char *reads_district(const gw_call_t *call)
     return call->district ? call->district : "";
 }
 
+void reads_caller(const gw_call_t *call, char mem[24], char unit[24], const char **member,
+                  const char **unit_id)
+{
+    *member = *unit_id = NULL;
+    if (strcmp(call->who.role, "member") == 0) {
+        snprintf(mem, 24, "%lld", (long long) call->who.member_id);
+        *member = mem;
+    } else if (strcmp(call->who.role, "unit") == 0) {
+        snprintf(unit, 24, "%lld", (long long) call->who.unit_id);
+        *unit_id = unit;
+    }
+}
+
+const char *reads_label(const char *const map[][2], const char *v)
+{
+    for (size_t i = 0; map[i][0]; i++)
+        if (strcmp(map[i][0], v) == 0)
+            return map[i][1];
+    return v;
+}
+
 static json_t *s_items(const read_ctx_t *rc, const PGresult *res, int *count)
 {
     int n = PQntuples(res);

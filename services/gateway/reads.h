@@ -61,4 +61,14 @@ void reads_export(gw_call_t *call, const char *sql, int n, const char *const *p,
 /* The district of the call as an SQL parameter. */
 const char *reads_district(const gw_call_t *call);
 
+/* The caller's member id (*member) and unit id (*unit) as SQL parameters
+ * written into `mem` and `unit`: NULL when the caller is not a member (not
+ * a unit). The reads that narrow what members and units see take them. */
+void reads_caller(const gw_call_t *call, char mem[24], char unit[24], const char **member,
+                  const char **unit_id);
+
+/* The label of `v` in `map` (pairs {value, label}, ended by {NULL, NULL}),
+ * or `v` itself when it has none: a stored code shown in Chinese. */
+const char *reads_label(const char *const map[][2], const char *v);
+
 #endif

@@ -252,6 +252,22 @@ static const char *s_sql_timers =
     " WHERE r.district_code = $1 AND r.month = $2 AND r.status <> 'draft'"
     " ON CONFLICT DO NOTHING";
 
+/* The rows published, as the event's entries (ids, room, date, member). */
+static void s_entries(PGresult *r, Lianxin__V1__RotaEntry *rows, Lianxin__V1__RotaEntry **ptrs,
+                      const char *month)
+{
+    for (int i = 0; i < PQntuples(r); i++) {
+        lianxin__v1__rota_entry__init(&rows[i]);
+        rows[i].id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+        rows[i].workroom_id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+        rows[i].duty_date = PQgetvalue(r, i, 2);
+        rows[i].member_id = strtoll(PQgetvalue(r, i, 3), NULL, 10);
+        rows[i].status = "published";
+        rows[i].month = (char *) month;
+        ptrs[i] = &rows[i];
+    }
+}
+
 int rota_publish_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     const Lianxin__V1__PublishRota *req = (const Lianxin__V1__PublishRota *) ctx->req;
@@ -266,23 +282,37 @@ int rota_publish_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     PGresult *r = db_exec(tx_db(tx),
         "WITH up AS (UPDATE intake.rota SET status = 'published', updated_at = core.clock_now(),"
         "   updated_by = $3::bigint WHERE district_code = $1 AND month = $2"
-        "   AND status = 'draft' RETURNING member_id)"
-        " SELECT count(*), coalesce(array_agg(DISTINCT member_id), '{}') FROM up", 3, p);
+        "   AND status = 'draft' RETURNING id, workroom_id, duty_date, member_id)"
+        " SELECT id, workroom_id, duty_date::text, member_id, (SELECT coalesce(array_agg("
+        "   DISTINCT member_id), '{}') FROM up) FROM up ORDER BY id", 3, p);
     if (!r)
         return cmd_db_fail(tx, res, "rota.publish");
-    int n = atoi(PQgetvalue(r, 0, 0));
-    size_t nm = db_parse_ids(PQgetvalue(r, 0, 1), members, 512);
-    PQclear(r);
-    if (n == 0)
+    int n = PQntuples(r);
+    size_t nm = n ? db_parse_ids(PQgetvalue(r, 0, 4), members, 512) : 0;
+    if (n == 0) {
+        PQclear(r);
         return cmd_fail(res, 409, "conflict", "no draft rota for this month: generate it first");
-    if (db_run(tx_db(tx), s_sql_timers, 2, p) != 0)
-        return cmd_db_fail(tx, res, "rota.publish.timers");
+    }
+    Lianxin__V1__RotaEntry *rows = calloc((size_t) n, sizeof *rows);
+    Lianxin__V1__RotaEntry **ptrs = calloc((size_t) n, sizeof *ptrs);
     Lianxin__V1__RotaPublished ev = LIANXIN__V1__ROTA_PUBLISHED__INIT;
-    ev.month = g.month;
-    ev.duties = n;
-    ev.n_member_ids = nm;
-    ev.member_ids = members;
-    if (cmd_record(tx, ctx, res, "rota.published", &ev.base, "rota.publish", "rota", 0))
-        return -1;
-    return cmd_ok(res, 200, &ev.base);
+    int rc = !rows || !ptrs ? cmd_fail(res, 500, "internal", "internal error")
+             : db_run(tx_db(tx), s_sql_timers, 2, p) != 0
+                 ? cmd_db_fail(tx, res, "rota.publish.timers") : 0;
+    if (rc == 0) {
+        s_entries(r, rows, ptrs, g.month);
+        ev.month = g.month;
+        ev.duties = n;
+        ev.n_member_ids = nm;
+        ev.member_ids = members;
+        ev.n_entries = (size_t) n;
+        ev.entries = ptrs;
+        rc = cmd_record(tx, ctx, res, "rota.published", &ev.base, "rota.publish", "rota", 0);
+        ev.n_entries = 0;               /* the reply without them */
+    }
+    rc = rc == 0 ? cmd_ok(res, 200, &ev.base) : -1;
+    free(rows);
+    free(ptrs);
+    PQclear(r);
+    return rc;
 }

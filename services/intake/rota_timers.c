@@ -62,9 +62,25 @@ static const char *const s_absent_sql =
     "   AND r.member_id = ANY (v.member_ids)"
     "   AND v.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Shanghai'"
     "   AND v.received_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')"
-    "  RETURNING r.id)"
-    " UPDATE intake.rota r SET status = 'absent', updated_at = core.clock_now()"
-    " WHERE " S_DUTY_ROWS " AND r.id NOT IN (SELECT id FROM served) RETURNING r.id, r.member_id";
+    "  RETURNING r.id, r.member_id),"
+    " absent AS (UPDATE intake.rota r SET status = 'absent', updated_at = core.clock_now()"
+    "  WHERE " S_DUTY_ROWS " AND r.id NOT IN (SELECT id FROM served) RETURNING r.id, r.member_id)"
+    " SELECT id, member_id, 'absent' FROM absent UNION ALL SELECT id, member_id, 'served' FROM served";
+
+/* rota.changed (served) for a duty the check found served: the member files
+ * count duties served from it, as they do the office's own marking. */
+static int s_served(tx_t *tx, const char *d, const Lianxin__V1__Actor *actor,
+                    const Lianxin__V1__RotaAbsent *row)
+{
+    Lianxin__V1__RotaChanged ev = LIANXIN__V1__ROTA_CHANGED__INIT;
+    ev.rota_id = row->rota_id;
+    ev.workroom_id = row->workroom_id;
+    ev.duty_date = row->duty_date;
+    ev.member_id = row->member_id;
+    ev.status = "served";
+    ev.change = "served";
+    return tx_event(tx, d, "rota.changed", actor, &ev.base);
+}
 
 int rota_timers_absent_check(tx_t *tx, const timers_row_t *row, void *app)
 {
@@ -83,6 +99,10 @@ int rota_timers_absent_check(tx_t *tx, const timers_row_t *row, void *app)
         ev.workroom_id = strtoll(room, NULL, 10);
         ev.duty_date = (char *) date;
         ev.member_id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+        if (strcmp(PQgetvalue(r, i, 2), "served") == 0) {
+            rc = s_served(tx, d, &actor, &ev);
+            continue;
+        }
         rc = tx_event(tx, d, "rota.absent", &actor, &ev.base);
         if (rc == 0)
             rc = tx_audit(tx, d, &actor, "rota.absent", "rota", id, id, strlen(id));

@@ -2,16 +2,22 @@
 python3-selenium, with the flags this closed network needs."""
 
 import atexit
+import email.utils
 import shutil
 import tempfile
+import time
+import traceback
+from datetime import timedelta, timezone
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = '/usr/bin/chromium'
+CST = timezone(timedelta(hours=8))
 CHROMEDRIVER = '/usr/bin/chromedriver'
 
 
@@ -69,6 +75,12 @@ def login(d, url, username, password='lianxin-demo'):
 
 
 def nav_pages(d):
+    """The menu's pages; read again when the menu is redrawn while it is read."""
+    for _ in range(20):
+        try:
+            return [a.get_attribute('data-page') for a in d.find_elements(By.CSS_SELECTOR, '#nav a')]
+        except StaleElementReferenceException:
+            time.sleep(0.05)
     return [a.get_attribute('data-page') for a in d.find_elements(By.CSS_SELECTOR, '#nav a')]
 
 
@@ -77,3 +89,71 @@ def severe_logs(d):
         return [e['message'] for e in d.get_log('browser') if e['level'] == 'SEVERE']
     except Exception:   # noqa: BLE001 - logs are a diagnostic only
         return []
+
+
+class StackClient:
+    """The API side of a browser test: logins to `stack` (stack.Stack) cached
+    per user, calls checked against an expected status, the server's time."""
+
+    stack = None
+    tokens = {}
+
+    def token(self, user):
+        if user not in self.tokens:
+            self.tokens[user] = self.stack.login(user)
+        return self.tokens[user][0]
+
+    def api(self, method, path, body=None, user='office', want=None):
+        status, data = self.stack.call(method, path, body, self.token(user))
+        if want is not None and status != want:
+            raise AssertionError('%s %s as %s: %s %s' % (method, path, user, status, data))
+        return data
+
+    def server_now(self):
+        """The server's present time in UTC+8, from its Date header."""
+        _, headers, _ = self.stack.call('GET', '/healthz', raw=True)
+        return email.utils.parsedate_to_datetime(headers['Date']).astimezone(CST)
+
+
+def run_tests(tests, ctx, start, after_failure, stop):
+    """Runs `tests` (functions of ctx) as cmocka would report them, so that
+    tests/run.sh counts each: start(ctx) first (its failure fails them all),
+    after_failure(ctx, name) after a failed one, stop(ctx) at the end.
+    Returns the exit status."""
+    print('[==========] Running %d test(s).' % len(tests))
+    failed = []
+    t_all = time.time()
+    try:
+        start(ctx)
+    except Exception:   # noqa: BLE001 - the whole group fails, as cmocka's group setup
+        traceback.print_exc()
+        print('[  ERROR   ] GROUP SETUP')
+        print('[  FAILED  ] GROUP SETUP')
+        stop(ctx)
+        print('[==========] 0 test(s) run.')
+        print('[  PASSED  ] 0 test(s).')
+        print('[  FAILED  ] %d test(s), listed below:' % len(tests))
+        for t in tests:
+            print('[  FAILED  ] %s' % t.__name__)
+        return 1
+    try:
+        for t in tests:
+            print('[ RUN      ] %s' % t.__name__)
+            t0 = time.time()
+            try:
+                t(ctx)
+                print('[       OK ] %s (%.1f s)' % (t.__name__, time.time() - t0))
+            except Exception:   # noqa: BLE001 - a failed test, reported and counted
+                traceback.print_exc()
+                after_failure(ctx, t.__name__)
+                print('[  FAILED  ] %s' % t.__name__)
+                failed.append(t.__name__)
+    finally:
+        stop(ctx)
+    print('[==========] %d test(s) run. (%.0f s)' % (len(tests), time.time() - t_all))
+    print('[  PASSED  ] %d test(s).' % (len(tests) - len(failed)))
+    if failed:
+        print('[  FAILED  ] %d test(s), listed below:' % len(failed))
+        for n in failed:
+            print('[  FAILED  ] %s' % n)
+    return 1 if failed else 0

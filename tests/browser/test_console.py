@@ -8,60 +8,42 @@ the server (the Date header of its answers), never from this machine's
 calendar. LIANXIN_SCREENSHOTS=DIR also writes the README's two screenshots.
 """
 
-import email.utils
 import os
 import signal
 import sys
 import time
-import traceback
 import urllib.error
 import urllib.request
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from browser import (By, EC, clickable, css, login, nav_pages, new_driver,  # noqa: E402
-                     severe_logs, text_in, visible, wait)
+from browser import (By, EC, StackClient, clickable, css, login, nav_pages,  # noqa: E402
+                     new_driver, run_tests, severe_logs, text_in, visible, wait)
 from stack import Stack  # noqa: E402
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 D = '/v1/districts/330303'
-CST = timezone(timedelta(hours=8))
 
 EXPECTED_PAGES = {
     'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-              'proposal-rates', 'supervise', 'inbox', 'users', 'system', 'account'],
+              'proposal-rates', 'supervise', 'consult', 'consult-plan', 'files', 'meetings', 'inbox',
+              'users', 'system', 'account'],
     'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-               'proposal-rates', 'supervise', 'inbox', 'users', 'account'],
-    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'supervise', 'inbox',
-               'account'],
-    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'inbox', 'account'],
+               'proposal-rates', 'supervise', 'consult', 'consult-plan', 'files', 'meetings', 'inbox',
+               'users', 'account'],
+    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'supervise', 'consult',
+               'consult-plan', 'files', 'meetings', 'inbox', 'account'],
+    'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'consult', 'my-file', 'meetings',
+                'inbox', 'account'],
     'unit1': ['rota', 'issues', 'proposals', 'supervise', 'inbox', 'account'],
 }
 
 
-class Ctx:
-    stack = None
+class Ctx(StackClient):
     desk = None        # a 1280 x 900 browser
-    tokens = {}
-
-    def token(self, user):
-        if user not in self.tokens:
-            self.tokens[user] = self.stack.login(user)
-        return self.tokens[user][0]
-
-    def api(self, method, path, body=None, user='office', want=None):
-        status, data = self.stack.call(method, path, body, self.token(user))
-        if want is not None and status != want:
-            raise AssertionError('%s %s as %s: %s %s' % (method, path, user, status, data))
-        return data
-
-    def server_now(self):
-        """The server's present time in UTC+8, from its Date header."""
-        _, headers, _ = self.stack.call('GET', '/healthz', raw=True)
-        return email.utils.parsedate_to_datetime(headers['Date']).astimezone(CST)
 
     def month_after(self, now):
         y, m = now.year + (now.month == 12), now.month % 12 + 1
@@ -698,68 +680,43 @@ TESTS = [
 ]
 
 
+def _start(c):
+    if os.environ.get('LIANXIN_TEST_CLOCK'):
+        print('browser: LIANXIN_TEST_CLOCK is not applied here: the console and these tests run at the real time')
+    c.stack = Stack().start()
+    c.desk = new_driver(1280, 900)
+
+
+def _after_failure(c, name):
+    logs = severe_logs(c.desk)
+    if logs:
+        print('browser console: ' + ' | '.join(logs[-5:]))
+    try:
+        c.desk.save_screenshot(os.path.join(c.stack.dir, name + '.png'))
+        print('browser: screenshot of the failure in %s' % c.stack.dir)
+    except Exception:   # noqa: BLE001
+        pass
+    c.stack.failed = True
+    try:
+        c.desk.get(c.stack.url + '/')
+        c.desk.execute_script('sessionStorage.clear()')
+    except Exception:   # noqa: BLE001
+        pass
+
+
+def _stop(c):
+    if c.desk:
+        c.desk.quit()
+    if c.stack:
+        c.stack.stop()
+
+
 def main():
     # run.sh's time limit sends SIGTERM: unwind, so that the stack is stopped
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     names = sys.argv[1:]
     tests = [t for t in TESTS if not names or t.__name__ in names]
-    print('[==========] Running %d test(s).' % len(tests))
-    if os.environ.get('LIANXIN_TEST_CLOCK'):
-        print('browser: LIANXIN_TEST_CLOCK is not applied here: the console and these tests run at the real time')
-    c = Ctx()
-    failed = []
-    start = time.time()
-    try:
-        c.stack = Stack().start()
-        c.desk = new_driver(1280, 900)
-    except Exception:   # noqa: BLE001 - the whole group fails, as cmocka's group setup
-        traceback.print_exc()
-        print('[  ERROR   ] GROUP SETUP')
-        print('[  FAILED  ] GROUP SETUP')
-        if c.stack:
-            c.stack.failed = True
-            c.stack.stop()
-        print('[==========] 0 test(s) run.')
-        print('[  PASSED  ] 0 test(s).')
-        print('[  FAILED  ] %d test(s), listed below:' % len(tests))
-        for t in tests:
-            print('[  FAILED  ] %s' % t.__name__)
-        return 1
-    try:
-        for t in tests:
-            print('[ RUN      ] %s' % t.__name__)
-            t0 = time.time()
-            try:
-                t(c)
-                print('[       OK ] %s (%.1f s)' % (t.__name__, time.time() - t0))
-            except Exception:   # noqa: BLE001 - a failed test, reported and counted
-                traceback.print_exc()
-                logs = severe_logs(c.desk)
-                if logs:
-                    print('browser console: ' + ' | '.join(logs[-5:]))
-                try:
-                    c.desk.save_screenshot(os.path.join(c.stack.dir, t.__name__ + '.png'))
-                    print('browser: screenshot of the failure in %s' % c.stack.dir)
-                except Exception:   # noqa: BLE001
-                    pass
-                print('[  FAILED  ] %s' % t.__name__)
-                failed.append(t.__name__)
-                c.stack.failed = True
-                try:
-                    c.desk.get(c.stack.url + '/')
-                    c.desk.execute_script('sessionStorage.clear()')
-                except Exception:   # noqa: BLE001
-                    pass
-    finally:
-        c.desk.quit()
-        c.stack.stop()
-    print('[==========] %d test(s) run. (%.0f s)' % (len(tests), time.time() - start))
-    print('[  PASSED  ] %d test(s).' % (len(tests) - len(failed)))
-    if failed:
-        print('[  FAILED  ] %d test(s), listed below:' % len(failed))
-        for n in failed:
-            print('[  FAILED  ] %s' % n)
-    return 1 if failed else 0
+    return run_tests(tests, Ctx(), _start, _after_failure, _stop)
 
 
 if __name__ == '__main__':

@@ -163,6 +163,25 @@ static void test_notify(void **state)
     s_refused("notify", "DELETE FROM audit.trail");
 }
 
+/* lianxin-consult writes consult only, reads core and, of auth.users, only
+ * the columns that say whether a user is a leader; it never reads intake
+ * (its duties come from events). */
+static void test_consult(void **state)
+{
+    (void) state;
+    s_allowed("consult", "UPDATE consult.consultations SET state = state WHERE false");
+    s_allowed("consult", "SELECT count(*) FROM core.members");
+    s_allowed("consult", "SELECT count(*) FROM auth.users WHERE role = 'leader' AND NOT disabled");
+    s_refused("consult", "SELECT password_hash FROM auth.users");
+    s_refused("consult", "SELECT count(*) FROM intake.rota");
+    s_refused("consult", "UPDATE core.members SET name = name");
+    s_refused("consult", "DELETE FROM audit.trail");
+    s_refused("intake", "SELECT count(*) FROM consult.duties");
+    s_refused("proposal", "UPDATE consult.consultations SET state = state");
+    s_allowed("gateway", "SELECT count(*) FROM consult.participants");
+    s_refused("gateway", "UPDATE consult.consultations SET state = state");
+}
+
 /* lianxin-proposal writes proposal only and reads core (its unit heads
  * included); notify and intake never touch proposal's tables; the gateway
  * reads them. */
@@ -296,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_intake),
         cmocka_unit_test(test_notify),
         cmocka_unit_test(test_proposal),
+        cmocka_unit_test(test_consult),
         cmocka_unit_test(test_own_streams),
         cmocka_unit_test(test_auditor),
         cmocka_unit_test(test_owner_append_only),

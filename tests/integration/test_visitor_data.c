@@ -38,6 +38,7 @@ static const char *const s_types[] = {
     "report.adopted", "report.instructed", "report.authors_told",
     "rota.published", "rota.generate", "rota.changed",
     "item.registered", "item.updated", "item.urged", "item.followed", "item.supervised",
+    "consultation.created",         /* lianxin-consult's micro-consultation of the class-3 issue */
 };
 
 static struct {

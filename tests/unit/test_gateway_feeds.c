@@ -89,7 +89,8 @@ static void test_principal_and_access(void **state)
     assert_int_equal(role_bit("feed"), 0);
 }
 
-/* The route table flags exactly one route: the member's duties feed. */
+/* The route table flags exactly two routes: the member's duties feed and
+ * the member's consultations feed. */
 static void test_one_flagged_route(void **state)
 {
     int n = 0;
@@ -100,12 +101,13 @@ static void test_one_flagged_route(void **state)
         n++;
         assert_string_equal(routes_at(i)->at.method, "GET");
         assert_string_equal(routes_at(i)->at.pattern,
-                            "/v1/districts/{d}/members/{id}/duties.ics");
+                            n == 1 ? "/v1/districts/{d}/members/{id}/duties.ics"
+                                   : "/v1/districts/{d}/members/{id}/consultations.ics");
         assert_string_equal(routes_at(i)->query[0].key, feeds_query_keys[0]);
         assert_null(routes_at(i)->query[1].key);
         assert_int_equal(routes_at(i)->body_limit, 0);
     }
-    assert_int_equal(n, 1);
+    assert_int_equal(n, 2);
 }
 
 int main(void)

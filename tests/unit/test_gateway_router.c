@@ -128,7 +128,8 @@ static void test_gateway_table(void **state)
         const char *pat = routes_at(i)->at.pattern;
         if (routes_at(i)->roles == 0)
             assert_true(strcmp(pat, "/healthz") == 0 || strcmp(pat, "/metrics") == 0 ||
-                        strcmp(pat, "/v1/sessions") == 0 || strcmp(pat, "/*") == 0);
+                        strcmp(pat, "/v1/sessions") == 0 || strcmp(pat, "/*") == 0 ||
+                        strcmp(pat, "/public/{d}/notices") == 0);
         if (routes_at(i)->command) {
             assert_non_null(routes_at(i)->request);
             assert_non_null(routes_at(i)->reply);

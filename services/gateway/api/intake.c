@@ -555,19 +555,6 @@ static const char *const SQL_DUTIES =
 static const char *const SQL_MEMBER_EXISTS =
     "SELECT 1 FROM core.members WHERE district_code = $1 AND id = $2::bigint";
 
-static void s_vtimezone(textbuf_t *b)
-{
-    textfmt_ics_line(b, "BEGIN", "VTIMEZONE");
-    textfmt_ics_line(b, "TZID", "Asia/Shanghai");
-    textfmt_ics_line(b, "BEGIN", "STANDARD");
-    textfmt_ics_line(b, "DTSTART", "19700101T000000");
-    textfmt_ics_line(b, "TZOFFSETFROM", "+0800");
-    textfmt_ics_line(b, "TZOFFSETTO", "+0800");
-    textfmt_ics_line(b, "TZNAME", "CST");
-    textfmt_ics_line(b, "END", "STANDARD");
-    textfmt_ics_line(b, "END", "VTIMEZONE");
-}
-
 static void s_vevent(gw_call_t *call, const PGresult *res, int i, textbuf_t *b)
 {
     char uid[96], start[32], end[32];
@@ -602,14 +589,7 @@ static void s_vevent(gw_call_t *call, const PGresult *res, int i, textbuf_t *b)
 
 static void s_render_ics(gw_call_t *call, const PGresult *res, textbuf_t *b)
 {
-    textfmt_ics_line(b, "BEGIN", "VCALENDAR");
-    textfmt_ics_line(b, "VERSION", "2.0");
-    textfmt_ics_line(b, "PRODID", "-//Lianxin//Duty rota//ZH");
-    textfmt_ics_line(b, "CALSCALE", "GREGORIAN");
-    textfmt_ics_line(b, "METHOD", "PUBLISH");
-    textfmt_ics_line(b, "X-WR-CALNAME", "委员接待日值班");
-    textfmt_ics_line(b, "X-WR-TIMEZONE", "Asia/Shanghai");
-    s_vtimezone(b);
+    textfmt_ics_begin(b, "-//Lianxin//Duty rota//ZH", "委员接待日值班");
     int n = PQntuples(res) < call->gw->set.ics_max_events ? PQntuples(res)
                                                           : call->gw->set.ics_max_events;
     for (int i = 0; i < n; i++)

@@ -104,20 +104,6 @@ static const char *const SQL_ONE =
     "   WHERE l.district_code = p.district_code AND l.proposal_id = p.id), '[]'::json))::text"
     " FROM proposal.proposals p WHERE" VISIBLE " AND p.id = $4::bigint";
 
-/* The caller's member and unit ids as the $2 and $3 of VISIBLE. */
-static void s_who(const gw_call_t *call, char mem[24], char unit[24], const char **p2,
-                  const char **p3)
-{
-    *p2 = *p3 = NULL;
-    if (strcmp(call->who.role, "member") == 0) {
-        snprintf(mem, 24, "%lld", (long long) call->who.member_id);
-        *p2 = mem;
-    } else if (strcmp(call->who.role, "unit") == 0) {
-        snprintf(unit, 24, "%lld", (long long) call->who.unit_id);
-        *p3 = unit;
-    }
-}
-
 static void s_list(gw_call_t *call)
 {
     static const reads_spec_t spec = {.sql = SQL_LIST, .cursor_tag = 'p', .key = reads_key_id};
@@ -125,7 +111,7 @@ static void s_list(gw_call_t *call)
     int limit;
     const char *p[6] = {reads_district(call), NULL, NULL, query_get(&call->query, "state"),
                         NULL, lim};
-    s_who(call, mem, unit, &p[1], &p[2]);
+    reads_caller(call, mem, unit, &p[1], &p[2]);
     if (reads_page(call, 'p', lim, cur, &p[4], &limit) == 0)
         reads_run(call, &spec, limit, 6, p);
 }
@@ -135,7 +121,7 @@ static void s_get(gw_call_t *call)
     static const reads_spec_t spec = {.sql = SQL_ONE, .single = 1};
     char mem[24], unit[24];
     const char *p[4] = {reads_district(call), NULL, NULL, router_param(&call->params, "id")};
-    s_who(call, mem, unit, &p[1], &p[2]);
+    reads_caller(call, mem, unit, &p[1], &p[2]);
     reads_run(call, &spec, 0, 4, p);
 }
 
@@ -243,14 +229,6 @@ static const char *const SQL_CSV =
     " AND ($2::int IS NULL OR coalesce(p.year, extract(year FROM p.created_at)::int) = $2::int)"
     " ORDER BY p.year NULLS LAST, p.number NULLS LAST, p.id LIMIT $4::int";
 
-static const char *s_zh(const char *const map[][2], const char *v)
-{
-    for (size_t i = 0; map[i][0]; i++)
-        if (strcmp(map[i][0], v) == 0)
-            return map[i][1];
-    return v;
-}
-
 static const char *const s_kinds[][2] = {
     {"individual", "个人"}, {"joint", "联名"}, {"collective", "集体"}, {NULL, NULL}};
 static const char *const s_states_zh[][2] = {
@@ -274,10 +252,10 @@ static void s_render_csv(gw_call_t *call, const PGresult *res, textbuf_t *b)
         const char *f[12];
         for (int k = 0; k < 12; k++)
             f[k] = PQgetvalue(res, i, k);
-        f[2] = s_zh(s_kinds, f[2]);
+        f[2] = reads_label(s_kinds, f[2]);
         f[3] = textfmt_category_zh(f[3]);
-        f[4] = s_zh(s_states_zh, f[4]);
-        f[10] = s_zh(s_verdicts, f[10]);
+        f[4] = reads_label(s_states_zh, f[4]);
+        f[10] = reads_label(s_verdicts, f[10]);
         textfmt_csv_row(b, f, 12);
     }
 }

@@ -15,6 +15,9 @@ import calendar from './calendar.js';
 import inbox from './inbox.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
 import supervise from './supervise.js';
+import { consultPage } from './consult.js';
+import { planPage } from './consult-plan.js';
+import { myFilePage, filePage, filesPage, groupPage, meetingsPage, meetingPage, checkinPage, filePrintPage, bulletinPrintPage } from './files.js';
 import users from './users.js';
 import system from './system.js';
 import account from './account.js';
@@ -33,6 +36,17 @@ export const PAGES = [
   ratesPage,    // office, leader, admin
   printPage,    // as proposals, reached from a proposal (not in the menu)
   supervise,    // office, leader, admin, unit (its own)
+  consultPage,  // office, admin, leader, member
+  planPage,     // office, admin, leader (topics, the annual plan, its print view)
+  myFilePage,   // member: their own file
+  filePage,     // one member's file (not in the menu): the member's own, or any for office, leader, admin
+  filesPage,    // office, leader, admin
+  meetingsPage, // office, admin, leader, member
+  meetingPage,  // reached from a meeting (not in the menu)
+  groupPage,    // a liaison group's six at least (not in the menu)
+  checkinPage,  // member, opened by the venue's QR code (not in the menu)
+  filePrintPage, // 一人一档 print view (not in the menu)
+  bulletinPrintPage, // a published snapshot's print view (not in the menu)
   inbox,        // everybody
   users,        // office, admin
   system,       // admin
