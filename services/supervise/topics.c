@@ -17,15 +17,15 @@ enum { T_EV_SELECT, T_EV_ANALYSE, T_EV_SOLVE, T_EV_CONCLUDE, T_EV_DROP, T_EVENTS
 static const char *const s_states[T_STATES] = {"proposed", "selected", "analysed", "solving",
                                                "concluded", "dropped"};
 static const fsm_event_t s_events[T_EVENTS] = {
-    [T_EV_SELECT] = {.name = "select", .event_type = "topic.selected", .from = S(PROPOSED),
-                     .to = T_SELECTED, .roles = OFFICE},
-    [T_EV_ANALYSE] = {.name = "analyse", .event_type = "topic.analysed", .from = S(SELECTED),
-                      .to = T_ANALYSED, .roles = OFFICE},
-    [T_EV_SOLVE] = {.name = "solve", .event_type = "topic.solving", .from = S(ANALYSED),
-                    .to = T_SOLVING, .roles = OFFICE},
-    [T_EV_CONCLUDE] = {.name = "conclude", .event_type = "topic.concluded", .from = S(SOLVING),
-                       .to = T_CONCLUDED, .roles = OFFICE},
-    [T_EV_DROP] = {.name = "drop", .event_type = "topic.dropped",
+    [T_EV_SELECT] = {.name = "select", .event_type = "supervision.topic_selected",
+                     .from = S(PROPOSED), .to = T_SELECTED, .roles = OFFICE},
+    [T_EV_ANALYSE] = {.name = "analyse", .event_type = "supervision.topic_analysed",
+                      .from = S(SELECTED), .to = T_ANALYSED, .roles = OFFICE},
+    [T_EV_SOLVE] = {.name = "solve", .event_type = "supervision.topic_solving",
+                    .from = S(ANALYSED), .to = T_SOLVING, .roles = OFFICE},
+    [T_EV_CONCLUDE] = {.name = "conclude", .event_type = "supervision.topic_concluded",
+                       .from = S(SOLVING), .to = T_CONCLUDED, .roles = OFFICE},
+    [T_EV_DROP] = {.name = "drop", .event_type = "supervision.topic_dropped",
                    .from = S(PROPOSED) | S(SELECTED), .to = T_DROPPED, .roles = OFFICE},
 };
 
@@ -34,7 +34,7 @@ const fsm_t topic_fsm = {.name = "topic", .states = s_states, .nstates = T_STATE
 
 int topics_create_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 {
-    const Lianxin__V1__TopicDraft *t = (const Lianxin__V1__TopicDraft *) ctx->req;
+    const Lianxin__V1__SupervisionTopicDraft *t = (const Lianxin__V1__SupervisionTopicDraft *) ctx->req;
     int rc = 0;
     if (t->year < 2000 || t->year > 2100)
         rc = cmd_field_error(res, "year", "out_of_range");
@@ -55,7 +55,7 @@ int topics_create_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 static int s_record(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const char *event,
                     const char *type, cmd_result_t *res)
 {
-    Lianxin__V1__TopicChanged m = LIANXIN__V1__TOPIC_CHANGED__INIT;
+    Lianxin__V1__SupervisionTopicChanged m = LIANXIN__V1__SUPERVISION_TOPIC_CHANGED__INIT;
     int64_t members[TOPIC_LIST_MAX];
     char ids[24];
     const char *q[2] = {ctx->cmd->district, db_num(ids, id)};
@@ -86,7 +86,7 @@ static int s_record(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, const char *even
 
 int topics_create_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
-    const Lianxin__V1__TopicDraft *t = (const Lianxin__V1__TopicDraft *) ctx->req;
+    const Lianxin__V1__SupervisionTopicDraft *t = (const Lianxin__V1__SupervisionTopicDraft *) ctx->req;
     char year[16], *members = db_ids_text(t->raised_by, t->n_raised_by),
                    *units = db_ids_text(t->unit_ids, t->n_unit_ids);
     snprintf(year, sizeof year, "%d", (int) t->year);
@@ -108,7 +108,7 @@ int topics_create_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     PQclear(r);
     if (!made)
         return cmd_fail(res, 422, "unknown_reference", "a member or unit is not of the district");
-    if (s_record(tx, ctx, id, "proposed", "topic.proposed", res) != 0)
+    if (s_record(tx, ctx, id, "proposed", "supervision.topic_proposed", res) != 0)
         return -1;
     res->status = 201;
     return 0;
@@ -116,7 +116,7 @@ int topics_create_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 
 int topics_step_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 {
-    const Lianxin__V1__TopicAction *a = (const Lianxin__V1__TopicAction *) ctx->req;
+    const Lianxin__V1__SupervisionTopicAction *a = (const Lianxin__V1__SupervisionTopicAction *) ctx->req;
     int ev = fsm_event_from_name(&topic_fsm, a->event);
     if (ev < 0)
         return cmd_fail(res, 404, "not_found", "no such transition");
@@ -129,7 +129,7 @@ int topics_step_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 
 int topics_step_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
-    const Lianxin__V1__TopicAction *a = (const Lianxin__V1__TopicAction *) ctx->req;
+    const Lianxin__V1__SupervisionTopicAction *a = (const Lianxin__V1__SupervisionTopicAction *) ctx->req;
     int ev = fsm_event_from_name(&topic_fsm, a->event);
     int64_t id;
     char ids[24];

@@ -2,7 +2,7 @@
  * (proposed) → 选题 (selected) → 破题 (analysed) → 解题 (solving) → 结题
  * (concluded), one stage at a time (a topic not taken up may be dropped
  * before it is analysed); the machine is data (common/fsm). Every step is
- * topic.<event> (TopicChanged, with the members who raised it: the result
+ * supervision.topic_<stage> (SupervisionTopicChanged, with the members who raised it: the result
  * goes back to them) and an audit row. */
 #ifndef LIANXIN_SUPERVISE_TOPICS_H
 #define LIANXIN_SUPERVISE_TOPICS_H

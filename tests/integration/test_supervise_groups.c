@@ -1,7 +1,7 @@
 /* test_supervise_groups: democratic supervision on the real stack: a topic
  * through the closed chain 征题 → 选题 → 破题 → 解题 → 结题 (one stage at a
  * time: 409 otherwise; the result goes back to the members who raised it
- * in topic.concluded), a dispatched group attached to a unit, an
+ * in supervision.topic_concluded), a dispatched group attached to a unit, an
  * inspection with attendance (one supervision.attended per member), a
  * recommendation letter (a tracked item for the plan it owes) and the
  * unit's rectification plan whose milestones become tracked items on the
@@ -91,7 +91,7 @@ static void test_topic_chain(void **state)
     assert_int_equal(s_sql1("SELECT count(*) FROM supervise.topics WHERE id = $1::bigint AND"
                             " stage = 'concluded'", S.topic), 1);
     assert_int_equal(s_sql1("SELECT count(*) FROM bus.events WHERE producer = 'supervise' AND"
-                            " type = 'topic.concluded' AND $1 <> ''", S.topic), 1);
+                            " type = 'supervision.topic_concluded' AND $1 <> ''", S.topic), 1);
     assert_int_equal(s_sql1("SELECT count(*) FROM audit.trail WHERE object_type = 'topic' AND"
                             " object_id = $1", S.topic), 5);
 }

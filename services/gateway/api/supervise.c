@@ -315,7 +315,8 @@ static void s_ref(gw_call_t *call)
 #define TOPIC_STEP(event)                                                                    \
     {.at = {.method = "POST", .pattern = SUP "/topics/{id}/" event}, .roles = OFFICE,          \
      .body_limit = SMALL_BODY * 4, .body_optional = 1, .handler = forward_transition,         \
-     .command = "supervise.TopicStep", .request = &lianxin__v1__topic_action__descriptor,     \
+     .command = "supervise.TopicStep",                                                        \
+     .request = &lianxin__v1__supervision_topic_action__descriptor,                           \
      .reply = &lianxin__v1__supervision_ref__descriptor}
 
 /* ---- topics, groups, activities, letters (reads) ------------------------------------------ */
@@ -374,7 +375,8 @@ static const gw_route_t s_rows[] = {
      .query = s_page_keys},
     {.at = {.method = "GET", .pattern = SUP "/groups"}, .roles = LEADERS, .handler = s_groups,
      .query = s_page_keys},
-    OFFICE_CMD("POST", "/topics", "supervise.CreateTopic", lianxin__v1__topic_draft__descriptor,
+    OFFICE_CMD("POST", "/topics", "supervise.CreateTopic",
+               lianxin__v1__supervision_topic_draft__descriptor,
                lianxin__v1__supervision_ref__descriptor, SMALL_BODY * 8),
     TOPIC_STEP("select"),
     TOPIC_STEP("analyse"),
