@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 #include "channels.h"
+#include "timeutil.h"
 #include "crypto.h"
 #include "log.h"
 
@@ -154,11 +155,13 @@ static int s_http(CURL *c, const channels_cfg_t *cfg, const channels_msg_t *m,
         json_decref(j);
     } else {
         char ts[32], sig[65], val[80];
-        snprintf(ts, sizeof ts, "%lld", (long long) (m->now_us / 1000000));
+        /* the real time, never the business clock: the partner compares it
+         * with its own wall clock to refuse replays (docs/openapi.yaml) */
+        snprintf(ts, sizeof ts, "%lld", (long long) (time_real_us() / 1000000));
         *body = strdup(m->body);
         if (!*body || !m->secret || channels_sign(m->secret, ts, *body, sig) != 0)
             return -1;
-        snprintf(val, sizeof val, "sha256=%s", sig);
+        snprintf(val, sizeof val, "v1=%s", sig);
         h = s_header(h, "X-Lianxin-Timestamp", ts);
         h = s_header(h, "X-Lianxin-Signature", val);
     }

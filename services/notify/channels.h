@@ -32,7 +32,6 @@ typedef struct channels_msg {
     const char *subject;
     const char *body;
     const char *url, *secret;           /* webhook: the partner's endpoint and key */
-    int64_t now_us;                     /* webhook: the signed timestamp */
 } channels_msg_t;
 
 /* Reads the keys above. 0, or -1 when a value is malformed (logged). */

@@ -118,7 +118,7 @@ static void s_send(sender_t *s, row_t *w)
 {
     char err[256] = "", url[CHANNELS_MAX_URL] = "", key[400];
     channels_msg_t m = {.channel = s->channel, .address = w->address, .key = w->key,
-                        .subject = w->subject, .body = w->body, .now_us = time_now_us()};
+                        .subject = w->subject, .body = w->body};
     if (s_deferred(s, w))
         return;
     if (strcmp(s->channel, "webhook") == 0) {

@@ -4,6 +4,13 @@
   notify_sinks.py smtp DIR          an SMTP server (aiosmtpd)
   notify_sinks.py http DIR FAILS    an HTTP receiver: answers 503 to the first
                                     FAILS requests, then 200
+  notify_sinks.py partner DIR KEYS  a partner office's webhook endpoint: POST
+                                    /<partner> is checked with the partner's key
+                                    (KEYS: partner=key,...) by the worked example
+                                    docs/examples/verify_signature.py; 200 when
+                                    it verifies, else 401; logs whether it did
+                                    and whether the same request with its body
+                                    changed by one byte is refused
 
 Each binds a free port on 127.0.0.1, writes it to DIR/port, and appends one
 JSON line per message or request to DIR/log (smtp: rcpt, idempotency key,
@@ -87,8 +94,41 @@ def run_http(directory, fails):
     server.serve_forever()
 
 
+def run_partner(directory, keys):
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'docs', 'examples')
+    sys.path.insert(0, root)
+    from verify_signature import verify
+    secrets = dict(pair.split('=', 1) for pair in keys.split(','))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            n = int(self.headers.get('Content-Length', '0'))
+            body = self.rfile.read(n)
+            key = secrets.get(self.path.strip('/'), '').encode()
+            ts = self.headers.get('X-Lianxin-Timestamp', '')
+            sig = self.headers.get('X-Lianxin-Signature', '')
+            ok = bool(key) and verify(key, ts, body, sig)
+            tampered = verify(key, ts, body + b' ', sig) if key else False
+            log(directory, {'path': self.path, 'verified': ok, 'tamper_rejected': not tampered,
+                            'key': self.headers.get('Idempotency-Key'),
+                            'body': body.decode('utf-8')})
+            self.send_response(200 if ok else 401)
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    port = free_port()
+    server = ThreadingHTTPServer(('127.0.0.1', port), Handler)
+    announce(directory, port)
+    server.serve_forever()
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'smtp':
         run_smtp(sys.argv[2])
+    elif sys.argv[1] == 'partner':
+        run_partner(sys.argv[2], sys.argv[3])
     else:
         run_http(sys.argv[2], int(sys.argv[3]))

@@ -23,6 +23,7 @@
 #include "tx.h"
 #include "api_util.h"
 #include "harness.h"
+#include "sinks.h"
 
 #define D "330303"
 #define EVENTS 5000
@@ -30,52 +31,25 @@
 
 static struct {
     harness_t *h;
-    pid_t smtp;
-    char dir[512];
-    int port;
+    sink_t smtp;
     long long member;
     int ready;
 } S;
-
-static int s_smtp(void)
-{
-    char script[600], port_file[600], cmd[700];
-    snprintf(S.dir, sizeof S.dir, "%s/sink-smtp", harness_dir(S.h));
-    snprintf(script, sizeof script, "%s/tests/integration/notify_sinks.py", getenv("LIANXIN_ROOT"));
-    snprintf(port_file, sizeof port_file, "%s/port", S.dir);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", S.dir);
-    if (system(cmd) != 0 || (S.smtp = fork()) < 0)
-        return -1;
-    if (S.smtp == 0) {
-        execl("/usr/bin/python3", "python3", script, "smtp", S.dir, "0", (char *) NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) {
-        FILE *f = fopen(port_file, "r");
-        if (f) {
-            int ok = fscanf(f, "%d", &S.port) == 1;
-            fclose(f);
-            if (ok)
-                return 0;
-        }
-        harness_sleep_ms(50);
-    }
-    return -1;
-}
 
 static int s_setup(void **state)
 {
     char v[64], sql[300];
     (void) state;
     memset(&S, 0, sizeof S);
-    if (!(S.h = harness_new("notify_burst")) || harness_start_all(S.h) != 0 || s_smtp() != 0)
+    if (!(S.h = harness_new("notify_burst")) || harness_start_all(S.h) != 0
+        || sink_start(S.h, &S.smtp, "smtp", "smtp", "0") != 0)
         return 0;
     S.member = harness_sql_ll(S.h, "SELECT member_id FROM auth.users WHERE username = 'member1'",
                               0, NULL);
     snprintf(sql, sizeof sql, "INSERT INTO notify.contacts (district_code, recipient_kind,"
              " recipient_id, email) VALUES ('" D "', 'member', %lld, 'm1@example.org')", S.member);
     harness_sql_ll(S.h, sql, 0, NULL);
-    snprintf(v, sizeof v, "smtp://127.0.0.1:%d", S.port);
+    snprintf(v, sizeof v, "smtp://127.0.0.1:%d", S.smtp.port);
     S.ready = S.member > 0 && harness_set(S.h, "notify.smtp_url", v) == 0
               && harness_set(S.h, "notify.deliver_poll_ms", "20") == 0
               && harness_restart(S.h, "notify") == 0;
@@ -85,10 +59,7 @@ static int s_setup(void **state)
 static int s_teardown(void **state)
 {
     (void) state;
-    if (S.smtp > 0) {
-        kill(S.smtp, SIGTERM);
-        waitpid(S.smtp, NULL, 0);
-    }
+    sink_stop(&S.smtp);
     harness_destroy(&S.h);
     return 0;
 }
@@ -122,7 +93,7 @@ static void s_smtp_keys(int *lines, int *distinct, int *bad)
     static unsigned char seen[EVENTS + 1];
     memset(seen, 0, sizeof seen);
     *lines = *distinct = *bad = 0;
-    snprintf(path, sizeof path, "%s/log", S.dir);
+    snprintf(path, sizeof path, "%s/log", S.smtp.dir);
     FILE *f = fopen(path, "r");
     while (f && fgets(line, sizeof line, f)) {
         json_t *j = json_loads(line, 0, NULL);

@@ -31,18 +31,13 @@
 #include "api_util.h"
 #include "fixtures.h"
 #include "harness.h"
+#include "sinks.h"
 
 #define D "330303"
 #define WAIT_MS 20000
 #define HOUR_US (3600LL * 1000000)
 #define DAY_US (24 * HOUR_US)
 #define LOCAL_US (8 * HOUR_US)
-
-typedef struct sink {
-    pid_t pid;
-    char dir[512];
-    int port;
-} sink_t;
 
 static struct {
     harness_t *h;
@@ -52,65 +47,6 @@ static struct {
     int64_t day10;                  /* 10:00 local of the day the test runs in */
     int ready;
 } S;
-
-/* Starts notify_sinks.py `mode` in its own folder sink-<name>; waits for its port. */
-static int s_sink(sink_t *k, const char *name, const char *mode, const char *fails)
-{
-    char script[600], port_file[600];
-    snprintf(k->dir, sizeof k->dir, "%s/sink-%s", harness_dir(S.h), name);
-    snprintf(script, sizeof script, "%s/tests/integration/notify_sinks.py", getenv("LIANXIN_ROOT"));
-    snprintf(port_file, sizeof port_file, "%s/port", k->dir);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", k->dir);
-    if (system(cmd) != 0 || (k->pid = fork()) < 0)
-        return -1;
-    if (k->pid == 0) {
-        execl("/usr/bin/python3", "python3", script, mode, k->dir, fails, (char *) NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) {
-        FILE *f = fopen(port_file, "r");
-        if (f) {
-            int ok = fscanf(f, "%d", &k->port) == 1;
-            fclose(f);
-            if (ok)
-                return 0;
-        }
-        harness_sleep_ms(50);
-    }
-    return -1;
-}
-
-static void s_sink_stop(sink_t *k)
-{
-    if (k->pid > 0) {
-        kill(k->pid, SIGTERM);
-        waitpid(k->pid, NULL, 0);
-        k->pid = 0;
-    }
-}
-
-/* Lines of the sink's log holding `text`. */
-static int s_sink_count(const sink_t *k, const char *text)
-{
-    char path[600], line[8192];
-    int n = 0;
-    snprintf(path, sizeof path, "%s/log", k->dir);
-    FILE *f = fopen(path, "r");
-    while (f && fgets(line, sizeof line, f))
-        n += strstr(line, text) != NULL;
-    if (f)
-        fclose(f);
-    return n;
-}
-
-static int s_sink_wait(const sink_t *k, const char *text, int want)
-{
-    int n = 0;
-    for (int waited = 0; waited < WAIT_MS && (n = s_sink_count(k, text)) < want; waited += 100)
-        harness_sleep_ms(100);
-    return n;
-}
 
 static void s_conf(const char *key, const char *fmt, ...)
 {
@@ -128,7 +64,8 @@ static int s_setup(void **state)
     memset(&S, 0, sizeof S);
     if (!(S.h = harness_new("notify_delivery")) || harness_start_all(S.h) != 0)
         return 0;
-    if (s_sink(&S.smtp, "smtp", "smtp", "0") != 0 || s_sink(&S.sms, "sms", "http", "0") != 0)
+    if (sink_start(S.h, &S.smtp, "smtp", "smtp", "0") != 0
+        || sink_start(S.h, &S.sms, "sms", "http", "0") != 0)
         return 0;
     S.ready = fixture_login(S.h, &S.u, "office member1") == 0;
     S.member1 = harness_sql_ll(S.h, "SELECT member_id FROM auth.users WHERE username = 'member1'",
@@ -154,9 +91,9 @@ static int s_setup(void **state)
 static int s_teardown(void **state)
 {
     (void) state;
-    s_sink_stop(&S.smtp);
-    s_sink_stop(&S.sms);
-    s_sink_stop(&S.hook);
+    sink_stop(&S.smtp);
+    sink_stop(&S.sms);
+    sink_stop(&S.hook);
     harness_destroy(&S.h);
     fixture_logout(&S.u);
     return 0;
@@ -220,15 +157,15 @@ static void test_email_and_sms_delivered(void **state)
     assert_int_equal(s_status("email", seq, "sent"), 1);
     assert_int_equal(s_status("sms", seq, "sent"), 1);
     snprintf(key, sizeof key, "\"key\": \"" D "/consult/%lld/email/member/%lld\"", seq, S.member1);
-    assert_int_equal(s_sink_wait(&S.smtp, key, 1), 1);
-    assert_int_equal(s_sink_count(&S.smtp, "\"subject\": \"【政协连心】协商活动邀请\""), 1);
-    assert_int_equal(s_sink_count(&S.smtp, "m1@example.org"), 1);
-    assert_int_equal(s_sink_count(&S.smtp, "营商环境专题协商"), 1);
+    assert_int_equal(sink_wait(&S.smtp, key, 1, WAIT_MS), 1);
+    assert_int_equal(sink_count(&S.smtp, "\"subject\": \"【政协连心】协商活动邀请\""), 1);
+    assert_int_equal(sink_count(&S.smtp, "m1@example.org"), 1);
+    assert_int_equal(sink_count(&S.smtp, "营商环境专题协商"), 1);
     snprintf(key, sizeof key, "\"Idempotency-Key\": \"" D "/consult/%lld/sms/member/%lld\"", seq,
              S.member1);
-    assert_int_equal(s_sink_wait(&S.sms, key, 1), 1);
-    assert_int_equal(s_sink_count(&S.sms, "Bearer t0ken"), 1);
-    assert_int_equal(s_sink_count(&S.sms, "13800000001"), 1);
+    assert_int_equal(sink_wait(&S.sms, key, 1, WAIT_MS), 1);
+    assert_int_equal(sink_count(&S.sms, "Bearer t0ken"), 1);
+    assert_int_equal(sink_count(&S.sms, "13800000001"), 1);
     /* member2 has a phone only: an SMS, no e-mail */
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.deliveries WHERE"
                                     " channel = 'email' AND recipient_id <> (SELECT member_id"
@@ -240,8 +177,8 @@ static void test_dead_sms_gateway(void **state)
     (void) state;
     assert_true(S.ready);
     sink_t dead = {0};
-    assert_int_equal(s_sink(&dead, "dead", "http", "0"), 0);   /* a port, then nobody on it */
-    s_sink_stop(&dead);
+    assert_int_equal(sink_start(S.h, &dead, "dead", "http", "0"), 0);   /* a port, then nobody on it */
+    sink_stop(&dead);
     s_notify_with(dead.port);
     int64_t t0 = harness_now_ms();
     long long seq = s_invite(S.member2, "社区养老协商");
@@ -292,10 +229,10 @@ static void test_quiet_hours(void **state)
              " (extract(epoch FROM next_at) * 1000000)::bigint = %lld", seq, (long long) at08);
     assert_int_equal(api_wait_sql(S.h, sql, 1, WAIT_MS), 1);
     harness_sleep_ms(500);
-    assert_int_equal(s_sink_count(&S.sms, "夜间协商通知"), 0);   /* not at night */
+    assert_int_equal(sink_count(&S.sms, "夜间协商通知"), 0);   /* not at night */
     assert_int_equal(harness_clock_set(S.h, at08 + 30 * 1000000LL), 0);
     assert_int_equal(s_status("sms", seq, "sent"), 1);
-    assert_int_equal(s_sink_wait(&S.sms, "夜间协商通知", 1), 1);
+    assert_int_equal(sink_wait(&S.sms, "夜间协商通知", 1, WAIT_MS), 1);
 }
 
 static void test_webhook_fails_three_times(void **state)
@@ -303,7 +240,7 @@ static void test_webhook_fails_three_times(void **state)
     sink_t *hook = &S.hook;
     (void) state;
     assert_true(S.ready);
-    assert_int_equal(s_sink(hook, "hook", "http", "3"), 0);
+    assert_int_equal(sink_start(S.h, hook, "hook", "http", "3"), 0);
     s_conf("notify.webhook_discipline_url", "http://127.0.0.1:%d/referrals", hook->port);
     s_conf("notify.webhook_discipline_secret", "s3cret-of-the-partner");
     s_conf("notify.retry_max", "5");
@@ -336,7 +273,7 @@ static void test_webhook_fails_three_times(void **state)
                           PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
         if (r)
             PQclear(r);
-        print_message("want key %s; sink lines %d\n", key, s_sink_count(hook, "referral"));
+        print_message("want key %s; sink lines %d\n", key, sink_count(hook, "referral"));
         char cmd[700];
         snprintf(cmd, sizeof cmd, "tail -n 30 '%s/notify.log' >&2", harness_dir(S.h));
         if (system(cmd) != 0)
@@ -357,7 +294,7 @@ static void test_webhook_fails_three_times(void **state)
         assert_int_equal(channels_sign("s3cret-of-the-partner",
                                        json_string_value(json_object_get(h, "X-Lianxin-Timestamp")),
                                        body, sig), 0);
-        snprintf(want, sizeof want, "sha256=%s", sig);
+        snprintf(want, sizeof want, "v1=%s", sig);
         assert_string_equal(json_string_value(json_object_get(h, "X-Lianxin-Signature")), want);
         assert_non_null(strstr(body, "\"referral.created\""));
         ok200 += json_integer_value(json_object_get(j, "status")) == 200;
@@ -367,7 +304,7 @@ static void test_webhook_fails_three_times(void **state)
     fclose(f);
     assert_int_equal(n, 4);
     assert_int_equal(ok200, 1);
-    s_sink_stop(hook);
+    sink_stop(hook);
 }
 
 /* member1 keeps SMS only: the next invitation goes by SMS, not e-mail. */

@@ -23,6 +23,7 @@
 #include "calendar.h"
 #include "fixtures.h"
 #include "harness.h"
+#include "sinks.h"
 #include "ladder.h"
 #include "timeutil.h"
 
@@ -34,14 +35,39 @@ static struct {
     fixture_users_t u;
     char pid[24], item[24];
     pid_t second;                   /* the second supervise instance, 0 when none */
+    sink_t partners;                /* the two partner offices' webhook endpoint */
     int ready;
 } S;
+
+#define KEY_DISCIPLINE "key-of-the-discipline-commission"
+#define KEY_GOVERNMENT "key-of-the-government-office"
+
+/* The partners' endpoint on loopback, and notify restarted to deliver
+ * referral.created there, each office signed with its own key. */
+static int s_partners(void)
+{
+    char url[128];
+    if (sink_start(S.h, &S.partners, "partners", "partner",
+                   "discipline=" KEY_DISCIPLINE ",government=" KEY_GOVERNMENT) != 0)
+        return -1;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/discipline", S.partners.port);
+    if (harness_set(S.h, "notify.webhook_discipline_url", url) != 0
+        || harness_set(S.h, "notify.webhook_discipline_secret", KEY_DISCIPLINE) != 0)
+        return -1;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/government", S.partners.port);
+    if (harness_set(S.h, "notify.webhook_government_url", url) != 0
+        || harness_set(S.h, "notify.webhook_government_secret", KEY_GOVERNMENT) != 0
+        || harness_set(S.h, "notify.deliver_poll_ms", "50") != 0)
+        return -1;
+    return harness_restart(S.h, "notify");
+}
 
 static int s_setup(void **state)
 {
     (void) state;
     memset(&S, 0, sizeof S);
-    if (!(S.h = harness_new("supervise_flow")) || harness_start_all(S.h) != 0)
+    if (!(S.h = harness_new("supervise_flow")) || harness_start_all(S.h) != 0
+        || s_partners() != 0)
         return 0;
     S.ready = fixture_login(S.h, &S.u, "office office2 leader member1 unit1 unit2") == 0;
     return 0;
@@ -54,6 +80,7 @@ static int s_teardown(void **state)
         kill(S.second, SIGKILL);
         waitpid(S.second, NULL, 0);
     }
+    sink_stop(&S.partners);
     fixture_logout(&S.u);
     harness_destroy(&S.h);
     return 0;
@@ -248,6 +275,15 @@ static void test_refusals_and_answer(void **state)
     s_item("refer", S.u.office, "{\"partner\":\"discipline\",\"summary\":\"again\"}", 409, NULL);
     assert_int_equal(s_sql1("SELECT count(*) FROM bus.events WHERE producer = 'supervise' AND"
                             " type = 'referral.created' AND $1 <> ''", S.item), 2);
+    /* each reaches its office's endpoint through notify, signed with that office's key:
+     * the worked example (docs/examples/verify_signature.py) accepts it and refuses
+     * it with the body changed by one byte */
+    assert_int_equal(sink_wait(&S.partners, "\"verified\": true", 2, 20000), 2);
+    assert_int_equal(sink_count(&S.partners, "\"verified\": false"), 0);
+    assert_int_equal(sink_count(&S.partners, "\"tamper_rejected\": true"), 2);
+    assert_int_equal(sink_count(&S.partners, "\"path\": \"/discipline\""), 1);
+    assert_int_equal(sink_count(&S.partners, "\"path\": \"/government\""), 1);
+    assert_int_equal(sink_count(&S.partners, "超期未办，涉及作风问题"), 1);
     /* the unit answers: the ladder stops; closure is the office's */
     s_item("answer", S.u.unit1, "{\"text\":\"已增设一条夜班线路，第二条正在论证\"}", 200,
            "answered");
