@@ -15,7 +15,7 @@ const ProtobufCMessageDescriptor *const notify_payloads[] = {
     &lianxin__v1__calendar_missing__descriptor, &lianxin__v1__proposal_changed__descriptor,
     &lianxin__v1__consultation_changed__descriptor, &lianxin__v1__outcome_assigned__descriptor,
     &lianxin__v1__item_changed__descriptor, &lianxin__v1__referral_changed__descriptor,
-    &lianxin__v1__member_flagged__descriptor,
+    &lianxin__v1__member_flagged__descriptor, &lianxin__v1__supervision_topic_changed__descriptor,
 };
 
 const size_t notify_npayloads = sizeof notify_payloads / sizeof notify_payloads[0];

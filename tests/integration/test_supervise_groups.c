@@ -94,6 +94,12 @@ static void test_topic_chain(void **state)
                             " type = 'supervision.topic_concluded' AND $1 <> ''", S.topic), 1);
     assert_int_equal(s_sql1("SELECT count(*) FROM audit.trail WHERE object_type = 'topic' AND"
                             " object_id = $1", S.topic), 5);
+    /* the result goes back to the members who raised it (notify's rule), once each */
+    const char *p[1] = {S.topic};
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM notify.inbox WHERE kind ="
+                                   " 'supervision.topic_concluded' AND object_id::text = $1"
+                                   " AND recipient_kind = 'member' AND recipient_id IN (1, 2)"
+                                   " AND body LIKE '%12个小区整改完成%'", 2, 20000, 1, p), 2);
 }
 
 static void test_group_and_activity(void **state)
