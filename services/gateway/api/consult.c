@@ -492,6 +492,11 @@ static const gw_route_t s_rows[] = {
     CONSULT_EVENT("minutes"),
     CONSULT_EVENT("attend"),
     CONSULT_EVENT("outcome"),
+    CONSULT_EVENT("checkin"),
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/consultations/{id}/checkin-code"},
+     .roles = OFFICE, .body_limit = 64, .body_optional = 1, .handler = forward_handle,
+     .command = "consult.CheckinCode", .request = &lianxin__v1__consultation_action__descriptor,
+     .reply = &lianxin__v1__consultation_checkin_code__descriptor},
 };
 
 const gw_routes_t api_consult_routes = GW_ROUTES(s_rows);
