@@ -1,7 +1,8 @@
 /* consult_app: lianxin-consult's state: the business-day calendar (a
- * calsync, worker thread only) and the public notice's display period
- * (consult.notice_days) and the check-in settings (common/checkin_cfg). One per process, set by consult_app_init. Includes
- * what every handler uses. Never logs configuration values. */
+ * calsync, worker thread only), the public notice's display period
+ * (consult.notice_days) and the check-in settings (common/checkin_cfg). One
+ * per process, set by consult_app_init. Includes what every handler uses.
+ * Never logs configuration values. */
 #ifndef LIANXIN_CONSULT_APP_H
 #define LIANXIN_CONSULT_APP_H
 
