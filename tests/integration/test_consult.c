@@ -9,7 +9,7 @@
  * due dates in calendar months (consultation.outcome_assigned), attendance
  * (consultation.attended) counted act by act in the member files of
  * lianxin-assess with the link back, the public notice without login and without
- * personal data, the iCalendar feeds parsed back, the audit rows; a
+ * personal data, the iCalendar feeds (member, venue, leader) parsed back, the audit rows; a
  * micro-consultation born from an intake class-3 issue exactly once though
  * the event is delivered twice, and its leader gate; role and district
  * refusals; the annual plan issued, amended with a reason, as CSV. */
@@ -460,6 +460,28 @@ static void test_ics_and_suggest(void **state)
     assert_int_equal(api_ics_unfold(r.raw, r.raw_len, &ics), 0);
     /* the meeting only: the other one never got this venue */
     assert_int_equal(api_ics_count(ics, "BEGIN:VEVENT"), 1);
+    free(ics);
+    http_resp_clear(&r);
+    /* the leader's feed: the meeting they take part in, parsed back; the office reads it,
+     * a member may not, nor a leader another leader's */
+    snprintf(path, sizeof path, D "/leaders/%s/consultations.ics", S.leader_id);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.leader, NULL, 200, &r), 200);
+    assert_int_equal(api_ics_unfold(r.raw, r.raw_len, &ics), 0);
+    assert_int_equal(api_ics_count(ics, "BEGIN:VCALENDAR"), 1);
+    assert_int_equal(api_ics_count(ics, "BEGIN:VEVENT"), 1);
+    assert_int_equal(api_ics_count(ics, want), 1);
+    assert_int_equal(api_ics_count(ics, "SUMMARY:政协协商：加装电梯协商会"), 1);
+    assert_int_equal(api_ics_count(ics, "LOCATION:区政协第一会议室"), 1);
+    free(ics);
+    http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.office, NULL), 200);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.member1, NULL), 403);
+    snprintf(path, sizeof path, D "/leaders/%lld/consultations.ics",
+             atoll(S.leader_id) + 1000);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 403);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
+    assert_int_equal(api_ics_unfold(r.raw, r.raw_len, &ics), 0);
+    assert_int_equal(api_ics_count(ics, "BEGIN:VEVENT"), 0);
     free(ics);
     http_resp_clear(&r);
     /* suggest-slots around the meeting (09:00-11:00) of member 1 in its venue: two hours
