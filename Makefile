@@ -73,8 +73,10 @@ svc_files = $(wildcard services/$(1)/*.$(2) services/$(1)/*/*.$(2))
 define service_rule
 $(BUILD)/bin/lianxin-$(1): $(call svc_files,$(1),c) $(call svc_files,$(1),h) $(LIB)
 	@mkdir -p $(BUILD)/bin
-	$(CC) $(CFLAGS) -Iservices/$(1) $(LDFLAGS) -o $$@ $(call svc_files,$(1),c) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) -Iservices/$(1) $(LDFLAGS) -o $$@ $(call svc_files,$(1),c) $(LIB) $(LDLIBS) $(LDLIBS_$(1))
 endef
+# a service's own libraries beyond PKGS (lianxin-notify sends with libcurl)
+LDLIBS_notify := -lcurl
 $(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
 
 # A unit test named test_<service>_<what>.c also links that service's logic:
@@ -89,7 +91,7 @@ svc_inc   = $(if $(wildcard services/$(call svc_of,$(1))),-Iservices/$(call svc_
 $(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_SUP) $(LIB) $$(call svc_logic,$$@)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(call svc_inc,$@) -Itests/unit $(LDFLAGS) -o $@ $< $(UNIT_SUP) \
-	    $(call svc_logic,$@) $(LIB) $(LDLIBS) -lcmocka
+	    $(call svc_logic,$@) $(LIB) $(LDLIBS) $(LDLIBS_$(call svc_of,$@)) -lcmocka
 
 # An integration test named test_<service>_<what>.c links that service's
 # logic too, as a unit test does (test_gateway_routes walks the route table).

@@ -74,9 +74,11 @@ s_event_free(s_event_t *e)
 {
     free(e->district);
     free(e->type);
-    free(e->actor.username);
-    free(e->actor.role);
-    free(e->actor.district);
+    if (e->has_actor) {         /* without one, the strings are protobuf-c's static "" */
+        free(e->actor.username);
+        free(e->actor.role);
+        free(e->actor.district);
+    }
     free(e->payload);
     free(e->packed);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh: installs the Debian 12 packages Lianxin needs to build, run and test
-# (the browser tests' chromium, chromedriver, python3-selenium and CJK fonts
+# (the browser tests' chromium, chromedriver, python3-selenium and CJK fonts,
+# and python3-aiosmtpd, the loopback SMTP server of notify's delivery tests,
 # among them), then the console's front-end packages (web/package.json, pinned
 # by web/package-lock.json) with `npm ci`, and copies the files the console
 # serves into web/vendor/. A fast no-op when everything is installed; never
@@ -16,6 +17,7 @@ PACKAGES=(
     libqrencode-dev
     wrk valgrind curl
     chromium chromium-driver python3-selenium fonts-noto-cjk
+    python3-aiosmtpd
 )
 # npm comes with Node.js from Debian (package npm) or from elsewhere (nodesource
 # ships it inside nodejs): Debian's only when no npm is on the PATH.

@@ -265,6 +265,7 @@ ensure_conf() {
         (umask 077; sed -e "s|^crypto\.key[[:space:]]*=.*|crypto.key = $key|" \
             -e "s|^gateway\.web_root[[:space:]]*=.*|gateway.web_root = $ROOT/web|" \
             -e "s|^#[[:space:]]*admin\.sql_dir[[:space:]]*=.*|admin.sql_dir = $ROOT/deploy/sql|" \
+            -e "s|^notify\.rules[[:space:]]*=.*|notify.rules = $ROOT/deploy/notify/rules.json|" \
             "$ROOT/deploy/lianxin.conf.example" >"$CONF")
         say "wrote $CONF"
     fi

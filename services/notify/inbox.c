@@ -1,8 +1,9 @@
-/* inbox: writes notify.inbox rows and marks them read (a role item in
- * notify.inbox_reads, per user). apply runs on the worker inside
- * the consumer's transaction, one INSERT for all the recipients of a run of
- * events; validate on the loop (no I/O); execute on the worker inside the
- * command batch. Never logs titles, bodies or payloads. */
+/* inbox: writes the visit.recorded items of notify.items and marks items
+ * read (notify.reads: the recipient's own row, or the reader's for a role
+ * item). apply runs on the worker inside the consumer's transaction, one
+ * INSERT for all the visits of a run of events; validate on the loop (no
+ * I/O); execute on the worker inside the command batch. Never logs titles,
+ * bodies or payloads. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,72 +15,45 @@
 #include "inbox.h"
 #include "inbox_addr.h"
 
-/* The service's state: nothing yet beyond a marker that init ran. */
-typedef struct inbox {
-    int ready;
-} inbox_t;
-
-/* One row per (event, recipient), in event then recipient order, so that
- * inbox ids grow in the order the events happened. The cursor, moved in the
- * same transaction, is what makes each event take effect once; the unique
- * key is the safety net. The batched form inserts plainly (a duplicate, which
- * the cursor rules out, fails it with 23505 and the consumer falls back to
- * one event at a time); the one-event form skips duplicates ON CONFLICT. The
- * skip costs a speculative insertion per row, ~45% of the INSERT. */
+/* One row per visit carrying its recipients (migration 060), in event order,
+ * so that inbox ids grow in the order the events happened. The cursor, moved
+ * in the same transaction, is what makes each event take effect once; the
+ * event key (items_by_event) is the safety net. The batched form inserts
+ * plainly (a duplicate, which the cursor rules out, fails it with 23505 and
+ * the consumer falls back to one event at a time); the one-event form skips
+ * duplicates ON CONFLICT. */
 #define S_INSERT \
-    "INSERT INTO notify.inbox (district_code, id, recipient_kind, recipient_id, kind," \
+    "INSERT INTO notify.items (district_code, id, recipient_kind, recipient_ids, kind," \
     "  title, body, object_type, object_id, source_producer, source_seq, created_at)" \
-    " SELECT d, nextval('notify.inbox_ids'), 'member', r, 'visit.recorded', $1, b," \
+    " SELECT d, nextval('notify.inbox_ids'), 'member', r::bigint[], 'visit.recorded', $1, b," \
     "  'visit', o, p, s, core.clock_now()" \
-    " FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]," \
+    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]," \
     "  $7::bigint[]) WITH ORDINALITY AS u(d, r, b, o, p, s, n) ORDER BY n"
 
 static const char *s_insert_sql = S_INSERT;
 static const char *s_insert_skip_sql = S_INSERT
-    " ON CONFLICT (district_code, recipient_kind, recipient_id, source_producer, source_seq)"
-    " DO NOTHING";
+    " ON CONFLICT (district_code, source_producer, source_seq, recipient_kind) DO NOTHING";
 
 /* Marks item $2 read for the caller, in one statement: either the caller's
- * own item ($3, $4: read_at in the row, kept when set), or an item addressed
- * to the caller's role in the district ($5 = 'role:<role>', NULL when the
- * caller has none here; $6 = the user id): read_at in the caller's own row of
- * notify.inbox_reads, so that the other holders of the role keep theirs. An
- * id has one recipient, so at most one branch returns a row; none: not the
- * caller's. DO UPDATE (a no-op) rather than DO NOTHING so that a second
- * MarkRead, even a concurrent one, returns the first read_at. */
+ * own item ($3 = its recipient kind, $4 among its recipients: the reader is
+ * the recipient), or an item addressed to the caller's role in the district
+ * ($5 = 'role:<role>', NULL when the caller has none here; $6 = the user id:
+ * the reader is ('user', $6)), so that the other holders of the role keep
+ * their own read state. An item is one or the other, so at most one row;
+ * none: not the caller's. DO UPDATE (a no-op) rather than DO NOTHING so that
+ * a second MarkRead, even a concurrent one, returns the first read_at. */
 static const char *s_read_sql =
-    "WITH own AS ("
-    "  UPDATE notify.inbox SET read_at = coalesce(read_at, core.clock_now())"
-    "  WHERE district_code = $1 AND id = $2::bigint"
-    "    AND recipient_kind = $3 AND recipient_id = $4::bigint"
-    "  RETURNING id, read_at),"
-    " shared AS ("
-    "  INSERT INTO notify.inbox_reads AS r (district_code, inbox_id, user_id, read_at)"
-    "  SELECT district_code, id, $6::bigint, core.clock_now() FROM notify.inbox"
-    "  WHERE district_code = $1 AND id = $2::bigint AND recipient_kind = $5::text"
-    "    AND recipient_id = 0 AND $6::bigint > 0"
-    "  ON CONFLICT (district_code, inbox_id, user_id) DO UPDATE SET read_at = r.read_at"
-    "  RETURNING inbox_id, read_at)"
-    " SELECT id, (extract(epoch FROM read_at) * 1000000)::bigint FROM own"
-    " UNION ALL"
-    " SELECT inbox_id, (extract(epoch FROM read_at) * 1000000)::bigint FROM shared";
-
-int inbox_init(const config_t *cfg, void **app)
-{
-    inbox_t *self = calloc(1, sizeof *self);
-
-    (void)cfg;
-    if (!self)
-        return -1;
-    self->ready = 1;
-    *app = self;
-    return 0;
-}
-
-void inbox_fini(void *app)
-{
-    free(app);
-}
+    "INSERT INTO notify.reads AS x (district_code, item_id, reader_kind, reader_id, read_at)"
+    " SELECT district_code, id,"
+    "  CASE WHEN recipient_kind = $3 THEN $3 ELSE 'user' END,"
+    "  CASE WHEN recipient_kind = $3 THEN $4::bigint ELSE $6::bigint END, core.clock_now()"
+    " FROM notify.items"
+    " WHERE district_code = $1 AND id = $2::bigint"
+    "  AND ((recipient_kind = $3 AND recipient_ids @> ARRAY[$4::bigint])"
+    "   OR (recipient_kind = $5::text AND $6::bigint > 0))"
+    " ON CONFLICT (district_code, item_id, reader_kind, reader_id)"
+    "  DO UPDATE SET read_at = x.read_at"
+    " RETURNING item_id, (extract(epoch FROM read_at) * 1000000)::bigint";
 
 /* ---- apply (worker, consumer transaction) ---------------------------------------- */
 
@@ -91,8 +65,8 @@ typedef struct inbox_rows {
     size_t n;
 } inbox_rows_t;
 
-/* The rows of one visit.recorded: one per recipient, none for a visit with
- * nobody to tell. */
+/* The row of one visit.recorded: its recipients as one array, none for a
+ * visit with nobody to tell. */
 static void s_rows_add_visit(inbox_rows_t *rows, const Lianxin__V1__Event *ev,
                              const Lianxin__V1__VisitRecorded *vr)
 {
@@ -100,20 +74,24 @@ static void s_rows_add_visit(inbox_rows_t *rows, const Lianxin__V1__Event *ev,
     char body[512], object_id[24];
     size_t n = recipients_of_visit(vr->rota_member_ids, vr->n_rota_member_ids,
                                    vr->head_member_id, to, RECIPIENTS_MAX);
+    char *ids = n > 0 ? db_ids_text(to, n) : NULL;
 
+    if (!ids) {
+        rows->a[C_RECIPIENT].failed |= n > 0;   /* out of memory: the run fails */
+        return;
+    }
     if (recipients_visit_body(vr->workroom_name, vr->received_at, (int)vr->category,
                               body, sizeof body) != 0)
         snprintf(body, sizeof body, "%s", RECIPIENTS_TITLE_VISIT);
     db_num(object_id, vr->visit_id);
-    for (size_t i = 0; i < n; i++) {
-        db_array_text(&rows->a[C_DISTRICT], ev->district);
-        db_array_int8(&rows->a[C_RECIPIENT], to[i]);
-        db_array_text(&rows->a[C_BODY], body);
-        db_array_text(&rows->a[C_OBJECT], object_id);
-        db_array_text(&rows->a[C_PRODUCER], ev->producer);
-        db_array_int8(&rows->a[C_SEQ], ev->seq);
-    }
-    rows->n += n;
+    db_array_text(&rows->a[C_DISTRICT], ev->district);
+    db_array_text(&rows->a[C_RECIPIENT], ids);
+    db_array_text(&rows->a[C_BODY], body);
+    db_array_text(&rows->a[C_OBJECT], object_id);
+    db_array_text(&rows->a[C_PRODUCER], ev->producer);
+    db_array_int8(&rows->a[C_SEQ], ev->seq);
+    rows->n++;
+    free(ids);
 }
 
 /* Runs the INSERT over the rows, skipping duplicates when `skip`. 0 or -1. */
@@ -142,7 +120,7 @@ static int s_rows_exec(inbox_rows_t *rows, tx_t *tx, int skip)
 static int s_apply(tx_t *tx, const Lianxin__V1__Event *const *evs,
                    const ProtobufCMessage *const *msgs, size_t n, int skip)
 {
-    static const uint32_t oids[C_COUNT] = { DB_OID_TEXT, DB_OID_INT8, DB_OID_TEXT,
+    static const uint32_t oids[C_COUNT] = { DB_OID_TEXT, DB_OID_TEXT, DB_OID_TEXT,
                                             DB_OID_TEXT, DB_OID_TEXT, DB_OID_INT8 };
     inbox_rows_t rows;
     int rc = 0;

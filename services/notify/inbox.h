@@ -10,10 +10,6 @@
 #include "config.h"
 #include "evroute.h"
 
-/* service_def_t.init / fini: the (small) state of the service. */
-int inbox_init(const config_t *cfg, void **app);
-void inbox_fini(void *app);
-
 /* evroute_apply_fn of visit.recorded (`msg`: VisitRecorded) -> rows in
  * notify.inbox for the room's rota of the month and its head, once each
  * (ON CONFLICT DO NOTHING). A failed statement returns -1 so the run is

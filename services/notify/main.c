@@ -1,65 +1,86 @@
-/* lianxin-notify: the in-app inbox. Wiring only: the event routes' apply
- * functions live in inbox.c (visit.recorded, with the MarkRead handler) and
- * intake_events.c and proposal_events.c (the others), the recipient rules and texts in
- * recipients.c, the skeleton (config, loop, worker, consumer, command
- * server) in common/service.c. Nothing here may hold domain logic. */
+/* lianxin-notify: the notification service. Wiring only: the payload
+ * messages notify knows (the rules file names them), the fixed
+ * visit.recorded route (inbox.c, batched), the MarkRead, RetryDelivery and
+ * SetPreferences handlers; who hears
+ * what is data (deploy/notify/rules.json and its templates, loaded and
+ * checked by dispatch.c at start), the skeleton (config, loop, worker,
+ * consumer, command server) in common/service.c. */
 #include "calendar.pb-c.h"
+#include "consult.pb-c.h"
 #include "grading.pb-c.h"
 #include "intake.pb-c.h"
 #include "notify.pb-c.h"
 #include "proposal.pb-c.h"
 #include "reports.pb-c.h"
 #include "rota.pb-c.h"
+#include "supervise.pb-c.h"
 #include "service.h"
+#include "delivery_fsm.h"
+#include "dispatch.h"
 #include "inbox.h"
-#include "intake_events.h"
-#include "proposal_events.h"
+#include "prefs.h"
+#include "retry.h"
 
 static const cmd_handler_t s_handlers[] = {
     { .type = "notify.MarkRead", .request = &lianxin__v1__mark_read__descriptor,
       .roles = ROLES_ANY, .flags = CMD_DISTRICT, .validate = inbox_mark_read_validate,
       .execute = inbox_mark_read_execute, .atomic = 1 },
+    { .type = "notify.RetryDelivery", .request = &lianxin__v1__retry_delivery__descriptor,
+      .roles = ROLE_OFFICE | ROLE_ADMIN, .flags = CMD_DISTRICT, .validate = retry_validate,
+      .execute = retry_execute },
+    { .type = "notify.SetPreferences", .request = &lianxin__v1__preferences__descriptor,
+      .roles = ROLES_ANY, .flags = CMD_DISTRICT, .validate = prefs_validate,
+      .execute = prefs_execute },
 };
 
-/* The events of intake and proposal that someone must hear of; other types
- * are ignored. */
-static const evroute_t s_routes[] = {
+static const fsm_t *const s_machines[] = { &delivery_fsm };
+
+/* The event payloads a rule may name. */
+static const ProtobufCMessageDescriptor *const s_payloads[] = {
+    &lianxin__v1__duty_upcoming__descriptor, &lianxin__v1__rota_changed__descriptor,
+    &lianxin__v1__report_changed__descriptor, &lianxin__v1__issue_routed__descriptor,
+    &lianxin__v1__calendar_missing__descriptor, &lianxin__v1__proposal_changed__descriptor,
+    &lianxin__v1__consultation_changed__descriptor, &lianxin__v1__outcome_assigned__descriptor,
+    &lianxin__v1__item_changed__descriptor, &lianxin__v1__referral_changed__descriptor,
+};
+
+/* visit.recorded keeps its batched C route (the hot path); the rules add
+ * the others. */
+static const evroute_t s_fixed[] = {
     { .type = "visit.recorded", .payload = &lianxin__v1__visit_recorded__descriptor,
       .apply = inbox_visit_recorded, .apply_many = inbox_visits_recorded },
-    { .type = "duty.upcoming", .payload = &lianxin__v1__duty_upcoming__descriptor,
-      .apply = intake_events_duty_upcoming },
-    { .type = "rota.changed", .payload = &lianxin__v1__rota_changed__descriptor,
-      .apply = intake_events_rota_changed },
-    { .type = "report.adopted", .payload = &lianxin__v1__report_changed__descriptor,
-      .apply = intake_events_report_adopted },
-    { .type = "issue.escalated", .payload = &lianxin__v1__issue_routed__descriptor,
-      .apply = intake_events_issue_escalated },
-    { .type = "calendar.missing", .payload = &lianxin__v1__calendar_missing__descriptor,
-      .apply = intake_events_calendar_missing },
-    { .type = "proposal.assigned", .payload = &lianxin__v1__proposal_changed__descriptor,
-      .apply = proposal_events_assigned },
-    { .type = "proposal.replied", .payload = &lianxin__v1__proposal_changed__descriptor,
-      .apply = proposal_events_replied },
-    { .type = "proposal.merged", .payload = &lianxin__v1__proposal_changed__descriptor,
-      .apply = proposal_events_merged },
-    { .type = "proposal.reopened", .payload = &lianxin__v1__proposal_changed__descriptor,
-      .apply = proposal_events_reopened },
-    { .type = "proposal.cosign_closed", .payload = &lianxin__v1__proposal_changed__descriptor,
-      .apply = proposal_events_cosign_closed },
-    { .type = "proposal.lookback_due", .payload = &lianxin__v1__proposal_changed__descriptor,
-      .apply = proposal_events_lookback_due },
 };
 
-static const service_def_t s_def = {
+static int s_init(const config_t *cfg, void **app);
+static void s_fini(void *app);
+
+static service_def_t s_def = {
     .name = "notify",
     .handlers = s_handlers,
     .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
-    .routes = s_routes,
-    .nroutes = sizeof s_routes / sizeof s_routes[0],
-    .consumes = "intake,proposal",
-    .init = inbox_init,
-    .fini = inbox_fini,
+    .consumes = "intake,proposal,consult,supervise",
+    .machines = s_machines,
+    .nmachines = sizeof s_machines / sizeof s_machines[0],
+    .init = s_init,
+    .fini = s_fini,
 };
+
+static int s_init(const config_t *cfg, void **app)
+{
+    dispatch_t *d = dispatch_new(cfg, s_payloads, sizeof s_payloads / sizeof s_payloads[0],
+                                 s_fixed, sizeof s_fixed / sizeof s_fixed[0]);
+    if (!d)
+        return -1;
+    s_def.routes = d->routes;
+    s_def.nroutes = d->nroutes;
+    *app = d;
+    return 0;
+}
+
+static void s_fini(void *app)
+{
+    dispatch_free(app);
+}
 
 int main(int argc, char **argv)
 {

@@ -96,6 +96,7 @@ class Stack:
             'gateway.web_root': os.path.join(self.root, 'web'),
             'crypto.key': secrets.token_hex(32),
             'calendar.dir': os.path.join(self.root, 'deploy/calendar'),
+            'notify.rules': os.path.join(self.root, 'deploy/notify/rules.json'),
             # a reset password must be changed at the next login (test_console)
             'auth.password_expiry_days': '90',
         }

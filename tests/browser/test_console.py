@@ -29,15 +29,16 @@ D = '/v1/districts/330303'
 
 EXPECTED_PAGES = {
     'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-              'proposal-rates', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'users', 'system',
-              'account'],
+              'proposal-rates', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'notifications',
+              'preferences', 'users', 'system', 'account'],
     'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-               'proposal-rates', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'users', 'account'],
+               'proposal-rates', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'notifications',
+               'preferences', 'users', 'account'],
     'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'consult', 'consult-plan',
-               'files', 'meetings', 'inbox', 'account'],
+               'files', 'meetings', 'inbox', 'preferences', 'account'],
     'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'consult', 'my-file', 'meetings',
-                'inbox', 'account'],
-    'unit1': ['rota', 'issues', 'proposals', 'inbox', 'account'],
+                'inbox', 'preferences', 'account'],
+    'unit1': ['rota', 'issues', 'proposals', 'inbox', 'preferences', 'account'],
 }
 
 

@@ -365,6 +365,8 @@ static void s_cfg_defaults(harness_t *self)
     s_cfg_put(self, "intake.calendar_watch", "0");
     snprintf(v, sizeof v, "%s/deploy/sql", self->root);
     s_cfg_put(self, "admin.sql_dir", v);
+    snprintf(v, sizeof v, "%s/deploy/notify/rules.json", self->root);
+    s_cfg_put(self, "notify.rules", v);
 }
 
 const char *harness_conf(const harness_t *self, const char *key)

@@ -121,6 +121,7 @@ static void test_gateway(void **state)
     (void)state;
     s_allowed("gateway", "SELECT count(*) FROM intake.visits");
     s_allowed("gateway", "SELECT count(*) FROM notify.inbox");
+    s_allowed("gateway", "SELECT count(*) FROM notify.items, notify.reads");
     s_allowed("gateway", "UPDATE auth.users SET failed_logins = failed_logins WHERE false");
     s_refused("gateway", "UPDATE audit.trail SET action = 'x'");
     s_refused("gateway", "DELETE FROM audit.trail");
@@ -129,7 +130,8 @@ static void test_gateway(void **state)
               " received_at, member_ids, summary, category, created_by, created_at)"
               " VALUES ('" D "', 999999, 1, 'reception', now(), '{}', 's', 'c', 1, now())");
     s_refused("gateway", "UPDATE intake.reports SET title = 'x'");
-    s_refused("gateway", "DELETE FROM notify.inbox");
+    s_refused("gateway", "DELETE FROM notify.items");
+    s_refused("gateway", "DELETE FROM notify.reads");
     s_refused("gateway", "INSERT INTO bus.events SELECT * FROM bus.events LIMIT 0");
     s_refused("gateway", "UPDATE core.members SET name = 'x'");
     s_refused("gateway", "INSERT INTO audit.checkpoints SELECT * FROM audit.checkpoints LIMIT 0");
@@ -146,7 +148,7 @@ static void test_intake(void **state)
     s_refused("intake", "TRUNCATE audit.trail");
     s_refused("intake", "UPDATE audit.trail SET at = at");
     s_refused("intake", "SELECT count(*) FROM auth.users");
-    s_refused("intake", "UPDATE notify.inbox SET read_at = now()");
+    s_refused("intake", "UPDATE notify.reads SET read_at = now()");
     s_refused("intake", "UPDATE core.members SET name = 'x'");
     s_refused("intake", "INSERT INTO audit.checkpoints SELECT * FROM audit.checkpoints LIMIT 0");
 }
@@ -155,7 +157,8 @@ static void test_intake(void **state)
 static void test_notify(void **state)
 {
     (void)state;
-    s_allowed("notify", "UPDATE notify.inbox SET read_at = read_at WHERE false");
+    s_allowed("notify", "UPDATE notify.reads SET read_at = read_at WHERE false");
+    s_allowed("notify", "UPDATE notify.items SET title = title WHERE false");
     s_refused("notify", "SELECT count(*) FROM intake.visits");
     s_refused("notify", "UPDATE intake.rota SET status = 'served'");
     s_refused("notify", "DELETE FROM intake.reports");

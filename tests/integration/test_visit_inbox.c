@@ -382,7 +382,7 @@ static void test_mark_read(void **state)
     assert_true(S.ready);
     assert_true(S.item3[0]);
     snprintf(path, sizeof path, INBOX "/%s/read", S.item3);
-    harness_post(S.h, path, S.u.member4, NULL, &r);   /* not member4's item */
+    harness_post(S.h, path, S.u.member2, NULL, &r);   /* not a recipient (not rostered) */
     assert_int_equal(r.status, 404);
     assert_string_equal(http_error_code(&r), "not_found");
     http_resp_clear(&r);
@@ -398,6 +398,16 @@ static void test_mark_read(void **state)
         if (strcmp(s_str(it, "id"), S.item3) == 0)
             snprintf(unread_id, sizeof unread_id, "%s", S.item3);
     assert_string_equal(unread_id, "");
+    http_resp_clear(&r);
+    /* one item per visit since migration 060, read per recipient: member4's
+     * copy of the same item is still unread */
+    harness_get(S.h, INBOX "?unread=true&limit=100", S.u.member4, &r);
+    assert_int_equal(r.status, 200);
+    items = json_object_get(r.json, "items");
+    json_array_foreach(items, i, it)
+        if (strcmp(s_str(it, "id"), S.item3) == 0)
+            snprintf(unread_id, sizeof unread_id, "%s", S.item3);
+    assert_string_equal(unread_id, S.item3);
     http_resp_clear(&r);
     harness_post(S.h, INBOX "/99999999/read", S.u.member3, NULL, &r);
     assert_int_equal(r.status, 404);

@@ -13,6 +13,8 @@ import reports from './reports.js';
 import stats from './stats.js';
 import calendar from './calendar.js';
 import inbox from './inbox.js';
+import notifications from './notifications.js';
+import preferences from './preferences.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
 import { consultPage } from './consult.js';
 import { planPage } from './consult-plan.js';
@@ -46,6 +48,8 @@ export const PAGES = [
   filePrintPage, // 一人一档 print view (not in the menu)
   bulletinPrintPage, // a published snapshot's print view (not in the menu)
   inbox,        // everybody
+  notifications, // office, admin
+  preferences,  // everybody with an inbox address
   users,        // office, admin
   system,       // admin
   account,      // everybody (the only page while a password has expired)
