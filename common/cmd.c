@@ -181,18 +181,8 @@ cmd_record(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res, const char *type,
            const ProtobufCMessage *msg, const char *action, const char *object_type,
            int64_t object_id)
 {
-    char id[24];
-    size_t len = protobuf_c_message_get_packed_size(msg);
-    uint8_t *buf = malloc(len ? len : 1);
-    int rc = -1;
-    if (buf) {
-        protobuf_c_message_pack(msg, buf);
-        rc = tx_audit(tx, ctx->cmd->district, ctx->cmd->actor, action, object_type,
-                      db_num(id, object_id), buf, len);
-        free(buf);
-    }
-    if (rc == 0 && type)
-        rc = tx_event(tx, ctx->cmd->district, type, ctx->cmd->actor, msg);
+    int rc = tx_record(tx, ctx->cmd->district, ctx->cmd->actor, type, msg, action, object_type,
+                       object_id);
     if (rc != 0)
         cmd_fail(res, 500, "internal", "internal error");
     return rc;

@@ -736,3 +736,23 @@ tx_publish(tx_t *self, bus_pub_t *pub)
     self->committed.n = 0;
     return rc;
 }
+
+int
+tx_record(tx_t *self, const char *district, const Lianxin__V1__Actor *actor, const char *type,
+          const ProtobufCMessage *msg, const char *action, const char *object_type,
+          int64_t object_id)
+{
+    char id[24];
+    size_t len = protobuf_c_message_get_packed_size(msg);
+    uint8_t *buf = malloc(len ? len : 1);
+    int rc = -1;
+    if (buf) {
+        protobuf_c_message_pack(msg, buf);
+        rc = tx_audit(self, district, actor, action, object_type, db_num(id, object_id), buf,
+                      len);
+        free(buf);
+    }
+    if (rc == 0 && type)
+        rc = tx_event(self, district, type, actor, msg);
+    return rc;
+}

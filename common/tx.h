@@ -47,6 +47,14 @@ int tx_audit(tx_t *self, const char *district, const Lianxin__V1__Actor *actor,
              const char *action, const char *object_type, const char *object_id,
              const void *state, size_t len);
 
+/* The audit row `action` on `object_type`/`object_id` with the SHA-256 of
+ * the packed `msg`, then, when `type` is not NULL, the event `type` with
+ * `msg` as payload, both in `district` by `actor`: what one change records,
+ * from a command (cmd_record), a timer or a consumed event. 0 or -1. */
+int tx_record(tx_t *self, const char *district, const Lianxin__V1__Actor *actor,
+              const char *type, const ProtobufCMessage *msg, const char *action,
+              const char *object_type, int64_t object_id);
+
 /* A position in the buffers of events and audit rows, and the way back to
  * it without SQL: for a command refused after it buffered some, on the fast
  * path of a group commit (no savepoint). */

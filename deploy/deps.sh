@@ -17,6 +17,7 @@ PACKAGES=(
     libqrencode-dev
     wrk valgrind curl
     chromium chromium-driver python3-selenium fonts-noto-cjk
+    python3-jsonschema python3-yaml
     python3-aiosmtpd
 )
 # npm comes with Node.js from Debian (package npm) or from elsewhere (nodesource

@@ -150,6 +150,16 @@ for script in "$ROOT"/tests/browser/test_*.py; do
     run_one "$script" "$id"
 done
 
+# the documents' checks (docs/openapi.yaml and its worked example): scripts
+# that print cmocka's lines
+for script in "$ROOT"/tests/docs/test_*.py; do
+    [ -f "$script" ] && [ -x "$script" ] || continue
+    id="docs/$(basename "$script" .py)"
+    selected "$id" || continue
+    ran=$((ran + 1))
+    run_one "$script" "$id"
+done
+
 # the dated suites again, each at every pinned instant
 for pin in $PINS; do
     for id in $DATED; do

@@ -86,6 +86,10 @@ int users_role_valid(const char *role);
 
 int users_cmd_create(db_t *db, const admin_opts_t *o);
 int users_cmd_key(db_t *db, const admin_opts_t *o);
+/* bind-partner --username U --name discipline|government: the partner
+ * account U (role partner) speaks for that office (supervise.partner_accounts):
+ * it reads and answers only the referrals to it. */
+int users_cmd_bind_partner(db_t *db, const admin_opts_t *o);
 
 /* ---- audit_cmd.c ------------------------------------------------------------ */
 

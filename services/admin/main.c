@@ -1,5 +1,5 @@
 /* lianxin-admin: the operator's command line (migrate, seed-demo, create-user,
- * create-key, audit-verify, audit-checkpoint, rekey, curve-keygen). Wiring only: parses argv, reads the config,
+ * create-key, bind-partner, audit-verify, audit-checkpoint, rekey, curve-keygen). Wiring only: parses argv, reads the config,
  * connects, hands over to the command. Never logs the dsn (it may hold a
  * password) or anything a command prints once (keys). */
 #include <limits.h>
@@ -18,6 +18,8 @@ static const char *s_usage =
     "  create-user --username U --role R [--district D] [--member-id N] [--unit-id N]\n"
     "              [--display-name NAME]   password from LIANXIN_PASSWORD or stdin\n"
     "  create-key --username U --name N    print a new API key for U\n"
+    "  bind-partner --username U --name discipline|government   the partner office U\n"
+    "                                speaks for (纪委监委, 政府督查室): its referrals only\n"
     "  audit-verify [--district D]   check the audit trail's hash chain, heads and signed\n"
     "                                checkpoints (MACs when audit.checkpoint_key is set)\n"
     "  audit-checkpoint              verify, then sign each district's head into\n"
@@ -110,6 +112,8 @@ static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
         return users_cmd_create(db, o);
     if (strcmp(o->command, "create-key") == 0)
         return users_cmd_key(db, o);
+    if (strcmp(o->command, "bind-partner") == 0)
+        return users_cmd_bind_partner(db, o);
     if (strcmp(o->command, "audit-verify") == 0)
         return audit_cmd_verify(db, o);
     if (strcmp(o->command, "audit-checkpoint") == 0)
@@ -123,6 +127,7 @@ static int s_dispatch(db_t *db, const admin_opts_t *o, const char *exe)
 static int s_known(const char *command)
 {
     static const char *known[] = {"migrate", "seed-demo", "create-user", "create-key",
+                                  "bind-partner",
                                   "audit-verify", "audit-checkpoint", "curve-keygen", "rekey"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcmp(command, known[i]) == 0)

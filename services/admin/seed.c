@@ -218,6 +218,14 @@ static int s_users_all(db_t *db, const seed_district_t *main, char key[65])
             log_error("seed api key failed", "error=\"%s\"", db_error(db));
             return -1;
         }
+        /* partner1 speaks for the district's 纪委监委 (supervise.partner_accounts) */
+        char uid[24];
+        const char *q[2] = {s_users[i].district, uid};
+        s_num(uid, sizeof uid, id);
+        if (strcmp(s_users[i].username, "partner1") == 0
+            && s_run(db, "partner_accounts", "INSERT INTO supervise.partner_accounts VALUES"
+                     " ($1, $2::bigint, 'discipline') ON CONFLICT DO NOTHING", 2, q) != 0)
+            return -1;
     }
     for (size_t i = 0; i < main->nmembers; i++) {
         char name[24];

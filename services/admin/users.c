@@ -292,3 +292,51 @@ int users_cmd_key(db_t *db, const admin_opts_t *o)
             o->username);
     return ADMIN_OK;
 }
+
+typedef struct s_bind {
+    const char *username, *partner;
+} s_bind_t;
+
+static int s_bind(db_t *db, void *arg, long long *user_id)
+{
+    const s_bind_t *b = arg;
+    const char *p[2] = {b->username, b->partner};
+    PGresult *r = db_exec(db, "INSERT INTO supervise.partner_accounts SELECT district_code, id, $2"
+                              " FROM auth.users WHERE username = $1 AND role = 'partner'"
+                              " ON CONFLICT (district_code, user_id) DO UPDATE SET partner ="
+                              " EXCLUDED.partner RETURNING user_id", 2, p);
+    int ok = r && PQntuples(r) == 1;
+    if (ok)
+        *user_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    if (r)
+        PQclear(r);
+    return ok ? 0 : -1;
+}
+
+int users_cmd_bind_partner(db_t *db, const admin_opts_t *o)
+{
+    if (!o->username || !o->name
+        || (strcmp(o->name, "discipline") != 0 && strcmp(o->name, "government") != 0)) {
+        log_error("usage: bind-partner --username U --name discipline|government");
+        return ADMIN_ERROR;
+    }
+    const char *p[] = {o->username};
+    PGresult *r = db_exec(db, "SELECT district_code FROM auth.users WHERE username = $1 AND"
+                              " role = 'partner'", 1, p);
+    if (!r || PQntuples(r) != 1) {
+        log_error(r ? "no such partner account" : "cannot read users");
+        if (r)
+            PQclear(r);
+        return ADMIN_ERROR;
+    }
+    char district[64];
+    snprintf(district, sizeof district, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    s_bind_t b = {o->username, o->name};
+    if (s_recorded(db, "partner_bound", district, o->username, "bind-partner", s_bind, &b) != 0) {
+        log_error("cannot bind the partner", "error=\"%s\"", db_error(db));
+        return ADMIN_ERROR;
+    }
+    fprintf(stderr, "%s now speaks for partner office %s\n", o->username, o->name);
+    return ADMIN_OK;
+}

@@ -8,6 +8,7 @@
 #include "api/intake.h"
 #include "api/notify.h"
 #include "api/proposal.h"
+#include "api/supervise.h"
 #include "api/consult.h"
 #include "api/assess.h"
 #include "api/users.h"
@@ -46,7 +47,7 @@ static const gw_routes_t s_console = GW_ROUTES(s_console_rows);
 /* One line per service; the console stays last. */
 static const gw_routes_t *const s_tables[] = {
     &s_gateway, &api_intake_routes, &api_notify_routes, &api_proposal_routes, &api_consult_routes,
-    &api_assess_routes, &api_core_routes,
+    &api_assess_routes, &api_supervise_routes, &api_core_routes,
     &api_users_routes, &s_console,
 };
 

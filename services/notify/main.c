@@ -5,6 +5,7 @@
  * what is data (deploy/notify/rules.json and its templates, loaded and
  * checked by dispatch.c at start), the skeleton (config, loop, worker,
  * consumer, command server) in common/service.c. */
+#include "assess.pb-c.h"
 #include "calendar.pb-c.h"
 #include "consult.pb-c.h"
 #include "grading.pb-c.h"
@@ -18,6 +19,7 @@
 #include "delivery_fsm.h"
 #include "dispatch.h"
 #include "inbox.h"
+#include "payloads.h"
 #include "prefs.h"
 #include "retry.h"
 
@@ -35,15 +37,6 @@ static const cmd_handler_t s_handlers[] = {
 
 static const fsm_t *const s_machines[] = { &delivery_fsm };
 
-/* The event payloads a rule may name. */
-static const ProtobufCMessageDescriptor *const s_payloads[] = {
-    &lianxin__v1__duty_upcoming__descriptor, &lianxin__v1__rota_changed__descriptor,
-    &lianxin__v1__report_changed__descriptor, &lianxin__v1__issue_routed__descriptor,
-    &lianxin__v1__calendar_missing__descriptor, &lianxin__v1__proposal_changed__descriptor,
-    &lianxin__v1__consultation_changed__descriptor, &lianxin__v1__outcome_assigned__descriptor,
-    &lianxin__v1__item_changed__descriptor, &lianxin__v1__referral_changed__descriptor,
-};
-
 /* visit.recorded keeps its batched C route (the hot path); the rules add
  * the others. */
 static const evroute_t s_fixed[] = {
@@ -58,7 +51,7 @@ static service_def_t s_def = {
     .name = "notify",
     .handlers = s_handlers,
     .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
-    .consumes = "intake,proposal,consult,supervise",
+    .consumes = "intake,proposal,consult,supervise,assess",
     .machines = s_machines,
     .nmachines = sizeof s_machines / sizeof s_machines[0],
     .init = s_init,
@@ -67,7 +60,7 @@ static service_def_t s_def = {
 
 static int s_init(const config_t *cfg, void **app)
 {
-    dispatch_t *d = dispatch_new(cfg, s_payloads, sizeof s_payloads / sizeof s_payloads[0],
+    dispatch_t *d = dispatch_new(cfg, notify_payloads, notify_npayloads,
                                  s_fixed, sizeof s_fixed / sizeof s_fixed[0]);
     if (!d)
         return -1;

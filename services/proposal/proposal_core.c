@@ -92,15 +92,7 @@ static const char *const s_step_sql =
 static int s_audit(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
                    const proposal_t *p, const char *type, const Lianxin__V1__ProposalChanged *m)
 {
-    char id[24];
-    size_t len = protobuf_c_message_get_packed_size(&m->base);
-    uint8_t *buf = malloc(len ? len : 1);
-    if (!buf)
-        return -1;
-    protobuf_c_message_pack(&m->base, buf);
-    int rc = tx_audit(tx, district, actor, type, "proposal", db_num(id, p->id), buf, len);
-    free(buf);
-    return rc;
+    return tx_record(tx, district, actor, NULL, &m->base, type, "proposal", p->id);
 }
 
 /* Fills the event from the row read back; the arrays live in `ids`/`told`,

@@ -29,16 +29,16 @@ D = '/v1/districts/330303'
 
 EXPECTED_PAGES = {
     'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-              'proposal-rates', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'notifications',
+              'proposal-rates', 'supervise', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'notifications',
               'preferences', 'users', 'system', 'account'],
     'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
-               'proposal-rates', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'notifications',
+               'proposal-rates', 'supervise', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'notifications',
                'preferences', 'users', 'account'],
-    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'consult', 'consult-plan',
+    'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'supervise', 'consult', 'consult-plan',
                'files', 'meetings', 'inbox', 'preferences', 'account'],
     'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'consult', 'my-file', 'meetings',
                 'inbox', 'preferences', 'account'],
-    'unit1': ['rota', 'issues', 'proposals', 'inbox', 'preferences', 'account'],
+    'unit1': ['rota', 'issues', 'proposals', 'supervise', 'inbox', 'preferences', 'account'],
 }
 
 

@@ -326,6 +326,16 @@ static void test_flag_once(void **state)
     assert_int_equal(api_req(S.h, "GET", D "/assess/flagged", S.u.leader, NULL, 200, &r), 200);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
     http_resp_clear(&r);
+    /* the leaders hear of it in their inbox (notify's rule member.flagged), once */
+    assert_int_equal(api_wait_sql(S.h, "SELECT count(*) FROM notify.items WHERE kind ="
+                                  " 'member.flagged' AND object_id::text = '3'", 1,
+                                  harness_ms(S.h, 15000)), 1);
+    assert_int_equal(api_req(S.h, "GET", D "/inbox", S.u.leader, NULL, 200, &r), 200);
+    char *dump = json_dumps(r.json, 0);
+    assert_non_null(dump);
+    assert_non_null(strstr(dump, "委员履职预警"));
+    free(dump);
+    http_resp_clear(&r);
     /* a correction changes the file but flags no one twice */
     snprintf(path, sizeof path, D "/meetings/%s/attendance", second);
     assert_int_equal(api_status(S.h, "POST", path, S.u.office, "{\"member_id\":\"3\","
@@ -333,6 +343,8 @@ static void test_flag_once(void **state)
     s_caught_up();
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE producer ="
                                     " 'assess' AND type = 'member.flagged'", 0, NULL), 1);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.items WHERE kind ="
+                                    " 'member.flagged'", 0, NULL), 1);
 }
 
 /* A fingerprint of the district's acts and files of the year. */

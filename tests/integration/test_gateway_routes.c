@@ -55,9 +55,11 @@ static int s_teardown(void **state)
 
 /* ---- requests ------------------------------------------------------------------------- */
 
-/* A session the route admits (office of 330303 first). */
+/* A session the route admits (office of 330303 first); for a partner's
+ * route, "key:" and the demo partner's API key (sent as X-Api-Key). */
 static const char *s_token(const gw_route_t *r)
 {
+    static char key[80];
     static const struct { unsigned role; size_t off; } pick[] = {
         {ROLE_OFFICE, offsetof(fixture_users_t, office)},
         {ROLE_ADMIN, offsetof(fixture_users_t, admin)},
@@ -68,6 +70,10 @@ static const char *s_token(const gw_route_t *r)
     for (size_t i = 0; i < sizeof pick / sizeof pick[0]; i++)
         if (r->roles & pick[i].role)
             return *(char **) ((char *) &S.u + pick[i].off);
+    if ((r->roles & ROLE_PARTNER) && harness_partner_key(S.h)) {
+        snprintf(key, sizeof key, "key:%s", harness_partner_key(S.h));
+        return key;
+    }
     return NULL;
 }
 
@@ -101,9 +107,11 @@ static int s_shape_ok(const char *path, const char *token, const char *method, i
     char *text = NULL, v[64];
     rawhttp_resp_t r;
     int body = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
+    int apikey = token && strncmp(token, "key:", 4) == 0;
     if (asprintf(&text, "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                        "%s%s%s%s\r\n%s", method, path, token ? "Authorization: Bearer " : "",
-                 token ? token : "", token ? "\r\n" : "",
+                        "%s%s%s%s\r\n%s", method, path,
+                 apikey ? "X-Api-Key: " : token ? "Authorization: Bearer " : "",
+                 apikey ? token + 4 : token ? token : "", token ? "\r\n" : "",
                  body ? "Content-Type: application/json\r\nContent-Length: 2\r\n" : "",
                  body ? "{}" : "") < 0)
         return 0;

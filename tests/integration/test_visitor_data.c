@@ -2,7 +2,7 @@
  * data. With a visitor, phone and home address no other row has, it drives
  * every event intake publishes from a visit and its neighbours (visit
  * recorded and edited, issues of every class, a report through each of its
- * steps but merge, the rota), lets
+ * steps but merge, the rota; supervise's item of the class-2 issue), lets
  * notify apply them all, then looks for those values (in clear and with the
  * phone masked) in the bytes of every bus.events envelope and in every
  * column of every notify.inbox row. A new event type in this flow fails the
@@ -37,6 +37,7 @@ static const char *const s_types[] = {
     "report.returned", "report.resubmitted", "report.accepted", "report.forwarded",
     "report.adopted", "report.instructed", "report.authors_told",
     "rota.published", "rota.generate", "rota.changed",
+    "item.registered", "item.updated", "item.urged", "item.followed", "item.supervised",
     "consultation.created",         /* lianxin-consult's micro-consultation of the class-3 issue */
 };
 

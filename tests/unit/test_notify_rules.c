@@ -25,18 +25,11 @@
 #include "proposal.pb-c.h"
 #include "reports.pb-c.h"
 #include "rota.pb-c.h"
+#include "payloads.h"
 #include "rules.h"
 #include "supervise.pb-c.h"
 #include "tmpl.h"
 
-static const ProtobufCMessageDescriptor *const s_payloads[] = {
-    &lianxin__v1__duty_upcoming__descriptor, &lianxin__v1__rota_changed__descriptor,
-    &lianxin__v1__report_changed__descriptor, &lianxin__v1__issue_routed__descriptor,
-    &lianxin__v1__calendar_missing__descriptor, &lianxin__v1__proposal_changed__descriptor,
-    &lianxin__v1__consultation_changed__descriptor, &lianxin__v1__outcome_assigned__descriptor,
-    &lianxin__v1__item_changed__descriptor, &lianxin__v1__referral_changed__descriptor,
-};
-#define NPAYLOADS (sizeof s_payloads / sizeof s_payloads[0])
 
 /* deploy/notify/rules.json, relative to this source file. */
 static void s_shipped(char *out, size_t outsz)
@@ -69,7 +62,7 @@ static void test_shipped_rules_load(void **state)
     char path[1024], err[512] = "";
     (void) state;
     s_shipped(path, sizeof path);
-    rules_t *rs = rules_load(path, s_payloads, NPAYLOADS, err, sizeof err);
+    rules_t *rs = rules_load(path, notify_payloads, notify_npayloads, err, sizeof err);
     assert_non_null(rs);
     assert_string_equal(err, "");
     const char *events[] = { "duty.upcoming", "rota.changed", "report.adopted",
@@ -93,7 +86,7 @@ static void test_proposal_assigned_text(void **state)
     char path[1024], err[512], iso[48], md[48], title[128], body[512], want[512];
     (void) state;
     s_shipped(path, sizeof path);
-    rules_t *rs = rules_load(path, s_payloads, NPAYLOADS, err, sizeof err);
+    rules_t *rs = rules_load(path, notify_payloads, notify_npayloads, err, sizeof err);
     assert_non_null(rs);
     s_date(30, iso, sizeof iso, md, sizeof md);
     Lianxin__V1__ProposalChanged m = LIANXIN__V1__PROPOSAL_CHANGED__INIT;
@@ -134,7 +127,7 @@ static void test_conditions_first_count_map(void **state)
     char path[1024], err[512], body[512];
     (void) state;
     s_shipped(path, sizeof path);
-    rules_t *rs = rules_load(path, s_payloads, NPAYLOADS, err, sizeof err);
+    rules_t *rs = rules_load(path, notify_payloads, notify_npayloads, err, sizeof err);
     assert_non_null(rs);
     Lianxin__V1__ProposalChanged m = LIANXIN__V1__PROPOSAL_CHANGED__INIT;
     int64_t props[] = { 11, 12 }, dropped[] = { 13, 14, 15 };
@@ -265,7 +258,7 @@ static rules_t *s_load_one(const char *rule, const char *tmpl, const char *sms, 
     assert_non_null(f);
     fprintf(f, "{\"rules\": [%s]}", rule);
     fclose(f);
-    rules_t *rs = rules_load(path, s_payloads, NPAYLOADS, err, errsz);
+    rules_t *rs = rules_load(path, notify_payloads, notify_npayloads, err, errsz);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);

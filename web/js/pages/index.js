@@ -16,6 +16,7 @@ import inbox from './inbox.js';
 import notifications from './notifications.js';
 import preferences from './preferences.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
+import supervise from './supervise.js';
 import { consultPage } from './consult.js';
 import { planPage } from './consult-plan.js';
 import { myFilePage, filePage, filesPage, groupPage, meetingsPage, meetingPage, checkinPage, filePrintPage, bulletinPrintPage } from './files.js';
@@ -36,6 +37,7 @@ export const PAGES = [
   proposalsPage, // member, unit, office, leader, admin
   ratesPage,    // office, leader, admin
   printPage,    // as proposals, reached from a proposal (not in the menu)
+  supervise,    // office, leader, admin, unit (its own)
   consultPage,  // office, admin, leader, member
   planPage,     // office, admin, leader (topics, the annual plan, its print view)
   myFilePage,   // member: their own file

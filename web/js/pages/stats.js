@@ -20,7 +20,7 @@ const PARTS = [['', '全年'], ['H1', '上半年'], ['H2', '下半年'], ['Q1', 
 const REPORT_SERIES = [['submitted', '报送'], ['accepted', '录用'], ['adopted', '采用'], ['instructions', '批示']];
 
 /* A chart with its numbers and CSV: {box, draw(option), setTable(headers, rows), csv}. */
-function chartCard(id, title, csvAction) {
+export function chartCard(id, title, csvAction) {
   const canvas = el('div', { class: 'chart', id: 'chart-' + id, role: 'img', 'aria-label': title });
   const data = el('div', { class: 'chart-data', id: 'data-' + id, hidden: true });
   const toggle = el('button', { type: 'button', class: 'plain', 'aria-expanded': 'false', 'aria-controls': 'data-' + id }, '查看数据');
