@@ -2,36 +2,20 @@
 #include <stdio.h>
 #include <string.h>
 #include "assess_app.h"
-#include "crypto.h"
-#include "log.h"
+#include "checkin_cfg.h"
 
 static assess_app_t s_app;
 
 int assess_app_init(const config_t *cfg, void **app)
 {
-    const char *hex = config_get(cfg, "assess.checkin_key", "");
+    checkin_cfg_t c;
     memset(&s_app, 0, sizeof s_app);
-    if (*hex) {
-        if (crypto_key_from_hex(hex, s_app.checkin_key) != 0) {
-            log_error("assess.checkin_key is not 64 hex digits", "");
-            return -1;
-        }
-    } else {
-        if (crypto_random(s_app.checkin_key, sizeof s_app.checkin_key) != 0)
-            return -1;
-        log_warn("assess.checkin_key unset: check-in links hold for this process only", "");
-    }
-    s_app.checkin_before_min = (int) config_get_int(cfg, "assess.checkin_before_min", 60);
-    if (s_app.checkin_before_min < 0 || s_app.checkin_before_min > 24 * 60) {
-        log_error("assess.checkin_before_min out of range", "min=0 max=1440");
+    if (checkin_cfg_load(cfg, "assess", &c) != 0)
         return -1;
-    }
-    const char *url = config_get(cfg, "assess.public_url", "");
-    if (strlen(url) >= sizeof s_app.public_url || strchr(url, '"') || strchr(url, '<')) {
-        log_error("assess.public_url too long or not a plain address");
-        return -1;
-    }
-    snprintf(s_app.public_url, sizeof s_app.public_url, "%s", url);
+    memcpy(s_app.checkin_key, c.key, sizeof s_app.checkin_key);
+    s_app.checkin_before_min = c.before_min;
+    snprintf(s_app.public_url, sizeof s_app.public_url, "%s", c.public_url);
+    memset(&c, 0, sizeof c);
     *app = &s_app;
     return 0;
 }

@@ -15,6 +15,8 @@ int consult_app_init(const config_t *cfg, void **app)
         log_error("consult.* settings out of range", "");
         return -1;
     }
+    if (checkin_cfg_load(cfg, "consult", &s_app.checkin) != 0)
+        return -1;
     s_app.cal = calsync_new(config_get_int(cfg, "calendar.check_ms", CALSYNC_CHECK_MS_DEFAULT));
     if (!s_app.cal)
         return -1;
@@ -26,6 +28,7 @@ void consult_app_fini(void *app)
 {
     (void) app;
     calsync_destroy(&s_app.cal);
+    memset(&s_app.checkin, 0, sizeof s_app.checkin);
 }
 
 calendar_day_t consult_today(const tx_t *tx)

@@ -1,12 +1,14 @@
 /* consult_app: lianxin-consult's state: the business-day calendar (a
- * calsync, worker thread only) and the public notice's display period
- * (consult.notice_days). One per process, set by consult_app_init. Includes
- * what every handler uses. Never logs configuration values. */
+ * calsync, worker thread only), the public notice's display period
+ * (consult.notice_days) and the check-in settings (common/checkin_cfg). One
+ * per process, set by consult_app_init. Includes what every handler uses.
+ * Never logs configuration values. */
 #ifndef LIANXIN_CONSULT_APP_H
 #define LIANXIN_CONSULT_APP_H
 
 #include "calendar.h"
 #include "calsync.h"
+#include "checkin_cfg.h"
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
@@ -15,6 +17,7 @@
 typedef struct consult_app {
     calsync_t *cal;
     int notice_days;
+    checkin_cfg_t checkin;          /* consult.checkin_key, .checkin_before_min, .public_url */
 } consult_app_t;
 
 /* service_def_t.init. 0, or -1 (logged: a value out of range). */

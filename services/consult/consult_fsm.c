@@ -49,6 +49,9 @@ static const fsm_event_t s_events[CONSULT_EVENT_COUNT] = {
     EV(ATTEND, "attend", "consultation.attended", AFTER, FSM_SAME, OFFICE),
     EV(OUTCOME, "outcome", "consultation.outcome_assigned", S(PUBLICITY) | S(IMPLEMENTATION),
        FSM_SAME, OFFICE),
+    EV(CHECKIN_CODE, "checkin_code", NULL, BEFORE | S(DELIBERATION), FSM_SAME, OFFICE),
+    EV(CHECKIN, "checkin", "consultation.attended", BEFORE | S(DELIBERATION), FSM_SAME,
+       ROLE_MEMBER),
 };
 
 const fsm_t consult_fsm = {

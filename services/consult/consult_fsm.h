@@ -51,6 +51,8 @@ typedef enum {
     CONSULT_EV_MINUTES,
     CONSULT_EV_ATTEND,
     CONSULT_EV_OUTCOME,
+    CONSULT_EV_CHECKIN_CODE,        /* the office asks for the check-in link */
+    CONSULT_EV_CHECKIN,             /* a member checks in with it */
     CONSULT_EVENT_COUNT
 } consult_event_t;
 

@@ -139,15 +139,11 @@ int consult_people_opinion(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
     return n ? 0 : cmd_fail(res, 403, "forbidden", "您不是参加人员，或意见征集已截止");
 }
 
-int consult_people_attend(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
-                          const Lianxin__V1__ConsultationAction *a, cmd_result_t *res)
+int consult_people_mark(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c, int64_t member_id,
+                        const char *status, const char *action, cmd_result_t *res)
 {
     char ids[24], m[24];
-    if (!consult_in(a->status, consult_attendance))
-        return cmd_field_error(res, "status", a->status && *a->status ? "unknown_value"
-                                                                      : "required");
-    const char *q[4] = {ctx->cmd->district, db_num(ids, c->id), db_num(m, a->member_id),
-                        a->status};
+    const char *q[4] = {ctx->cmd->district, db_num(ids, c->id), db_num(m, member_id), status};
     PGresult *r = db_exec(tx_db(tx),
         "UPDATE consult.participants p SET attendance = $4 FROM consult.consultations c"
         " WHERE p.district_code = $1 AND p.consultation_id = $2::bigint"
@@ -164,17 +160,26 @@ int consult_people_attend(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
     }
     Lianxin__V1__ConsultationAttendance ev = LIANXIN__V1__CONSULTATION_ATTENDANCE__INIT;
     ev.consultation_id = c->id;
-    ev.member_id = a->member_id;
-    ev.status = a->status;
+    ev.member_id = member_id;
+    ev.status = (char *) status;
     ev.date = PQgetvalue(r, 0, 1);
     ev.title = PQgetvalue(r, 0, 2);
     ev.form = PQgetvalue(r, 0, 3);
     ev.series = PQgetvalue(r, 0, 4);
     c->item = atoi(PQgetvalue(r, 0, 0));
-    int rc = cmd_record(tx, ctx, res, "consultation.attended", &ev.base, "consultation.attend",
+    int rc = cmd_record(tx, ctx, res, "consultation.attended", &ev.base, action,
                         "consultation", c->id);
     PQclear(r);
     return rc;
+}
+
+int consult_people_attend(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
+                          const Lianxin__V1__ConsultationAction *a, cmd_result_t *res)
+{
+    if (!consult_in(a->status, consult_attendance))
+        return cmd_field_error(res, "status", a->status && *a->status ? "unknown_value"
+                                                                      : "required");
+    return consult_people_mark(tx, ctx, c, a->member_id, a->status, "consultation.attend", res);
 }
 
 int consult_people_outcome(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "consult_checkin.h"
 #include "consult_people.h"
 #include "consult_schedule.h"
 #include "consult_steps.h"
@@ -249,9 +250,10 @@ consult_step_fn *const consult_steps[CONSULT_EVENT_COUNT] = {
     [CONSULT_EV_MINUTES] = s_minutes,
     [CONSULT_EV_ATTEND] = consult_people_attend,
     [CONSULT_EV_OUTCOME] = consult_people_outcome,
+    [CONSULT_EV_CHECKIN] = consult_checkin_in,
 };
 
 int consult_steps_own_event(int ev)
 {
-    return ev == CONSULT_EV_ATTEND || ev == CONSULT_EV_OUTCOME;
+    return ev == CONSULT_EV_ATTEND || ev == CONSULT_EV_OUTCOME || ev == CONSULT_EV_CHECKIN;
 }

@@ -16,7 +16,8 @@ typedef int (consult_step_fn)(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
 /* The handler of each event (consult_event_t index), NULL for none. */
 extern consult_step_fn *const consult_steps[CONSULT_EVENT_COUNT];
 
-/* 1 for the events whose handler buffers its own event (attend, outcome). */
+/* 1 for the events whose handler buffers its own event (attend, outcome,
+ * checkin). */
 int consult_steps_own_event(int ev);
 
 #endif

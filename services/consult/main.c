@@ -8,6 +8,7 @@
  * the skeleton is common/service.c. */
 #include "consult.pb-c.h"
 #include "consult_app.h"
+#include "consult_checkin.h"
 #include "consult_duties.h"
 #include "consult_fsm.h"
 #include "consult_plan.h"
@@ -37,6 +38,8 @@ static const cmd_handler_t s_handlers[] = {
       .roles = OFFICE, .flags = CMD_DISTRICT, .execute = consultations_create },
     { .type = "consult.Transition", .request = &lianxin__v1__consultation_action__descriptor,
       .roles = CONSULT_ROLES, .flags = CMD_DISTRICT, .execute = consultations_transition },
+    { .type = "consult.CheckinCode", .request = &lianxin__v1__consultation_action__descriptor,
+      .roles = OFFICE, .flags = CMD_DISTRICT, .execute = consult_checkin_code },
     { .type = "consult.SuggestSlots", .request = &lianxin__v1__slot_query__descriptor,
       .roles = OFFICE, .flags = CMD_DISTRICT, .execute = consult_schedule_suggest },
 };

@@ -7,8 +7,9 @@
  * reception duty copied from intake's published rota, a meeting across
  * midnight refused), suggest-slots around a booking, the outcome with its
  * due dates in calendar months (consultation.outcome_assigned), attendance
- * (consultation.attended), the public notice without login and without
- * personal data, the iCalendar feeds parsed back, the audit rows; a
+ * (consultation.attended) counted act by act in the member files of
+ * lianxin-assess with the link back, the public notice without login and without
+ * personal data, the iCalendar feeds (member, venue, leader) parsed back, the audit rows; a
  * micro-consultation born from an intake class-3 issue exactly once though
  * the event is delivered twice, and its leader gate; role and district
  * refusals; the annual plan issued, amended with a reason, as CSV. */
@@ -308,6 +309,46 @@ static void test_meeting_six_steps(void **state)
 
 /* ---- outcomes, attendance, the public notice, closing ----------------------------------------- */
 
+/* Waits until lianxin-assess has applied every event of consult's stream. */
+static void s_assess_caught_up(void)
+{
+    assert_int_equal(api_wait_sql(S.h,
+        "SELECT CASE WHEN coalesce((SELECT sum(s.next - 1 - coalesce(c.seq, 0))"
+        " FROM bus.streams s LEFT JOIN bus.cursors c ON c.district_code = s.district_code"
+        " AND c.producer = s.producer AND c.consumer = 'assess'"
+        " WHERE s.district_code = '330303' AND s.producer = 'consult'), 0) = 0"
+        " THEN 1 ELSE 0 END", 1, harness_ms(S.h, 15000)), 1);
+}
+
+/* The member's file (GET `path` as `token`, the year of the consultation's
+ * day) holds exactly one act of this consultation, with `status` and the
+ * link back to it; the link answers the office. */
+static void s_file_has_consultation(const char *path, const char *token, const char *status)
+{
+    char url[200], link[160];
+    http_resp_t r;
+    int found = 0;
+    snprintf(url, sizeof url, "%s?year=%.4s", path, S.date);
+    snprintf(link, sizeof link, D "/consultations/%s", S.meeting);
+    assert_int_equal(api_req(S.h, "GET", url, token, NULL, 200, &r), 200);
+    json_t *acts = json_object_get(r.json, "acts"), *a;
+    size_t i;
+    json_array_foreach(acts, i, a) {
+        if (strcmp(api_str(a, "source"), "consultation") != 0
+            || strcmp(api_str(a, "source_id"), S.meeting) != 0)
+            continue;
+        found++;
+        assert_string_equal(api_str(a, "kind"), "consultation");
+        assert_string_equal(api_str(a, "status"), status);
+        assert_string_equal(api_str(a, "date"), S.date);
+        assert_string_equal(api_str(a, "title"), "加装电梯协商会");
+        assert_string_equal(api_str(a, "link"), link);
+    }
+    assert_int_equal(found, 1);
+    http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "GET", link, S.u.office, NULL), 200);
+}
+
 static void test_outcome_attendance_notice(void **state)
 {
     char path[160], answer[11], close[11], notice_until[11];
@@ -346,6 +387,19 @@ static void test_outcome_attendance_notice(void **state)
                                          " 'consultation.outcome_assigned'", 0, NULL), 1);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM bus.events WHERE type ="
                                          " 'consultation.attended'", 0, NULL), 2);
+    /* the member files (lianxin-assess, from consultation.attended): act by act */
+    s_assess_caught_up();
+    s_file_has_consultation(D "/assess/my-file", S.u.member1, "present");
+    s_file_has_consultation(D "/assess/files/2", S.u.office, "leave");
+    /* corrected by the office: the same act, its status replaced */
+    s_event(S.meeting, "attend", S.u.office, "{\"member_id\":\"1\",\"status\":\"absent\"}", 200,
+            "publicity");
+    s_assess_caught_up();
+    s_file_has_consultation(D "/assess/files/1", S.u.office, "absent");
+    s_event(S.meeting, "attend", S.u.office, "{\"member_id\":\"1\",\"status\":\"present\"}", 200,
+            "publicity");
+    s_assess_caught_up();
+    s_file_has_consultation(D "/assess/my-file", S.u.member1, "present");
     /* the public notice: no login, the outcome and its unit, nothing personal */
     assert_int_equal(api_req(S.h, "GET", "/public/330303/notices", NULL, NULL, 200, &r), 200);
     assert_non_null(strstr(r.raw, "加装电梯协商会"));
@@ -406,6 +460,28 @@ static void test_ics_and_suggest(void **state)
     assert_int_equal(api_ics_unfold(r.raw, r.raw_len, &ics), 0);
     /* the meeting only: the other one never got this venue */
     assert_int_equal(api_ics_count(ics, "BEGIN:VEVENT"), 1);
+    free(ics);
+    http_resp_clear(&r);
+    /* the leader's feed: the meeting they take part in, parsed back; the office reads it,
+     * a member may not, nor a leader another leader's */
+    snprintf(path, sizeof path, D "/leaders/%s/consultations.ics", S.leader_id);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.leader, NULL, 200, &r), 200);
+    assert_int_equal(api_ics_unfold(r.raw, r.raw_len, &ics), 0);
+    assert_int_equal(api_ics_count(ics, "BEGIN:VCALENDAR"), 1);
+    assert_int_equal(api_ics_count(ics, "BEGIN:VEVENT"), 1);
+    assert_int_equal(api_ics_count(ics, want), 1);
+    assert_int_equal(api_ics_count(ics, "SUMMARY:政协协商：加装电梯协商会"), 1);
+    assert_int_equal(api_ics_count(ics, "LOCATION:区政协第一会议室"), 1);
+    free(ics);
+    http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.office, NULL), 200);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.member1, NULL), 403);
+    snprintf(path, sizeof path, D "/leaders/%lld/consultations.ics",
+             atoll(S.leader_id) + 1000);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 403);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
+    assert_int_equal(api_ics_unfold(r.raw, r.raw_len, &ics), 0);
+    assert_int_equal(api_ics_count(ics, "BEGIN:VEVENT"), 0);
     free(ics);
     http_resp_clear(&r);
     /* suggest-slots around the meeting (09:00-11:00) of member 1 in its venue: two hours

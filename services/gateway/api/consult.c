@@ -325,8 +325,10 @@ static const char *const SQL_ICS =
     " AND c.starts_at IS NOT NULL AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM"
     "  consult.participants p WHERE p.district_code = c.district_code"
     "  AND p.consultation_id = c.id AND p.member_id = $2::bigint))"
-    " AND ($3::bigint IS NULL OR c.venue_id = $3::bigint) ORDER BY c.starts_at, c.id"
-    " LIMIT $4::int";
+    " AND ($3::bigint IS NULL OR c.venue_id = $3::bigint)"
+    " AND ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM consult.participants l WHERE"
+    "  l.district_code = c.district_code AND l.consultation_id = c.id"
+    "  AND l.leader_user_id = $5::bigint)) ORDER BY c.starts_at, c.id LIMIT $4::int";
 
 static void s_render_ics(gw_call_t *call, const PGresult *res, textbuf_t *b)
 {
@@ -368,8 +370,8 @@ static void s_member_ics(gw_call_t *call)
         return;
     }
     snprintf(limit, sizeof limit, "%d", ICS_MAX + 1);
-    const char *p[4] = {reads_district(call), id, NULL, limit};
-    reads_export(call, SQL_ICS, 4, p, s_render_ics, "text/calendar; charset=utf-8",
+    const char *p[5] = {reads_district(call), id, NULL, limit, NULL};
+    reads_export(call, SQL_ICS, 5, p, s_render_ics, "text/calendar; charset=utf-8",
                  "consultations.ics", ICS_MAX);
 }
 
@@ -377,9 +379,27 @@ static void s_venue_ics(gw_call_t *call)
 {
     char limit[16];
     snprintf(limit, sizeof limit, "%d", ICS_MAX + 1);
-    const char *p[4] = {reads_district(call), NULL, router_param(&call->params, "id"), limit};
-    reads_export(call, SQL_ICS, 4, p, s_render_ics, "text/calendar; charset=utf-8",
+    const char *p[5] = {reads_district(call), NULL, router_param(&call->params, "id"), limit,
+                        NULL};
+    reads_export(call, SQL_ICS, 5, p, s_render_ics, "text/calendar; charset=utf-8",
                  "venue.ics", ICS_MAX);
+}
+
+/* A CPPCC leader's consultations ({id}: the leader's user id): the leader
+ * themself, the office, admin; another leader's feed is refused. */
+static void s_leader_ics(gw_call_t *call)
+{
+    const char *id = router_param(&call->params, "id");
+    char own[24], limit[16];
+    snprintf(own, sizeof own, "%lld", (long long) call->who.user_id);
+    if (strcmp(call->who.role, "leader") == 0 && strcmp(own, id ? id : "") != 0) {
+        gw_reply_error(call, 403, NULL, "只能查看本人的协商安排", NULL);
+        return;
+    }
+    snprintf(limit, sizeof limit, "%d", ICS_MAX + 1);
+    const char *p[5] = {reads_district(call), NULL, NULL, limit, id};
+    reads_export(call, SQL_ICS, 5, p, s_render_ics, "text/calendar; charset=utf-8",
+                 "leader.ics", ICS_MAX);
 }
 
 /* ---- the public notice (公示): no login, nothing personal ------------------------------ */
@@ -460,6 +480,8 @@ static const gw_route_t s_rows[] = {
      .handler = s_venues},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/venues/{id}/consultations.ics"},
      .roles = LEADERS, .handler = s_venue_ics, .export_file = 1},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/leaders/{id}/consultations.ics"},
+     .roles = LEADERS, .handler = s_leader_ics, .export_file = 1},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/members/{id}/consultations.ics"},
      .roles = READERS | ACCESS_FEED_TOKEN, .handler = s_member_ics, .query = s_feed_keys,
      .export_file = 1},
@@ -492,6 +514,11 @@ static const gw_route_t s_rows[] = {
     CONSULT_EVENT("minutes"),
     CONSULT_EVENT("attend"),
     CONSULT_EVENT("outcome"),
+    CONSULT_EVENT("checkin"),
+    {.at = {.method = "POST", .pattern = "/v1/districts/{d}/consultations/{id}/checkin-code"},
+     .roles = OFFICE, .body_limit = 64, .body_optional = 1, .handler = forward_handle,
+     .command = "consult.CheckinCode", .request = &lianxin__v1__consultation_action__descriptor,
+     .reply = &lianxin__v1__consultation_checkin_code__descriptor},
 };
 
 const gw_routes_t api_consult_routes = GW_ROUTES(s_rows);
