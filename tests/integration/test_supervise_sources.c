@@ -105,9 +105,13 @@ static void test_outcome_one_item(void **state)
 {
     (void) state;
     assert_true(S.ready);
-    s_post(D "/consultations", S.u.office, "{\"title\":\"背街小巷停车协商\",\"form\":\"written\"}",
-           201, "id", S.cons, sizeof S.cons);
-    s_act("consultations", S.cons, "set-topic", S.u.office, NULL, 200);
+    char topic[24], body[256];
+    s_post(D "/topics", S.u.member1, "{\"title\":\"背街小巷停车难\"}", 201, "id", topic,
+           sizeof topic);
+    s_act("topics", topic, "accept", S.u.office, "{\"kind\":\"public_affairs\"}", 200);
+    snprintf(body, sizeof body, "{\"title\":\"背街小巷停车协商\",\"form\":\"written\","
+             "\"topic_id\":\"%s\"}", topic);
+    s_post(D "/consultations", S.u.office, body, 201, "id", S.cons, sizeof S.cons);
     s_act("consultations", S.cons, "add-participant", S.u.office,
           "{\"participant\":{\"role\":\"member\",\"member_id\":\"1\"}}", 200);
     s_act("consultations", S.cons, "hold", S.u.office, NULL, 200);
