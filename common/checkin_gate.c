@@ -6,6 +6,13 @@
 #include "checkin_gate.h"
 #include "timeutil.h"
 
+const char *checkin_gate_scope(const char *district, const char *kind,
+                               char scope[CHECKIN_SCOPE_MAX])
+{
+    snprintf(scope, CHECKIN_SCOPE_MAX, "%s/%s", district, kind);
+    return scope;
+}
+
 int checkin_gate_link(const checkin_cfg_t *cfg, const char *scope, int64_t id, int64_t ends_us,
                       checkin_link_t *out)
 {

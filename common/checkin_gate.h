@@ -20,6 +20,12 @@ typedef struct checkin_link {
     char *svg;                      /* the QR code of url, malloc'd */
 } checkin_link_t;
 
+#define CHECKIN_SCOPE_MAX 40
+
+/* The scope "<district>/<kind>" ("330303/activity") into scope. Returns scope. */
+const char *checkin_gate_scope(const char *district, const char *kind,
+                               char scope[CHECKIN_SCOPE_MAX]);
+
 /* The link of (scope, id) valid until `ends_us` into out. 0, or -1 (out's
  * svg NULL). Free with checkin_gate_link_clear. */
 int checkin_gate_link(const checkin_cfg_t *cfg, const char *scope, int64_t id, int64_t ends_us,

@@ -8,24 +8,19 @@
 #include "consult_people.h"
 #include "timeutil.h"
 
-static void s_scope(const cmd_ctx_t *ctx, char scope[40])
-{
-    snprintf(scope, 40, "%s/consultation", ctx->cmd->district);
-}
-
 int consult_checkin_code(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     const consult_app_t *app = ctx->app;
     consultation_t c;
     checkin_link_t link;
-    char scope[40];
+    char scope[CHECKIN_SCOPE_MAX];
     if (consult_begin(tx, ctx, CONSULT_EV_CHECKIN_CODE, &c, res) != 0)
         return -1;
     if (c.end_us <= 0)
         return consult_refuse(res, "starts_at", "required", "尚未安排协商时间");
     if (tx_now_us(tx) > c.end_us)
         return consult_refuse(res, "ends_at", "past", "协商已结束");
-    s_scope(ctx, scope);
+    checkin_gate_scope(ctx->cmd->district, "consultation", scope);
     if (checkin_gate_link(&app->checkin, scope, c.id, c.end_us, &link) != 0) {
         checkin_gate_link_clear(&link);
         return cmd_fail(res, 500, "internal", "签到码生成失败");
@@ -49,8 +44,8 @@ int consult_checkin_in(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
 {
     const consult_app_t *app = ctx->app;
     int64_t id = 0, now = tx_now_us(tx);
-    char scope[40];
-    s_scope(ctx, scope);
+    char scope[CHECKIN_SCOPE_MAX];
+    checkin_gate_scope(ctx->cmd->district, "consultation", scope);
     if (checkin_gate_token(&app->checkin, scope, a->token, now, &id, res) != 0)
         return -1;
     if (id != c->id) {

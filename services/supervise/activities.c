@@ -256,18 +256,13 @@ static int s_mark(tx_t *tx, const cmd_ctx_t *ctx, const activity_t *a, int64_t m
     return cmd_ok(res, 200, &reply.base);
 }
 
-static void s_scope(const cmd_ctx_t *ctx, char scope[40])
-{
-    snprintf(scope, 40, "%s/activity", ctx->cmd->district);
-}
-
 int activities_code_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     const supervise_app_t *app = ctx->app;
     activity_t a;
     int64_t id;
     checkin_link_t link;
-    char scope[40];
+    char scope[CHECKIN_SCOPE_MAX];
     if (cmd_object_id(ctx, &id) != 0 || s_load(tx, ctx, id, 0, &a, res) != 0)
         return res->status ? -1 : cmd_fail(res, 404, "not_found", "没有找到该监督活动");
     if (a.ends_us <= 0) {
@@ -278,7 +273,7 @@ int activities_code_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         cmd_fail(res, 409, "conflict", "活动已结束");
         return cmd_field_error(res, "ends_at", "past");
     }
-    s_scope(ctx, scope);
+    checkin_gate_scope(ctx->cmd->district, "activity", scope);
     if (checkin_gate_link(&app->checkin, scope, a.id, a.ends_us, &link) != 0) {
         checkin_gate_link_clear(&link);
         return cmd_fail(res, 500, "internal", "签到码生成失败");
@@ -303,10 +298,10 @@ int activities_checkin_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res
     const supervise_app_t *app = ctx->app;
     int64_t id, signed_id = 0, now = tx_now_us(tx), member = ctx->cmd->actor->member_id;
     activity_t a;
-    char scope[40];
+    char scope[CHECKIN_SCOPE_MAX];
     if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "没有找到该监督活动");
-    s_scope(ctx, scope);
+    checkin_gate_scope(ctx->cmd->district, "activity", scope);
     if (checkin_gate_token(&app->checkin, scope, c->token, now, &signed_id, res) != 0)
         return -1;
     if (signed_id != id) {

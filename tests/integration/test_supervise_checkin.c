@@ -57,28 +57,16 @@ static int s_teardown(void **state)
     return 0;
 }
 
-/* POST `path` as `token` with `body`: the status; the answer's `key` into
- * out, and for a refusal its code and field (NULL: not checked). */
 static void s_post(const char *path, const char *token, const char *body, long want,
                    const char *key, char *out, size_t outsz)
 {
-    http_resp_t r;
-    assert_int_equal(api_req(S.h, "POST", path, token, body, want, &r), want);
-    if (out)
-        snprintf(out, outsz, "%s", api_str(r.json, key));
-    http_resp_clear(&r);
+    assert_true(api_post_key(S.h, path, token, body, want, key, out, outsz));
 }
 
 static void s_refused(const char *path, const char *token, const char *body, long want,
                       const char *code, const char *field)
 {
-    http_resp_t r;
-    assert_int_equal(api_req(S.h, "POST", path, token, body, want, &r), want);
-    if (code)
-        assert_string_equal(http_error_code(&r), code);
-    if (field)
-        assert_non_null(http_error_field(&r, field));
-    http_resp_clear(&r);
+    assert_true(api_refused(S.h, "POST", path, token, body, want, code, field));
 }
 
 /* member `who` posts `token` to activity `id`'s check-in. */

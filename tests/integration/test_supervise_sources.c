@@ -66,15 +66,10 @@ static long long s_wait1(const char *sql, const char *p1, long long want)
     return api_wait_sqlp(S.h, sql, want, harness_ms(S.h, WAIT_MS), 1, p);
 }
 
-/* POST `path` as `token`: the status wanted; the answer's `key` into out. */
 static void s_post(const char *path, const char *token, const char *body, long want,
                    const char *key, char *out, size_t outsz)
 {
-    http_resp_t r;
-    assert_int_equal(api_req(S.h, "POST", path, token, body, want, &r), want);
-    if (out)
-        snprintf(out, outsz, "%s", api_str(r.json, key));
-    http_resp_clear(&r);
+    assert_true(api_post_key(S.h, path, token, body, want, key, out, outsz));
 }
 
 static void s_act(const char *kind, const char *id, const char *event, const char *token,
