@@ -14,12 +14,12 @@ const char *checkin_gate_scope(const char *district, const char *kind,
 }
 
 int checkin_gate_link(const checkin_cfg_t *cfg, const char *scope, int64_t id, int64_t ends_us,
-                      checkin_link_t *out)
+                      const char *page, checkin_link_t *out)
 {
     memset(out, 0, sizeof *out);
     if (checkin_sign(cfg->key, scope, id, ends_us / 1000000, out->token) != 0)
         return -1;
-    snprintf(out->url, sizeof out->url, "%s/#/checkin/%s", cfg->public_url, out->token);
+    snprintf(out->url, sizeof out->url, "%s/#/%s/%s", cfg->public_url, page, out->token);
     time_format(ends_us, out->expires_at, sizeof out->expires_at);
     out->svg = checkin_svg(out->url);
     return out->svg ? 0 : -1;

@@ -15,7 +15,7 @@
 
 typedef struct checkin_link {
     char token[CHECKIN_TOKEN_MAX];
-    char url[320];                  /* <public_url>/#/checkin/<token> */
+    char url[320];                  /* <public_url>/#/<page>/<token> */
     char expires_at[40];            /* RFC 3339 (UTC+8) */
     char *svg;                      /* the QR code of url, malloc'd */
 } checkin_link_t;
@@ -26,10 +26,11 @@ typedef struct checkin_link {
 const char *checkin_gate_scope(const char *district, const char *kind,
                                char scope[CHECKIN_SCOPE_MAX]);
 
-/* The link of (scope, id) valid until `ends_us` into out. 0, or -1 (out's
- * svg NULL). Free with checkin_gate_link_clear. */
+/* The link of (scope, id) valid until `ends_us`, to the console's page
+ * `page` ("checkin"), into out. 0, or -1 (out's svg NULL). Free with
+ * checkin_gate_link_clear. */
 int checkin_gate_link(const checkin_cfg_t *cfg, const char *scope, int64_t id, int64_t ends_us,
-                      checkin_link_t *out);
+                      const char *page, checkin_link_t *out);
 void checkin_gate_link_clear(checkin_link_t *link);
 
 /* A member's `token` under `scope` at `now_us`: 0 with the object's id in

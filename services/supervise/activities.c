@@ -274,7 +274,8 @@ int activities_code_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         return cmd_field_error(res, "ends_at", "past");
     }
     checkin_gate_scope(ctx->cmd->district, "activity", scope);
-    if (checkin_gate_link(&app->checkin, scope, a.id, a.ends_us, &link) != 0) {
+    if (checkin_gate_link(&app->checkin, scope, a.id, a.ends_us, "activity-checkin",
+                          &link) != 0) {
         checkin_gate_link_clear(&link);
         return cmd_fail(res, 500, "internal", "签到码生成失败");
     }

@@ -134,6 +134,7 @@ static void test_code_of_a_scheduled_activity(void **state)
     assert_true(strlen(S.token) > 10);
     assert_string_equal(api_str(r.json, "activity_id"), S.a);
     assert_true(strncmp(api_str(r.json, "svg"), "<svg", 4) == 0);
+    assert_non_null(strstr(api_str(r.json, "url"), "/#/activity-checkin/"));
     assert_non_null(strstr(api_str(r.json, "url"), S.token));
     assert_non_null(strstr(api_str(r.json, "expires_at"), S.date));
     http_resp_clear(&r);
