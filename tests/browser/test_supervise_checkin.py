@@ -61,7 +61,8 @@ def test_member_checks_in_by_the_link(c):
 def test_member_outside_the_group_refused(c):
     _open_and_check_in(c, 'member3')
     wait(c.phone, lambda d: d.find_element(By.ID, 'checkin-result').text not in ('', '签到成功'))
-    assert '不是该监督小组的成员' in c.phone.find_element(By.ID, 'checkin-result').text
+    said = c.phone.find_element(By.ID, 'checkin-result').text
+    assert '不是该监督小组的成员' in said, said
     got = c.api('GET', D + '/supervision/activities/%s' % c.activity, want=200)
     assert [x['member_id'] for x in got['attendance']] == ['1'], got
 

@@ -119,7 +119,8 @@ export default {
 };
 
 /* 监督活动签到 (a member, opened by the activity's QR code, not in the menu):
- * the token "<activity id>.<expiry>.<mac>" names its activity.
+ * the token "<activity id>.<expiry>.<mac>" names its activity; a refusal
+ * shows the server's reason (no form to mark).
  *   POST /supervision/activities/{id}/checkin {token}. */
 export const activityCheckinPage = {
   id: 'activity-checkin',
@@ -133,7 +134,7 @@ export const activityCheckinPage = {
     const result = el('p', { id: 'checkin-result', role: 'status' });
     go.addEventListener('click', () => busy(go, () => api.post(dpath('/supervision/activities/' + encodeURIComponent(id) + '/checkin'), { token })
       .then(() => { result.className = 'ok'; result.textContent = '签到成功'; go.hidden = true; },
-        (e) => { result.className = 'error'; result.textContent = e.message; })));
+        (e) => { result.className = 'error'; result.textContent = e.serverMessage || e.message; })));
     root.append(heading('监督活动签到'), card(el('p', {}, ctx.user.display_name || ''), go, result));
   },
 };
