@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "consult_contacts.h"
 #include "consult_people.h"
 #include "consult_schedule.h"
 
@@ -31,10 +32,12 @@ static int s_check(const Lianxin__V1__Participant *p, cmd_result_t *res)
 
 static const char *const s_add_sql =
     "INSERT INTO consult.participants (district_code, consultation_id, seq, role, member_id,"
-    " leader_user_id, name, organisation, grp)"
+    " leader_user_id, name, organisation, grp, id, name_sealed, phone_sealed, phone_masked,"
+    " email_sealed, email_masked)"
     " SELECT $1, $2::bigint, coalesce((SELECT max(seq) FROM consult.participants WHERE"
     "  district_code = $1 AND consultation_id = $2::bigint), 0) + 1, $3, $4::bigint, $5::bigint,"
-    "  $6, $7, $8"
+    "  $6, $7, $8, coalesce($10::bigint, nextval('consult.participant_ids')), $11::bytea,"
+    "  $12::bytea, $13, $14::bytea, $15"
     " WHERE ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM core.members WHERE district_code = $1"
     "  AND id = $4::bigint AND active))"
     " AND ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM auth.users WHERE district_code = $1"
@@ -43,30 +46,63 @@ static const char *const s_add_sql =
     "  AND consultation_id = $2::bigint) < $9::int"
     " ON CONFLICT DO NOTHING RETURNING seq";
 
+/* A contact's id, drawn first: its sealed values are bound to it. 0 or -1. */
+static int s_contact_id(tx_t *tx, int64_t *id)
+{
+    PGresult *r = db_exec(tx_db(tx), "SELECT nextval('consult.participant_ids')", 0, NULL);
+    int ok = r && PQntuples(r) == 1;
+    *id = ok ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* Inserts participant `p` (a contact sealed in `k`, NULL for a member or a
+ * leader). 1 added, 0 refused (not found, already in, full), -1 SQL error. */
+static int s_insert(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
+                    const Lianxin__V1__Participant *p, int64_t id,
+                    const consult_contact_sealed_t *k)
+{
+    char ids[24], m[24], l[24], max[16], pid[24];
+    int member = strcmp(p->role, "member") == 0, leader = strcmp(p->role, "leader") == 0;
+    snprintf(max, sizeof max, "%d", CONSULT_PARTICIPANTS_MAX);
+    const char *q[15] = {ctx->cmd->district, db_num(ids, c->id), p->role,
+                         member ? db_num(m, p->member_id) : NULL,
+                         leader ? db_num(l, p->leader_user_id) : NULL,
+                         k ? k->name_m : "", p->organisation ? p->organisation : "",
+                         p->group ? p->group : "", max, k ? db_num(pid, id) : NULL,
+                         k ? k->name : NULL, k ? k->phone : NULL, k ? k->phone_m : "",
+                         k ? k->email : NULL, k ? k->email_m : ""};
+    PGresult *r = db_exec(tx_db(tx), s_add_sql, 15, q);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    c->item = n ? atoi(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    return n;
+}
+
 int consult_people_add(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
                        const Lianxin__V1__ConsultationAction *a, cmd_result_t *res)
 {
     const Lianxin__V1__Participant *p = a->participant;
-    char ids[24], m[24], l[24], max[16];
-    if (s_check(p, res) != 0)
+    if (s_check(p, res) != 0 || consult_contacts_check(p, res) != 0)
         return -1;
     int member = strcmp(p->role, "member") == 0, leader = strcmp(p->role, "leader") == 0;
     sched_party_t extra = {.kind = member ? SCHED_MEMBER : SCHED_LEADER,
                            .who = member ? p->member_id : p->leader_user_id};
     if ((member || leader) && consult_schedule_check(tx, ctx->cmd->district, c, &extra, res))
         return -1;
-    snprintf(max, sizeof max, "%d", CONSULT_PARTICIPANTS_MAX);
-    const char *q[9] = {ctx->cmd->district, db_num(ids, c->id), p->role,
-                        member ? db_num(m, p->member_id) : NULL,
-                        leader ? db_num(l, p->leader_user_id) : NULL,
-                        member || leader || !p->name ? "" : p->name,
-                        p->organisation ? p->organisation : "", p->group ? p->group : "", max};
-    PGresult *r = db_exec(tx_db(tx), s_add_sql, 9, q);
-    if (!r)
+    consult_contact_sealed_t k;
+    int64_t id = 0;
+    int contact = !member && !leader;
+    if (contact && s_contact_id(tx, &id) != 0)
         return cmd_db_fail(tx, res, "consult.add_participant");
-    int n = PQntuples(r);
-    c->item = n ? atoi(PQgetvalue(r, 0, 0)) : 0;
-    PQclear(r);
+    if (contact && consult_contacts_seal(ctx->app, ctx->cmd->district, id, p, &k) != 0)
+        return cmd_fail(res, 500, "internal", "服务器内部错误");
+    int n = s_insert(tx, ctx, c, p, id, contact ? &k : NULL);
+    consult_contacts_wipe(&k);
+    if (n < 0)
+        return cmd_db_fail(tx, res, "consult.add_participant");
     c->invited_member = member ? p->member_id : 0;
     c->invited_leader = leader ? p->leader_user_id : 0;
     if (n)

@@ -233,8 +233,8 @@ static void test_meeting_six_steps(void **state)
              "\"leader_user_id\":\"%s\"}}", S.leader_id);
     s_event(S.meeting, "add-participant", S.u.office, leader, 200, "research");
     s_event(S.meeting, "add-participant", S.u.office,
-            "{\"participant\":{\"role\":\"expert\",\"name\":\"王教授\",\"organisation\":\"温州大学\"}}",
-            200, "research");
+            "{\"participant\":{\"role\":\"expert\",\"name\":\"王教授\",\"organisation\":\"温州大学\","
+            "\"phone\":\"139 1234 5678\",\"email\":\"wang.prof@wzu.edu.cn\"}}", 200, "research");
     s_event(S.meeting, "add-participant", S.u.office,
             "{\"participant\":{\"role\":\"cook\",\"name\":\"x\"}}", 400, "participant.role");
     /* one consultation.invited per participant added, none for the refusals */
@@ -318,6 +318,94 @@ static void s_assess_caught_up(void)
         " AND c.producer = s.producer AND c.consumer = 'assess'"
         " WHERE s.district_code = '330303' AND s.producer = 'consult'), 0) = 0"
         " THEN 1 ELSE 0 END", 1, harness_ms(S.h, 15000)), 1);
+}
+
+/* ---- contacts: sealed, masked, revealed to the office only ----------------------------- */
+
+/* Rows of consult.participants or events holding `needle` in clear. */
+static long long s_clear_rows(const char *needle)
+{
+    const char *p[1] = {needle};
+    return harness_sql_ll(S.h, "SELECT (SELECT count(*) FROM consult.participants p WHERE"
+                          " position($1 IN p::text) > 0 OR position(convert_to($1, 'UTF8') IN"
+                          " coalesce(p.name_sealed, '') || coalesce(p.phone_sealed, '')"
+                          " || coalesce(p.email_sealed, '')) > 0) + (SELECT count(*) FROM"
+                          " bus.events WHERE position(convert_to($1, 'UTF8') IN envelope) > 0)",
+                          1, p);
+}
+
+/* The meeting's expert (participant 4) as `token` reads it in the consultation. */
+static json_t *s_expert(const char *token, http_resp_t *r)
+{
+    char path[96];
+    snprintf(path, sizeof path, D "/consultations/%s", S.meeting);
+    assert_int_equal(api_req(S.h, "GET", path, token, NULL, 200, r), 200);
+    json_t *ps = json_object_get(r->json, "participants");
+    for (size_t i = 0; i < json_array_size(ps); i++)
+        if (strcmp(api_str(json_array_get(ps, i), "role"), "expert") == 0)
+            return json_array_get(ps, i);
+    fail_msg("no expert among the participants");
+    return NULL;
+}
+
+static void test_contacts_sealed(void **state)
+{
+    char path[128];
+    http_resp_t r;
+    (void) state;
+    assert_true(S.ready && S.meeting[0]);
+    /* a contact has a phone or an e-mail, well formed; a member has neither */
+    s_event(S.meeting, "add-participant", S.u.office,
+            "{\"participant\":{\"role\":\"cadre\",\"name\":\"李书记\"}}", 400,
+            "participant.phone");
+    s_event(S.meeting, "add-participant", S.u.office, "{\"participant\":{\"role\":\"cadre\","
+            "\"name\":\"李书记\",\"email\":\"li@\"}}", 400, "participant.email");
+    s_event(S.meeting, "add-participant", S.u.office, "{\"participant\":{\"role\":\"cadre\","
+            "\"name\":\"李书记\",\"phone\":\"call me\"}}", 400, "participant.phone");
+    s_event(S.meeting, "add-participant", S.u.office, "{\"participant\":{\"role\":\"member\","
+            "\"member_id\":\"3\",\"phone\":\"13900000000\"}}", 400, "participant.phone");
+    /* the database holds them sealed (no clear value anywhere), with the masks */
+    assert_int_equal(s_clear_rows("王教授"), 0);
+    assert_int_equal(s_clear_rows("139 1234 5678"), 0);
+    assert_int_equal(s_clear_rows("wang.prof"), 0);
+    assert_int_equal(s_clear_rows("0577-88123456"), 0);
+    const char *p[1] = {S.meeting};
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM consult.participants WHERE"
+                     " consultation_id = $1::bigint AND role = 'expert' AND name = '王**'"
+                     " AND phone_masked = '*** **** 5678' AND email_masked = 'w***@wzu.edu.cn'"
+                     " AND name_sealed IS NOT NULL AND phone_sealed IS NOT NULL"
+                     " AND email_sealed IS NOT NULL", 1, p), 1);
+    /* every reader sees them masked */
+    const char *readers[] = {S.u.office, S.u.member1, S.u.leader};
+    for (int i = 0; i < 3; i++) {
+        json_t *e = s_expert(readers[i], &r);
+        assert_string_equal(api_str(e, "name"), "王**");
+        assert_string_equal(api_str(e, "phone"), "*** **** 5678");
+        assert_string_equal(api_str(e, "email"), "w***@wzu.edu.cn");
+        assert_null(strstr(r.raw, "王教授"));
+        assert_null(strstr(r.raw, "1234"));
+        http_resp_clear(&r);
+    }
+    /* the office opens them, audited; others are refused */
+    long long audits = harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
+                                      " 'consultation.reveal_contacts'", 0, NULL);
+    snprintf(path, sizeof path, D "/consultations/%s/contacts", S.meeting);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
+    json_t *cs = json_object_get(r.json, "contacts");
+    assert_int_equal(json_array_size(cs), 1);
+    assert_string_equal(api_str(json_array_get(cs, 0), "name"), "王教授");
+    assert_string_equal(api_str(json_array_get(cs, 0), "phone"), "139 1234 5678");
+    assert_string_equal(api_str(json_array_get(cs, 0), "email"), "wang.prof@wzu.edu.cn");
+    assert_string_equal(api_str(json_array_get(cs, 0), "organisation"), "温州大学");
+    http_resp_clear(&r);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
+                                    " 'consultation.reveal_contacts'", 0, NULL), audits + 1);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.member1, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", D "/consultations/999999/contacts", S.u.office,
+                                NULL), 404);
+    assert_int_equal(api_status(S.h, "GET", "/v1/districts/330304/consultations/1/contacts",
+                                S.u.office, NULL), 403);
 }
 
 /* The member's file (GET `path` as `token`, the year of the consultation's
@@ -562,7 +650,8 @@ static void test_micro_from_issue_once(void **state)
     s_event(micro, "add-participant", S.u.office,
             "{\"participant\":{\"role\":\"member\",\"member_id\":\"3\"}}", 200, "topic_set");
     s_event(micro, "add-participant", S.u.office,
-            "{\"participant\":{\"role\":\"public_rep\",\"name\":\"居民代表\"}}", 200, "topic_set");
+            "{\"participant\":{\"role\":\"public_rep\",\"name\":\"居民代表\","
+            "\"phone\":\"0577-88123456\"}}", 200, "topic_set");
     s_post(D "/venues", S.u.office, "{\"name\":\"小区议事点\",\"capacity\":8}", 201, "id", venue,
            sizeof venue);
     s_schedule_body(body, sizeof body, venue, S.day + 1, "14:00", S.day + 1, "15:00");
@@ -669,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_topics_screened),
         cmocka_unit_test(test_plan_issued_and_amended),
         cmocka_unit_test(test_meeting_six_steps),
+        cmocka_unit_test(test_contacts_sealed),
         cmocka_unit_test(test_outcome_attendance_notice),
         cmocka_unit_test(test_ics_and_suggest),
         cmocka_unit_test(test_micro_from_issue_once),
