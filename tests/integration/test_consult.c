@@ -350,19 +350,21 @@ static json_t *s_expert(const char *token, http_resp_t *r)
 
 static void test_contacts_sealed(void **state)
 {
-    char path[128];
+    char path[128], other[24];
     http_resp_t r;
     (void) state;
     assert_true(S.ready && S.meeting[0]);
     /* a contact has a phone or an e-mail, well formed; a member has neither */
-    s_event(S.meeting, "add-participant", S.u.office,
+    s_post(D "/consultations", S.u.office, "{\"title\":\"社区停车协商\",\"form\":\"dialogue\"}",
+           201, "id", other, sizeof other);
+    s_event(other, "add-participant", S.u.office,
             "{\"participant\":{\"role\":\"cadre\",\"name\":\"李书记\"}}", 400,
             "participant.phone");
-    s_event(S.meeting, "add-participant", S.u.office, "{\"participant\":{\"role\":\"cadre\","
+    s_event(other, "add-participant", S.u.office, "{\"participant\":{\"role\":\"cadre\","
             "\"name\":\"李书记\",\"email\":\"li@\"}}", 400, "participant.email");
-    s_event(S.meeting, "add-participant", S.u.office, "{\"participant\":{\"role\":\"cadre\","
+    s_event(other, "add-participant", S.u.office, "{\"participant\":{\"role\":\"cadre\","
             "\"name\":\"李书记\",\"phone\":\"call me\"}}", 400, "participant.phone");
-    s_event(S.meeting, "add-participant", S.u.office, "{\"participant\":{\"role\":\"member\","
+    s_event(other, "add-participant", S.u.office, "{\"participant\":{\"role\":\"member\","
             "\"member_id\":\"3\",\"phone\":\"13900000000\"}}", 400, "participant.phone");
     /* the database holds them sealed (no clear value anywhere), with the masks */
     assert_int_equal(s_clear_rows("王教授"), 0);
