@@ -92,6 +92,8 @@ int consult_people_add(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
                            .who = member ? p->member_id : p->leader_user_id};
     if ((member || leader) && consult_schedule_check(tx, ctx->cmd->district, c, &extra, res))
         return -1;
+    if (c->venue_id && consult_schedule_room(tx, ctx->cmd->district, c->venue_id, c->id, 1, res))
+        return -1;
     consult_contact_sealed_t k;
     int64_t id = 0;
     int contact = !member && !leader;

@@ -410,6 +410,33 @@ static void test_contacts_sealed(void **state)
                                 S.u.office, NULL), 403);
 }
 
+/* A venue holds the participants who have not declined: scheduling into a
+ * smaller one, or inviting one more once booked, is 409 venue_id. */
+static void test_venue_capacity(void **state)
+{
+    char cid[24], small[24], two[24], body[256];
+    const char *expert = "{\"participant\":{\"role\":\"expert\",\"name\":\"周老师\","
+                         "\"email\":\"zhou@example.cn\"}}";
+    (void) state;
+    assert_true(S.ready);
+    s_post(D "/venues", S.u.office, "{\"name\":\"单人谈话室\",\"capacity\":1}", 201, "id", small,
+           sizeof small);
+    s_post(D "/venues", S.u.office, "{\"name\":\"双人谈话室\",\"capacity\":2}", 201, "id", two,
+           sizeof two);
+    s_post(D "/consultations", S.u.office, "{\"title\":\"座谈\",\"form\":\"dialogue\"}", 201,
+           "id", cid, sizeof cid);
+    s_event(cid, "add-participant", S.u.office, expert, 200, "collecting");
+    s_event(cid, "add-participant", S.u.office, expert, 200, "collecting");
+    s_schedule_body(body, sizeof body, small, S.day + 5, "14:00", S.day + 5, "15:00");
+    s_event(cid, "schedule", S.u.office, body, 409, "venue_id");
+    s_schedule_body(body, sizeof body, two, S.day + 5, "14:00", S.day + 5, "15:00");
+    s_event(cid, "schedule", S.u.office, body, 200, "collecting");
+    s_event(cid, "add-participant", S.u.office, expert, 409, "venue_id");
+    const char *p[1] = {cid};
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM consult.participants WHERE"
+                                         " consultation_id = $1::bigint", 1, p), 2);
+}
+
 /* The member's file (GET `path` as `token`, the year of the consultation's
  * day) holds exactly one act of this consultation, with `status` and the
  * link back to it; the link answers the office. */
@@ -761,6 +788,7 @@ int main(void)
         cmocka_unit_test(test_plan_issued_and_amended),
         cmocka_unit_test(test_meeting_six_steps),
         cmocka_unit_test(test_contacts_sealed),
+        cmocka_unit_test(test_venue_capacity),
         cmocka_unit_test(test_outcome_attendance_notice),
         cmocka_unit_test(test_ics_and_suggest),
         cmocka_unit_test(test_micro_from_issue_once),
