@@ -524,6 +524,9 @@ static void test_outcome_attendance_notice(void **state)
     assert_non_null(strstr(r.raw, notice_until));
     assert_null(strstr(r.raw, "委员一发言"));          /* the minutes */
     assert_null(strstr(r.raw, "王教授"));
+    assert_null(strstr(r.raw, "王**"));               /* not even masked */
+    assert_null(strstr(r.raw, "5678"));
+    assert_null(strstr(r.raw, "wzu.edu.cn"));
     assert_null(strstr(r.raw, "出差"));
     assert_null(strstr(r.raw, "member"));
     http_resp_clear(&r);
