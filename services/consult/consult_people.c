@@ -125,27 +125,43 @@ static const char *s_me(const cmd_ctx_t *ctx, char buf[24])
 #define ME_SQL " AND CASE WHEN $4 = 'member' THEN member_id = $3::bigint" \
                " ELSE leader_user_id = $3::bigint END"
 
+/* The row an answer is for: the caller's own (a member, a leader), or for
+ * the office contact $7 (a participant who is no user and cannot answer). */
+#define ANSWER_SQL " AND CASE WHEN $4 IN ('office', 'admin') THEN seq = $7::int"          \
+                   " AND member_id IS NULL AND leader_user_id IS NULL"                   \
+                   " WHEN $4 = 'member' THEN member_id = $3::bigint"                    \
+                   " ELSE leader_user_id = $3::bigint END"
+
 int consult_people_answer(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
                           const Lianxin__V1__ConsultationAction *a, cmd_result_t *res)
 {
-    char ids[24], me[24];
+    char ids[24], me[24], seq[16];
+    const char *role = ctx->cmd->actor->role;
+    int office = strcmp(role, "office") == 0 || strcmp(role, "admin") == 0;
     if (!a->accept && (!a->reason || !textfmt_has_text(a->reason)))
         return cmd_field_error(res, "reason", "required");
     if (a->reason && strlen(a->reason) > CONSULT_REASON_MAX)
         return cmd_field_error(res, "reason", "too_long");
-    const char *q[6] = {ctx->cmd->district, db_num(ids, c->id), s_me(ctx, me),
-                        ctx->cmd->actor->role, a->accept ? "accepted" : "declined",
-                        a->accept ? NULL : a->reason};
+    if (office && a->seq <= 0)
+        return cmd_field_error(res, "seq", "required");
+    snprintf(seq, sizeof seq, "%d", a->seq);
+    const char *q[7] = {ctx->cmd->district, db_num(ids, c->id), s_me(ctx, me), role,
+                        a->accept ? "accepted" : "declined", a->accept ? NULL : a->reason, seq};
     PGresult *r = db_exec(tx_db(tx), "UPDATE consult.participants SET invitation = $5,"
                                      " decline_reason = $6 WHERE district_code = $1"
-                                     " AND consultation_id = $2::bigint" ME_SQL
-                                     " RETURNING seq", 6, q);
+                                     " AND consultation_id = $2::bigint" ANSWER_SQL
+                                     " RETURNING seq", 7, q);
     if (!r)
         return cmd_db_fail(tx, res, "consult.answer");
     int n = PQntuples(r);
     c->item = n ? atoi(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
-    return n ? 0 : cmd_fail(res, 403, "forbidden", "您不在这次协商的邀请名单中");
+    if (n)
+        return 0;
+    if (!office)
+        return cmd_fail(res, 403, "forbidden", "您不在这次协商的邀请名单中");
+    cmd_fail(res, 422, "unprocessable", "没有这位联系人：委员和领导自己答复邀请");
+    return cmd_field_error(res, "seq", "not_a_contact");
 }
 
 int consult_people_opinion(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,

@@ -435,6 +435,24 @@ static void test_venue_capacity(void **state)
     const char *p[1] = {cid};
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM consult.participants WHERE"
                                          " consultation_id = $1::bigint", 1, p), 2);
+    /* the office records a contact's answer; one who declines leaves a seat */
+    s_event(cid, "answer", S.u.office, "{\"accept\":false,\"reason\":\"外出\"}", 400, "seq");
+    s_event(cid, "answer", S.u.office, "{\"accept\":false,\"seq\":1}", 400, "reason");
+    s_event(cid, "answer", S.u.office, "{\"accept\":true,\"seq\":9}", 422, "seq");
+    s_event(cid, "answer", S.u.member1, "{\"accept\":true,\"seq\":1}", 403, NULL);
+    s_event(cid, "answer", S.u.office, "{\"accept\":false,\"reason\":\"外出\",\"seq\":1}", 200,
+            "collecting");
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM consult.participants WHERE"
+                                         " consultation_id = $1::bigint AND seq = 1 AND invitation"
+                                         " = 'declined' AND decline_reason = '外出'", 1, p), 1);
+    s_event(cid, "add-participant", S.u.office, expert, 200, "collecting");
+    /* a member answers for themselves only: the office cannot for a member */
+    s_post(D "/consultations", S.u.office, "{\"title\":\"走访座谈\",\"form\":\"dialogue\"}", 201,
+           "id", cid, sizeof cid);
+    s_event(cid, "add-participant", S.u.office,
+            "{\"participant\":{\"role\":\"member\",\"member_id\":\"2\"}}", 200, "collecting");
+    s_event(cid, "answer", S.u.office, "{\"accept\":true,\"seq\":1}", 422, "seq");
+    s_event(cid, "answer", S.u.member2, "{\"accept\":true}", 200, "collecting");
 }
 
 /* The member's file (GET `path` as `token`, the year of the consultation's
