@@ -3,7 +3,8 @@
 browser against a stack of its own: the office invites an expert who is no
 user with a phone and an e-mail through the form, sees them masked in the
 participants' table (and in the API), opens them in clear with the audited
-button after confirming, and a member sees no button and only the masks.
+button after confirming, records the expert's answer (declined, with the
+reason), and a member sees no button and only the masks.
 The stack, the driver and the runner are test_console's (cmocka's lines for
 tests/run.sh)."""
 
@@ -58,6 +59,16 @@ def test_office_invites_a_contact_and_reveals_it(c):
     tc.accept_confirm(d)
     text_in(d, 'table.participants', '13766554433 zhao@light.example.cn（明文，已留痕）')
     text_in(d, 'table.participants', '赵工程师')
+
+    # the expert phoned back: the office records the answer (a contact is no user)
+    a = _form(d, 'answer', 0)
+    Select(a.find_element(By.NAME, 'accept')).select_by_value('false')
+    a.find_element(By.NAME, 'reason').send_keys('当天出差')
+    a.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    text_in(d, 'table.participants tr[data-seq="2"]', '当天出差')
+    got = c.api('GET', D + '/consultations/' + cid, want=200)
+    expert = next(p for p in got['participants'] if p['role'] == 'expert')
+    assert expert['invitation'] == 'declined' and expert['decline_reason'] == '当天出差', expert
     tc.logout(d)
 
     login(d, c.stack.url, 'member3')

@@ -192,6 +192,13 @@ function actionsFor(ctx, c, venues) {
     (e) => ({ participant: { role: e['participant.role'].value, name: val(e, 'participant.name'), organisation: val(e, 'participant.organisation'),
       phone: val(e, 'participant.phone'), email: val(e, 'participant.email') } }));
   }
+  const contacts = c.participants.filter((p) => !p.member_id && !p.leader_user_id);
+  if (before && contacts.length) {
+    const who = select(contacts.map((p) => [String(p.seq), participantName(ctx, p) + (p.organisation ? '（' + p.organisation + '）' : '')]));
+    const yes = select([['true', '接受'], ['false', '谢绝']]);
+    act('answer', '记录联系人答复', [field('seq', '联系人', who), field('accept', '答复', yes), field('reason', '谢绝理由', input({}))],
+      (e) => ({ seq: Number(who.value), accept: yes.value === 'true', reason: yes.value === 'true' ? null : val(e, 'reason') }));
+  }
   if (c.state === 'collecting') act('set-topic', '确定议题', []);
   if (c.state === 'topic_set' && c.form === 'meeting') act('start-research', '开展议前调研', []);
   if (c.state === 'topic_set' || c.state === 'research') {
