@@ -294,10 +294,13 @@ static void test_member_file(void **state)
     assert_int_equal(api_status(S.h, "POST", D "/meetings", S.u.member1, "{}"), 403);
     snprintf(path, sizeof path, D "/assess/files/1?year=%s", S.year);
     assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 200);
-    /* member1's liaison group: this month's report met, by member1's report */
+    /* member1's liaison group, once member1 is its contact: this month's
+     * report met, by member1's report */
     assert_int_equal(api_req(S.h, "GET", D "/assess/my-file", S.u.member1, NULL, 200, &r), 200);
-    snprintf(path, sizeof path, D "/assess/groups/%s", api_str(r.json, "group_id"));
+    snprintf(path, sizeof path, D "/assess/groups/%s/contact", api_str(r.json, "group_id"));
     http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "PUT", path, S.u.office, "{\"member_id\":\"1\"}"), 200);
+    path[strlen(path) - strlen("/contact")] = '\0';
     assert_int_equal(api_req(S.h, "GET", path, S.u.member1, NULL, 200, &r), 200);
     json_t *six = json_object_get(r.json, "six");
     assert_int_equal(json_array_size(six), 6);
