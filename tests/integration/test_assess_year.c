@@ -5,7 +5,8 @@
  * timer the next night), submits a public-opinion report (intake), leads a
  * proposal and joins member 2's (proposal), submits a proposal in the name
  * of their liaison group (the group's suggestion of the six at least),
- * checks in to a consultation (consult), is present at an inspection of a
+ * checks in to a consultation that evening (consult refuses one during the
+ * duty), is present at an inspection of a
  * supervision group (supervise) and checks in to a deed for the public
  * (assess); the five ones are met at the end. The office makes member 1
  * the contact of liaison group 1 (audited); the contact reads the group's
@@ -180,10 +181,18 @@ static void test_consultation(void **state)
               "\"form\":\"dialogue\"}", S.consult);
     s_step("consultations", S.consult, "add-participant", S.u.office,
            "{\"participant\":{\"role\":\"member\",\"member_id\":\"1\"}}");
+    /* in the evening: consult refuses a time that meets the member's duty */
+    snprintf(path, sizeof path, D "/consultations/%s/schedule", S.consult);
     snprintf(body, sizeof body, "{\"venue_id\":\"%s\",\"starts_at\":\"%sT14:00:00+08:00\","
              "\"ends_at\":\"%sT16:00:00+08:00\"}", venue, S.date, S.date);
+    assert_int_equal(api_req(S.h, "POST", path, S.u.office, body, 409, &r), 409);
+    assert_non_null(http_error_field(&r, "member_id"));
+    http_resp_clear(&r);
+    snprintf(body, sizeof body, "{\"venue_id\":\"%s\",\"starts_at\":\"%sT18:00:00+08:00\","
+             "\"ends_at\":\"%sT20:00:00+08:00\"}", venue, S.date, S.date);
     s_step("consultations", S.consult, "schedule", S.u.office, body);
-    assert_int_equal(harness_clock_advance(S.h, 270 * MIN_US), 0);          /* 13:30 */
+    assert_int_equal(harness_clock_set(S.h, calendar_day_start_us(S.day) + 17 * HOUR_US
+                                       + 30 * MIN_US), 0);                  /* 17:30 */
     snprintf(path, sizeof path, D "/consultations/%s/checkin-code", S.consult);
     assert_int_equal(api_req(S.h, "POST", path, S.u.office, NULL, 200, &r), 200);
     snprintf(token, sizeof token, "%s", api_str(r.json, "token"));
