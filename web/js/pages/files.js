@@ -207,9 +207,10 @@ export const groupPage = {
     root.append(heading(g.name + ' · ' + g.year + ' 年“六个至少”'),
       el('p', { class: 'meta', id: 'group-contact' }, '联络人：' + (g.contact ? g.contact.name : '未指定')),
       el('p', { class: 'meta' }, '判定日期：' + (g.judged_on || '—') + '；未达标 ' + g.missed + ' 期'),
-      table(['要求', '各期情况'], g.six.map((n) => el('tr', {}, el('td', {}, n.label),
+      g.six.length ? table(['要求', '各期情况'], g.six.map((n) => el('tr', {}, el('td', {}, n.label),
         el('td', {}, n.periods.map((p, i) => el('span', { class: p.verdict === 'missed' ? 'error' : p.verdict === 'met' ? 'ok' : 'meta' },
-          '第' + (i + 1) + '期 ' + p.count + '/' + n.min + ' ' + VERDICT[p.verdict] + '　')))))));
+          '第' + (i + 1) + '期 ' + p.count + '/' + n.min + ' ' + VERDICT[p.verdict] + '　'))))))
+        : el('p', { class: 'empty', id: 'group-none' }, '本年度联络组尚无“六个至少”所计的活动，各项均未开展。'));
     if (ctx.is('office', 'admin')) root.append(card(contactForm(ctx, g, year)));
   },
 };
@@ -218,7 +219,7 @@ export const groupPage = {
 function contactForm(ctx, g, year) {
   const who = select(g.members.map((m) => [m, '委员 ' + m]), { id: 'group-contact-member' });
   if (g.contact) who.value = g.contact.member_id;
-  const go = el('button', { type: 'submit' }, '设为联络人');
+  const go = el('button', { type: 'submit', id: 'group-contact-set' }, '设为联络人');
   const form = el('form', { class: 'filters', novalidate: true }, field('member_id', '联络人', who),
     el('div', { class: 'buttons' }, go), el('p', { class: 'error form-error', role: 'alert' }));
   form.addEventListener('submit', (ev) => {
