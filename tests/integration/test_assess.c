@@ -120,14 +120,7 @@ static long long s_sql1(const char *sql, const char *a)
 /* Waits until assess has applied every event of the district's streams. */
 static void s_caught_up(void)
 {
-    long long lag = api_wait_sql(S.h,
-        "SELECT CASE WHEN coalesce((SELECT sum(s.next - 1 - coalesce(c.seq, 0))"
-        " FROM bus.streams s LEFT JOIN bus.cursors c ON c.district_code = s.district_code"
-        " AND c.producer = s.producer AND c.consumer = 'assess'"
-        " WHERE s.district_code = '330303'"
-        " AND s.producer IN ('intake', 'proposal', 'assess')), 0) = 0 THEN 1 ELSE 0 END",
-        1, harness_ms(S.h, 15000));
-    assert_int_equal(lag, 1);
+    assert_int_equal(fixture_assess_caught_up(S.h, "330303", 15000), 0);
 }
 
 /* ---- a member's year -------------------------------------------------------------------- */
@@ -353,15 +346,7 @@ static void test_flag_once(void **state)
 /* A fingerprint of the district's acts and files of the year. */
 static long long s_fingerprint(char out[40])
 {
-    const char *p[1] = {S.year};
-    long long n = harness_sql_ll(S.h,
-        "SELECT ('x' || left(md5(coalesce((SELECT string_agg(concat_ws('|', member_id, kind,"
-        " source, source_id, on_date, status, title), ',' ORDER BY member_id, kind, source,"
-        " source_id) FROM assess.acts WHERE district_code = '330303' AND year = $1::int), '')"
-        " || coalesce((SELECT string_agg(concat_ws('|', member_id, points, missing, five,"
-        " counts, plenary_absences, activity_absences), ',' ORDER BY member_id) FROM"
-        " assess.files WHERE district_code = '330303' AND year = $1::int), '')), 15))::bit(60)::bigint",
-        1, p);
+    long long n = fixture_assess_fingerprint(S.h, "330303", S.year);
     snprintf(out, 40, "%lld", n);
     return n;
 }

@@ -8,7 +8,8 @@
  * checks in to a consultation that evening (consult refuses one during the
  * duty), is present at an inspection of a
  * supervision group (supervise) and checks in to a deed for the public
- * (assess); the five ones are met at the end. The office makes member 1
+ * (assess); the five ones are met at the end, and the rebuild from
+ * bus.events gives the same file. The office makes member 1
  * the contact of liaison group 1 (audited); the contact reads the group's
  * year against the six at least; refusals for the other members, another
  * group, another district, a member setting the contact, a contact outside
@@ -331,6 +332,28 @@ static void test_file_act_by_act(void **state)
                            " AND $1 <> '' AND $2 <> ''", "x"), 1);
 }
 
+/* The rebuild from bus.events gives the same acts and files as the live
+ * consumer, the suggestion, the consultation and the supervision included. */
+static void test_rebuild_equals_live(void **state)
+{
+    char out[4096];
+    (void) state;
+    assert_true(S.ready && *S.rota);
+    assert_int_equal(fixture_assess_caught_up(S.h, "330303", 15000), 0);
+    long long before = fixture_assess_fingerprint(S.h, "330303", S.year);
+    long long acts = s_sql("SELECT count(*) FROM assess.acts WHERE year = $1::int AND $2 <> ''",
+                           S.year);
+    assert_true(acts >= 10);
+    assert_int_equal(s_sql("WITH d AS (DELETE FROM assess.acts WHERE year = $1::int RETURNING 1)"
+                           " SELECT count(*) FROM d WHERE $2 <> ''", S.year), acts);
+    assert_int_equal(harness_run(S.h, out, sizeof out, "assess", "rebuild", "--district",
+                                 "330303", "--year", S.year, NULL), 0);
+    assert_int_equal(fixture_assess_fingerprint(S.h, "330303", S.year), before);
+    assert_int_equal(s_sql("SELECT count(*) FROM assess.acts WHERE kind IN ('suggestion',"
+                           " 'consultation', 'supervision') AND member_id = 1 AND year = $1::int"
+                           " AND $2 <> ''", S.year), 3);
+}
+
 /* ---- the liaison group's contact and the six at least ------------------------------------ */
 
 static void test_group_contact(void **state)
@@ -424,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_supervision_activity),
         cmocka_unit_test(test_deed),
         cmocka_unit_test(test_file_act_by_act),
+        cmocka_unit_test(test_rebuild_equals_live),
         cmocka_unit_test(test_group_contact),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
