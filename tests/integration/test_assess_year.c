@@ -435,6 +435,16 @@ static void test_group_contact(void **state)
                                 "{\"member_id\":\"2\"}"), 200);
     assert_int_equal(api_status(S.h, "GET", path, S.u.member2, NULL), 200);
     assert_int_equal(api_status(S.h, "GET", path, S.u.member1, NULL), 404);
+    /* a contact who has left the group (the register of members moved them)
+     * reads it no more */
+    assert_int_equal(harness_sql_ll(S.h, "WITH u AS (UPDATE core.members SET liaison_group_id = 2"
+                                    " WHERE district_code = '330303' AND id = 2 RETURNING 1)"
+                                    " SELECT count(*) FROM u", 0, NULL), 1);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.member2, NULL), 404);
+    assert_int_equal(api_req(S.h, "GET", D "/assess/my-file", S.u.member2, NULL, 200, &r), 200);
+    assert_null(json_object_get(r.json, "contact_of") ? json_string_value(
+        json_object_get(r.json, "contact_of")) : NULL);
+    http_resp_clear(&r);
 }
 
 int main(void)

@@ -41,7 +41,8 @@ static const char *const SQL_FILE =
     " 'group_id', m.liaison_group_id::text, 'group', (SELECT g.name FROM core.liaison_groups g"
     "  WHERE g.district_code = m.district_code AND g.id = m.liaison_group_id),"
     " 'contact_of', (SELECT c.group_id::text FROM assess.group_contacts c"
-    "  WHERE c.district_code = m.district_code AND c.member_id = m.id ORDER BY c.group_id LIMIT 1),"
+    "  WHERE c.district_code = m.district_code AND c.member_id = m.id"
+    "  AND c.group_id = m.liaison_group_id AND m.active),"
     " 'points', coalesce(f.points, 0), 'missing', f.missing, 'five', f.five,"
     " 'counts', coalesce(f.counts, '{}'), 'plenary_absences', coalesce(f.plenary_absences, 0),"
     " 'activity_absences', coalesce(f.activity_absences, 0),"
@@ -79,7 +80,7 @@ static const char *const SQL_FILES =
 
 /* A group's year against the six at least: $3 the group (NULL: the one the
  * caller $4 is the contact of); a member ($4) reads only the group they are
- * the contact of (071). */
+ * the contact of (071) and still an active member of. */
 static const char *const SQL_GROUP =
     "SELECT json_build_object('group_id', g.id::text, 'name', g.name, 'year', " YEAR ","
     " 'six', coalesce(s.six, '[]'), 'missed', coalesce(s.missed, 0),"
@@ -93,6 +94,8 @@ static const char *const SQL_GROUP =
     " ON s.district_code = g.district_code AND s.year = " YEAR " AND s.group_id = g.id"
     " WHERE g.district_code = $1 AND ($3::bigint IS NULL OR g.id = $3::bigint)"
     " AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM assess.group_contacts c"
+    "  JOIN core.members o ON o.district_code = c.district_code AND o.id = c.member_id"
+    "  AND o.liaison_group_id = c.group_id AND o.active"
     "  WHERE c.district_code = g.district_code AND c.group_id = g.id"
     "  AND c.member_id = $4::bigint)) ORDER BY g.id LIMIT 1";
 
