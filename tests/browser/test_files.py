@@ -118,8 +118,6 @@ def test_office_names_the_group_contact(c):
 def test_contact_reads_the_six_on_a_phone(c):
     d = c.phone
     year = str(c.now().year)
-    d.get(c.stack.url + '/#/group/1:' + year)
-    text_in(d, '#group-none', '尚无')      # nothing of the six yet: said, not an empty table
     # a group activity, the office's record of member 1's presence
     now = c.now()
     m = c.api('POST', D + '/meetings', {
@@ -129,8 +127,13 @@ def test_contact_reads_the_six_on_a_phone(c):
     c.api('POST', D + '/meetings/%s/attendance' % m['id'],
           {'member_id': '1', 'status': 'present', 'note': '现场核实'}, want=200)
     deadline = time.time() + 20
-    while not c.api('GET', D + '/assess/my-group?year=' + year, user='member1', want=200)['six']:
-        assert time.time() < deadline, 'the group was never judged'
+    while True:
+        g = c.api('GET', D + '/assess/my-group?year=' + year, user='member1', want=200)
+        done = [n for n in g['six'] if n['key'] == 'group_activity' and
+                sum(p['count'] for p in n['periods']) > 0]
+        if done:
+            break
+        assert time.time() < deadline, 'the group activity never counted: %s' % g['six']
         time.sleep(0.3)
     d.get(c.stack.url + '/#/my-file')
     clickable(d, '#file-group-link').click()

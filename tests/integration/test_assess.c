@@ -492,10 +492,11 @@ static void test_group_six(void **state)
     assert_int_equal(api_status(S.h, "GET", path, S.u.office2, NULL), 403);
     fixture_date(fixture_today() + 1, next);
     assert_int_equal(harness_clock_advance(S.h, 24 * HOUR_US), 0);
-    const char *p[2] = {group, next};
-    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM assess.groups WHERE group_id ="
-                                   " $1::bigint AND judged_on = $2::date", 1,
-                                   harness_ms(S.h, 15000), 2, p), 1);
+    const char *p[3] = {group, next, S.year};
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM assess.groups WHERE district_code ="
+                                   " '330303' AND group_id = $1::bigint AND judged_on = $2::date"
+                                   " AND year = $3::int", 1,
+                                   harness_ms(S.h, 15000), 3, p), 1);
 }
 
 int main(void)

@@ -92,6 +92,31 @@ static long long s_sql(const char *sql, const char *a)
     return harness_sql_ll(S.h, sql, 2, p);
 }
 
+/* Before any act of the year: the daily tick judges every group all the
+ * same, so the months ended without a report show as missed. */
+static void test_groups_judged_without_acts(void **state)
+{
+    char path[96];
+    http_resp_t r;
+    int y, m, d;
+    (void) state;
+    assert_true(S.ready);
+    calendar_day_to_ymd(fixture_today(), &y, &m, &d);
+    snprintf(path, sizeof path, "%d", y);
+    const char *p[1] = {path};
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM assess.acts", 0, NULL), 0);
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM assess.groups WHERE district_code ="
+                                   " '330303' AND group_id = 3 AND year = $1::int", 1, harness_ms(S.h, 20000), 1, p), 1);
+    snprintf(path, sizeof path, D "/assess/groups/3?year=%d", y);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
+    json_t *months = json_object_get(json_array_get(json_object_get(r.json, "six"), 0), "periods");
+    assert_int_equal(json_array_size(months), 12);
+    for (int k = 0; k < 12; k++)
+        assert_string_equal(api_str(json_array_get(months, (size_t) k), "verdict"),
+                            k < m - 1 ? "missed" : "open");
+    http_resp_clear(&r);
+}
+
 /* ---- intake: the duty, the visit, the report ------------------------------------------- */
 
 /* Next month's rota generated and published; member 1 on a reception day of
@@ -450,6 +475,7 @@ static void test_group_contact(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_groups_judged_without_acts),
         cmocka_unit_test(test_duty_day),
         cmocka_unit_test(test_visit_and_report),
         cmocka_unit_test(test_proposals),
