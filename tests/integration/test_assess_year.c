@@ -410,6 +410,15 @@ static void test_group_contact(void **state)
     assert_string_equal(api_str(r.json, "group_id"), "1");
     assert_string_equal(api_str(r.json, "member_id"), "1");
     http_resp_clear(&r);
+    /* the office's list of the groups: group 1 with its contact; not for members */
+    snprintf(path, sizeof path, D "/assess/groups?year=%s", S.year);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 4);
+    json_t *first = json_array_get(json_object_get(r.json, "items"), 0);
+    assert_string_equal(api_str(first, "group_id"), "1");
+    assert_string_equal(api_str(json_object_get(first, "contact"), "member_id"), "1");
+    http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.member1, NULL), 403);
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
                                     " 'assess.group_contact' AND object_type = 'liaison_group'"
                                     " AND object_id = '1'", 0, NULL), 1);

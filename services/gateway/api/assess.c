@@ -99,6 +99,18 @@ static const char *const SQL_GROUP =
     "  WHERE c.district_code = g.district_code AND c.group_id = g.id"
     "  AND c.member_id = $4::bigint)) ORDER BY g.id LIMIT 1";
 
+/* Every liaison group of the district: its year's missed periods and its contact. */
+static const char *const SQL_GROUPS =
+    "SELECT json_build_object('group_id', g.id::text, 'name', g.name, 'year', " YEAR ","
+    " 'missed', s.missed, 'judged_on', s.judged_on::text, 'contact', (SELECT"
+    "  json_build_object('member_id', c.member_id::text, 'name', o.name)"
+    "  FROM assess.group_contacts c JOIN core.members o ON o.district_code = c.district_code"
+    "  AND o.id = c.member_id WHERE c.district_code = g.district_code AND c.group_id = g.id),"
+    " 'members', (SELECT count(*) FROM core.members o WHERE o.district_code = g.district_code"
+    "  AND o.liaison_group_id = g.id AND o.active))::text FROM core.liaison_groups g"
+    " LEFT JOIN assess.groups s ON s.district_code = g.district_code AND s.year = " YEAR
+    " AND s.group_id = g.id WHERE g.district_code = $1 ORDER BY g.id LIMIT 500";
+
 static const char *const SQL_SNAPSHOTS =
     "SELECT json_build_object('id', s.id::text, 'kind', s.kind, 'year', s.year,"
     " 'period', s.period, 'published_at', " TS("s.published_at") ","
@@ -250,6 +262,14 @@ static void s_group(gw_call_t *call)
     reads_run(call, &spec, 0, 4, p);
 }
 
+static void s_groups(gw_call_t *call)
+{
+    char yb[12];
+    static const reads_spec_t spec = {.sql = SQL_GROUPS};
+    const char *p[2] = {reads_district(call), s_year(call, yb)};
+    reads_run(call, &spec, 0, 2, p);
+}
+
 /* The group the calling member is the contact of; 404 when none. */
 static void s_my_group(gw_call_t *call)
 {
@@ -344,6 +364,8 @@ static const gw_route_t s_rows[] = {
      .handler = s_flagged, .query = s_year_keys},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/assess/groups/{id}"},
      .roles = READERS, .handler = s_group, .query = s_year_keys},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/assess/groups"}, .roles = LEADERS,
+     .handler = s_groups, .query = s_year_keys},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/assess/my-group"},
      .roles = ROLE_MEMBER, .handler = s_my_group, .query = s_year_keys},
     CMD("PUT", "assess/groups/{id}/contact", OFFICE, SMALL_BODY, "SetGroupContact",

@@ -4,7 +4,7 @@
  * CSV; a liaison group's six at least; the office's meetings with leave and
  * the QR check-in; the print views (one member's file, a bulletin), A4.
  *   GET /assess/my-file, /assess/files[/{id}|.csv], /assess/flagged,
- *   /assess/groups/{id} (PUT …/contact), /assess/snapshots[/{id}], /meetings[/{id}];
+ *   /assess/groups[/{id}] (PUT …/contact), /assess/snapshots[/{id}], /meetings[/{id}];
  *   POST /meetings, /meetings/{id}/leave[/decide], /attendance, /checkin-code,
  *   /checkin, /assess/snapshots. */
 
@@ -168,10 +168,18 @@ export const filesPage = {
     flaggedOnly.addEventListener('change', () => load().catch((e) => notice(e.message, true)));
     root.append(heading('委员履职', csv, status),
       card(yearPicker(year, (y) => ctx.go('files', y)), field('flagged', '只看提请审议的委员', flaggedOnly)),
-      list, await snapshotsCard(ctx, year));
+      list, await groupsCard(year), await snapshotsCard(ctx, year));
     await load();
   },
 };
+
+/* The liaison groups: the six at least missed so far and who the contact is. */
+async function groupsCard(year) {
+  const r = await api.get(dpath('/assess/groups?year=' + year));
+  return card(el('h3', {}, '联络组“六个至少”'), r.items.length ? table(['联络组', '委员人数', '未达标期数', '联络人'], r.items.map((g) => el('tr', {},
+    el('td', {}, el('a', { href: '#/group/' + g.group_id + ':' + year }, g.name)), el('td', {}, String(g.members)),
+    el('td', {}, g.missed === null ? '—' : String(g.missed)), el('td', {}, g.contact ? g.contact.name : '未指定'))), 'groups') : el('p', { class: 'empty' }, '暂无联络组'));
+}
 
 async function snapshotsCard(ctx, year) {
   const r = await api.get(dpath('/assess/snapshots'));
