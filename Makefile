@@ -79,11 +79,12 @@ $(BUILD)/bin/lianxin-$(1): $(call svc_files,$(1),c) $(call svc_files,$(1),h) $(L
 	$(CC) $(CFLAGS) -Iservices/$(1) $(LDFLAGS) -o $$@ $(call svc_files,$(1),c) $(LIB) $(LDLIBS) $(LDLIBS_$(1))
 endef
 # a service's own libraries beyond PKGS (lianxin-notify sends with libcurl;
-# assess and consult draw check-in QR codes: common/checkin_svg.c)
+# assess, consult and supervise draw check-in QR codes: common/checkin_svg.c)
 LDLIBS_notify := -lcurl
 LDLIBS_QR     := $(shell pkg-config --libs $(QR_PKG) 2>/dev/null)
 LDLIBS_assess := $(LDLIBS_QR)
 LDLIBS_consult := $(LDLIBS_QR)
+LDLIBS_supervise := $(LDLIBS_QR)
 $(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
 
 # A unit test named test_<service>_<what>.c also links that service's logic:

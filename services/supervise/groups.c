@@ -8,15 +8,15 @@
 #include "supervise.pb-c.h"
 #include "textfmt.h"
 
-static int s_title(const char *v, const char *field, size_t max, cmd_result_t *res)
+int groups_text_check(const char *v, const char *field, size_t max, cmd_result_t *res)
 {
     if (!textfmt_has_text(v))
         return cmd_field_error(res, field, "required");
     return strlen(v) > max ? cmd_field_error(res, field, "too_long") : 0;
 }
 
-static int s_ref(cmd_result_t *res, int status, int64_t id, const char *state,
-                 int64_t *items, size_t n)
+int groups_reply(cmd_result_t *res, int status, int64_t id, const char *state, int64_t *items,
+                 size_t n)
 {
     Lianxin__V1__SupervisionRef ref = LIANXIN__V1__SUPERVISION_REF__INIT;
     ref.id = id;
@@ -34,7 +34,7 @@ static int s_ref(cmd_result_t *res, int status, int64_t id, const char *state,
 int groups_create_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     const Lianxin__V1__GroupDraft *g = (const Lianxin__V1__GroupDraft *) ctx->req;
-    int rc = s_title(g->name, "name", 200, res);
+    int rc = groups_text_check(g->name, "name", 200, res);
     int leader_in = g->leader_id == 0;
     if (g->year < 2000 || g->year > 2100)
         rc = cmd_field_error(res, "year", "out_of_range");
@@ -83,126 +83,15 @@ int groups_create_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     ref.state = "created";
     if (cmd_record(tx, ctx, res, "group.created", &ref.base, "group.created", "group", id) != 0)
         return -1;
-    return s_ref(res, 201, id, "created", NULL, 0);
+    return groups_reply(res, 201, id, "created", NULL, 0);
 }
 
-/* ---- activities and attendance ----------------------------------------------------------- */
-
-static const char *const s_kinds[] = {"inspection", "unannounced", "hearing", "research", NULL};
-static const char *const s_status[] = {"present", "absent", "leave", NULL};
-
-static int s_in(const char *v, const char *const *set)
+int groups_in(const char *v, const char *const *set)
 {
     for (size_t i = 0; v && set[i]; i++)
         if (strcmp(v, set[i]) == 0)
             return 1;
     return 0;
-}
-
-int groups_activity_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
-{
-    const Lianxin__V1__ActivityDraft *a = (const Lianxin__V1__ActivityDraft *) ctx->req;
-    calendar_day_t d;
-    int rc = s_title(a->title, "title", GROUP_TITLE_MAX, res);
-    char field[48];
-    if (!s_in(a->kind, s_kinds))
-        rc = cmd_field_error(res, "kind", *a->kind ? "unknown_value" : "required");
-    if (calendar_day_parse(a->date, &d) != 0)
-        rc = cmd_field_error(res, "date", *a->date ? "invalid" : "required");
-    if (a->n_attendance == 0 || a->n_attendance > GROUP_MEMBERS_MAX)
-        rc = cmd_field_error(res, "attendance", a->n_attendance ? "too_long" : "required");
-    for (size_t i = 0; i < a->n_attendance && i < GROUP_MEMBERS_MAX; i++)
-        if (!s_in(a->attendance[i]->status, s_status)) {
-            snprintf(field, sizeof field, "attendance[%zu].status", i);
-            rc = cmd_field_error(res, field, "unknown_value");
-        }
-    return rc;
-}
-
-/* supervision.attended for each attendance row of activity `id`. */
-static int s_attended(tx_t *tx, const cmd_ctx_t *ctx, int64_t id, int64_t group,
-                      const Lianxin__V1__ActivityDraft *a)
-{
-    for (size_t i = 0; i < a->n_attendance; i++) {
-        Lianxin__V1__SupervisionAttendance m = LIANXIN__V1__SUPERVISION_ATTENDANCE__INIT;
-        m.activity_id = id;
-        m.group_id = group;
-        m.member_id = a->attendance[i]->member_id;
-        m.status = a->attendance[i]->status;
-        m.date = a->date;
-        m.kind = a->kind;
-        m.title = a->title;
-        if (tx_event(tx, ctx->cmd->district, "supervision.attended", ctx->cmd->actor, &m.base)
-            != 0)
-            return -1;
-    }
-    return 0;
-}
-
-int groups_activity_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
-{
-    const Lianxin__V1__ActivityDraft *a = (const Lianxin__V1__ActivityDraft *) ctx->req;
-    int64_t group, ids[GROUP_MEMBERS_MAX];
-    char gid[24], today[11];
-    const char *st[GROUP_MEMBERS_MAX];
-    calendar_day_t d;
-    if (cmd_object_id(ctx, &group) != 0)
-        return cmd_fail(res, 404, "not_found", "no such group");
-    calendar_day_parse(a->date, &d);
-    calendar_day_format(calendar_day_of_us(tx_now_us(tx)), today, sizeof today);
-    if (strcmp(a->date, today) > 0)
-        return cmd_field_error(res, "date", "out_of_range");
-    for (size_t i = 0; i < a->n_attendance; i++) {
-        ids[i] = a->attendance[i]->member_id;
-        st[i] = a->attendance[i]->status;
-    }
-    char *mem = db_ids_text(ids, a->n_attendance), *sts = NULL;
-    size_t len = 3;
-    for (size_t i = 0; i < a->n_attendance; i++)
-        len += strlen(st[i]) + 1;
-    if (mem && (sts = malloc(len))) {
-        strcpy(sts, "{");
-        for (size_t i = 0; i < a->n_attendance; i++)
-            strcat(strcat(sts, i ? "," : ""), st[i]);
-        strcat(sts, "}");
-    }
-    const char *q[7] = {ctx->cmd->district, db_num(gid, group), a->kind, a->date, a->title,
-                        mem, sts};
-    PGresult *r = mem && sts ? db_exec(tx_db(tx),
-        "WITH ok AS (SELECT 1 WHERE EXISTS (SELECT 1 FROM supervise.groups g WHERE"
-        "  g.district_code = $1 AND g.id = $2::bigint) AND NOT EXISTS (SELECT 1 FROM"
-        "  unnest($6::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM supervise.group_members m"
-        "  WHERE m.district_code = $1 AND m.group_id = $2::bigint AND m.member_id = x))"
-        "  AND cardinality($6::bigint[]) = cardinality(ARRAY(SELECT DISTINCT"
-        "  unnest($6::bigint[])))),"
-        " a AS (INSERT INTO supervise.activities SELECT $1, nextval('supervise.activity_ids'),"
-        "  $2::bigint, $3, $4::date, $5, core.clock_now() FROM ok RETURNING id),"
-        " t AS (INSERT INTO supervise.attendance SELECT $1, a.id, x.m, x.s FROM a,"
-        "  unnest($6::bigint[], $7::text[]) x(m, s) RETURNING 1)"
-        " SELECT a.id, (SELECT count(*) FROM t), (SELECT count(*) FROM supervise.groups g"
-        "  WHERE g.district_code = $1 AND g.id = $2::bigint) FROM a"
-        " UNION ALL SELECT 0, 0, (SELECT count(*) FROM supervise.groups g WHERE"
-        "  g.district_code = $1 AND g.id = $2::bigint) WHERE NOT EXISTS (SELECT 1 FROM a)",
-        7, q) : NULL;
-    free(mem);
-    free(sts);
-    if (!r)
-        return cmd_db_fail(tx, res, "activity.record");
-    int64_t id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    int group_found = atoi(PQgetvalue(r, 0, 2)) == 1;
-    PQclear(r);
-    if (!group_found)
-        return cmd_fail(res, 404, "not_found", "no such group");
-    if (id == 0)
-        return cmd_fail(res, 422, "not_a_member", "attendance names someone not in the group,"
-                                                  " or twice");
-    Lianxin__V1__SupervisionRef ref = LIANXIN__V1__SUPERVISION_REF__INIT;
-    ref.id = id;
-    ref.state = "recorded";
-    if (s_attended(tx, ctx, id, group, a) != 0
-        || cmd_record(tx, ctx, res, NULL, &ref.base, "activity.recorded", "activity", id) != 0)
-        return cmd_fail(res, 500, "internal", "activity event");
-    return s_ref(res, 201, id, "recorded", NULL, 0);
 }
 
 /* ---- letters and plans ------------------------------------------------------------------ */
@@ -216,8 +105,8 @@ int groups_letter_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     const Lianxin__V1__LetterDraft *l = (const Lianxin__V1__LetterDraft *) ctx->req;
     calendar_day_t d;
-    int rc = s_title(l->title, "title", GROUP_TITLE_MAX, res);
-    if (s_title(l->text, "text", GROUP_TEXT_MAX, res) != 0)
+    int rc = groups_text_check(l->title, "title", GROUP_TITLE_MAX, res);
+    if (groups_text_check(l->text, "text", GROUP_TEXT_MAX, res) != 0)
         rc = -1;
     if (calendar_day_parse(l->due_date, &d) != 0)
         rc = cmd_field_error(res, "due_date", *l->due_date ? "invalid" : "required");
@@ -259,7 +148,7 @@ int groups_letter_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     if (item_register(tx, ctx->app, ctx->cmd->district, &src, &item) != 0
         || cmd_record(tx, ctx, res, "letter.issued", &m.base, "letter.issued", "letter", id) != 0)
         return cmd_db_fail(tx, res, "letter.item");
-    return s_ref(res, 201, id, "issued", &item, 1);
+    return groups_reply(res, 201, id, "issued", &item, 1);
 }
 
 int groups_plan_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
@@ -274,7 +163,7 @@ int groups_plan_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
         rc = cmd_field_error(res, "note", "too_long");
     for (size_t i = 0; i < p->n_milestones && i < PLAN_MILESTONES_MAX; i++) {
         snprintf(field, sizeof field, "milestones[%zu].title", i);
-        if (s_title(p->milestones[i]->title, field, GROUP_TITLE_MAX, res) != 0)
+        if (groups_text_check(p->milestones[i]->title, field, GROUP_TITLE_MAX, res) != 0)
             rc = -1;
         snprintf(field, sizeof field, "milestones[%zu].due_date", i);
         if (calendar_day_parse(p->milestones[i]->due_date, &d) != 0)
@@ -283,11 +172,58 @@ int groups_plan_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
     return rc;
 }
 
+/* The letter `lid` of the caller's unit (any for the office), locked: its
+ * unit into *unit. 0, or -1 answered (404; 409 when planned already). */
+static int s_plan_letter(tx_t *tx, const cmd_ctx_t *ctx, const char *lid, int64_t *unit,
+                         cmd_result_t *res)
+{
+    char me[24];
+    const char *q[3] = {ctx->cmd->district, lid, db_num(me, ctx->cmd->actor->unit_id)};
+    PGresult *r = db_exec(tx_db(tx),
+        "SELECT l.unit_id, l.planned_at IS NOT NULL FROM supervise.letters l WHERE"
+        " l.district_code = $1 AND l.id = $2::bigint AND (l.unit_id = $3::bigint OR $3::bigint"
+        " = 0) FOR UPDATE", 3, q);
+    if (!r)
+        return cmd_db_fail(tx, res, "plan.load");
+    int found = PQntuples(r) == 1, done = found && PQgetvalue(r, 0, 1)[0] == 't';
+    *unit = found ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+    if (!found)
+        return cmd_fail(res, 404, "not_found", "no such letter");
+    return done ? cmd_fail(res, 409, "conflict", "the plan was submitted already") : 0;
+}
+
+/* Milestone `i` of the plan of letter `lid`: its row and its tracked item
+ * (into *item). 0 or -1 (answered). */
+static int s_milestone(tx_t *tx, const cmd_ctx_t *ctx, const char *lid, int64_t unit,
+                       const Lianxin__V1__RectificationPlan *p, size_t i, int64_t *item,
+                       cmd_result_t *res)
+{
+    char seq[24], ref[64], t[GROUP_TITLE_MAX * 2 + 16];
+    snprintf(seq, sizeof seq, "%zu", i + 1);
+    const char *m[5] = {ctx->cmd->district, lid, seq, p->milestones[i]->title,
+                        p->milestones[i]->due_date};
+    PGresult *r = db_exec(tx_db(tx), "INSERT INTO supervise.milestones VALUES ($1,"
+                                     " nextval('supervise.milestone_ids'), $2::bigint, $3::int,"
+                                     " $4, $5::date) RETURNING id", 5, m);
+    if (!r)
+        return cmd_db_fail(tx, res, "plan.milestone");
+    int64_t mid = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    snprintf(ref, sizeof ref, "letter-%s-%zu", lid, i + 1);
+    snprintf(t, sizeof t, "整改：%s", p->milestones[i]->title);
+    item_source_t src = {.source = "milestone", .source_id = mid, .ref = ref, .title = t,
+                         .unit_id = unit, .leader = ""};
+    calendar_day_parse(p->milestones[i]->due_date, &src.due);
+    return item_register(tx, ctx->app, ctx->cmd->district, &src, item) == 0
+               ? 0 : cmd_db_fail(tx, res, "plan.item");
+}
+
 int groups_plan_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
 {
     const Lianxin__V1__RectificationPlan *p = (const Lianxin__V1__RectificationPlan *) ctx->req;
-    int64_t letter, items[PLAN_MILESTONES_MAX];
-    char lid[24], unit[24];
+    int64_t letter, unit = 0, items[PLAN_MILESTONES_MAX];
+    char lid[24];
     if (cmd_object_id(ctx, &letter) != 0)
         return cmd_fail(res, 404, "not_found", "no such letter");
     for (size_t i = 0; i < p->n_milestones; i++) {
@@ -295,48 +231,17 @@ int groups_plan_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         if (s_future_date(tx, p->milestones[i]->due_date, &d) != 0)
             return cmd_field_error(res, "milestones", "out_of_range");
     }
-    const char *q[4] = {ctx->cmd->district, db_num(lid, letter),
-                        db_num(unit, ctx->cmd->actor->unit_id), p->note};
-    PGresult *r = db_exec(tx_db(tx),
-        "SELECT l.title, l.unit_id, l.planned_at IS NOT NULL FROM supervise.letters l WHERE"
-        " l.district_code = $1 AND l.id = $2::bigint AND (l.unit_id = $3::bigint OR $3::bigint"
-        " = 0) FOR UPDATE", 3, q);
-    if (!r)
-        return cmd_db_fail(tx, res, "plan.load");
-    int found = PQntuples(r) == 1, done = found && PQgetvalue(r, 0, 2)[0] == 't';
-    char title[GROUP_TITLE_MAX + 8] = "";
-    int64_t unit_id = found ? strtoll(PQgetvalue(r, 0, 1), NULL, 10) : 0;
-    if (found)
-        snprintf(title, sizeof title, "%s", PQgetvalue(r, 0, 0));
-    PQclear(r);
-    if (!found)
-        return cmd_fail(res, 404, "not_found", "no such letter");
-    if (done)
-        return cmd_fail(res, 409, "conflict", "the plan was submitted already");
+    db_num(lid, letter);
+    if (s_plan_letter(tx, ctx, lid, &unit, res) != 0)
+        return -1;
+    const char *q[3] = {ctx->cmd->district, lid, p->note};
     if (db_run(tx_db(tx), "UPDATE supervise.letters SET planned_at = core.clock_now(),"
-                          " plan_note = $4 WHERE district_code = $1 AND id = $2::bigint AND"
-                          " ($3::bigint IS NOT NULL)", 4, q) != 0)
+                          " plan_note = $3 WHERE district_code = $1 AND id = $2::bigint", 3, q)
+        != 0)
         return cmd_db_fail(tx, res, "plan.store");
-    for (size_t i = 0; i < p->n_milestones; i++) {
-        char seq[24], ref[64], t[GROUP_TITLE_MAX * 2 + 16];
-        snprintf(seq, sizeof seq, "%zu", i + 1);
-        const char *m[5] = {ctx->cmd->district, lid, seq, p->milestones[i]->title,
-                            p->milestones[i]->due_date};
-        r = db_exec(tx_db(tx), "INSERT INTO supervise.milestones VALUES ($1,"
-                               " nextval('supervise.milestone_ids'), $2::bigint, $3::int, $4,"
-                               " $5::date) RETURNING id", 5, m);
-        if (!r)
-            return cmd_db_fail(tx, res, "plan.milestone");
-        int64_t mid = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-        PQclear(r);
-        snprintf(ref, sizeof ref, "letter-%lld-%zu", (long long) letter, i + 1);
-        snprintf(t, sizeof t, "整改：%s", p->milestones[i]->title);
-        item_source_t src = {.source = "milestone", .source_id = mid, .ref = ref, .title = t,
-                             .unit_id = unit_id, .leader = ""};
-        calendar_day_parse(p->milestones[i]->due_date, &src.due);
-        if (item_register(tx, ctx->app, ctx->cmd->district, &src, &items[i]) != 0)
-            return cmd_db_fail(tx, res, "plan.item");
-    }
+    for (size_t i = 0; i < p->n_milestones; i++)
+        if (s_milestone(tx, ctx, lid, unit, p, i, &items[i], res) != 0)
+            return -1;
     Lianxin__V1__SupervisionRef ref = LIANXIN__V1__SUPERVISION_REF__INIT;
     ref.id = letter;
     ref.state = "planned";
@@ -345,5 +250,5 @@ int groups_plan_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
         || cmd_record(tx, ctx, res, "letter.planned", &ref.base, "letter.planned", "letter",
                       letter) != 0)
         return cmd_db_fail(tx, res, "plan.record");
-    return s_ref(res, 200, letter, "planned", items, p->n_milestones);
+    return groups_reply(res, 200, letter, "planned", items, p->n_milestones);
 }

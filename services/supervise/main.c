@@ -2,7 +2,9 @@
  * the chase ladder until it is kept, and the referrals to the partner
  * offices. Wiring only: the ladder is ladder.c, the items items.c, the
  * events consumed item_routes.c, the commands item_cmds.c and referrals.c,
- * the timers item_timers.c; the skeleton is common/service.c. */
+ * the timers item_timers.c, democratic supervision topics.c, groups.c and
+ * activities.c; the skeleton is common/service.c. */
+#include "activities.h"
 #include "consult.pb-c.h"
 #include "grading.pb-c.h"
 #include "groups.h"
@@ -42,8 +44,18 @@ static const cmd_handler_t s_handlers[] = {
       .roles = OFFICE, .flags = CMD_DISTRICT, .validate = groups_create_validate,
       .execute = groups_create_execute },
     { .type = "supervise.RecordActivity", .request = &lianxin__v1__activity_draft__descriptor,
-      .roles = OFFICE, .flags = CMD_DISTRICT, .validate = groups_activity_validate,
-      .execute = groups_activity_execute },
+      .roles = OFFICE, .flags = CMD_DISTRICT, .validate = activities_record_validate,
+      .execute = activities_record_execute },
+    { .type = "supervise.ActivityCheckinCode",
+      .request = &lianxin__v1__activity_attendance__descriptor, .roles = OFFICE,
+      .flags = CMD_DISTRICT, .execute = activities_code_execute },
+    { .type = "supervise.ActivityCheckin",
+      .request = &lianxin__v1__activity_attendance__descriptor, .roles = ROLE_MEMBER,
+      .flags = CMD_DISTRICT, .execute = activities_checkin_execute },
+    { .type = "supervise.ActivityAttend",
+      .request = &lianxin__v1__activity_attendance__descriptor, .roles = OFFICE,
+      .flags = CMD_DISTRICT, .validate = activities_attend_validate,
+      .execute = activities_attend_execute },
     { .type = "supervise.IssueLetter", .request = &lianxin__v1__letter_draft__descriptor,
       .roles = OFFICE, .flags = CMD_DISTRICT, .validate = groups_letter_validate,
       .execute = groups_letter_execute },

@@ -107,16 +107,12 @@ int referral_status_validate(const cmd_ctx_t *ctx, cmd_result_t *res)
     return rc;
 }
 
-int referral_status_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
+/* Referral `ids` to the office partner account `uid` speaks for, locked:
+ * its state into *st and its partner into partner. 0, or -1 answered (404). */
+static int s_status_load(tx_t *tx, const cmd_ctx_t *ctx, const char *ids, const char *uid,
+                         int *st, char partner[16], cmd_result_t *res)
 {
-    const Lianxin__V1__ReferralStatusUpdate *u =
-        (const Lianxin__V1__ReferralStatusUpdate *) ctx->req;
-    const Lianxin__V1__Actor *a = ctx->cmd->actor;
-    char ids[24], uid[24];
-    int64_t id;
-    if (cmd_object_id(ctx, &id) != 0)
-        return cmd_fail(res, 404, "not_found", "no such referral");
-    const char *q[3] = {ctx->cmd->district, db_num(ids, id), db_num(uid, a->user_id)};
+    const char *q[3] = {ctx->cmd->district, ids, uid};
     PGresult *r = db_exec(tx_db(tx),
         "SELECT f.status, f.partner FROM supervise.referrals f JOIN supervise.partner_accounts p"
         " ON p.district_code = f.district_code AND p.partner = f.partner AND p.user_id ="
@@ -124,13 +120,24 @@ int referral_status_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     if (!r)
         return cmd_db_fail(tx, res, "referral.load");
     int found = PQntuples(r) == 1;
-    int st = found ? fsm_state_from_name(&referral_fsm, PQgetvalue(r, 0, 0)) : -1;
-    char partner[16] = "";
-    if (found)
-        snprintf(partner, sizeof partner, "%s", PQgetvalue(r, 0, 1));
+    *st = found ? fsm_state_from_name(&referral_fsm, PQgetvalue(r, 0, 0)) : -1;
+    snprintf(partner, 16, "%s", found ? PQgetvalue(r, 0, 1) : "");
     PQclear(r);
-    if (!found)
+    return found ? 0 : cmd_fail(res, 404, "not_found", "no such referral");
+}
+
+int referral_status_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
+{
+    const Lianxin__V1__ReferralStatusUpdate *u =
+        (const Lianxin__V1__ReferralStatusUpdate *) ctx->req;
+    const Lianxin__V1__Actor *a = ctx->cmd->actor;
+    char ids[24], uid[24], partner[16];
+    int64_t id;
+    int st;
+    if (cmd_object_id(ctx, &id) != 0)
         return cmd_fail(res, 404, "not_found", "no such referral");
+    if (s_status_load(tx, ctx, db_num(ids, id), db_num(uid, a->user_id), &st, partner, res) != 0)
+        return -1;
     int ev = fsm_event_from_name(&referral_fsm, u->status);
     if (cmd_fsm_gate(&referral_fsm, st, 0, ev, ctx, NULL, res) != 0)
         return -1;

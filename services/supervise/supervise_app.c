@@ -20,6 +20,8 @@ int supervise_app_init(const config_t *cfg, void **app)
         log_error("supervise.* settings out of range", "");
         return -1;
     }
+    if (checkin_cfg_load(cfg, "supervise", &s_app.checkin) != 0)
+        return -1;
     s_app.cal = calsync_new((int) config_get_int(cfg, "calendar.check_ms",
                                                  CALSYNC_CHECK_MS_DEFAULT));
     if (!s_app.cal)

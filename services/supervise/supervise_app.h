@@ -2,7 +2,8 @@
  * working-day calendar (a calsync, worker thread only) and the ladder's
  * defaults (supervise.urge_workdays, supervise.escalate_workdays; a district
  * overrides them in supervise.ladders), the working days a unit has to
- * report on a promise falling due (supervise.lookback_workdays). One per
+ * report on a promise falling due (supervise.lookback_workdays), the
+ * check-in settings of the activities (common/checkin_cfg). One per
  * process, read-only after init (but for calsync's cache). Never logs
  * configuration values. */
 #ifndef LIANXIN_SUPERVISE_APP_H
@@ -10,6 +11,7 @@
 
 #include "calendar.h"
 #include "calsync.h"
+#include "checkin_cfg.h"
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
@@ -19,6 +21,7 @@ typedef struct supervise_app {
     calsync_t *cal;
     ladder_cfg_t ladder;                /* the installation's default */
     int lookback_workdays;
+    checkin_cfg_t checkin;              /* supervise.checkin_key, .checkin_before_min, .public_url */
 } supervise_app_t;
 
 /* service_def_t.init. 0, or -1 (logged: a value out of range). */

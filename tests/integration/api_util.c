@@ -34,6 +34,33 @@ long api_status(harness_t *h, const char *method, const char *path, const char *
     return st;
 }
 
+int api_post_key(harness_t *h, const char *path, const char *token, const char *body,
+                 long want, const char *key, char *out, size_t outsz)
+{
+    http_resp_t r;
+    int ok = api_req(h, "POST", path, token, body, want, &r) == want;
+    if (ok && out)
+        snprintf(out, outsz, "%s", api_str(r.json, key));
+    http_resp_clear(&r);
+    return ok;
+}
+
+int api_refused(harness_t *h, const char *method, const char *path, const char *token,
+                const char *body, long want, const char *code, const char *field)
+{
+    http_resp_t r;
+    int ok = api_req(h, method, path, token, body, want, &r) == want;
+    if (ok && code && strcmp(http_error_code(&r), code) != 0)
+        ok = 0;
+    if (ok && field && !http_error_field(&r, field))
+        ok = 0;
+    if (!ok && (code || field))
+        fprintf(stderr, "%s %s: want error %s on %s: %s\n", method, path, code ? code : "-",
+                field ? field : "-", r.raw ? r.raw : "");
+    http_resp_clear(&r);
+    return ok;
+}
+
 const char *api_str(json_t *obj, const char *key)
 {
     const char *v = json_string_value(json_object_get(obj, key));

@@ -18,6 +18,16 @@ long api_req(harness_t *h, const char *method, const char *path, const char *tok
 long api_status(harness_t *h, const char *method, const char *path, const char *token,
                const char *body);
 
+/* POST `path` as `token` with `body`: 1 when the status is `want` (then
+ * the answer's `key` into out, when out is not NULL), else 0 (printed). */
+int api_post_key(harness_t *h, const char *path, const char *token, const char *body,
+                 long want, const char *key, char *out, size_t outsz);
+
+/* 1 when `method path` answers `want`, with the error `code` and a field
+ * error on `field` (either NULL: not checked), else 0 (printed). */
+int api_refused(harness_t *h, const char *method, const char *path, const char *token,
+                const char *body, long want, const char *code, const char *field);
+
 /* obj[key] as a string, "" when absent or not a string. */
 const char *api_str(json_t *obj, const char *key);
 

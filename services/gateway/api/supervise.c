@@ -370,6 +370,33 @@ static void s_groups(gw_call_t *call)
     s_page(call, SQL_GROUPS, 'g');
 }
 
+/* One activity with its attendance; a member sees only the activities of
+ * a group of theirs ($2: the member's id, NULL for the office). */
+static const char *const SQL_ACTIVITY =
+    "SELECT json_build_object('id', a.id::text, 'group_id', a.group_id::text, 'kind', a.kind,"
+    " 'date', a.held_on::text, 'title', a.title, 'starts_at', " TS("a.starts_at") ","
+    " 'ends_at', " TS("a.ends_at") ", 'attendance', coalesce((SELECT json_agg("
+    "  json_build_object('member_id', x.member_id::text, 'status', x.status, 'checked_in_at', "
+    TS("x.checked_in_at") ") ORDER BY x.member_id) FROM supervise.attendance x"
+    "  WHERE x.district_code = a.district_code AND x.activity_id = a.id), '[]'::json))::text"
+    " FROM supervise.activities a WHERE a.district_code = $1 AND a.id = $3::bigint"
+    " AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM supervise.group_members m WHERE"
+    "  m.district_code = a.district_code AND m.group_id = a.group_id AND m.member_id ="
+    "  $2::bigint))";
+
+static void s_activity(gw_call_t *call)
+{
+    static const reads_spec_t spec = {.sql = SQL_ACTIVITY, .single = 1};
+    char member[24];
+    const char *p[3] = {reads_district(call), NULL, router_param(&call->params, "id")};
+    if (strcmp(call->who.role, "member") == 0) {
+        snprintf(member, sizeof member, "%lld",
+                 (long long) (call->who.member_id > 0 ? call->who.member_id : -1));
+        p[1] = member;
+    }
+    reads_run(call, &spec, 0, 3, p);
+}
+
 static const gw_route_t s_rows[] = {
     {.at = {.method = "GET", .pattern = SUP "/topics"}, .roles = LEADERS, .handler = s_topics,
      .query = s_page_keys},
@@ -388,6 +415,20 @@ static const gw_route_t s_rows[] = {
     OFFICE_CMD("POST", "/groups/{id}/activities", "supervise.RecordActivity",
                lianxin__v1__activity_draft__descriptor, lianxin__v1__supervision_ref__descriptor,
                SMALL_BODY * 4),
+    {.at = {.method = "GET", .pattern = SUP "/activities/{id}"}, .roles = LEADERS | ROLE_MEMBER,
+     .handler = s_activity, .query = s_none},
+    {.at = {.method = "POST", .pattern = SUP "/activities/{id}/checkin-code"}, .roles = OFFICE,
+     .body_limit = SMALL_BODY, .body_optional = 1, .handler = forward_handle,
+     .command = "supervise.ActivityCheckinCode",
+     .request = &lianxin__v1__activity_attendance__descriptor,
+     .reply = &lianxin__v1__activity_checkin_code__descriptor},
+    {.at = {.method = "POST", .pattern = SUP "/activities/{id}/checkin"}, .roles = ROLE_MEMBER,
+     .body_limit = SMALL_BODY, .handler = forward_handle, .command = "supervise.ActivityCheckin",
+     .request = &lianxin__v1__activity_attendance__descriptor,
+     .reply = &lianxin__v1__activity_attendance__descriptor},
+    OFFICE_CMD("POST", "/activities/{id}/attend", "supervise.ActivityAttend",
+               lianxin__v1__activity_attendance__descriptor,
+               lianxin__v1__activity_attendance__descriptor, SMALL_BODY),
     OFFICE_CMD("POST", "/groups/{id}/letters", "supervise.IssueLetter",
                lianxin__v1__letter_draft__descriptor, lianxin__v1__supervision_ref__descriptor,
                SMALL_BODY * 8),

@@ -16,7 +16,7 @@ import inbox from './inbox.js';
 import notifications from './notifications.js';
 import preferences from './preferences.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
-import supervise from './supervise.js';
+import supervise, { activityCheckinPage } from './supervise.js';
 import { consultPage } from './consult.js';
 import { planPage } from './consult-plan.js';
 import { myFilePage, filePage, filesPage, groupPage, meetingsPage, meetingPage, checkinPage, filePrintPage, bulletinPrintPage } from './files.js';
@@ -47,6 +47,7 @@ export const PAGES = [
   meetingPage,  // reached from a meeting (not in the menu)
   groupPage,    // a liaison group's six at least (not in the menu)
   checkinPage,  // member, opened by the venue's QR code (not in the menu)
+  activityCheckinPage, // member, opened by a supervision activity's QR code (not in the menu)
   filePrintPage, // 一人一档 print view (not in the menu)
   bulletinPrintPage, // a published snapshot's print view (not in the menu)
   inbox,        // everybody
