@@ -3,6 +3,7 @@
  * rules below keep, whatever the input (invalid UTF-8 becomes a lone "*"). */
 #include "mask.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---- UTF-8 ------------------------------------------------------------- */
@@ -148,4 +149,17 @@ mask_location(const char *location, char *out, size_t outsz)
     memcpy(out, location, len);
     memcpy(out + len, "***", 4);
     return 0;
+}
+
+int
+mask_email(const char *email, char *out, size_t outsz)
+{
+    const char *at = email ? strchr(email, '@') : NULL;
+    if (!out || outsz == 0)
+        return -1;
+    if (!at || at == email)
+        return (size_t) snprintf(out, outsz, "***") < outsz ? 0 : -1;
+    size_t first = s_utf8_len((const unsigned char *) email, (size_t) (at - email));
+    int n = snprintf(out, outsz, "%.*s***%s", (int) first, email, at);
+    return n >= 0 && (size_t) n < outsz ? 0 : -1;
 }

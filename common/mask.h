@@ -21,4 +21,9 @@ int mask_phone(const char *phone, char *out, size_t outsz);
  * "" -> "". Invalid UTF-8 yields "*". 0, or -1 when `out` is too small. */
 int mask_location(const char *location, char *out, size_t outsz);
 
+/* An e-mail address: its first character, "***", then "@" and the domain as
+ * it is: "zhang@example.org" -> "z***@example.org"; without "@" (or empty
+ * before it) "***". 0, or -1 when `out` is too small. */
+int mask_email(const char *email, char *out, size_t outsz);
+
 #endif

@@ -152,6 +152,22 @@ test_location(void **state)
     assert_int_equal(mask_location(NULL, out, sizeof out), -1);
 }
 
+static void test_email(void **state)
+{
+    (void) state;
+    char out[40];
+    assert_int_equal(mask_email("zhang@example.org", out, sizeof out), 0);
+    assert_string_equal(out, "z***@example.org");
+    assert_int_equal(mask_email("张三@example.org", out, sizeof out), 0);
+    assert_string_equal(out, "张***@example.org");
+    assert_int_equal(mask_email("no-at-sign", out, sizeof out), 0);
+    assert_string_equal(out, "***");
+    assert_int_equal(mask_email("@example.org", out, sizeof out), 0);
+    assert_string_equal(out, "***");
+    assert_int_equal(mask_email("zhang@example.org", out, 8), -1);
+    assert_int_equal(mask_email("a@b.c", NULL, 8), -1);
+}
+
 int
 main(void)
 {
@@ -160,7 +176,7 @@ main(void)
         cmocka_unit_test(test_name_invalid_utf8), cmocka_unit_test(test_name_small_buffers),
         cmocka_unit_test(test_phone_examples), cmocka_unit_test(test_phone_edges),
         cmocka_unit_test(test_phone_small_buffers), cmocka_unit_test(test_phone_at_most_last_four),
-        cmocka_unit_test(test_location),
+        cmocka_unit_test(test_location), cmocka_unit_test(test_email),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
