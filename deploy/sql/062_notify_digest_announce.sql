@@ -59,8 +59,10 @@ BEGIN
 END $$;
 GRANT EXECUTE ON FUNCTION metrics.sample() TO lianxin_gateway;
 
--- notify's deliveries by channel and outcome; the digest e-mails apart.
--- Counts, never addresses or texts.
+-- notify's deliveries by channel and outcome; the digest e-mails apart;
+-- deferred: an SMS waiting for the end of the quiet hours (its first try
+-- moved past its creation). Counts, never addresses or texts. No
+-- core.clock_now() here: the gateway's sessions have no business clock.
 CREATE VIEW metrics.notify_deliveries AS
 SELECT 'lianxin_notify_deliveries'::text AS metric,
        format('channel="%s",status="%s"', channel, status) AS labels,
@@ -73,7 +75,7 @@ SELECT 'lianxin_notify_retried_deliveries', format('channel="%s"', channel), cou
 UNION ALL
 SELECT 'lianxin_notify_deferred_deliveries', format('channel="%s"', channel), count(*)
   FROM notify.deliveries WHERE status = 'pending' AND attempts = 0 AND channel = 'sms'
-   AND next_at > core.clock_now()
+   AND next_at > created_at
  GROUP BY channel
 UNION ALL
 SELECT 'lianxin_notify_digest_emails', format('status="%s"', status), count(*)

@@ -15,6 +15,7 @@
 #include "tx.h"
 
 #define DIGEST_LIST_MAX 50          /* items listed in one digest; the rest counted */
+#define DIGEST_BODY_CHARS 200       /* of each item's text in the digest */
 
 typedef struct digest_cfg {
     int hour;                       /* notify.digest_hour, 0..23 (default 18), UTC+8 */

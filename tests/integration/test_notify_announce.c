@@ -251,9 +251,21 @@ static void test_metrics(void **state)
     for (int i = 0; i < 40 && !found; i++) {
         harness_get(S.h, "/metrics", NULL, &r);
         found = r.status == 200 && strstr(r.raw, want) != NULL;
+        if (!found && i == 39)
+            fprintf(stderr, "metrics:\n%s\n", strstr(r.raw, "lianxin_notify") ? strstr(r.raw,
+                          "lianxin_notify") : r.raw + (r.raw_len > 1500 ? r.raw_len - 1500 : 0));
         http_resp_clear(&r);
         if (!found)
             harness_sleep_ms(500);
+    }
+    if (!found) {                               /* what the gateway's role sees */
+        PGresult *q = harness_sql(S.h, "SET ROLE lianxin_gateway", 0, NULL);
+        if (q)
+            PQclear(q);
+        print_message("samples as gateway: %lld\n",
+                      harness_sql_ll(S.h, "SELECT count(*) FROM metrics.sample()", 0, NULL));
+        if ((q = harness_sql(S.h, "RESET ROLE", 0, NULL)))
+            PQclear(q);
     }
     assert_true(found);
 }

@@ -81,7 +81,12 @@ static int s_sample_back(ops_t *self, PGresult *res)
         s_maybe_free(self);
         return 0;
     }
-    return res && PQresultStatus(res) == PGRES_TUPLES_OK;
+    if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
+        return 1;
+    log_warn("ops sample failed", "sqlstate=%s",
+             res ? (PQresultErrorField(res, PG_DIAG_SQLSTATE) ? PQresultErrorField(res,
+                    PG_DIAG_SQLSTATE) : "none") : "no result");
+    return 0;
 }
 
 static void s_on_lag(PGresult *res, void *arg)
