@@ -16,7 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from browser import (By, StackClient, css, login, new_driver, run_tests, severe_logs,  # noqa: E402
+from browser import (By, StackClient, clickable, css, login, new_driver, run_tests, severe_logs,  # noqa: E402
                      text_in, visible, wait)
 from stack import Stack  # noqa: E402
 
@@ -38,6 +38,7 @@ class Ctx(StackClient):
     def go(self, page):
         d = self.desk
         d.get(self.stack.url + '/#/' + page)
+        d.refresh()                             # drawn again even when it is the page shown
         wait(d, lambda dr: dr.find_element(By.ID, 'page').get_attribute('data-page') == page)
 
 
@@ -88,11 +89,11 @@ def test_announcement_read_unread(c):
 
 
 def test_member_contact(c):
+    clickable(c.desk, '#logout').click()
     login(c.desk, c.stack.url, 'member1')
     c.go('preferences')
     visible(c.desk, '#contact-phone').send_keys('2380000')
     c.desk.find_element(By.CSS_SELECTOR, '#contact-form button[type=submit]').click()
-    text_in(c.desk, '#contact-form [data-field=phone]', '')
     wait(c.desk, lambda d: d.find_element(By.CSS_SELECTOR, '#contact-form .field-error[data-field=phone]')
          .text.strip() != '')
     ph = css(c.desk, '#contact-phone')
@@ -120,6 +121,10 @@ def _after_failure(c, name):
     logs = severe_logs(c.desk) if c.desk else []
     if logs:
         print('browser console: ' + ' | '.join(logs[-5:]))
+    try:
+        print('page: ' + c.desk.find_element(By.TAG_NAME, 'body').text[:1500])
+    except Exception:   # noqa: BLE001 - a diagnostic only
+        pass
 
 
 def _stop(c):
