@@ -3,7 +3,6 @@
  * rules below keep, whatever the input (invalid UTF-8 becomes a lone "*"). */
 #include "mask.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* ---- UTF-8 ------------------------------------------------------------- */
@@ -151,15 +150,34 @@ mask_location(const char *location, char *out, size_t outsz)
     return 0;
 }
 
+/* ---- e-mail addresses --------------------------------------------------------- */
+
 int
 mask_email(const char *email, char *out, size_t outsz)
 {
-    const char *at = email ? strchr(email, '@') : NULL;
-    if (!out || outsz == 0)
+    if (!email || !out || outsz == 0)
         return -1;
-    if (!at || at == email)
-        return (size_t) snprintf(out, outsz, "***") < outsz ? 0 : -1;
-    size_t first = s_utf8_len((const unsigned char *) email, (size_t) (at - email));
-    int n = snprintf(out, outsz, "%.*s***%s", (int) first, email, at);
-    return n >= 0 && (size_t) n < outsz ? 0 : -1;
+    const unsigned char *s = (const unsigned char *) email;
+    size_t n = strlen(email);
+    if (n == 0) {
+        out[0] = '\0';
+        return 0;
+    }
+    const char *at = strrchr(email, '@');
+    size_t first = s_utf8_len(s, n);
+    if (first == 0 || !at || (size_t) (at - email) < first)
+        return s_star(out, outsz);
+    for (size_t pos = (size_t) (at - email); pos < n;) {
+        size_t len = s_utf8_len(s + pos, n - pos);
+        if (len == 0)
+            return s_star(out, outsz);
+        pos += len;
+    }
+    size_t domain = n - (size_t) (at - email);
+    if (first + 3 + domain >= outsz)
+        return -1;
+    memcpy(out, email, first);
+    memcpy(out + first, "***", 3);
+    memcpy(out + first + 3, at, domain + 1);
+    return 0;
 }

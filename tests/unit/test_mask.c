@@ -152,20 +152,32 @@ test_location(void **state)
     assert_int_equal(mask_location(NULL, out, sizeof out), -1);
 }
 
-static void test_email(void **state)
+static void
+test_email(void **state)
 {
+    char out[64];
     (void) state;
-    char out[40];
-    assert_int_equal(mask_email("zhang@example.org", out, sizeof out), 0);
-    assert_string_equal(out, "z***@example.org");
-    assert_int_equal(mask_email("张三@example.org", out, sizeof out), 0);
-    assert_string_equal(out, "张***@example.org");
+    assert_int_equal(mask_email("wang.li@example.com", out, sizeof out), 0);
+    assert_string_equal(out, "w***@example.com");
+    assert_int_equal(mask_email("王@例子.中国", out, sizeof out), 0);
+    assert_string_equal(out, "王***@例子.中国");
+    assert_int_equal(mask_email("", out, sizeof out), 0);
+    assert_string_equal(out, "");
     assert_int_equal(mask_email("no-at-sign", out, sizeof out), 0);
-    assert_string_equal(out, "***");
-    assert_int_equal(mask_email("@example.org", out, sizeof out), 0);
-    assert_string_equal(out, "***");
-    assert_int_equal(mask_email("zhang@example.org", out, 8), -1);
-    assert_int_equal(mask_email("a@b.c", NULL, 8), -1);
+    assert_string_equal(out, "*");
+    assert_int_equal(mask_email("@example.com", out, sizeof out), 0);
+    assert_string_equal(out, "*");
+    assert_int_equal(mask_email("a@b\xff", out, sizeof out), 0);
+    assert_string_equal(out, "*");
+    assert_int_equal(mask_email("\xff" "a@b.cn", out, sizeof out), 0);
+    assert_string_equal(out, "*");
+    /* the local part never shows beyond its first character */
+    assert_int_equal(mask_email("secret.name@x.cn", out, sizeof out), 0);
+    assert_null(strstr(out, "secret"));
+    assert_int_equal(mask_email("a@b.cn", out, 10), 0);    /* 1 + 3 + 5 + NUL */
+    assert_string_equal(out, "a***@b.cn");
+    assert_int_equal(mask_email("a@b.cn", out, 9), -1);
+    assert_int_equal(mask_email(NULL, out, sizeof out), -1);
 }
 
 int
