@@ -7,6 +7,7 @@
 #include "api/core.h"
 #include "api/intake.h"
 #include "api/notify.h"
+#include "api/notify_office.h"
 #include "api/proposal.h"
 #include "api/supervise.h"
 #include "api/consult.h"
@@ -46,7 +47,8 @@ static const gw_routes_t s_console = GW_ROUTES(s_console_rows);
 
 /* One line per service; the console stays last. */
 static const gw_routes_t *const s_tables[] = {
-    &s_gateway, &api_intake_routes, &api_notify_routes, &api_proposal_routes, &api_consult_routes,
+    &s_gateway, &api_intake_routes, &api_notify_routes, &api_notify_office_routes,
+    &api_proposal_routes, &api_consult_routes,
     &api_assess_routes, &api_supervise_routes, &api_core_routes,
     &api_users_routes, &s_console,
 };

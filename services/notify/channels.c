@@ -85,10 +85,34 @@ static char *s_b64(const char *s)
     return out;
 }
 
+/* base64 of s in lines of 76 characters joined by CRLF (RFC 2045): an SMTP
+ * line must stay under 1000 octets (RFC 5321), whatever the body's length. */
+static char *s_b64_lines(const char *s)
+{
+    char *flat = s_b64(s);
+    if (!flat)
+        return NULL;
+    size_t n = strlen(flat), k = 0;
+    char *out = malloc(n + 2 * (n / 76 + 1) + 1);
+    for (size_t i = 0; out && i < n; i += 76) {
+        size_t len = n - i < 76 ? n - i : 76;
+        if (i > 0) {
+            out[k++] = '\r';
+            out[k++] = '\n';
+        }
+        memcpy(out + k, flat + i, len);
+        k += len;
+    }
+    if (out)
+        out[k] = '\0';
+    free(flat);
+    return out;
+}
+
 /* The RFC 5322 message: UTF-8 subject (RFC 2047), base64 body. */
 static int s_mail_text(const channels_cfg_t *cfg, const channels_msg_t *m, mail_t *mail)
 {
-    char *subj = s_b64(m->subject ? m->subject : ""), *body = s_b64(m->body);
+    char *subj = s_b64(m->subject ? m->subject : ""), *body = s_b64_lines(m->body);
     mail->text = malloc(S_MAIL_MAX);
     int n = -1;
     if (subj && body && mail->text)

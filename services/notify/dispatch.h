@@ -10,6 +10,7 @@
 #include "config.h"
 #include "evroute.h"
 #include "channels.h"
+#include "digest.h"
 #include "rules.h"
 #include "sender.h"
 
@@ -22,6 +23,7 @@ typedef struct dispatch {
     channels_cfg_t channels;
     unsigned enabled;                   /* RULES_CH_* of the configured external channels */
     sender_t *senders[DISPATCH_NCHANNELS];
+    digest_cfg_t digest;                /* notify.digest_hour (digest.h) */
 } dispatch_t;
 
 /* Loads the rules file of config key notify.rules (default

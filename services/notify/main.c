@@ -16,7 +16,10 @@
 #include "rota.pb-c.h"
 #include "supervise.pb-c.h"
 #include "service.h"
+#include "announce.h"
+#include "contacts.h"
 #include "delivery_fsm.h"
+#include "digest.h"
 #include "dispatch.h"
 #include "inbox.h"
 #include "payloads.h"
@@ -33,6 +36,16 @@ static const cmd_handler_t s_handlers[] = {
     { .type = "notify.SetPreferences", .request = &lianxin__v1__preferences__descriptor,
       .roles = ROLES_ANY, .flags = CMD_DISTRICT, .validate = prefs_validate,
       .execute = prefs_execute },
+    { .type = "notify.SendAnnouncement", .request = &lianxin__v1__send_announcement__descriptor,
+      .roles = ROLE_OFFICE | ROLE_ADMIN, .flags = CMD_DISTRICT,
+      .validate = announce_send_validate, .execute = announce_send_execute },
+    { .type = "notify.RemindAnnouncement",
+      .request = &lianxin__v1__remind_announcement__descriptor,
+      .roles = ROLE_OFFICE | ROLE_ADMIN, .flags = CMD_DISTRICT,
+      .validate = announce_remind_validate, .execute = announce_remind_execute },
+    { .type = "notify.SetContact", .request = &lianxin__v1__set_contact__descriptor,
+      .roles = ROLE_OFFICE | ROLE_ADMIN | ROLE_MEMBER | ROLE_UNIT, .flags = CMD_DISTRICT,
+      .validate = contacts_set_validate, .execute = contacts_set_execute },
 };
 
 static const fsm_t *const s_machines[] = { &delivery_fsm };
@@ -44,6 +57,11 @@ static const evroute_t s_fixed[] = {
       .apply = inbox_visit_recorded, .apply_many = inbox_visits_recorded },
 };
 
+/* periodic: the daily digest (digest.c), under the district lease */
+static const timers_kind_t s_timers[] = {
+    { .kind = "notify.digest", .every = digest_every },
+};
+
 static int s_init(const config_t *cfg, void **app);
 static void s_fini(void *app);
 
@@ -52,6 +70,7 @@ static service_def_t s_def = {
     .handlers = s_handlers,
     .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
     .consumes = "intake,proposal,consult,supervise,assess",
+    .timers = { .kinds = s_timers, .nkinds = sizeof s_timers / sizeof s_timers[0] },
     .machines = s_machines,
     .nmachines = sizeof s_machines / sizeof s_machines[0],
     .init = s_init,
@@ -64,6 +83,10 @@ static int s_init(const config_t *cfg, void **app)
                                  s_fixed, sizeof s_fixed / sizeof s_fixed[0]);
     if (!d)
         return -1;
+    if (digest_config(cfg, &d->digest) != 0) {
+        dispatch_free(d);
+        return -1;
+    }
     s_def.routes = d->routes;
     s_def.nroutes = d->nroutes;
     *app = d;

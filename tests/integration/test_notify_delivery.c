@@ -31,6 +31,7 @@
 #include "api_util.h"
 #include "fixtures.h"
 #include "harness.h"
+#include "notify_util.h"
 #include "sinks.h"
 
 #define D "330303"
@@ -113,32 +114,6 @@ static void s_notify_with(int sms_port)
     assert_int_equal(harness_restart(S.h, "notify"), 0);
 }
 
-/* Appends consultation.scheduled for `member` through the outbox; its seq. */
-static long long s_invite(long long member, const char *title)
-{
-    int64_t ids[1] = { member };
-    char iso[48];
-    int y, m, d;
-    time_ymd(time_now_us() + 7 * DAY_US, &y, &m, &d);
-    snprintf(iso, sizeof iso, "%04d-%02d-%02dT09:00:00+08:00", y, m, d);
-    Lianxin__V1__ConsultationChanged c = LIANXIN__V1__CONSULTATION_CHANGED__INIT;
-    c.consultation_id = 600 + member;
-    c.event = "scheduled";
-    c.title = (char *) title;
-    c.starts_at = iso;
-    c.member_ids = ids;
-    c.n_member_ids = 1;
-    db_t *db = db_new(harness_dsn(S.h));
-    tx_t *tx = tx_new("consult");
-    assert_int_equal(tx_begin(tx, db), 0);
-    assert_int_equal(tx_event(tx, D, "consultation.scheduled", NULL, &c.base), 0);
-    assert_int_equal(tx_commit(tx), 0);
-    tx_destroy(&tx);
-    db_destroy(&db);
-    return harness_sql_ll(S.h, "SELECT max(seq) FROM bus.events WHERE district_code = '" D
-                          "' AND producer = 'consult'", 0, NULL);
-}
-
 static long long s_status(const char *channel, long long seq, const char *status)
 {
     char sql[400];
@@ -153,7 +128,7 @@ static void test_email_and_sms_delivered(void **state)
     (void) state;
     assert_true(S.ready);
     s_notify_with(S.sms.port);
-    long long seq = s_invite(S.member1, "营商环境专题协商");
+    long long seq = notify_util_invite(S.h, D, S.member1, "营商环境专题协商");
     assert_int_equal(s_status("email", seq, "sent"), 1);
     assert_int_equal(s_status("sms", seq, "sent"), 1);
     snprintf(key, sizeof key, "\"key\": \"" D "/consult/%lld/email/member/%lld\"", seq, S.member1);
@@ -181,7 +156,7 @@ static void test_dead_sms_gateway(void **state)
     sink_stop(&dead);
     s_notify_with(dead.port);
     int64_t t0 = harness_now_ms();
-    long long seq = s_invite(S.member2, "社区养老协商");
+    long long seq = notify_util_invite(S.h, D, S.member2, "社区养老协商");
     char sql[300];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM notify.inbox WHERE source_producer ="
              " 'consult' AND source_seq = %lld", seq);
@@ -222,7 +197,7 @@ static void test_quiet_hours(void **state)
     s_notify_with(S.sms.port);
     int64_t at23 = S.day10 + 13 * HOUR_US, at08 = S.day10 + 22 * HOUR_US;
     assert_int_equal(harness_clock_set(S.h, at23), 0);
-    long long seq = s_invite(S.member2, "夜间协商通知");
+    long long seq = notify_util_invite(S.h, D, S.member2, "夜间协商通知");
     char sql[400];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM notify.deliveries WHERE idem_key LIKE '" D
              "/consult/%lld/sms/%%' AND status = 'pending' AND attempts = 0 AND"
@@ -335,7 +310,7 @@ static void test_preferences(void **state)
     assert_string_equal(json_string_value(json_array_get(json_object_get(r.json, "channels"), 0)),
                         "sms");
     http_resp_clear(&r);
-    long long seq = s_invite(S.member1, "偏好测试协商");
+    long long seq = notify_util_invite(S.h, D, S.member1, "偏好测试协商");
     assert_int_equal(s_status("sms", seq, "sent"), 1);
     char sql[300];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM notify.deliveries WHERE idem_key LIKE '" D

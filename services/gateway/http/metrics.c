@@ -28,11 +28,12 @@ typedef struct hist {
 } hist_t;
 
 struct metrics {
-    int nseries, nhist, nlag;
+    int nseries, nhist, nlag, nsamples;
     series_t series[METRICS_MAX_SERIES];
     hist_t hist[METRICS_MAX_ROUTES];
     metrics_lag_t lag[METRICS_MAX_LAG];
     metrics_calendar_t cal;
+    metrics_sample_t samples[METRICS_MAX_SAMPLES];
 };
 
 metrics_t *metrics_new(void)
@@ -100,6 +101,17 @@ void metrics_set_lag(metrics_t *self, const metrics_lag_t *rows, int n)
     if (n > 0)
         memcpy(self->lag, rows, (size_t) n * sizeof *rows);
     self->nlag = n < 0 ? 0 : n;
+}
+
+void metrics_set_samples(metrics_t *self, const metrics_sample_t *rows, int n)
+{
+    if (!self)
+        return;
+    if (n > METRICS_MAX_SAMPLES)
+        n = METRICS_MAX_SAMPLES;
+    if (n > 0)
+        memcpy(self->samples, rows, (size_t) n * sizeof *rows);
+    self->nsamples = n < 0 ? 0 : n;
 }
 
 void metrics_set_calendar(metrics_t *self, const metrics_calendar_t *cal)
@@ -234,6 +246,32 @@ static void s_render_gauges(const metrics_t *self, const metrics_gauges_t *g, ou
                     "process_resident_memory_bytes %lld\n", (long long) g->resident_bytes);
 }
 
+/* 1 when the row can be written as it is: a name of [a-z0-9_], labels
+ * without a line break or backslash. */
+static int s_sample_ok(const metrics_sample_t *r)
+{
+    if (!r->metric[0] || strpbrk(r->labels, "\n\r\\"))
+        return 0;
+    for (const char *c = r->metric; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+            return 0;
+    return 1;
+}
+
+static void s_render_samples(const metrics_t *self, out_t *o)
+{
+    const char *last = "";
+    for (int i = 0; i < self->nsamples; i++) {
+        const metrics_sample_t *r = &self->samples[i];
+        if (!s_sample_ok(r))
+            continue;
+        if (strcmp(last, r->metric) != 0)
+            s_printf(o, "# TYPE %s gauge\n", r->metric);
+        last = r->metric;
+        s_printf(o, "%s{%s} %lld\n", r->metric, r->labels, (long long) r->value);
+    }
+}
+
 char *metrics_render(const metrics_t *self, const metrics_gauges_t *g)
 {
     out_t o = {malloc(4096), 0, 4096, 0};
@@ -242,6 +280,7 @@ char *metrics_render(const metrics_t *self, const metrics_gauges_t *g)
     o.buf[0] = '\0';
     s_render_requests(self, &o);
     s_render_gauges(self, g, &o);
+    s_render_samples(self, &o);
     if (o.failed) {
         free(o.buf);
         return NULL;

@@ -12,6 +12,7 @@
 #define METRICS_MAX_SERIES 512      /* (route, method, status) combinations */
 #define METRICS_MAX_ROUTES 64
 #define METRICS_MAX_LAG 256         /* (district, consumer, producer) rows */
+#define METRICS_MAX_SAMPLES 128     /* rows of the services' counter views */
 
 typedef struct metrics metrics_t;
 
@@ -32,6 +33,15 @@ typedef struct metrics_calendar {
     int year[2];
     int present[2];
 } metrics_calendar_t;
+
+/* A row of the services' counters (metrics.sample(), migration 062): a
+ * metric name ([a-z0-9_]), its labels as Prometheus text ('a="x",b="y"')
+ * and a value, exposed as a gauge. */
+typedef struct metrics_sample {
+    char metric[64];
+    char labels[160];
+    int64_t value;
+} metrics_sample_t;
 
 /* What the registry does not own, sampled when rendering. */
 typedef struct metrics_gauges {
@@ -58,6 +68,11 @@ void metrics_request(metrics_t *self, const char *route, const char *method, int
 
 /* Replaces the bus lag rows (at most METRICS_MAX_LAG are kept). */
 void metrics_set_lag(metrics_t *self, const metrics_lag_t *rows, int n);
+
+/* Replaces the services' counter rows (at most METRICS_MAX_SAMPLES; rows
+ * of one metric are expected together). A row whose name or labels do not
+ * fit the exposition format is dropped when rendering. */
+void metrics_set_samples(metrics_t *self, const metrics_sample_t *rows, int n);
 
 /* Replaces / reads the calendar sample (lianxin_calendar_year_present). */
 void metrics_set_calendar(metrics_t *self, const metrics_calendar_t *cal);

@@ -41,6 +41,11 @@ static const char *const SQL_CALENDAR =
     "SELECT y, EXISTS (SELECT 1 FROM core.calendar_years c WHERE c.year = y)"
     " FROM unnest(ARRAY[$1::int, $1::int + 1]) AS y ORDER BY y";
 
+/* The services' counters: every view of schema metrics (migration 062), so
+ * no service is named here. */
+static const char *const SQL_SAMPLES =
+    "SELECT metric, labels, value FROM metrics.sample() ORDER BY 1, 2 LIMIT 128";
+
 struct ops {
     gw_t *gw;
     uv_timer_t timer;
@@ -76,7 +81,12 @@ static int s_sample_back(ops_t *self, PGresult *res)
         s_maybe_free(self);
         return 0;
     }
-    return res && PQresultStatus(res) == PGRES_TUPLES_OK;
+    if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
+        return 1;
+    log_warn("ops sample failed", "sqlstate=%s",
+             res ? (PQresultErrorField(res, PG_DIAG_SQLSTATE) ? PQresultErrorField(res,
+                    PG_DIAG_SQLSTATE) : "none") : "no result");
+    return 0;
 }
 
 static void s_on_lag(PGresult *res, void *arg)
@@ -111,12 +121,32 @@ static void s_on_calendar(PGresult *res, void *arg)
     metrics_set_calendar(self->gw->metrics, &c);
 }
 
+static void s_on_samples(PGresult *res, void *arg)
+{
+    ops_t *self = arg;
+    if (!s_sample_back(self, res))
+        return;
+    int n = PQntuples(res);
+    metrics_sample_t *rows = calloc((size_t) (n ? n : 1), sizeof *rows);
+    if (!rows)
+        return;
+    for (int i = 0; i < n; i++) {
+        snprintf(rows[i].metric, sizeof rows[i].metric, "%s", PQgetvalue(res, i, 0));
+        snprintf(rows[i].labels, sizeof rows[i].labels, "%s", PQgetvalue(res, i, 1));
+        pgtext_int64(PQgetvalue(res, i, 2), &rows[i].value);
+    }
+    metrics_set_samples(self->gw->metrics, rows, n);
+    free(rows);
+}
+
 static void s_on_timer(uv_timer_t *t)
 {
     ops_t *self = t->data;
     if (self->querying || !self->gw->pool)
         return;
     if (pgpool_query(self->gw->pool, SQL_LAG, 0, NULL, s_on_lag, self) == 0)
+        self->querying++;
+    if (pgpool_query(self->gw->pool, SQL_SAMPLES, 0, NULL, s_on_samples, self) == 0)
         self->querying++;
     int year;
     char y[16];

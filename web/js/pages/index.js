@@ -14,6 +14,7 @@ import stats from './stats.js';
 import calendar from './calendar.js';
 import inbox from './inbox.js';
 import notifications from './notifications.js';
+import announcements from './announcements.js';
 import preferences from './preferences.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
 import supervise, { activityCheckinPage } from './supervise.js';
@@ -52,6 +53,7 @@ export const PAGES = [
   bulletinPrintPage, // a published snapshot's print view (not in the menu)
   inbox,        // everybody
   notifications, // office, admin
+  announcements, // office, admin
   preferences,  // everybody with an inbox address
   users,        // office, admin
   system,       // admin
