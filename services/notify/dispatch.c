@@ -69,7 +69,14 @@ dispatch_t *dispatch_new(const config_t *cfg, const ProtobufCMessageDescriptor *
         free(d);
         return NULL;
     }
-    d->routes = calloc(nfixed + d->rules->n, sizeof *d->routes);
+    const char *rpath = config_get(cfg, "notify.reminders", "deploy/notify/reminders.json");
+    d->reminders = reminders_load(rpath, payloads, npayloads,
+                                  (int) config_get_int(cfg, "calendar.check_ms",
+                                                       CALSYNC_CHECK_MS_DEFAULT), err, sizeof err);
+    if (!d->reminders)
+        log_error("notify reminders refused", "path=%s fault=%s", rpath, err);
+    size_t max = nfixed + d->rules->n + reminders_nevents(d->reminders);
+    d->routes = d->reminders ? calloc(max, sizeof *d->routes) : NULL;
     if (!d->routes) {
         dispatch_free(d);
         return NULL;
@@ -82,6 +89,12 @@ dispatch_t *dispatch_new(const config_t *cfg, const ProtobufCMessageDescriptor *
             continue;
         d->routes[d->nroutes++] = (evroute_t) { .type = r->event, .payload = r->payload,
                                                 .apply = dispatch_apply };
+    }
+    if (reminders_routes(d->reminders, d->routes, &d->nroutes, max, dispatch_apply, err,
+                         sizeof err) != 0) {
+        log_error("notify reminders refused", "path=%s fault=%s", rpath, err);
+        dispatch_free(d);
+        return NULL;
     }
     log_info("notify rules loaded", "path=%s rules=%zu routes=%zu", path, d->rules->n,
              d->nroutes);
@@ -99,6 +112,7 @@ void dispatch_free(dispatch_t *d)
     for (int i = 0; i < DISPATCH_NCHANNELS; i++)
         sender_stop(d->senders[i]);
     rules_free(d->rules);
+    reminders_free(d->reminders);
     free(d->routes);
     free(d);
 }
@@ -170,7 +184,7 @@ static int s_rule(tx_t *tx, const Lianxin__V1__Event *ev, const dispatch_t *d,
 int dispatch_apply(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCMessage *msg,
                    void *app)
 {
-    const dispatch_t *d = app;
+    dispatch_t *d = app;
     json_t *payload = jsonpb_encode(msg);
     int rc = payload ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < d->rules->n; i++) {
@@ -178,6 +192,8 @@ int dispatch_apply(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCMessag
         if (strcmp(r->event, ev->type) == 0 && rules_match(r, payload))
             rc = r->partner ? s_partner(tx, ev, d, r, payload) : s_rule(tx, ev, d, r, payload);
     }
+    if (rc == 0)
+        rc = reminders_apply(tx, ev, payload, d->reminders);
     json_decref(payload);
     return rc;
 }

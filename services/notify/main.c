@@ -66,6 +66,7 @@ static int s_init(const config_t *cfg, void **app)
         return -1;
     s_def.routes = d->routes;
     s_def.nroutes = d->nroutes;
+    s_def.timers = reminders_timers(d->reminders);
     *app = d;
     return 0;
 }
