@@ -212,10 +212,11 @@ static const char *s_arm_sql =
     "  recipient_kind = EXCLUDED.recipient_kind, recipient_ids = EXCLUDED.recipient_ids,"
     "  title = EXCLUDED.title, body = EXCLUDED.body";
 
-/* $5: a due date ('' for any): an unfired row of another date is dropped. */
+/* $5: a due date (NULL for any): an unfired row of another date is dropped. */
 static const char *s_disarm_sql =
     "DELETE FROM notify.reminders WHERE district_code = $1 AND kind = $2 AND source_type = $3"
-    "  AND source_id = $4::bigint AND fired_at IS NULL AND ($5 = '' OR due_on <> $5::date)";
+    "  AND source_id = $4::bigint AND fired_at IS NULL"
+    "  AND ($5::date IS NULL OR due_on <> $5::date)";
 
 static int s_disarm(tx_t *tx, const Lianxin__V1__Event *ev, const rules_rule_t *r,
                     const char *oid, const char *date)
@@ -249,7 +250,7 @@ static int s_arm(tx_t *tx, const Lianxin__V1__Event *ev, const json_t *payload,
     calendar_day_t d, day;
     if (!due || calendar_day_parse(due, &d) != 0
         || reminders_fire_day(cal, d, x->workdays, &day) != 0)
-        return s_disarm(tx, ev, x->rule, oid, "");
+        return s_disarm(tx, ev, x->rule, oid, NULL);
     int64_t at = calendar_day_start_us(day);
     if (at <= tx_now_us(tx))
         return s_disarm(tx, ev, x->rule, oid, due);
@@ -259,7 +260,7 @@ static int s_arm(tx_t *tx, const Lianxin__V1__Event *ev, const json_t *payload,
         if (rc < 0)
             log_error("notify reminder text too long", "district=%s producer=%s seq=%lld kind=%s",
                       ev->district, ev->producer, (long long) ev->seq, x->rule->item_kind);
-        return rc < 0 ? -1 : s_disarm(tx, ev, x->rule, oid, "");
+        return rc < 0 ? -1 : s_disarm(tx, ev, x->rule, oid, NULL);
     }
     db_num(us, at);
     const char *p[10] = {ev->district, x->rule->item_kind, x->rule->object_type, oid, due, us,
@@ -290,7 +291,7 @@ int reminders_apply(tx_t *tx, const Lianxin__V1__Event *ev, const json_t *payloa
         char oid[24];
         db_num(oid, rules_int(payload, x->rule->object_id));
         if (!arm) {
-            rc = s_disarm(tx, ev, x->rule, oid, "");
+            rc = s_disarm(tx, ev, x->rule, oid, NULL);
             continue;
         }
         if (!rules_match(x->rule, payload))

@@ -4,7 +4,8 @@
  * clock is moved to 7 working days before the due date, to 1 working day
  * before it and past it (the days computed with the stack's own calendar):
  * the unit's inbox gets each reminder exactly once, also across a notify
- * restart and a SIGKILL. Then two notify instances: a 'sending' row claimed
+ * restart and a SIGKILL; another proposal replied at once has its reminders
+ * disarmed and never hears of them. Then two notify instances: a 'sending' row claimed
  * by another live sender connection is not put back at notify's start (not
  * sent again) while one claimed by a dead connection is; once that other
  * connection is gone, its row is sent too, with its idempotency key. Dates
@@ -41,7 +42,7 @@ static int s_setup(void **state)
     if (!(S.h = harness_new("notify_reminders")) || harness_set(S.h, "notify.timer_ms", "200")
         || harness_start_all(S.h) != 0)
         return 0;
-    S.ready = fixture_login(S.h, &S.u, "office member1 unit1") == 0;
+    S.ready = fixture_login(S.h, &S.u, "office member1 unit1 unit1head") == 0;
     return 0;
 }
 
@@ -85,21 +86,40 @@ static int64_t s_fires_at(const char *due, int workdays)
     return calendar_day_start_us(day);
 }
 
-static void test_proposal_deadline_reminders(void **state)
+/* A proposal created by member1, accepted and assigned to unit 1: S.id. */
+static void s_assigned(const char *title)
 {
-    char body[256], due[16];
+    char body[256];
     http_resp_t r;
-    (void) state;
-    assert_true(S.ready);
-    assert_int_equal(api_req(S.h, "POST", API "/proposals", S.u.member1,
-                             "{\"title\":\"关于改善背街小巷照明的建议\",\"reasons\":\"案由\","
-                             "\"measures\":\"办法\",\"category\":\"education\"}", 201, &r), 201);
+    snprintf(body, sizeof body, "{\"title\":\"%s\",\"reasons\":\"案由\",\"measures\":"
+             "\"办法\",\"category\":\"education\"}", title);
+    assert_int_equal(api_req(S.h, "POST", API "/proposals", S.u.member1, body, 201, &r), 201);
     snprintf(S.id, sizeof S.id, "%s", api_str(r.json, "id"));
     http_resp_clear(&r);
     s_step("submit", S.u.member1, NULL, "submitted");
     s_step("accept", S.u.office, NULL, "accepted");
-    snprintf(body, sizeof body, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\"}");
-    s_step("assign", S.u.office, body, "assigned");
+    s_step("assign", S.u.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\"}",
+           "assigned");
+}
+
+static void test_proposal_deadline_reminders(void **state)
+{
+    char due[16], replied[24];
+    http_resp_t r;
+    (void) state;
+    assert_true(S.ready);
+    /* one replied at once: its reminders are disarmed, none ever fires */
+    s_assigned("关于增设公交站台遮阳棚的建议");
+    snprintf(replied, sizeof replied, "%s", S.id);
+    const char *q[1] = {replied};
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM notify.reminders WHERE"
+                                   " source_type = 'proposal' AND source_id = $1::bigint",
+                                   3, WAIT_MS, 1, q), 3);
+    s_step("reply", S.u.unit1head, "{\"class\":\"a\",\"text\":\"已增设遮阳棚\"}", "replied");
+    assert_int_equal(api_wait_sql_down(S.h, "SELECT count(*) FROM notify.reminders WHERE"
+                                       " source_type = 'proposal' AND source_id = $1::bigint",
+                                       0, WAIT_MS, 1, q), 0);
+    s_assigned("关于改善背街小巷照明的建议");
     const char *p[1] = {S.id};
     PGresult *res = harness_sql(S.h, "SELECT to_char(due_on, 'YYYY-MM-DD') FROM"
                                 " proposal.proposals WHERE id = $1::bigint", 1, p);
@@ -144,6 +164,11 @@ static void test_proposal_deadline_reminders(void **state)
     assert_int_equal(api_req(S.h, "GET", API "/inbox", S.u.unit1, NULL, 200, &r), 200);
     assert_non_null(strstr(r.raw, "提案答复已逾期"));
     http_resp_clear(&r);
+    /* the replied one: nothing, though its days have passed too */
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox WHERE object_type ="
+                                    " 'proposal' AND object_id = $1 AND kind IN"
+                                    " ('proposal.due_in_7', 'proposal.due_in_1',"
+                                    " 'proposal.overdue')", 1, q), 0);
 }
 
 /* ---- two instances: the sending rows of another live sender ------------------------- */
@@ -195,7 +220,7 @@ static void test_other_instance_sending_kept(void **state)
     PQfinish(gone);
     char q[128];
     snprintf(q, sizeof q, "SELECT count(*) FROM pg_stat_activity WHERE pid = %d", gone_pid);
-    assert_int_equal(api_wait_sql(S.h, q, 0, WAIT_MS), 0);
+    assert_int_equal(api_wait_sql_down(S.h, q, 0, WAIT_MS, 0, NULL), 0);
     s_sending("test/other/live", other_pid);
     s_sending("test/other/dead", gone_pid);
 
