@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <libpq-fe.h>
 #include <zmq.h>
 #include "bus.h"
@@ -119,10 +120,21 @@ static int s_catch_up(harness_t *h, long n)
     char q[200];
     snprintf(q, sizeof q, "SELECT coalesce(max(seq), 0) FROM bus.cursors WHERE consumer = 'notify'"
              " AND district_code = '" D_BACKLOG "' AND producer = 'intake'");
-    long long seq = 0;
-    while ((seq = harness_sql_ll(h, q, 0, NULL)) < n && harness_now_ms() - t0 < 600000)
+    long long seq = 0, pg_ticks = 0;
+    pid_t pg[16];
+    int npg = 0;
+    while ((seq = harness_sql_ll(h, q, 0, NULL)) < n && harness_now_ms() - t0 < 600000) {
+        if (npg == 0)
+            npg = fixture_backends(h, "lianxin-notify", pg, 16);
+        for (int i = 0; i < npg; i++)       /* the last reading before they may go */
+            pg_ticks = i == 0 ? fixture_cpu_ticks(pg[i]) : pg_ticks + fixture_cpu_ticks(pg[i]);
         harness_sleep_ms(100);
+    }
     double secs = (double) (harness_now_ms() - t0) / 1000.0;
+    double tick_us = 1e6 / (double) sysconf(_SC_CLK_TCK);
+    printf("bench_notify: catch-up: CPU per event: notify %.1f us, its PostgreSQL backends"
+           " %.1f us\n", (double) fixture_cpu_ticks(harness_pid(h, "notify")) * tick_us / n,
+           (double) pg_ticks * tick_us / n);
     long long items = harness_sql_ll(h, "SELECT count(*) FROM notify.items WHERE district_code"
                                         " = '" D_BACKLOG "'", 0, NULL);
     printf("bench_notify: catch-up: %lld of %ld events applied in %.1f s (from notify's start)"
