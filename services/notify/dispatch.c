@@ -55,32 +55,14 @@ static int s_senders(dispatch_t *d, const config_t *cfg)
     return 0;
 }
 
-dispatch_t *dispatch_new(const config_t *cfg, const ProtobufCMessageDescriptor *const *payloads,
-                         size_t npayloads, const evroute_t *fixed, size_t nfixed)
+/* The route table: the fixed routes, one per rule event type, then the
+ * reminders' events (reminders.h). 0 or -1 (logged). */
+static int s_routes(dispatch_t *d, const evroute_t *fixed, size_t nfixed, const char *rpath)
 {
     char err[512] = "";
-    const char *path = config_get(cfg, "notify.rules", "deploy/notify/rules.json");
-    dispatch_t *d = calloc(1, sizeof *d);
-    if (!d)
-        return NULL;
-    d->rules = rules_load(path, payloads, npayloads, err, sizeof err);
-    if (!d->rules) {
-        log_error("notify rules refused", "path=%s fault=%s", path, err);
-        free(d);
-        return NULL;
-    }
-    const char *rpath = config_get(cfg, "notify.reminders", "deploy/notify/reminders.json");
-    d->reminders = reminders_load(rpath, payloads, npayloads,
-                                  (int) config_get_int(cfg, "calendar.check_ms",
-                                                       CALSYNC_CHECK_MS_DEFAULT), err, sizeof err);
-    if (!d->reminders)
-        log_error("notify reminders refused", "path=%s fault=%s", rpath, err);
     size_t max = nfixed + d->rules->n + reminders_nevents(d->reminders);
-    d->routes = d->reminders ? calloc(max, sizeof *d->routes) : NULL;
-    if (!d->routes) {
-        dispatch_free(d);
-        return NULL;
-    }
+    if (!(d->routes = calloc(max, sizeof *d->routes)))
+        return -1;
     memcpy(d->routes, fixed, nfixed * sizeof *fixed);
     d->nroutes = nfixed;
     for (size_t i = 0; i < d->rules->n; i++) {
@@ -93,11 +75,37 @@ dispatch_t *dispatch_new(const config_t *cfg, const ProtobufCMessageDescriptor *
     if (reminders_routes(d->reminders, d->routes, &d->nroutes, max, dispatch_apply, err,
                          sizeof err) != 0) {
         log_error("notify reminders refused", "path=%s fault=%s", rpath, err);
+        return -1;
+    }
+    return 0;
+}
+
+dispatch_t *dispatch_new(const config_t *cfg, const ProtobufCMessageDescriptor *const *payloads,
+                         size_t npayloads, const evroute_t *fixed, size_t nfixed)
+{
+    char err[512] = "";
+    const char *path = config_get(cfg, "notify.rules", "deploy/notify/rules.json");
+    const char *rpath = config_get(cfg, "notify.reminders", "deploy/notify/reminders.json");
+    dispatch_t *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->rules = rules_load(path, payloads, npayloads, err, sizeof err);
+    if (!d->rules) {
+        log_error("notify rules refused", "path=%s fault=%s", path, err);
+        free(d);
+        return NULL;
+    }
+    d->reminders = reminders_load(rpath, payloads, npayloads,
+                                  (int) config_get_int(cfg, "calendar.check_ms",
+                                                       CALSYNC_CHECK_MS_DEFAULT), err, sizeof err);
+    if (!d->reminders)
+        log_error("notify reminders refused", "path=%s fault=%s", rpath, err);
+    if (!d->reminders || s_routes(d, fixed, nfixed, rpath) != 0) {
         dispatch_free(d);
         return NULL;
     }
-    log_info("notify rules loaded", "path=%s rules=%zu routes=%zu", path, d->rules->n,
-             d->nroutes);
+    log_info("notify rules loaded", "path=%s rules=%zu reminders=%zu routes=%zu", path,
+             d->rules->n, d->reminders->n, d->nroutes);
     if (s_senders(d, cfg) != 0) {
         dispatch_free(d);
         return NULL;
