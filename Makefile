@@ -3,7 +3,10 @@
 
 CC       ?= gcc
 BUILD    ?= build
-PKGS     := libzmq libprotobuf-c libuv libpq jansson libmicrohttpd libcrypto libqrencode
+PKGS     := libzmq libprotobuf-c libuv libpq jansson libmicrohttpd libcrypto
+# libqrencode: compiled against by common/checkin_svg.c, linked only into the
+# programs that draw a QR code (LDLIBS_<service> below) and their tests
+QR_PKG   := libqrencode
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 ifeq ($(SAN),1)
@@ -14,7 +17,7 @@ endif
 
 CFLAGS   := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wno-format-zero-length \
             -Icommon -I$(BUILD)/gen $(EXTRA_CFLAGS) \
-            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+            $(shell pkg-config --cflags $(PKGS) $(QR_PKG) 2>/dev/null)
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 LDFLAGS  := $(EXTRA_LDFLAGS)
 
@@ -75,8 +78,12 @@ $(BUILD)/bin/lianxin-$(1): $(call svc_files,$(1),c) $(call svc_files,$(1),h) $(L
 	@mkdir -p $(BUILD)/bin
 	$(CC) $(CFLAGS) -Iservices/$(1) $(LDFLAGS) -o $$@ $(call svc_files,$(1),c) $(LIB) $(LDLIBS) $(LDLIBS_$(1))
 endef
-# a service's own libraries beyond PKGS (lianxin-notify sends with libcurl)
+# a service's own libraries beyond PKGS (lianxin-notify sends with libcurl;
+# assess and consult draw check-in QR codes: common/checkin_svg.c)
 LDLIBS_notify := -lcurl
+LDLIBS_QR     := $(shell pkg-config --libs $(QR_PKG) 2>/dev/null)
+LDLIBS_assess := $(LDLIBS_QR)
+LDLIBS_consult := $(LDLIBS_QR)
 $(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
 
 # A unit test named test_<service>_<what>.c also links that service's logic:
@@ -98,7 +105,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_SUP) $(LIB) $$(call svc_logic,$$@)
 $(BUILD)/tests/integration/%: tests/integration/%.c $(INTEG_SUP) $(wildcard tests/integration/*.h) $(LIB) $$(call svc_logic,$$@)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(call svc_inc,$@) -Itests/integration $(LDFLAGS) -o $@ $< $(INTEG_SUP) \
-	    $(call svc_logic,$@) $(LIB) $(LDLIBS) -lcurl -lcmocka
+	    $(call svc_logic,$@) $(LIB) $(LDLIBS) $(LDLIBS_$(call svc_of,$@)) -lcurl -lcmocka
 
 # test_sm4 is test_keys with crypto.suite = sm4: it includes test_keys.c.
 $(BUILD)/tests/integration/test_sm4: tests/integration/test_keys.c

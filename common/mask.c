@@ -149,3 +149,35 @@ mask_location(const char *location, char *out, size_t outsz)
     memcpy(out + len, "***", 4);
     return 0;
 }
+
+/* ---- e-mail addresses --------------------------------------------------------- */
+
+int
+mask_email(const char *email, char *out, size_t outsz)
+{
+    if (!email || !out || outsz == 0)
+        return -1;
+    const unsigned char *s = (const unsigned char *) email;
+    size_t n = strlen(email);
+    if (n == 0) {
+        out[0] = '\0';
+        return 0;
+    }
+    const char *at = strrchr(email, '@');
+    size_t first = s_utf8_len(s, n);
+    if (first == 0 || !at || (size_t) (at - email) < first)
+        return s_star(out, outsz);
+    for (size_t pos = (size_t) (at - email); pos < n;) {
+        size_t len = s_utf8_len(s + pos, n - pos);
+        if (len == 0)
+            return s_star(out, outsz);
+        pos += len;
+    }
+    size_t domain = n - (size_t) (at - email);
+    if (first + 3 + domain >= outsz)
+        return -1;
+    memcpy(out, email, first);
+    memcpy(out + first, "***", 3);
+    memcpy(out + first + 3, at, domain + 1);
+    return 0;
+}

@@ -21,4 +21,11 @@ int mask_phone(const char *phone, char *out, size_t outsz);
  * "" -> "". Invalid UTF-8 yields "*". 0, or -1 when `out` is too small. */
 int mask_location(const char *location, char *out, size_t outsz);
 
+/* An e-mail address as shown to those who may not read it: the first
+ * character of its local part, "***" and the domain as it is:
+ * "wang.li@example.com" -> "w***@example.com". Without an '@' after a first
+ * character, or on invalid UTF-8: "*". "" -> "". 0, or -1 when `out` is too
+ * small. */
+int mask_email(const char *email, char *out, size_t outsz);
+
 #endif

@@ -11,6 +11,14 @@ const sealcol_t sealcols[SEALCOL_COUNT] = {
                              NULL},
     [SEALCOL_VISIT_LOCATION] = {"intake.visits", "location_sealed", "visit", "location",
                                 "location", "kind = 'home_visit'", mask_location},
+    /* a consultation's contact (a participant who is no user), migration 042 */
+    [SEALCOL_CONTACT_NAME] = {"consult.participants", "name_sealed", "participant", "name",
+                              "name", "member_id IS NULL AND leader_user_id IS NULL",
+                              mask_name},
+    [SEALCOL_CONTACT_PHONE] = {"consult.participants", "phone_sealed", "participant", "phone",
+                               NULL, NULL, NULL},
+    [SEALCOL_CONTACT_EMAIL] = {"consult.participants", "email_sealed", "participant", "email",
+                               NULL, NULL, NULL},
 };
 
 int sealcols_aad(int col, const char *district, const char *id, char *out, size_t outsz)

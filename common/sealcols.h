@@ -8,7 +8,11 @@
 #include <stddef.h>
 
 /* Indexes into sealcols[]. */
-enum { SEALCOL_VISIT_NAME, SEALCOL_VISIT_PHONE, SEALCOL_VISIT_LOCATION, SEALCOL_COUNT };
+enum {
+    SEALCOL_VISIT_NAME, SEALCOL_VISIT_PHONE, SEALCOL_VISIT_LOCATION,
+    SEALCOL_CONTACT_NAME, SEALCOL_CONTACT_PHONE, SEALCOL_CONTACT_EMAIL,
+    SEALCOL_COUNT
+};
 
 typedef struct sealcol {
     const char *table;          /* "intake.visits"; its key is (district_code, id) */

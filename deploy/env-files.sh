@@ -10,11 +10,11 @@
 # usage: deploy/env-files.sh make DIR [SERVICE...]   (default services: intake notify)
 #        deploy/env-files.sh check DIR [SERVICE...]
 # Environment: LIANXIN_ADMIN_BIN (default /opt/lianxin/bin/lianxin-admin),
-# LIANXIN_SEALING_SERVICES (services given LIANXIN_CRYPTO_KEY, default intake).
+# LIANXIN_SEALING_SERVICES (services given LIANXIN_CRYPTO_KEY, default "intake consult").
 set -euo pipefail
 
 ADMIN_BIN=${LIANXIN_ADMIN_BIN:-/opt/lianxin/bin/lianxin-admin}
-SEALING=${LIANXIN_SEALING_SERVICES:-intake}
+SEALING=${LIANXIN_SEALING_SERVICES:-intake consult}
 
 die() { printf 'env-files: %s\n' "$*" >&2; exit 1; }
 upper() { printf '%s' "$1" | tr 'a-z.-' 'A-Z__'; }

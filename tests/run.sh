@@ -31,7 +31,7 @@ DEFAULT_PINS="2026-12-31T23:59:30+08:00 2027-02-05T10:00:00+08:00 2028-02-28T23:
 DEFAULT_DATED="integration/test_rota integration/test_visit_inbox integration/test_reports
                integration/test_visits integration/test_calendar integration/test_proposal
                integration/test_consult integration/test_assess
-               integration/test_consult_checkin"
+               integration/test_consult_checkin integration/test_assess_year"
 PINS=${LIANXIN_TEST_PINS-$DEFAULT_PINS}
 DATED=${LIANXIN_DATED_TESTS:-$DEFAULT_DATED}
 if [ -n "${LIANXIN_TEST_CLOCK:-}" ]; then

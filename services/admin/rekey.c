@@ -108,7 +108,7 @@ static int s_row(run_t *run, const sealcol_t *c, int col, int clear, PGresult *r
                  rows_t *rows)
 {
     static uint8_t pt[REKEY_VALUE_MAX], out[REKEY_VALUE_MAX + SEAL_OVERHEAD_MAX];
-    char aad[256], masked[64] = "";
+    char aad[256], masked[256] = "";
     size_t len = 0, olen = 0;
     const char *d = PQgetvalue(r, i, 0), *id = PQgetvalue(r, i, 1);
     int rc = sealcols_aad(col, d, id, aad, sizeof aad);

@@ -106,7 +106,10 @@ static size_t s_report_adopted(const ProtobufCMessage *msg, calendar_day_t day,
 }
 
 /* A proposal submitted (alone, or at the close of co-signing): the first
- * proposer leads, the confirmed co-signers are joint proposers. */
+ * proposer leads, the confirmed co-signers are joint proposers. A proposal
+ * in a liaison group's name (collective liaison_group) is also the group's
+ * suggestion (意见建议, the six at least), an act of its first proposer,
+ * who belongs to the group (proposal checks it). */
 static size_t s_proposal(const ProtobufCMessage *msg, calendar_day_t day, assess_fact_t *out,
                          size_t max)
 {
@@ -115,6 +118,10 @@ static size_t s_proposal(const ProtobufCMessage *msg, calendar_day_t day, assess
     for (size_t i = 0; i < m->n_proposer_ids; i++)
         n = s_put(out, n, max, m->proposer_ids[i], i == 0 ? "proposal_lead" : "proposal_joint",
                   "proposal", m->proposal_id, day, "done", m->title);
+    if (m->n_proposer_ids > 0 && m->group_id > 0 && m->collective
+        && strcmp(m->collective, "liaison_group") == 0)
+        n = s_put(out, n, max, m->proposer_ids[0], "suggestion", "proposal", m->proposal_id, day,
+                  "done", m->title);
     return n;
 }
 

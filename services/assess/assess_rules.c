@@ -19,7 +19,7 @@ const char *const assess_rules_default_json =
     "{\"key\":\"report\",\"label\":\"每月至少报送一篇社情民意信息\",\"min\":1,\"periods\":12,"
     " \"kinds\":[\"report\"]},"
     "{\"key\":\"suggestion\",\"label\":\"每季度至少提出一条意见建议\",\"min\":1,\"periods\":4,"
-    " \"kinds\":[\"proposal_lead\",\"proposal_joint\",\"suggestion\"]},"
+    " \"kinds\":[\"suggestion\"]},"
     "{\"key\":\"group_activity\",\"label\":\"每季度至少开展一次小组活动\",\"min\":1,\"periods\":4,"
     " \"kinds\":[\"group_activity\"]},"
     "{\"key\":\"inspection\",\"label\":\"每季度至少开展一次视察\",\"min\":1,\"periods\":4,"

@@ -370,9 +370,16 @@ int assess_store_groups_tick(tx_t *tx, const char *district, void *app)
     calendar_day_format(d, today, sizeof today);
     snprintf(y, sizeof y, "%d", assess_year_of(d));
     const char *p[3] = {district, today, y};
+    /* the years judged before today, and this year while a group with
+     * members has no judged year (no act of the six yet: its ended months
+     * must still show as missed) */
     PGresult *r = db_exec(tx_db(tx),
-        "SELECT DISTINCT year FROM assess.groups WHERE district_code = $1"
-        " AND judged_on < $2::date AND year >= $3::int - 1 ORDER BY 1", 3, p);
+        "SELECT year FROM assess.groups WHERE district_code = $1"
+        " AND judged_on < $2::date AND year >= $3::int - 1"
+        " UNION SELECT $3::int WHERE EXISTS (SELECT 1 FROM core.members m"
+        "  WHERE m.district_code = $1 AND m.liaison_group_id IS NOT NULL AND NOT EXISTS ("
+        "  SELECT 1 FROM assess.groups s WHERE s.district_code = $1 AND s.year = $3::int"
+        "  AND s.group_id = m.liaison_group_id)) ORDER BY 1", 3, p);
     if (!r)
         return -1;
     int rc = 0;

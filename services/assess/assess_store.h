@@ -46,7 +46,9 @@ int assess_store_refresh_year(tx_t *tx, const char *district, int year, int *mem
 
 /* Periodic (timers .every): a liaison group's year last judged before today
  * is judged again, so a period that ended without any act shows as missed
- * the day after. One statement when there is nothing to do. 0 or -1. */
+ * the day after; and this year once for the groups not judged in it yet
+ * (none of their members has an act of the six). One statement when there
+ * is nothing to do. 0 or -1. */
 int assess_store_groups_tick(tx_t *tx, const char *district, void *app);
 
 #endif

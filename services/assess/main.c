@@ -10,6 +10,7 @@
 #include "assess_app.h"
 #include "assess_checkin.h"
 #include "assess_fsm.h"
+#include "assess_groups.h"
 #include "assess_meetings.h"
 #include "assess_publish.h"
 #include "assess_rebuild.h"
@@ -43,6 +44,9 @@ static const cmd_handler_t s_handlers[] = {
       .atomic = 1 },
     { .type = "assess.PutRules", .request = &lianxin__v1__put_rules__descriptor,
       .roles = OFFICE, .flags = CMD_DISTRICT, .execute = assess_publish_rules_execute,
+      .atomic = 1 },
+    { .type = "assess.SetGroupContact", .request = &lianxin__v1__group_contact__descriptor,
+      .roles = OFFICE, .flags = CMD_DISTRICT, .execute = assess_groups_contact_execute,
       .atomic = 1 },
 };
 

@@ -15,11 +15,14 @@ int consult_app_init(const config_t *cfg, void **app)
         log_error("consult.* settings out of range", "");
         return -1;
     }
-    if (checkin_cfg_load(cfg, "consult", &s_app.checkin) != 0)
+    if (checkin_cfg_load(cfg, "consult", &s_app.checkin) != 0
+        || !(s_app.ring = seal_ring_from_config(cfg)))
         return -1;
     s_app.cal = calsync_new(config_get_int(cfg, "calendar.check_ms", CALSYNC_CHECK_MS_DEFAULT));
-    if (!s_app.cal)
+    if (!s_app.cal) {
+        seal_ring_destroy(&s_app.ring);
         return -1;
+    }
     *app = &s_app;
     return 0;
 }
@@ -28,6 +31,7 @@ void consult_app_fini(void *app)
 {
     (void) app;
     calsync_destroy(&s_app.cal);
+    seal_ring_destroy(&s_app.ring);
     memset(&s_app.checkin, 0, sizeof s_app.checkin);
 }
 

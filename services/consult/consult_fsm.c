@@ -40,7 +40,7 @@ static const fsm_event_t s_events[CONSULT_EVENT_COUNT] = {
     EV(CANCEL, "cancel", "consultation.cancelled", BEFORE, CONSULT_CANCELLED, OFFICE),
     EV(SCHEDULE, "schedule", "consultation.scheduled", BEFORE, FSM_SAME, OFFICE),
     EV(ADD_PARTICIPANT, "add_participant", "consultation.invited", BEFORE, FSM_SAME, OFFICE),
-    EV(ANSWER, "answer", NULL, BEFORE, FSM_SAME, ROLE_MEMBER | ROLE_LEADER),
+    EV(ANSWER, "answer", NULL, BEFORE, FSM_SAME, ROLE_MEMBER | ROLE_LEADER | OFFICE),
     EV(ADD_TASK, "add_task", NULL, S(TOPIC_SET) | S(RESEARCH), FSM_SAME, OFFICE),
     EV(TASK_DONE, "task_done", NULL, S(RESEARCH), FSM_SAME, OFFICE),
     EV(TASK_WAIVE, "task_waive", NULL, S(TOPIC_SET) | S(RESEARCH), FSM_SAME, OFFICE),

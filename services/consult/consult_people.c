@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "consult_contacts.h"
 #include "consult_people.h"
 #include "consult_schedule.h"
 
@@ -31,10 +32,12 @@ static int s_check(const Lianxin__V1__Participant *p, cmd_result_t *res)
 
 static const char *const s_add_sql =
     "INSERT INTO consult.participants (district_code, consultation_id, seq, role, member_id,"
-    " leader_user_id, name, organisation, grp)"
+    " leader_user_id, name, organisation, grp, id, name_sealed, phone_sealed, phone_masked,"
+    " email_sealed, email_masked)"
     " SELECT $1, $2::bigint, coalesce((SELECT max(seq) FROM consult.participants WHERE"
     "  district_code = $1 AND consultation_id = $2::bigint), 0) + 1, $3, $4::bigint, $5::bigint,"
-    "  $6, $7, $8"
+    "  $6, $7, $8, coalesce($10::bigint, nextval('consult.participant_ids')), $11::bytea,"
+    "  $12::bytea, $13, $14::bytea, $15"
     " WHERE ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM core.members WHERE district_code = $1"
     "  AND id = $4::bigint AND active))"
     " AND ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM auth.users WHERE district_code = $1"
@@ -43,30 +46,65 @@ static const char *const s_add_sql =
     "  AND consultation_id = $2::bigint) < $9::int"
     " ON CONFLICT DO NOTHING RETURNING seq";
 
+/* A contact's id, drawn first: its sealed values are bound to it. 0 or -1. */
+static int s_contact_id(tx_t *tx, int64_t *id)
+{
+    PGresult *r = db_exec(tx_db(tx), "SELECT nextval('consult.participant_ids')", 0, NULL);
+    int ok = r && PQntuples(r) == 1;
+    *id = ok ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* Inserts participant `p` (a contact sealed in `k`, NULL for a member or a
+ * leader). 1 added, 0 refused (not found, already in, full), -1 SQL error. */
+static int s_insert(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
+                    const Lianxin__V1__Participant *p, int64_t id,
+                    const consult_contact_sealed_t *k)
+{
+    char ids[24], m[24], l[24], max[16], pid[24];
+    int member = strcmp(p->role, "member") == 0, leader = strcmp(p->role, "leader") == 0;
+    snprintf(max, sizeof max, "%d", CONSULT_PARTICIPANTS_MAX);
+    const char *q[15] = {ctx->cmd->district, db_num(ids, c->id), p->role,
+                         member ? db_num(m, p->member_id) : NULL,
+                         leader ? db_num(l, p->leader_user_id) : NULL,
+                         k ? k->name_m : "", p->organisation ? p->organisation : "",
+                         p->group ? p->group : "", max, k ? db_num(pid, id) : NULL,
+                         k ? k->name : NULL, k ? k->phone : NULL, k ? k->phone_m : "",
+                         k ? k->email : NULL, k ? k->email_m : ""};
+    PGresult *r = db_exec(tx_db(tx), s_add_sql, 15, q);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    c->item = n ? atoi(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    return n;
+}
+
 int consult_people_add(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
                        const Lianxin__V1__ConsultationAction *a, cmd_result_t *res)
 {
     const Lianxin__V1__Participant *p = a->participant;
-    char ids[24], m[24], l[24], max[16];
-    if (s_check(p, res) != 0)
+    if (s_check(p, res) != 0 || consult_contacts_check(p, res) != 0)
         return -1;
     int member = strcmp(p->role, "member") == 0, leader = strcmp(p->role, "leader") == 0;
     sched_party_t extra = {.kind = member ? SCHED_MEMBER : SCHED_LEADER,
                            .who = member ? p->member_id : p->leader_user_id};
     if ((member || leader) && consult_schedule_check(tx, ctx->cmd->district, c, &extra, res))
         return -1;
-    snprintf(max, sizeof max, "%d", CONSULT_PARTICIPANTS_MAX);
-    const char *q[9] = {ctx->cmd->district, db_num(ids, c->id), p->role,
-                        member ? db_num(m, p->member_id) : NULL,
-                        leader ? db_num(l, p->leader_user_id) : NULL,
-                        member || leader || !p->name ? "" : p->name,
-                        p->organisation ? p->organisation : "", p->group ? p->group : "", max};
-    PGresult *r = db_exec(tx_db(tx), s_add_sql, 9, q);
-    if (!r)
+    if (c->venue_id && consult_schedule_room(tx, ctx->cmd->district, c->venue_id, c->id, 1, res))
+        return -1;
+    consult_contact_sealed_t k;
+    int64_t id = 0;
+    int contact = !member && !leader;
+    if (contact && s_contact_id(tx, &id) != 0)
         return cmd_db_fail(tx, res, "consult.add_participant");
-    int n = PQntuples(r);
-    c->item = n ? atoi(PQgetvalue(r, 0, 0)) : 0;
-    PQclear(r);
+    if (contact && consult_contacts_seal(ctx->app, ctx->cmd->district, id, p, &k) != 0)
+        return cmd_fail(res, 500, "internal", "服务器内部错误");
+    int n = s_insert(tx, ctx, c, p, id, contact ? &k : NULL);
+    consult_contacts_wipe(&k);
+    if (n < 0)
+        return cmd_db_fail(tx, res, "consult.add_participant");
     c->invited_member = member ? p->member_id : 0;
     c->invited_leader = leader ? p->leader_user_id : 0;
     if (n)
@@ -87,27 +125,43 @@ static const char *s_me(const cmd_ctx_t *ctx, char buf[24])
 #define ME_SQL " AND CASE WHEN $4 = 'member' THEN member_id = $3::bigint" \
                " ELSE leader_user_id = $3::bigint END"
 
+/* The row an answer is for: the caller's own (a member, a leader), or for
+ * the office contact $7 (a participant who is no user and cannot answer). */
+#define ANSWER_SQL " AND CASE WHEN $4 IN ('office', 'admin') THEN seq = $7::int"          \
+                   " AND member_id IS NULL AND leader_user_id IS NULL"                   \
+                   " WHEN $4 = 'member' THEN member_id = $3::bigint"                    \
+                   " ELSE leader_user_id = $3::bigint END"
+
 int consult_people_answer(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
                           const Lianxin__V1__ConsultationAction *a, cmd_result_t *res)
 {
-    char ids[24], me[24];
+    char ids[24], me[24], seq[16];
+    const char *role = ctx->cmd->actor->role;
+    int office = strcmp(role, "office") == 0 || strcmp(role, "admin") == 0;
     if (!a->accept && (!a->reason || !textfmt_has_text(a->reason)))
         return cmd_field_error(res, "reason", "required");
     if (a->reason && strlen(a->reason) > CONSULT_REASON_MAX)
         return cmd_field_error(res, "reason", "too_long");
-    const char *q[6] = {ctx->cmd->district, db_num(ids, c->id), s_me(ctx, me),
-                        ctx->cmd->actor->role, a->accept ? "accepted" : "declined",
-                        a->accept ? NULL : a->reason};
+    if (office && a->seq <= 0)
+        return cmd_field_error(res, "seq", "required");
+    snprintf(seq, sizeof seq, "%d", a->seq);
+    const char *q[7] = {ctx->cmd->district, db_num(ids, c->id), s_me(ctx, me), role,
+                        a->accept ? "accepted" : "declined", a->accept ? NULL : a->reason, seq};
     PGresult *r = db_exec(tx_db(tx), "UPDATE consult.participants SET invitation = $5,"
                                      " decline_reason = $6 WHERE district_code = $1"
-                                     " AND consultation_id = $2::bigint" ME_SQL
-                                     " RETURNING seq", 6, q);
+                                     " AND consultation_id = $2::bigint" ANSWER_SQL
+                                     " RETURNING seq", 7, q);
     if (!r)
         return cmd_db_fail(tx, res, "consult.answer");
     int n = PQntuples(r);
     c->item = n ? atoi(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
-    return n ? 0 : cmd_fail(res, 403, "forbidden", "您不在这次协商的邀请名单中");
+    if (n)
+        return 0;
+    if (!office)
+        return cmd_fail(res, 403, "forbidden", "您不在这次协商的邀请名单中");
+    cmd_fail(res, 422, "unprocessable", "没有这位联系人：委员和领导自己答复邀请");
+    return cmd_field_error(res, "seq", "not_a_contact");
 }
 
 int consult_people_opinion(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,

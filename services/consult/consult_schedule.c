@@ -164,11 +164,33 @@ int consult_schedule_check(tx_t *tx, const char *district, const consultation_t 
     return rc;
 }
 
+int consult_schedule_room(tx_t *tx, const char *district, int64_t venue_id, int64_t cid,
+                          int more, cmd_result_t *res)
+{
+    char v[24], ids[24], n[16];
+    snprintf(n, sizeof n, "%d", more);
+    const char *q[4] = {district, db_num(v, venue_id), db_num(ids, cid), n};
+    PGresult *r = db_exec(tx_db(tx),
+        "SELECT (SELECT count(*) FROM consult.participants p WHERE p.district_code = $1"
+        " AND p.consultation_id = $3::bigint AND p.invitation <> 'declined') + $4::int"
+        " > v.capacity FROM consult.venues v WHERE v.district_code = $1 AND v.id = $2::bigint",
+        4, q);
+    if (!r)
+        return cmd_db_fail(tx, res, "consult.venue");
+    int found = PQntuples(r) == 1, over = found && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (!found) {
+        cmd_fail(res, 422, "unprocessable", "没有这个场地");
+        return cmd_field_error(res, "venue_id", "not_found");
+    }
+    return over ? consult_refuse(res, "venue_id", "too_small", "场地容纳人数不足") : 0;
+}
+
 int consult_schedule_set(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c, cmd_result_t *res)
 {
     const Lianxin__V1__ConsultationAction *a = (const Lianxin__V1__ConsultationAction *) ctx->req;
     int64_t start, end;
-    char ids[24], v[24], cap[16];
+    char ids[24], v[24];
     if (!a->starts_at || time_parse(a->starts_at, &start) != 0)
         return cmd_field_error(res, "starts_at", a->starts_at && *a->starts_at ? "invalid"
                                                                                : "required");
@@ -180,29 +202,15 @@ int consult_schedule_set(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c, cmd_
         return cmd_field_error(res, "ends_at", span == SCHED_EORDER ? "before_start"
                                                : span == SCHED_EMIDNIGHT ? "across_midnight"
                                                                          : "too_long");
-    const char *q[3] = {ctx->cmd->district, db_num(v, a->venue_id), db_num(ids, c->id)};
-    PGresult *r = db_exec(tx_db(tx),
-        "SELECT v.capacity, (SELECT count(*) FROM consult.participants p WHERE"
-        " p.district_code = $1 AND p.consultation_id = $3::bigint AND p.invitation <> 'declined')"
-        " FROM consult.venues v WHERE v.district_code = $1 AND v.id = $2::bigint", 3, q);
-    if (!r)
-        return cmd_db_fail(tx, res, "consult.venue");
-    int found = PQntuples(r) == 1, over = found && atoi(PQgetvalue(r, 0, 1))
-                                                     > atoi(PQgetvalue(r, 0, 0));
-    snprintf(cap, sizeof cap, "%s", found ? PQgetvalue(r, 0, 0) : "");
-    PQclear(r);
-    if (!found) {
-        cmd_fail(res, 422, "unprocessable", "没有这个场地");
-        return cmd_field_error(res, "venue_id", "not_found");
-    }
-    if (over)
-        return consult_refuse(res, "venue_id", "too_small", "场地容纳人数不足");
+    if (consult_schedule_room(tx, ctx->cmd->district, a->venue_id, c->id, 0, res) != 0)
+        return -1;
     c->venue_id = a->venue_id;
     c->start_us = start;
     c->end_us = end;
     if (consult_schedule_check(tx, ctx->cmd->district, c, NULL, res) != 0)
         return -1;
-    const char *u[5] = {ctx->cmd->district, ids, v, a->starts_at, a->ends_at};
+    const char *u[5] = {ctx->cmd->district, db_num(ids, c->id), db_num(v, a->venue_id),
+                        a->starts_at, a->ends_at};
     if (db_run(tx_db(tx), "UPDATE consult.consultations SET venue_id = $3::bigint,"
                           " starts_at = $4::timestamptz, ends_at = $5::timestamptz"
                           " WHERE district_code = $1 AND id = $2::bigint", 5, u) != 0)

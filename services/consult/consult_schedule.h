@@ -16,6 +16,12 @@ int consult_venues_create(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res);
 int consult_schedule_set(tx_t *tx, const cmd_ctx_t *ctx, consultation_t *c,
                          cmd_result_t *res);
 
+/* Whether venue `venue_id` holds the participants of consultation `cid`
+ * who have not declined, plus `more`. 0, or -1 with res set: 422 venue_id
+ * not_found, 409 venue_id too_small. */
+int consult_schedule_room(tx_t *tx, const char *district, int64_t venue_id, int64_t cid,
+                          int more, cmd_result_t *res);
+
 /* Whether `extra` (one more party, may be NULL) and the consultation's
  * parties are free over its scheduled time (nothing to check when it is not
  * scheduled). 0, or -1 with res set (409 naming the conflict). */

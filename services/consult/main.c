@@ -9,6 +9,7 @@
 #include "consult.pb-c.h"
 #include "consult_app.h"
 #include "consult_checkin.h"
+#include "consult_contacts.h"
 #include "consult_duties.h"
 #include "consult_fsm.h"
 #include "consult_plan.h"
@@ -40,6 +41,8 @@ static const cmd_handler_t s_handlers[] = {
       .roles = CONSULT_ROLES, .flags = CMD_DISTRICT, .execute = consultations_transition },
     { .type = "consult.CheckinCode", .request = &lianxin__v1__consultation_action__descriptor,
       .roles = OFFICE, .flags = CMD_DISTRICT, .execute = consult_checkin_code },
+    { .type = "consult.RevealContacts", .request = &lianxin__v1__reveal_contacts__descriptor,
+      .roles = OFFICE, .flags = CMD_DISTRICT, .execute = consult_contacts_reveal },
     { .type = "consult.SuggestSlots", .request = &lianxin__v1__slot_query__descriptor,
       .roles = OFFICE, .flags = CMD_DISTRICT, .execute = consult_schedule_suggest },
 };

@@ -75,24 +75,7 @@ long visit_utf8_chars(const char *s, size_t len)
 
 int visit_phone_ok(const char *phone, int *too_long)
 {
-    size_t len = strlen(phone);
-    int digits = 0;
-
-    if (too_long)
-        *too_long = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = phone[i];
-        if (c >= '0' && c <= '9')
-            digits++;
-        else if (c != '+' && c != '-' && c != ' ')
-            return 0;
-    }
-    if (len > VISIT_MAX_PHONE) {
-        if (too_long)
-            *too_long = 1;
-        return 0;
-    }
-    return len >= VISIT_MIN_PHONE && digits > 0;
+    return contact_phone_ok(phone, too_long);
 }
 
 int visit_rules_member_ok(const Lianxin__V1__Actor *actor, const int64_t *member_ids,

@@ -8,14 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "common.pb-c.h"
+#include "contact.h"
 #include "intake.pb-c.h"
 
 #define VISIT_MAX_SUMMARY   4000        /* code points */
 #define VISIT_MAX_LOCATION  200
 #define VISIT_MAX_PROMISED  1000
 #define VISIT_MAX_NAME      50
-#define VISIT_MIN_PHONE     5           /* characters */
-#define VISIT_MAX_PHONE     20
+#define VISIT_MIN_PHONE     CONTACT_PHONE_MIN   /* characters */
+#define VISIT_MAX_PHONE     CONTACT_PHONE_MAX
 #define VISIT_MAX_MEMBERS   20
 #define VISIT_MAX_FUTURE_US (24LL * 3600 * 1000000)
 #define VISIT_MAX_ERRORS    16

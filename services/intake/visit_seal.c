@@ -1,65 +1,29 @@
-/* visit_seal: see visit_seal.h. Every buffer that held a clear or sealed
- * value is wiped before it is released. */
-#include <stdio.h>
+/* visit_seal: see visit_seal.h; the sealing itself is common/sealval.c
+ * with intake's ring. */
 #include <string.h>
 #include "intake_app.h"
+#include "sealval.h"
 #include "visit_seal.h"
 
 int visit_seal(int col, const char *district, int64_t id, const char *pt, uint8_t *out,
                size_t outsz, size_t *out_len)
 {
-    char aad[128], ids[24];
     const intake_app_t *app = intake_app();
-    snprintf(ids, sizeof ids, "%lld", (long long) id);
-    if (!app || !pt || sealcols_aad(col, district, ids, aad, sizeof aad) != 0)
-        return -1;
-    return seal_value(app->ring, aad, pt, strlen(pt), out, outsz, out_len);
+    return sealval_seal(app ? app->ring : NULL, col, district, id, pt, out, outsz, out_len);
 }
 
 const char *visit_seal_hex(int col, const char *district, int64_t id, const char *pt,
                            char *hex, size_t hexsz, int *failed)
 {
-    uint8_t sealed[4096 + SEAL_OVERHEAD_MAX];
-    size_t len = pt ? strlen(pt) : 0, slen = 0;
-    if (len == 0)
-        return NULL;
-    if (len + SEAL_OVERHEAD_MAX > sizeof sealed || 2 * (len + SEAL_OVERHEAD_MAX) + 3 > hexsz
-        || visit_seal(col, district, id, pt, sealed, sizeof sealed, &slen) != 0) {
-        *failed = 1;
-        return NULL;
-    }
-    hex[0] = '\\';
-    hex[1] = 'x';
-    crypto_hex(sealed, slen, hex + 2);
-    memset(sealed, 0, sizeof sealed);
-    return hex;
+    const intake_app_t *app = intake_app();
+    return sealval_hex(app ? app->ring : NULL, col, district, id, pt, hex, hexsz, failed);
 }
 
 int visit_seal_open(const PGresult *r, int row, int field, int col, const char *district,
                     const char *id, char *out, size_t outsz)
 {
     const intake_app_t *app = intake_app();
-    char aad[128];
-    size_t blen = 0, plen = 0;
-    out[0] = '\0';
-    if (PQgetisnull(r, row, field))
-        return 0;
-    if (!app || sealcols_aad(col, district, id, aad, sizeof aad) != 0)
-        return -1;
-    unsigned char *bin = PQunescapeBytea((const unsigned char *) PQgetvalue(r, row, field), &blen);
-    uint8_t buf[4096 + SEAL_OVERHEAD_MAX];
-    int rc = bin && blen <= sizeof buf
-                 ? seal_open(app->ring, aad, bin, blen, buf, sizeof buf, &plen) : -1;
-    if (bin) {
-        memset(bin, 0, blen);
-        PQfreemem(bin);
-    }
-    if (rc == 0 && plen < outsz) {
-        memcpy(out, buf, plen);
-        out[plen] = '\0';
-    }
-    memset(buf, 0, sizeof buf);
-    return rc == 0 && plen < outsz ? 0 : -1;
+    return sealval_open(app ? app->ring : NULL, r, row, field, col, district, id, out, outsz);
 }
 
 int visit_seal_location_kind(const char *kind)

@@ -72,7 +72,8 @@ int proposal_begin(tx_t *tx, const cmd_ctx_t *ctx, proposal_event_t ev, proposal
 /* One statement per step: the state and flags ($3, $4), the timeline row
  * (event $5 from $6 by $7 $8, note $9), and the event's data read back:
  * number, title, proposers (first, confirmed), those of the proposals
- * merged into it, round, due date. */
+ * merged into it, round, due date, the collective and its group (a sector
+ * or liaison group: the member files count a liaison group's suggestion). */
 static const char *const s_step_sql =
     "WITH u AS (UPDATE proposal.proposals SET state = $3, flags = $4::int, updated_at ="
     "  core.clock_now() WHERE district_code = $1 AND id = $2::bigint RETURNING 1),"
@@ -85,8 +86,20 @@ static const char *const s_step_sql =
     "  proposal.proposals o JOIN proposal.proposers x ON x.district_code = o.district_code"
     "  AND x.proposal_id = o.id AND x.status IN ('first', 'confirmed')"
     "  WHERE o.district_code = p.district_code AND o.merged_into = p.id ORDER BY o.id, x.ord),"
-    "  p.round, coalesce(p.due_on::text, ''), (SELECT count(*) FROM u) + (SELECT count(*) FROM l)"
+    "  p.round, coalesce(p.due_on::text, ''), (SELECT count(*) FROM u) + (SELECT count(*) FROM l),"
+    "  coalesce(p.collective_kind, ''), CASE WHEN p.collective_kind IN ('sector', 'liaison_group')"
+    "  THEN p.collective_ref ELSE '0' END"
     " FROM proposal.proposals p WHERE p.district_code = $1 AND p.id = $2::bigint";
+
+/* The collective kinds as static text (the event outlives the row read). */
+static const char *s_collective(const char *kind)
+{
+    static const char *const kinds[] = {"sector", "party", "liaison_group"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            return kinds[i];
+    return "";
+}
 
 /* The audit row of the event: the digest of its packed payload. */
 static int s_audit(tx_t *tx, const char *district, const Lianxin__V1__Actor *actor,
@@ -115,6 +128,8 @@ static void s_fill(PGresult *r, proposal_t *p, Lianxin__V1__ProposalChanged *m, 
         m->n_told_ids = db_parse_ids(PQgetvalue(r, 0, 3), told, PROPOSERS_MAX);
     }
     m->round = p->round;
+    m->collective = (char *) s_collective(PQgetvalue(r, 0, 7));
+    m->group_id = strtoll(PQgetvalue(r, 0, 8), NULL, 10);
 }
 
 /* Writes the step `name` of `p` to state `to` with `flags`, and buffers

@@ -4,7 +4,8 @@ against a stack of its own (stack.py): a member checks in to a plenary by
 the link of the venue's QR code and reads their own file on a phone-sized
 window (375 x 812): the plenary and their proposal listed with their
 sources, what the five ones still miss, no sideways scrolling; the A4 print
-view of the file; the office's list with its chart. Dates come from the
+view of the file; the office's list with its chart; the office names a
+liaison group's contact, who reads the group's six at least on the phone. Dates come from the
 server (its Date header). Prints cmocka's lines for tests/run.sh.
 """
 
@@ -18,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from browser import (By, StackClient, clickable, css, login, new_driver, run_tests,  # noqa: E402
                      severe_logs, text_in, visible, wait)
+from selenium.webdriver.support.ui import Select  # noqa: E402
 from stack import Stack  # noqa: E402
 
 D = '/v1/districts/330303'
@@ -104,8 +106,52 @@ def test_office_list(c):
     assert not [x for x in severe_logs(c.desk) if 'favicon' not in x], severe_logs(c.desk)
 
 
+def test_office_names_the_group_contact(c):
+    c.desk.get(c.stack.url + '/#/files')
+    clickable(c.desk, 'table.groups a[href^="#/group/1:"]').click()
+    text_in(c.desk, '#group-contact', '未指定')
+    Select(css(c.desk, '#group-contact-member')).select_by_value('1')
+    clickable(c.desk, '#group-contact-set').click()
+    text_in(c.desk, '#group-contact', '陈建国')
+
+
+def test_contact_reads_the_six_on_a_phone(c):
+    d = c.phone
+    year = str(c.now().year)
+    # a group activity, the office's record of member 1's presence
+    now = c.now()
+    m = c.api('POST', D + '/meetings', {
+        'kind': 'group_activity', 'title': '联络组走访社区', 'member_ids': ['1'],
+        'starts_at': _iso(now - timedelta(minutes=5)), 'ends_at': _iso(now + timedelta(hours=1))},
+        want=201)
+    c.api('POST', D + '/meetings/%s/attendance' % m['id'],
+          {'member_id': '1', 'status': 'present', 'note': '现场核实'}, want=200)
+    deadline = time.time() + 20
+    while True:
+        g = c.api('GET', D + '/assess/my-group?year=' + year, user='member1', want=200)
+        done = [n for n in g['six'] if n['key'] == 'group_activity' and
+                sum(p['count'] for p in n['periods']) > 0]
+        if done:
+            break
+        assert time.time() < deadline, 'the group activity never counted: %s' % g['six']
+        time.sleep(0.3)
+    d.get(c.stack.url + '/#/my-file')
+    clickable(d, '#file-group-link').click()
+    text_in(d, '#group-contact', '陈建国')
+    assert '六个至少' in d.title or '六个至少' in css(d, '.heading h2').text
+    rows = d.find_elements(By.CSS_SELECTOR, 'table tr')
+    assert len(rows) >= 6, 'the six at least have %d rows' % len(rows)
+    assert not d.find_elements(By.ID, 'group-contact-member'), 'a member may not name the contact'
+    width = d.execute_script('return document.documentElement.scrollWidth')
+    assert width <= 375, 'the group page is %d px wide on a phone' % width
+    # another member of the group is refused
+    status, _ = c.stack.call('GET', D + '/assess/groups/1', None, c.token('member2'))
+    assert status == 404, status
+
+
 TESTS = [test_checkin_by_link_on_a_phone, test_member_reads_own_file_on_a_phone,
-         test_other_files_refused_to_a_member, test_office_list]
+         test_other_files_refused_to_a_member, test_office_list,
+         test_office_names_the_group_contact, test_contact_reads_the_six_on_a_phone]
 
 
 def _start(c):

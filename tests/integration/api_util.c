@@ -197,3 +197,18 @@ int api_ics_count(const char *unfolded, const char *prefix)
     }
     return n;
 }
+
+int api_log_has(harness_t *h, const char *name, const char *needle)
+{
+    char path[512], *buf;
+    snprintf(path, sizeof path, "%s/%s.log", harness_dir(h), name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    buf = calloc(1, 8u << 20);
+    size_t n = buf ? fread(buf, 1, (8u << 20) - 1, f) : 0;
+    fclose(f);
+    int found = buf && n > 0 && memmem(buf, n, needle, strlen(needle)) != NULL;
+    free(buf);
+    return buf ? found : -1;
+}

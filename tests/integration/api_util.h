@@ -21,6 +21,10 @@ long api_status(harness_t *h, const char *method, const char *path, const char *
 /* obj[key] as a string, "" when absent or not a string. */
 const char *api_str(json_t *obj, const char *key);
 
+/* Whether the log of program `name` (<harness_dir>/<name>.log, its first
+ * 8 MiB) holds `needle`: 1, 0, or -1 when it cannot be read. */
+int api_log_has(harness_t *h, const char *name, const char *needle);
+
 /* Polls `sql` (first column of the first row as a number) until it is at
  * least `want`, at most `ms`. Returns the last value. */
 long long api_wait_sql(harness_t *h, const char *sql, long long want, int ms);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "api_util.h"
 #include "db.h"
 #include "timeutil.h"
 #include "tx.h"
@@ -391,4 +392,31 @@ int fixture_audit_append(harness_t *h, const char *program, const char *district
     tx_destroy(&tx);
     db_destroy(&db);
     return rc;
+}
+
+/* ---- lianxin-assess ------------------------------------------------------------------- */
+
+int fixture_assess_caught_up(harness_t *h, const char *district, int ms)
+{
+    const char *p[1] = {district};
+    return api_wait_sqlp(h,
+        "SELECT CASE WHEN coalesce((SELECT sum(s.next - 1 - coalesce(c.seq, 0))"
+        " FROM bus.streams s LEFT JOIN bus.cursors c ON c.district_code = s.district_code"
+        " AND c.producer = s.producer AND c.consumer = 'assess'"
+        " WHERE s.district_code = $1 AND s.producer IN ('intake', 'proposal', 'consult',"
+        " 'supervise', 'assess')), 0) = 0 THEN 1 ELSE 0 END", 1, harness_ms(h, ms), 1, p) == 1
+        ? 0 : -1;
+}
+
+long long fixture_assess_fingerprint(harness_t *h, const char *district, const char *year)
+{
+    const char *p[2] = {district, year};
+    return harness_sql_ll(h,
+        "SELECT ('x' || left(md5(coalesce((SELECT string_agg(concat_ws('|', member_id, kind,"
+        " source, source_id, on_date, status, title), ',' ORDER BY member_id, kind, source,"
+        " source_id) FROM assess.acts WHERE district_code = $1 AND year = $2::int), '')"
+        " || coalesce((SELECT string_agg(concat_ws('|', member_id, points, missing, five,"
+        " counts, plenary_absences, activity_absences), ',' ORDER BY member_id) FROM"
+        " assess.files WHERE district_code = $1 AND year = $2::int), '')), 15))::bit(60)::bigint",
+        2, p);
 }

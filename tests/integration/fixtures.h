@@ -92,6 +92,18 @@ int fixture_backends(harness_t *h, const char *app, pid_t *out, int max);
  * database's error printed). */
 int fixture_audit_append(harness_t *h, const char *program, const char *district, int n);
 
+/* ---- lianxin-assess ------------------------------------------------------------------- */
+
+/* Waits until assess has applied every event of `district`'s streams it
+ * follows (intake, proposal, consult, supervise, assess), at most `ms`.
+ * 0 when caught up, -1 otherwise. */
+int fixture_assess_caught_up(harness_t *h, const char *district, int ms);
+
+/* A fingerprint of `district`'s member files of `year`: every act (member,
+ * kind, source, id, date, status, title) and every file (points, missing,
+ * five, counts, absences), hashed; equal files give equal numbers. */
+long long fixture_assess_fingerprint(harness_t *h, const char *district, const char *year);
+
 /* ---- dates on the stack's clock ----------------------------------------------------
  * Tests derive every date from the harness's clock (never a literal month or
  * day), so they pass on any day of the year and at the pinned instants. */

@@ -120,14 +120,7 @@ static long long s_sql1(const char *sql, const char *a)
 /* Waits until assess has applied every event of the district's streams. */
 static void s_caught_up(void)
 {
-    long long lag = api_wait_sql(S.h,
-        "SELECT CASE WHEN coalesce((SELECT sum(s.next - 1 - coalesce(c.seq, 0))"
-        " FROM bus.streams s LEFT JOIN bus.cursors c ON c.district_code = s.district_code"
-        " AND c.producer = s.producer AND c.consumer = 'assess'"
-        " WHERE s.district_code = '330303'"
-        " AND s.producer IN ('intake', 'proposal', 'assess')), 0) = 0 THEN 1 ELSE 0 END",
-        1, harness_ms(S.h, 15000));
-    assert_int_equal(lag, 1);
+    assert_int_equal(fixture_assess_caught_up(S.h, "330303", 15000), 0);
 }
 
 /* ---- a member's year -------------------------------------------------------------------- */
@@ -294,10 +287,13 @@ static void test_member_file(void **state)
     assert_int_equal(api_status(S.h, "POST", D "/meetings", S.u.member1, "{}"), 403);
     snprintf(path, sizeof path, D "/assess/files/1?year=%s", S.year);
     assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 200);
-    /* member1's liaison group: this month's report met, by member1's report */
+    /* member1's liaison group, once member1 is its contact: this month's
+     * report met, by member1's report */
     assert_int_equal(api_req(S.h, "GET", D "/assess/my-file", S.u.member1, NULL, 200, &r), 200);
-    snprintf(path, sizeof path, D "/assess/groups/%s", api_str(r.json, "group_id"));
+    snprintf(path, sizeof path, D "/assess/groups/%s/contact", api_str(r.json, "group_id"));
     http_resp_clear(&r);
+    assert_int_equal(api_status(S.h, "PUT", path, S.u.office, "{\"member_id\":\"1\"}"), 200);
+    path[strlen(path) - strlen("/contact")] = '\0';
     assert_int_equal(api_req(S.h, "GET", path, S.u.member1, NULL, 200, &r), 200);
     json_t *six = json_object_get(r.json, "six");
     assert_int_equal(json_array_size(six), 6);
@@ -350,15 +346,7 @@ static void test_flag_once(void **state)
 /* A fingerprint of the district's acts and files of the year. */
 static long long s_fingerprint(char out[40])
 {
-    const char *p[1] = {S.year};
-    long long n = harness_sql_ll(S.h,
-        "SELECT ('x' || left(md5(coalesce((SELECT string_agg(concat_ws('|', member_id, kind,"
-        " source, source_id, on_date, status, title), ',' ORDER BY member_id, kind, source,"
-        " source_id) FROM assess.acts WHERE district_code = '330303' AND year = $1::int), '')"
-        " || coalesce((SELECT string_agg(concat_ws('|', member_id, points, missing, five,"
-        " counts, plenary_absences, activity_absences), ',' ORDER BY member_id) FROM"
-        " assess.files WHERE district_code = '330303' AND year = $1::int), '')), 15))::bit(60)::bigint",
-        1, p);
+    long long n = fixture_assess_fingerprint(S.h, "330303", S.year);
     snprintf(out, 40, "%lld", n);
     return n;
 }
@@ -504,10 +492,11 @@ static void test_group_six(void **state)
     assert_int_equal(api_status(S.h, "GET", path, S.u.office2, NULL), 403);
     fixture_date(fixture_today() + 1, next);
     assert_int_equal(harness_clock_advance(S.h, 24 * HOUR_US), 0);
-    const char *p[2] = {group, next};
-    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM assess.groups WHERE group_id ="
-                                   " $1::bigint AND judged_on = $2::date", 1,
-                                   harness_ms(S.h, 15000), 2, p), 1);
+    const char *p[3] = {group, next, S.year};
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM assess.groups WHERE district_code ="
+                                   " '330303' AND group_id = $1::bigint AND judged_on = $2::date"
+                                   " AND year = $3::int", 1,
+                                   harness_ms(S.h, 15000), 3, p), 1);
 }
 
 int main(void)

@@ -12,7 +12,11 @@
  * personal data, the iCalendar feeds (member, venue, leader) parsed back, the audit rows; a
  * micro-consultation born from an intake class-3 issue exactly once though
  * the event is delivered twice, and its leader gate; role and district
- * refusals; the annual plan issued, amended with a reason, as CSV. */
+ * refusals; the annual plan issued, amended with a reason, as CSV; contacts
+ * (participants who are no users) sealed in the database, in no event and no
+ * log, masked for every reader and in clear only through the office's audited
+ * reveal; a venue's capacity on scheduling and on inviting; the office
+ * recording a contact's answer. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -233,8 +237,8 @@ static void test_meeting_six_steps(void **state)
              "\"leader_user_id\":\"%s\"}}", S.leader_id);
     s_event(S.meeting, "add-participant", S.u.office, leader, 200, "research");
     s_event(S.meeting, "add-participant", S.u.office,
-            "{\"participant\":{\"role\":\"expert\",\"name\":\"王教授\",\"organisation\":\"温州大学\"}}",
-            200, "research");
+            "{\"participant\":{\"role\":\"expert\",\"name\":\"王教授\",\"organisation\":\"温州大学\","
+            "\"phone\":\"139 1234 5678\",\"email\":\"wang.prof@wzu.edu.cn\"}}", 200, "research");
     s_event(S.meeting, "add-participant", S.u.office,
             "{\"participant\":{\"role\":\"cook\",\"name\":\"x\"}}", 400, "participant.role");
     /* one consultation.invited per participant added, none for the refusals */
@@ -318,6 +322,148 @@ static void s_assess_caught_up(void)
         " AND c.producer = s.producer AND c.consumer = 'assess'"
         " WHERE s.district_code = '330303' AND s.producer = 'consult'), 0) = 0"
         " THEN 1 ELSE 0 END", 1, harness_ms(S.h, 15000)), 1);
+}
+
+/* ---- contacts: sealed, masked, revealed to the office only ----------------------------- */
+
+/* Rows of consult.participants or events holding `needle` in clear. */
+static long long s_clear_rows(const char *needle)
+{
+    const char *p[1] = {needle};
+    return harness_sql_ll(S.h, "SELECT (SELECT count(*) FROM consult.participants p WHERE"
+                          " position($1 IN p::text) > 0 OR position(convert_to($1, 'UTF8') IN"
+                          " coalesce(p.name_sealed, '') || coalesce(p.phone_sealed, '')"
+                          " || coalesce(p.email_sealed, '')) > 0) + (SELECT count(*) FROM"
+                          " bus.events WHERE position(convert_to($1, 'UTF8') IN envelope) > 0)",
+                          1, p);
+}
+
+/* The meeting's expert (participant 4) as `token` reads it in the consultation. */
+static json_t *s_expert(const char *token, http_resp_t *r)
+{
+    char path[96];
+    snprintf(path, sizeof path, D "/consultations/%s", S.meeting);
+    assert_int_equal(api_req(S.h, "GET", path, token, NULL, 200, r), 200);
+    json_t *ps = json_object_get(r->json, "participants");
+    for (size_t i = 0; i < json_array_size(ps); i++)
+        if (strcmp(api_str(json_array_get(ps, i), "role"), "expert") == 0)
+            return json_array_get(ps, i);
+    fail_msg("no expert among the participants");
+    return NULL;
+}
+
+static void test_contacts_sealed(void **state)
+{
+    char path[128], other[24];
+    http_resp_t r;
+    (void) state;
+    assert_true(S.ready && S.meeting[0]);
+    /* a contact has a phone or an e-mail, well formed; a member has neither */
+    s_post(D "/consultations", S.u.office, "{\"title\":\"社区停车协商\",\"form\":\"dialogue\"}",
+           201, "id", other, sizeof other);
+    s_event(other, "add-participant", S.u.office,
+            "{\"participant\":{\"role\":\"cadre\",\"name\":\"李书记\"}}", 400,
+            "participant.phone");
+    s_event(other, "add-participant", S.u.office, "{\"participant\":{\"role\":\"cadre\","
+            "\"name\":\"李书记\",\"email\":\"li@\"}}", 400, "participant.email");
+    s_event(other, "add-participant", S.u.office, "{\"participant\":{\"role\":\"cadre\","
+            "\"name\":\"李书记\",\"phone\":\"call me\"}}", 400, "participant.phone");
+    s_event(other, "add-participant", S.u.office, "{\"participant\":{\"role\":\"member\","
+            "\"member_id\":\"3\",\"phone\":\"13900000000\"}}", 400, "participant.phone");
+    /* the database holds them sealed (no clear value anywhere), with the masks */
+    assert_int_equal(s_clear_rows("王教授"), 0);
+    assert_int_equal(s_clear_rows("139 1234 5678"), 0);
+    assert_int_equal(s_clear_rows("wang.prof"), 0);
+    assert_int_equal(s_clear_rows("0577-88123456"), 0);
+    /* nor in any log (0, not -1: each log is read) */
+    const char *logs[] = {"consult", "gateway", "intake"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(api_log_has(S.h, logs[i], "王教授"), 0);
+        assert_int_equal(api_log_has(S.h, logs[i], "1234 5678"), 0);
+        assert_int_equal(api_log_has(S.h, logs[i], "wang.prof"), 0);
+    }
+    const char *p[1] = {S.meeting};
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM consult.participants WHERE"
+                     " consultation_id = $1::bigint AND role = 'expert' AND name = '王**'"
+                     " AND phone_masked = '*** **** 5678' AND email_masked = 'w***@wzu.edu.cn'"
+                     " AND name_sealed IS NOT NULL AND phone_sealed IS NOT NULL"
+                     " AND email_sealed IS NOT NULL", 1, p), 1);
+    /* every reader sees them masked */
+    const char *readers[] = {S.u.office, S.u.member1, S.u.leader};
+    for (int i = 0; i < 3; i++) {
+        json_t *e = s_expert(readers[i], &r);
+        assert_string_equal(api_str(e, "name"), "王**");
+        assert_string_equal(api_str(e, "phone"), "*** **** 5678");
+        assert_string_equal(api_str(e, "email"), "w***@wzu.edu.cn");
+        assert_null(strstr(r.raw, "王教授"));
+        assert_null(strstr(r.raw, "1234"));
+        http_resp_clear(&r);
+    }
+    /* the office opens them, audited; others are refused */
+    long long audits = harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
+                                      " 'consultation.reveal_contacts'", 0, NULL);
+    snprintf(path, sizeof path, D "/consultations/%s/contacts", S.meeting);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
+    json_t *cs = json_object_get(r.json, "contacts");
+    assert_int_equal(json_array_size(cs), 1);
+    assert_string_equal(api_str(json_array_get(cs, 0), "name"), "王教授");
+    assert_string_equal(api_str(json_array_get(cs, 0), "phone"), "139 1234 5678");
+    assert_string_equal(api_str(json_array_get(cs, 0), "email"), "wang.prof@wzu.edu.cn");
+    assert_string_equal(api_str(json_array_get(cs, 0), "organisation"), "温州大学");
+    http_resp_clear(&r);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM audit.trail WHERE action ="
+                                    " 'consultation.reveal_contacts'", 0, NULL), audits + 1);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.member1, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", path, S.u.leader, NULL), 403);
+    assert_int_equal(api_status(S.h, "GET", D "/consultations/999999/contacts", S.u.office,
+                                NULL), 404);
+    assert_int_equal(api_status(S.h, "GET", "/v1/districts/330304/consultations/1/contacts",
+                                S.u.office, NULL), 403);
+}
+
+/* A venue holds the participants who have not declined: scheduling into a
+ * smaller one, or inviting one more once booked, is 409 venue_id. */
+static void test_venue_capacity(void **state)
+{
+    char cid[24], small[24], two[24], body[256];
+    const char *expert = "{\"participant\":{\"role\":\"expert\",\"name\":\"周老师\","
+                         "\"email\":\"zhou@example.cn\"}}";
+    (void) state;
+    assert_true(S.ready);
+    s_post(D "/venues", S.u.office, "{\"name\":\"单人谈话室\",\"capacity\":1}", 201, "id", small,
+           sizeof small);
+    s_post(D "/venues", S.u.office, "{\"name\":\"双人谈话室\",\"capacity\":2}", 201, "id", two,
+           sizeof two);
+    s_post(D "/consultations", S.u.office, "{\"title\":\"座谈\",\"form\":\"dialogue\"}", 201,
+           "id", cid, sizeof cid);
+    s_event(cid, "add-participant", S.u.office, expert, 200, "collecting");
+    s_event(cid, "add-participant", S.u.office, expert, 200, "collecting");
+    s_schedule_body(body, sizeof body, small, S.day + 5, "14:00", S.day + 5, "15:00");
+    s_event(cid, "schedule", S.u.office, body, 409, "venue_id");
+    s_schedule_body(body, sizeof body, two, S.day + 5, "14:00", S.day + 5, "15:00");
+    s_event(cid, "schedule", S.u.office, body, 200, "collecting");
+    s_event(cid, "add-participant", S.u.office, expert, 409, "venue_id");
+    const char *p[1] = {cid};
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM consult.participants WHERE"
+                                         " consultation_id = $1::bigint", 1, p), 2);
+    /* the office records a contact's answer; one who declines leaves a seat */
+    s_event(cid, "answer", S.u.office, "{\"accept\":false,\"reason\":\"外出\"}", 400, "seq");
+    s_event(cid, "answer", S.u.office, "{\"accept\":false,\"seq\":1}", 400, "reason");
+    s_event(cid, "answer", S.u.office, "{\"accept\":true,\"seq\":9}", 422, "seq");
+    s_event(cid, "answer", S.u.member1, "{\"accept\":true,\"seq\":1}", 403, NULL);
+    s_event(cid, "answer", S.u.office, "{\"accept\":false,\"reason\":\"外出\",\"seq\":1}", 200,
+            "collecting");
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM consult.participants WHERE"
+                                         " consultation_id = $1::bigint AND seq = 1 AND invitation"
+                                         " = 'declined' AND decline_reason = '外出'", 1, p), 1);
+    s_event(cid, "add-participant", S.u.office, expert, 200, "collecting");
+    /* a member answers for themselves only: the office cannot for a member */
+    s_post(D "/consultations", S.u.office, "{\"title\":\"走访座谈\",\"form\":\"dialogue\"}", 201,
+           "id", cid, sizeof cid);
+    s_event(cid, "add-participant", S.u.office,
+            "{\"participant\":{\"role\":\"member\",\"member_id\":\"2\"}}", 200, "collecting");
+    s_event(cid, "answer", S.u.office, "{\"accept\":true,\"seq\":1}", 422, "seq");
+    s_event(cid, "answer", S.u.member2, "{\"accept\":true}", 200, "collecting");
 }
 
 /* The member's file (GET `path` as `token`, the year of the consultation's
@@ -407,6 +553,9 @@ static void test_outcome_attendance_notice(void **state)
     assert_non_null(strstr(r.raw, notice_until));
     assert_null(strstr(r.raw, "委员一发言"));          /* the minutes */
     assert_null(strstr(r.raw, "王教授"));
+    assert_null(strstr(r.raw, "王**"));               /* not even masked */
+    assert_null(strstr(r.raw, "5678"));
+    assert_null(strstr(r.raw, "wzu.edu.cn"));
     assert_null(strstr(r.raw, "出差"));
     assert_null(strstr(r.raw, "member"));
     http_resp_clear(&r);
@@ -562,7 +711,8 @@ static void test_micro_from_issue_once(void **state)
     s_event(micro, "add-participant", S.u.office,
             "{\"participant\":{\"role\":\"member\",\"member_id\":\"3\"}}", 200, "topic_set");
     s_event(micro, "add-participant", S.u.office,
-            "{\"participant\":{\"role\":\"public_rep\",\"name\":\"居民代表\"}}", 200, "topic_set");
+            "{\"participant\":{\"role\":\"public_rep\",\"name\":\"居民代表\","
+            "\"phone\":\"0577-88123456\"}}", 200, "topic_set");
     s_post(D "/venues", S.u.office, "{\"name\":\"小区议事点\",\"capacity\":8}", 201, "id", venue,
            sizeof venue);
     s_schedule_body(body, sizeof body, venue, S.day + 1, "14:00", S.day + 1, "15:00");
@@ -669,6 +819,8 @@ int main(void)
         cmocka_unit_test(test_topics_screened),
         cmocka_unit_test(test_plan_issued_and_amended),
         cmocka_unit_test(test_meeting_six_steps),
+        cmocka_unit_test(test_contacts_sealed),
+        cmocka_unit_test(test_venue_capacity),
         cmocka_unit_test(test_outcome_attendance_notice),
         cmocka_unit_test(test_ics_and_suggest),
         cmocka_unit_test(test_micro_from_issue_once),

@@ -5,7 +5,10 @@
  * a new key with the old one kept in crypto.keys, `lianxin-admin rekey` in
  * batches (stopped and resumed, visits recorded all along), reveal working
  * throughout, a legacy value without header re-sealed too, and the old key
- * removed at the end. tests/integration/test_sm4.c runs the same with
+ * removed at the end; a consultation's contacts (name, phone, e-mail of a
+ * participant who is no user) sealed the same way, a contact of before
+ * migration 042 sealed by `migrate`, re-sealed by rekey and opened by the
+ * office's reveal throughout. tests/integration/test_sm4.c runs the same with
  * crypto.suite = sm4 (KEYS_SUITE). Must never skip. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,6 +40,7 @@ static struct {
     char home[24];                  /* a home visit with a visitor */
     char k1[65], k2[65];            /* the first key (the harness's) and the next */
     char ids[VISITS_MAX][24];       /* visits recorded under key 1 */
+    char cons[24];                  /* a consultation with two contacts under key 1 */
     int nids;
     int ready;
 } S;
@@ -77,6 +81,25 @@ static void s_reveal_is(const char *id, const char *name, const char *location)
     assert_string_equal(api_str(r.json, "name"), name);
     assert_string_equal(api_str(r.json, "phone"), "13812345678");
     assert_string_equal(api_str(r.json, "location"), location);
+    http_resp_clear(&r);
+}
+
+/* GET .../consultations/{S.cons}/contacts as office: its two contacts in
+ * clear, the expert added in test_migrate_seals_clear_rows and the contact
+ * of before migration 042 (name only). */
+static void s_contacts_are(void)
+{
+    char path[96];
+    http_resp_t r;
+    snprintf(path, sizeof path, D "/consultations/%s/contacts", S.cons);
+    assert_int_equal(api_req(S.h, "GET", path, S.u.office, NULL, 200, &r), 200);
+    json_t *cs = json_object_get(r.json, "contacts");
+    assert_int_equal(json_array_size(cs), 2);
+    assert_string_equal(api_str(json_array_get(cs, 0), "name"), "王教授");
+    assert_string_equal(api_str(json_array_get(cs, 0), "phone"), "13912345678");
+    assert_string_equal(api_str(json_array_get(cs, 0), "email"), "wang@wzu.edu.cn");
+    assert_string_equal(api_str(json_array_get(cs, 1), "name"), "旧专家");
+    assert_string_equal(api_str(json_array_get(cs, 1), "phone"), "0577-88123456");
     http_resp_clear(&r);
 }
 
@@ -215,6 +238,30 @@ static void test_home_location_edit(void **state)
     http_resp_clear(&r);
 }
 
+/* A consultation (S.cons) with an expert (name, phone, e-mail sealed on
+ * the way in) and a contact made as before migration 042: a clear name, no
+ * sealed one (its phone sealed as today's). */
+static void s_old_contact(void)
+{
+    char path[96];
+    http_resp_t r;
+    assert_int_equal(api_req(S.h, "POST", D "/consultations", S.u.office,
+                             "{\"title\":\"老旧小区改造协商\",\"form\":\"dialogue\"}", 201, &r),
+                     201);
+    snprintf(S.cons, sizeof S.cons, "%s", api_str(r.json, "id"));
+    http_resp_clear(&r);
+    snprintf(path, sizeof path, D "/consultations/%s/add-participant", S.cons);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office, "{\"participant\":{\"role\":"
+                                "\"expert\",\"name\":\"王教授\",\"phone\":\"13912345678\","
+                                "\"email\":\"wang@wzu.edu.cn\"}}"), 200);
+    assert_int_equal(api_status(S.h, "POST", path, S.u.office, "{\"participant\":{\"role\":"
+                                "\"public_rep\",\"name\":\"x\",\"phone\":\"0577-88123456\"}}"),
+                     200);
+    const char *p[1] = {S.cons};
+    PQclear(harness_sql(S.h, "UPDATE consult.participants SET name = '旧专家', name_sealed = NULL"
+                             " WHERE consultation_id = $1::bigint AND seq = 2", 1, p));
+}
+
 /* Rows of before migration 021 (clear location, nothing sealed) are sealed
  * by `lianxin-admin migrate`. */
 static void test_migrate_seals_clear_rows(void **state)
@@ -228,8 +275,17 @@ static void test_migrate_seals_clear_rows(void **state)
                               " location_sealed = NULL WHERE district_code = '" DC "'"
                               " AND id = $1::bigint", 1, p);
     PQclear(q);
+    s_old_contact();
     assert_int_equal(harness_run(S.h, out, sizeof out, "admin", "migrate", NULL), 0);
     assert_non_null(strstr(out, "location_sealed: 1 to seal from location"));
+    assert_non_null(strstr(out, "consult.participants.name_sealed: 1 to seal from name"));
+    const char *c[1] = {S.cons};
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM consult.participants WHERE"
+                                         " consultation_id = $1::bigint AND name = '旧**'"
+                                         " AND name_sealed IS NOT NULL", 1, c), 1);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM consult.participants WHERE"
+                                         " position('旧专家' IN name) > 0", 0, NULL), 0);
+    s_contacts_are();
     assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM intake.visits WHERE id ="
                                          " $1::bigint AND location = '旧***' AND"
                                          " location_sealed IS NOT NULL", 1, p), 1);
@@ -318,6 +374,8 @@ static void test_rotate(void **state)
     assert_int_equal(harness_set(S.h, "crypto.key", S.k2), 0);
     assert_int_equal(harness_set(S.h, "crypto.current", "2"), 0);
     assert_int_equal(harness_restart(S.h, "intake"), 0);
+    assert_int_equal(harness_restart(S.h, "consult"), 0);
+    s_contacts_are();
     char fresh[24];
     s_post("home_visit", HOME, fresh, sizeof fresh);
     assert_int_equal(s_not_under(2), before);           /* the new visit is under key 2 */
@@ -352,6 +410,9 @@ static void test_rekey_batches_resumable(void **state)
     assert_true(S.ready && S.nids > 0);
     long long due = s_not_under(2), names = s_col_not_under(SEALCOL_VISIT_NAME, 2);
     assert_true(names > 14);
+    assert_int_equal(s_col_not_under(SEALCOL_CONTACT_NAME, 2), 2);
+    assert_int_equal(s_col_not_under(SEALCOL_CONTACT_PHONE, 2), 2);
+    assert_int_equal(s_col_not_under(SEALCOL_CONTACT_EMAIL, 2), 1);
     assert_int_equal(s_rekey(out, sizeof out, "7", "2"), 0);
     assert_non_null(strstr(out, "stopped after 2 batches"));
     assert_non_null(strstr(out, "7/"));
@@ -377,6 +438,7 @@ static void test_rekey_batches_resumable(void **state)
     char resumed[96];         /* the rerun skips what the first run did */
     snprintf(resumed, sizeof resumed, "intake.visits.visitor_name: %lld to re-seal", names - 14);
     assert_non_null(strstr(out, resumed));
+    assert_non_null(strstr(out, "consult.participants.name_sealed: 2 to re-seal"));
     assert_non_null(strstr(out, "every sealed value is under key 2"));
     for (int i = 0; i < LOAD; i++) {
         assert_int_equal(items[i].status, 201);
@@ -388,6 +450,8 @@ static void test_rekey_batches_resumable(void **state)
     assert_int_equal(s_rekey(out, sizeof out, "7", NULL), 0);
     assert_non_null(strstr(out, "intake.visits.visitor_name: 0 to re-seal"));
     assert_non_null(strstr(out, "intake.visits.location_sealed: 0 to re-seal"));
+    assert_non_null(strstr(out, "consult.participants.phone_sealed: 0 to re-seal"));
+    s_contacts_are();
     for (int i = 0; i < S.nids; i += 5)
         s_reveal_is(S.ids[i], i == 0 ? "老用户" : "张三", HOME);
 }
@@ -399,6 +463,8 @@ static void test_old_key_removed(void **state)
     assert_true(S.ready && S.nids > 0);
     assert_int_equal(harness_set(S.h, "crypto.keys", ""), 0);
     assert_int_equal(harness_restart(S.h, "intake"), 0);
+    assert_int_equal(harness_restart(S.h, "consult"), 0);
+    s_contacts_are();
     for (int i = 0; i < S.nids; i++)
         s_reveal_is(S.ids[i], i == 0 ? "老用户" : "张三", HOME);
     s_reveal_is(S.home, "张三", "平安里7号");
@@ -419,7 +485,7 @@ static void test_sealcols_complete(void **state)
                               " AND (column_name LIKE 'visitor\\_%' OR column_name LIKE '%\\_sealed')"
                               " ORDER BY 1, 2", 0, NULL);
     assert_non_null(q);
-    assert_true(PQntuples(q) >= 3);
+    assert_true(PQntuples(q) >= 6);
     for (int i = 0; i < PQntuples(q); i++) {
         int found = 0;
         for (int c = 0; c < SEALCOL_COUNT; c++)

@@ -432,17 +432,7 @@ static char *s_feed_url(const char *member, const char *token)
 /* The gateway's log holds `needle`: 1, 0, -1 when it cannot be read. */
 static int s_log_has(const char *needle)
 {
-    char path[512], *buf;
-    snprintf(path, sizeof path, "%s/gateway.log", harness_dir(S.h));
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    buf = calloc(1, 8u << 20);
-    size_t n = buf ? fread(buf, 1, (8u << 20) - 1, f) : 0;
-    fclose(f);
-    int found = buf && n > 0 && memmem(buf, n, needle, strlen(needle)) != NULL;
-    free(buf);
-    return buf ? found : -1;
+    return api_log_has(S.h, "gateway", needle);
 }
 
 /* The subscribable feed: the member makes a feed token, a calendar app

@@ -58,6 +58,38 @@ static void test_proposal_lead_and_joint(void **state)
     assert_int_equal(assess_map_event("proposal.submitted", &p.base, time_real_us(), f, 2), 2);
 }
 
+/* A proposal in a liaison group's name is also the group's suggestion
+ * (the six at least), an act of its first proposer; one of a sector or an
+ * individual one is not. */
+static void test_group_suggestion(void **state)
+{
+    (void) state;
+    int64_t ids[] = {4};
+    assess_fact_t f[4];
+    Lianxin__V1__ProposalChanged p = LIANXIN__V1__PROPOSAL_CHANGED__INIT;
+    p.proposal_id = 77;
+    p.title = "关于社区养老服务的建议";
+    p.n_proposer_ids = 1;
+    p.proposer_ids = ids;
+    p.collective = "liaison_group";
+    p.group_id = 2;
+    size_t n = assess_map_event("proposal.submitted", &p.base, time_real_us(), f, 4);
+    assert_int_equal(n, 2);
+    assert_string_equal(f[0].kind, "proposal_lead");
+    assert_string_equal(f[1].kind, "suggestion");
+    assert_string_equal(f[1].source, "proposal");
+    assert_int_equal(f[1].source_id, 77);
+    assert_int_equal(f[1].member_id, 4);
+    p.collective = "sector";
+    assert_int_equal(assess_map_event("proposal.submitted", &p.base, time_real_us(), f, 4), 1);
+    p.collective = "liaison_group";
+    p.group_id = 0;
+    assert_int_equal(assess_map_event("proposal.submitted", &p.base, time_real_us(), f, 4), 1);
+    p.collective = "";
+    p.group_id = 2;
+    assert_int_equal(assess_map_event("proposal.submitted", &p.base, time_real_us(), f, 4), 1);
+}
+
 static void test_duty_served_and_missed(void **state)
 {
     (void) state;
@@ -167,6 +199,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_proposal_lead_and_joint),
+        cmocka_unit_test(test_group_suggestion),
         cmocka_unit_test(test_duty_served_and_missed),
         cmocka_unit_test(test_attendance),
         cmocka_unit_test(test_checkin_tokens),

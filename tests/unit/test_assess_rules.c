@@ -157,6 +157,28 @@ static void test_group_month_without_report(void **state)
     assert_int_equal(six.verdict[0][4], ASSESS_OPEN);
 }
 
+/* A suggestion a quarter: only the group's suggestions count (a proposal in
+ * its name), not its members' own proposals. */
+static void test_group_suggestion_a_quarter(void **state)
+{
+    (void) state;
+    assess_act_t acts[] = {
+        s_act("proposal_lead", "done", s_at(s_year, 2, 10, 10, 0)),   /* a member's own */
+        s_act("proposal_joint", "done", s_at(s_year, 3, 10, 10, 0)),
+        s_act("suggestion", "done", s_at(s_year, 4, 1, 0, 30)),       /* Q2, 00:30 UTC+8 */
+        s_act("suggestion", "done", s_at(s_year, 9, 30, 23, 59)),     /* Q3, its last minute */
+    };
+    assess_six_t six;
+    assess_six(&s_rules, acts, 4, s_year, s_at(s_year + 1, 1, 1, 0, 0), &six);
+    assert_string_equal(s_rules.six[1].key, "suggestion");
+    assert_int_equal(six.count[1][0], 0);
+    assert_int_equal(six.verdict[1][0], ASSESS_MISSED);
+    assert_int_equal(six.count[1][1], 1);
+    assert_int_equal(six.verdict[1][1], ASSESS_MET);
+    assert_int_equal(six.verdict[1][2], ASSESS_MET);
+    assert_int_equal(six.verdict[1][3], ASSESS_MISSED);
+}
+
 static void test_points(void **state)
 {
     (void) state;
@@ -209,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_five_ones_missing_by_one),
         cmocka_unit_test(test_leave_approved_against_refused),
         cmocka_unit_test(test_group_month_without_report),
+        cmocka_unit_test(test_group_suggestion_a_quarter),
         cmocka_unit_test(test_points),
         cmocka_unit_test(test_rules_refused),
     };

@@ -81,6 +81,11 @@ static void test_roles_and_wrong_steps(void **state)
                      FSM_OK);
     assert_int_equal(fsm_check(&consult_fsm, C(RESEARCH), 0, E(ANSWER), ROLE_UNIT, &meeting, &v),
                      FSM_FORBIDDEN);
+    /* the office records a contact's answer (a contact is no user); not after the meeting */
+    assert_int_equal(fsm_check(&consult_fsm, C(RESEARCH), 0, E(ANSWER), ROLE_OFFICE, &meeting, &v),
+                     FSM_OK);
+    assert_int_equal(fsm_check(&consult_fsm, C(DELIBERATION), 0, E(ANSWER), ROLE_OFFICE, &meeting,
+                               &v), FSM_WRONG_STATE);
     /* outcomes only once the consultation was held and published */
     assert_int_equal(fsm_check(&consult_fsm, C(RESEARCH), 0, E(OUTCOME), ROLE_OFFICE, &meeting,
                                &v), FSM_WRONG_STATE);

@@ -152,6 +152,34 @@ test_location(void **state)
     assert_int_equal(mask_location(NULL, out, sizeof out), -1);
 }
 
+static void
+test_email(void **state)
+{
+    char out[64];
+    (void) state;
+    assert_int_equal(mask_email("wang.li@example.com", out, sizeof out), 0);
+    assert_string_equal(out, "w***@example.com");
+    assert_int_equal(mask_email("王@例子.中国", out, sizeof out), 0);
+    assert_string_equal(out, "王***@例子.中国");
+    assert_int_equal(mask_email("", out, sizeof out), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(mask_email("no-at-sign", out, sizeof out), 0);
+    assert_string_equal(out, "*");
+    assert_int_equal(mask_email("@example.com", out, sizeof out), 0);
+    assert_string_equal(out, "*");
+    assert_int_equal(mask_email("a@b\xff", out, sizeof out), 0);
+    assert_string_equal(out, "*");
+    assert_int_equal(mask_email("\xff" "a@b.cn", out, sizeof out), 0);
+    assert_string_equal(out, "*");
+    /* the local part never shows beyond its first character */
+    assert_int_equal(mask_email("secret.name@x.cn", out, sizeof out), 0);
+    assert_null(strstr(out, "secret"));
+    assert_int_equal(mask_email("a@b.cn", out, 10), 0);    /* 1 + 3 + 5 + NUL */
+    assert_string_equal(out, "a***@b.cn");
+    assert_int_equal(mask_email("a@b.cn", out, 9), -1);
+    assert_int_equal(mask_email(NULL, out, sizeof out), -1);
+}
+
 int
 main(void)
 {
@@ -160,7 +188,7 @@ main(void)
         cmocka_unit_test(test_name_invalid_utf8), cmocka_unit_test(test_name_small_buffers),
         cmocka_unit_test(test_phone_examples), cmocka_unit_test(test_phone_edges),
         cmocka_unit_test(test_phone_small_buffers), cmocka_unit_test(test_phone_at_most_last_four),
-        cmocka_unit_test(test_location),
+        cmocka_unit_test(test_location), cmocka_unit_test(test_email),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /* api/assess: see api/assess.h. The reads are SQL building each item's JSON
  * (ids as strings, times in UTC+8); the year is ?year (four digits), else
  * the business clock's year. A member reads only their own file and the
- * six at least of their own liaison group. */
+ * six at least of the liaison group they are the contact of. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +40,9 @@ static const char *const SQL_FILE =
     "SELECT json_build_object('member_id', m.id::text, 'name', m.name, 'year', " YEAR ","
     " 'group_id', m.liaison_group_id::text, 'group', (SELECT g.name FROM core.liaison_groups g"
     "  WHERE g.district_code = m.district_code AND g.id = m.liaison_group_id),"
+    " 'contact_of', (SELECT c.group_id::text FROM assess.group_contacts c"
+    "  WHERE c.district_code = m.district_code AND c.member_id = m.id"
+    "  AND c.group_id = m.liaison_group_id AND m.active),"
     " 'points', coalesce(f.points, 0), 'missing', f.missing, 'five', f.five,"
     " 'counts', coalesce(f.counts, '{}'), 'plenary_absences', coalesce(f.plenary_absences, 0),"
     " 'activity_absences', coalesce(f.activity_absences, 0),"
@@ -75,16 +78,38 @@ static const char *const SQL_FILES =
     " WHERE m.district_code = $1 AND m.active AND ($3::bool IS NULL OR x.member_id IS NOT NULL)"
     " ORDER BY coalesce(f.points, 0) DESC, m.id LIMIT 5001";
 
+/* A group's year against the six at least: $3 the group (NULL: the one the
+ * caller $4 is the contact of); a member ($4) reads only the group they are
+ * the contact of (071) and still an active member of. */
 static const char *const SQL_GROUP =
     "SELECT json_build_object('group_id', g.id::text, 'name', g.name, 'year', " YEAR ","
     " 'six', coalesce(s.six, '[]'), 'missed', coalesce(s.missed, 0),"
-    " 'judged_on', s.judged_on::text, 'members', ARRAY(SELECT o.id::text FROM core.members o"
+    " 'judged_on', s.judged_on::text, 'contact', (SELECT json_build_object('member_id',"
+    "  c.member_id::text, 'name', o.name) FROM assess.group_contacts c JOIN core.members o"
+    "  ON o.district_code = c.district_code AND o.id = c.member_id"
+    "  WHERE c.district_code = g.district_code AND c.group_id = g.id),"
+    " 'members', ARRAY(SELECT o.id::text FROM core.members o"
     "  WHERE o.district_code = g.district_code AND o.liaison_group_id = g.id AND o.active"
     "  ORDER BY o.id))::text FROM core.liaison_groups g LEFT JOIN assess.groups s"
     " ON s.district_code = g.district_code AND s.year = " YEAR " AND s.group_id = g.id"
-    " WHERE g.district_code = $1 AND g.id = $3::bigint AND ($4::bigint IS NULL OR EXISTS ("
-    "  SELECT 1 FROM core.members o WHERE o.district_code = g.district_code"
-    "  AND o.id = $4::bigint AND o.liaison_group_id = g.id))";
+    " WHERE g.district_code = $1 AND ($3::bigint IS NULL OR g.id = $3::bigint)"
+    " AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM assess.group_contacts c"
+    "  JOIN core.members o ON o.district_code = c.district_code AND o.id = c.member_id"
+    "  AND o.liaison_group_id = c.group_id AND o.active"
+    "  WHERE c.district_code = g.district_code AND c.group_id = g.id"
+    "  AND c.member_id = $4::bigint)) ORDER BY g.id LIMIT 1";
+
+/* Every liaison group of the district: its year's missed periods and its contact. */
+static const char *const SQL_GROUPS =
+    "SELECT json_build_object('group_id', g.id::text, 'name', g.name, 'year', " YEAR ","
+    " 'missed', s.missed, 'judged_on', s.judged_on::text, 'contact', (SELECT"
+    "  json_build_object('member_id', c.member_id::text, 'name', o.name)"
+    "  FROM assess.group_contacts c JOIN core.members o ON o.district_code = c.district_code"
+    "  AND o.id = c.member_id WHERE c.district_code = g.district_code AND c.group_id = g.id),"
+    " 'members', (SELECT count(*) FROM core.members o WHERE o.district_code = g.district_code"
+    "  AND o.liaison_group_id = g.id AND o.active))::text FROM core.liaison_groups g"
+    " LEFT JOIN assess.groups s ON s.district_code = g.district_code AND s.year = " YEAR
+    " AND s.group_id = g.id WHERE g.district_code = $1 ORDER BY g.id LIMIT 500";
 
 static const char *const SQL_SNAPSHOTS =
     "SELECT json_build_object('id', s.id::text, 'kind', s.kind, 'year', s.year,"
@@ -225,6 +250,8 @@ static void s_files_csv(gw_call_t *call)
                  "member-files.csv", CSV_MAX_ROWS);
 }
 
+/* A member reads only the group they are the contact of: 404 for any other
+ * (as a meeting they were not invited to). */
 static void s_group(gw_call_t *call)
 {
     char yb[12];
@@ -232,6 +259,27 @@ static void s_group(gw_call_t *call)
     char me[24];
     const char *p[4] = {reads_district(call), s_year(call, yb),
                         router_param(&call->params, "id"), s_member(call, me)};
+    reads_run(call, &spec, 0, 4, p);
+}
+
+static void s_groups(gw_call_t *call)
+{
+    char yb[12];
+    static const reads_spec_t spec = {.sql = SQL_GROUPS};
+    const char *p[2] = {reads_district(call), s_year(call, yb)};
+    reads_run(call, &spec, 0, 2, p);
+}
+
+/* The group the calling member is the contact of; 404 when none. */
+static void s_my_group(gw_call_t *call)
+{
+    char yb[12], me[24];
+    static const reads_spec_t spec = {.sql = SQL_GROUP, .single = 1};
+    const char *p[4] = {reads_district(call), s_year(call, yb), NULL, s_member(call, me)};
+    if (!p[3] || call->who.member_id <= 0) {
+        gw_reply_error(call, 403, "forbidden", "只有联络组的联络人可以查看", NULL);
+        return;
+    }
     reads_run(call, &spec, 0, 4, p);
 }
 
@@ -316,6 +364,12 @@ static const gw_route_t s_rows[] = {
      .handler = s_flagged, .query = s_year_keys},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/assess/groups/{id}"},
      .roles = READERS, .handler = s_group, .query = s_year_keys},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/assess/groups"}, .roles = LEADERS,
+     .handler = s_groups, .query = s_year_keys},
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/assess/my-group"},
+     .roles = ROLE_MEMBER, .handler = s_my_group, .query = s_year_keys},
+    CMD("PUT", "assess/groups/{id}/contact", OFFICE, SMALL_BODY, "SetGroupContact",
+        group_contact, group_contact_ref),
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/assess/snapshots"}, .roles = LEADERS,
      .handler = s_snapshots},
     {.at = {.method = "GET", .pattern = "/v1/districts/{d}/assess/snapshots/{id}"},

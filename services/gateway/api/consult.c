@@ -223,7 +223,7 @@ static const char *const SQL_CONSULT =
     "   'name', coalesce((SELECT m.name FROM core.members m WHERE m.district_code ="
     "   p.district_code AND m.id = p.member_id), (SELECT u.display_name FROM auth.users u"
     "   WHERE u.district_code = p.district_code AND u.id = p.leader_user_id), p.name),"
-    "   'organisation', p.organisation, 'group', p.grp, 'invitation', p.invitation,"
+    "   'phone', p.phone_masked, 'email', p.email_masked, 'organisation', p.organisation, 'group', p.grp, 'invitation', p.invitation,"
     "   'decline_reason', p.decline_reason, 'attendance', p.attendance) ORDER BY p.seq)"
     "   FROM consult.participants p WHERE p.district_code = c.district_code"
     "   AND p.consultation_id = c.id), '[]'::json),"
@@ -515,6 +515,10 @@ static const gw_route_t s_rows[] = {
     CONSULT_EVENT("attend"),
     CONSULT_EVENT("outcome"),
     CONSULT_EVENT("checkin"),
+    {.at = {.method = "GET", .pattern = "/v1/districts/{d}/consultations/{id}/contacts"},
+     .roles = OFFICE, .body_optional = 1, .handler = forward_handle,
+     .command = "consult.RevealContacts", .request = &lianxin__v1__reveal_contacts__descriptor,
+     .reply = &lianxin__v1__consultation_contacts__descriptor},
     {.at = {.method = "POST", .pattern = "/v1/districts/{d}/consultations/{id}/checkin-code"},
      .roles = OFFICE, .body_limit = 64, .body_optional = 1, .handler = forward_handle,
      .command = "consult.CheckinCode", .request = &lianxin__v1__consultation_action__descriptor,

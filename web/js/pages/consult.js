@@ -4,7 +4,9 @@
  *   GET /consultations?state=&cursor=, GET /consultations/{id}, GET /venues,
  *   POST /consultations (office), POST /consultations/{id}/{set-topic|
  *   start-research|hold|publish|implement|close|cancel|schedule|add-participant|
- *   answer|add-task|task-done|task-waive|minutes|outcome|attend}.
+ *   answer|add-task|task-done|task-waive|minutes|outcome|attend},
+ *   GET /consultations/{id}/contacts (office: the contacts in clear, audited).
+ * A contact's name, phone and e-mail are shown masked as the service stores them.
  * The service decides; a refused step or a booking conflict is shown in the
  * service's own words (who, what and when). */
 
@@ -104,6 +106,27 @@ function participantName(ctx, p) {
   return p.name || (p.member_id ? ctx.memberName(p.member_id) : '');
 }
 
+/* Office: the contacts' names, phones and e-mails in clear, after a
+ * confirmation (every look is audited by the service). */
+function revealButton(ctx, c, people) {
+  if (!ctx.is('office', 'admin') || !c.participants.some((p) => p.phone || p.email)) return null;
+  const b = el('button', { type: 'button', class: 'plain', id: 'reveal-contacts' }, '查看联系人明文');
+  b.addEventListener('click', () => busy(b, async () => {
+    if (!confirm('查看联系人姓名、电话和邮箱会留痕记录，确定查看？')) return;
+    try {
+      const r = await api.get(C(c.id, '/contacts'));
+      (r.contacts || []).forEach((k) => {
+        const row = people.querySelector('tr[data-seq="' + k.seq + '"]');
+        if (!row) return;
+        row.querySelector('td.name').textContent = k.name;
+        row.querySelector('td.contact').textContent = [k.phone, k.email].filter(Boolean).join(' ') + '（明文，已留痕）';
+      });
+      b.remove();
+    } catch (e) { notice(e.message, true); }
+  }));
+  return b;
+}
+
 async function onePage(root, ctx, id) {
   const [c, venues] = await Promise.all([api.get(C(id)), api.get(dpath('/venues'))]);
   const venueName = (v) => (venues.items.find((x) => x.id === v) || {}).name || '';
@@ -115,10 +138,12 @@ async function onePage(root, ctx, id) {
   root.append(heading(c.title, el('a', { href: '#/consult', class: 'button plain' }, '返回列表')),
     card(el('dl', { class: 'facts', id: 'consult-facts' }, facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-key': k }, v)])),
       c.minutes ? el('div', {}, el('h3', {}, '协商纪要'), el('p', { class: 'prose' }, c.minutes)) : null));
-  root.append(card(el('h3', {}, '参加人员（6+X）'), table(['姓名', '界别/身份', '单位', '邀请', '出席'],
-    c.participants.map((p) => el('tr', { 'data-seq': p.seq }, el('td', {}, participantName(ctx, p)), el('td', {}, PROLE[p.role] || p.role),
-      el('td', {}, p.organisation || p.group || ''), el('td', {}, (INVITE[p.invitation] || '') + (p.decline_reason ? '（' + p.decline_reason + '）' : '')),
-      el('td', {}, ATTEND[p.attendance] || ''))), 'participants')));
+  const reach = (p) => el('td', { class: 'contact' }, [p.phone, p.email].filter(Boolean).join(' '));
+  const people = table(['姓名', '界别/身份', '单位', '联系方式', '邀请', '出席'],
+    c.participants.map((p) => el('tr', { 'data-seq': p.seq }, el('td', { class: 'name' }, participantName(ctx, p)), el('td', {}, PROLE[p.role] || p.role),
+      el('td', {}, p.organisation || p.group || ''), reach(p), el('td', {}, (INVITE[p.invitation] || '') + (p.decline_reason ? '（' + p.decline_reason + '）' : '')),
+      el('td', {}, ATTEND[p.attendance] || ''))), 'participants');
+  root.append(card(el('h3', {}, '参加人员（6+X）'), people, revealButton(ctx, c, people)));
   if (c.tasks.length) {
     root.append(card(el('h3', {}, '议前调研'), table(['序号', '任务', '负责', '期限', '状态'], c.tasks.map((t) => el('tr', {},
       el('td', {}, String(t.seq)), el('td', {}, t.title), el('td', {}, t.owner), el('td', { class: 'nowrap' }, t.due_date),
@@ -160,8 +185,19 @@ function actionsFor(ctx, c, venues) {
       () => ({ participant: { role: 'member', member_id: members.value || null } }));
     act('add-participant', '邀请其他参加人员', [
       field('participant.role', '身份', select(Object.entries(PROLE).filter(([k]) => k !== 'member' && k !== 'leader'))),
-      field('participant.name', '姓名', input({ maxLength: 40 })), field('participant.organisation', '单位', input({ maxLength: 40 }))],
-    (e) => ({ participant: { role: e['participant.role'].value, name: val(e, 'participant.name'), organisation: val(e, 'participant.organisation') } }));
+      field('participant.name', '姓名', input({ maxLength: 40 })), field('participant.organisation', '单位', input({ maxLength: 40 })),
+      el('div', { class: 'grid' }, field('participant.phone', '电话', input({ type: 'tel', maxLength: 20 })),
+        field('participant.email', '邮箱', input({ type: 'email', maxLength: 100 }))),
+      el('p', { class: 'hint' }, '电话、邮箱至少填一项；加密保存，列表中只显示部分。')],
+    (e) => ({ participant: { role: e['participant.role'].value, name: val(e, 'participant.name'), organisation: val(e, 'participant.organisation'),
+      phone: val(e, 'participant.phone'), email: val(e, 'participant.email') } }));
+  }
+  const contacts = c.participants.filter((p) => !p.member_id && !p.leader_user_id);
+  if (before && contacts.length) {
+    const who = select(contacts.map((p) => [String(p.seq), participantName(ctx, p) + (p.organisation ? '（' + p.organisation + '）' : '')]));
+    const yes = select([['true', '接受'], ['false', '谢绝']]);
+    act('answer', '记录联系人答复', [field('seq', '联系人', who), field('accept', '答复', yes), field('reason', '谢绝理由', input({}))],
+      (e) => ({ seq: Number(who.value), accept: yes.value === 'true', reason: yes.value === 'true' ? null : val(e, 'reason') }));
   }
   if (c.state === 'collecting') act('set-topic', '确定议题', []);
   if (c.state === 'topic_set' && c.form === 'meeting') act('start-research', '开展议前调研', []);

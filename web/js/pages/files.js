@@ -4,7 +4,7 @@
  * CSV; a liaison group's six at least; the office's meetings with leave and
  * the QR check-in; the print views (one member's file, a bulletin), A4.
  *   GET /assess/my-file, /assess/files[/{id}|.csv], /assess/flagged,
- *   /assess/groups/{id}, /assess/snapshots[/{id}], /meetings[/{id}];
+ *   /assess/groups[/{id}] (PUT …/contact), /assess/snapshots[/{id}], /meetings[/{id}];
  *   POST /meetings, /meetings/{id}/leave[/decide], /attendance, /checkin-code,
  *   /checkin, /assess/snapshots. */
 
@@ -91,7 +91,14 @@ async function showFile(root, ctx, path, year, member) {
     el('h3', {}, '履职记录'), f.acts.length ? acts : el('p', { class: 'empty' }, '暂无记录'),
     el('h3', {}, '会议活动'), f.meetings.length ? meetings : el('p', { class: 'empty' }, '暂无会议活动'),
     el('p', { class: 'buttons' }, el('a', { class: 'button plain', href: '#/file-print/' + f.member_id + ':' + f.year, id: 'file-print-link' }, '打印一人一档'),
-      f.group_id ? el('a', { class: 'button plain', href: '#/group/' + f.group_id + ':' + f.year }, '联络组六个至少') : ''));
+      groupLink(f, member)));
+}
+
+/* The six at least of a group: a member sees those of the group they are
+ * the contact of (联络人); the office any member's group. */
+function groupLink(f, member) {
+  const g = member ? f.contact_of : f.group_id;
+  return g ? el('a', { class: 'button plain', id: 'file-group-link', href: '#/group/' + g + ':' + f.year }, member ? '联络组六个至少（联络人）' : '联络组六个至少') : '';
 }
 
 function leaveButton(meeting) {
@@ -161,10 +168,18 @@ export const filesPage = {
     flaggedOnly.addEventListener('change', () => load().catch((e) => notice(e.message, true)));
     root.append(heading('委员履职', csv, status),
       card(yearPicker(year, (y) => ctx.go('files', y)), field('flagged', '只看提请审议的委员', flaggedOnly)),
-      list, await snapshotsCard(ctx, year));
+      list, await groupsCard(year), await snapshotsCard(ctx, year));
     await load();
   },
 };
+
+/* The liaison groups: the six at least missed so far and who the contact is. */
+async function groupsCard(year) {
+  const r = await api.get(dpath('/assess/groups?year=' + year));
+  return card(el('h3', {}, '联络组“六个至少”'), r.items.length ? table(['联络组', '委员人数', '未达标期数', '联络人'], r.items.map((g) => el('tr', {},
+    el('td', {}, el('a', { href: '#/group/' + g.group_id + ':' + year }, g.name)), el('td', {}, String(g.members)),
+    el('td', {}, g.missed === null ? '—' : String(g.missed)), el('td', {}, g.contact ? g.contact.name : '未指定'))), 'groups') : el('p', { class: 'empty' }, '暂无联络组'));
+}
 
 async function snapshotsCard(ctx, year) {
   const r = await api.get(dpath('/assess/snapshots'));
@@ -198,12 +213,30 @@ export const groupPage = {
     const { id, year } = splitArg(arg);
     const g = await api.get(dpath('/assess/groups/' + encodeURIComponent(id) + '?year=' + year));
     root.append(heading(g.name + ' · ' + g.year + ' 年“六个至少”'),
+      el('p', { class: 'meta', id: 'group-contact' }, '联络人：' + (g.contact ? g.contact.name : '未指定')),
       el('p', { class: 'meta' }, '判定日期：' + (g.judged_on || '—') + '；未达标 ' + g.missed + ' 期'),
-      table(['要求', '各期情况'], g.six.map((n) => el('tr', {}, el('td', {}, n.label),
+      g.six.length ? table(['要求', '各期情况'], g.six.map((n) => el('tr', {}, el('td', {}, n.label),
         el('td', {}, n.periods.map((p, i) => el('span', { class: p.verdict === 'missed' ? 'error' : p.verdict === 'met' ? 'ok' : 'meta' },
-          '第' + (i + 1) + '期 ' + p.count + '/' + n.min + ' ' + VERDICT[p.verdict] + '　')))))));
+          '第' + (i + 1) + '期 ' + p.count + '/' + n.min + ' ' + VERDICT[p.verdict] + '　'))))))
+        : el('p', { class: 'empty', id: 'group-none' }, '本年度联络组尚无“六个至少”所计的活动，各项均未开展。'));
+    if (ctx.is('office', 'admin')) root.append(card(contactForm(ctx, g, year)));
   },
 };
+
+/* The office names the group's contact among its members. */
+function contactForm(ctx, g, year) {
+  const who = select(g.members.map((m) => [m, '委员 ' + m]), { id: 'group-contact-member' });
+  if (g.contact) who.value = g.contact.member_id;
+  const go = el('button', { type: 'submit', id: 'group-contact-set' }, '设为联络人');
+  const form = el('form', { class: 'filters', novalidate: true }, field('member_id', '联络人', who),
+    el('div', { class: 'buttons' }, go), el('p', { class: 'error form-error', role: 'alert' }));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    busy(go, () => api.put(dpath('/assess/groups/' + g.group_id + '/contact'), { member_id: who.value })
+      .then(() => { notice('联络人已设置'); ctx.go('group', g.group_id + ':' + year); }, (e) => formError(form, e)));
+  });
+  return form;
+}
 
 /* ---- meetings, leave, check-in ------------------------------------------------------------ */
 
