@@ -567,6 +567,23 @@ int calendar_add_workdays(const calendar_t *self, calendar_day_t date, int n, ca
     return 0;
 }
 
+int calendar_sub_workdays(const calendar_t *self, calendar_day_t date, int n, calendar_day_t *out)
+{
+    if (n < 0 || n > CALENDAR_MAX_WORKDAYS || date < S_DAY_MIN || date > S_DAY_MAX)
+        return -1;
+    calendar_day_t d = date;
+    while (n > 0) {
+        if (d <= S_DAY_MIN)
+            return -1;
+        n -= calendar_workday(self, d--);
+    }
+    while (calendar_workday(self, d) != 1)
+        if (--d < S_DAY_MIN)
+            return -1;
+    *out = d;
+    return 0;
+}
+
 /* Monday-to-Friday days in [1970-01-05, x): negative for x before it.
  * 1970-01-05 (day 4) is the first Monday. */
 static long s_weekdays_before(long x)

@@ -164,6 +164,15 @@ int calendar_next_workday(const calendar_t *self, calendar_day_t date, calendar_
  * n is negative or above CALENDAR_MAX_WORKDAYS, or the result leaves the range. */
 int calendar_add_workdays(const calendar_t *self, calendar_day_t date, int n, calendar_day_t *out);
 
+/* The working day n working days before `date`: the working day D < date
+ * with exactly n working days d, D < d <= date (calendar_workdays_between(D,
+ * date) == n), the latest such. "A deadline in 7 working days" is reminded on
+ * calendar_sub_workdays(due, 7): due on a Monday, 1 working day before is the
+ * Friday. n = 0 gives `date` when it is a working day, else the last working
+ * day before it. 0, or -1 when n is negative or above CALENDAR_MAX_WORKDAYS,
+ * or the result leaves the range. Pure. */
+int calendar_sub_workdays(const calendar_t *self, calendar_day_t date, int n, calendar_day_t *out);
+
 /* The number of working days d with a < d <= b: the inverse of
  * calendar_add_workdays (add_workdays(a, n) == b gives n). Negative when
  * b < a (minus the count over b < d <= a); 0 when a == b. Dates are clamped

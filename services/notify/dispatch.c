@@ -55,25 +55,14 @@ static int s_senders(dispatch_t *d, const config_t *cfg)
     return 0;
 }
 
-dispatch_t *dispatch_new(const config_t *cfg, const ProtobufCMessageDescriptor *const *payloads,
-                         size_t npayloads, const evroute_t *fixed, size_t nfixed)
+/* The route table: the fixed routes, one per rule event type, then the
+ * reminders' events (reminders.h). 0 or -1 (logged). */
+static int s_routes(dispatch_t *d, const evroute_t *fixed, size_t nfixed, const char *rpath)
 {
     char err[512] = "";
-    const char *path = config_get(cfg, "notify.rules", "deploy/notify/rules.json");
-    dispatch_t *d = calloc(1, sizeof *d);
-    if (!d)
-        return NULL;
-    d->rules = rules_load(path, payloads, npayloads, err, sizeof err);
-    if (!d->rules) {
-        log_error("notify rules refused", "path=%s fault=%s", path, err);
-        free(d);
-        return NULL;
-    }
-    d->routes = calloc(nfixed + d->rules->n, sizeof *d->routes);
-    if (!d->routes) {
-        dispatch_free(d);
-        return NULL;
-    }
+    size_t max = nfixed + d->rules->n + reminders_nevents(d->reminders);
+    if (!(d->routes = calloc(max, sizeof *d->routes)))
+        return -1;
     memcpy(d->routes, fixed, nfixed * sizeof *fixed);
     d->nroutes = nfixed;
     for (size_t i = 0; i < d->rules->n; i++) {
@@ -83,8 +72,40 @@ dispatch_t *dispatch_new(const config_t *cfg, const ProtobufCMessageDescriptor *
         d->routes[d->nroutes++] = (evroute_t) { .type = r->event, .payload = r->payload,
                                                 .apply = dispatch_apply };
     }
-    log_info("notify rules loaded", "path=%s rules=%zu routes=%zu", path, d->rules->n,
-             d->nroutes);
+    if (reminders_routes(d->reminders, d->routes, &d->nroutes, max, dispatch_apply, err,
+                         sizeof err) != 0) {
+        log_error("notify reminders refused", "path=%s fault=%s", rpath, err);
+        return -1;
+    }
+    return 0;
+}
+
+dispatch_t *dispatch_new(const config_t *cfg, const ProtobufCMessageDescriptor *const *payloads,
+                         size_t npayloads, const evroute_t *fixed, size_t nfixed)
+{
+    char err[512] = "";
+    const char *path = config_get(cfg, "notify.rules", "deploy/notify/rules.json");
+    const char *rpath = config_get(cfg, "notify.reminders", "deploy/notify/reminders.json");
+    dispatch_t *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->rules = rules_load(path, payloads, npayloads, err, sizeof err);
+    if (!d->rules) {
+        log_error("notify rules refused", "path=%s fault=%s", path, err);
+        free(d);
+        return NULL;
+    }
+    d->reminders = reminders_load(rpath, payloads, npayloads,
+                                  (int) config_get_int(cfg, "calendar.check_ms",
+                                                       CALSYNC_CHECK_MS_DEFAULT), err, sizeof err);
+    if (!d->reminders)
+        log_error("notify reminders refused", "path=%s fault=%s", rpath, err);
+    if (!d->reminders || s_routes(d, fixed, nfixed, rpath) != 0) {
+        dispatch_free(d);
+        return NULL;
+    }
+    log_info("notify rules loaded", "path=%s rules=%zu reminders=%zu routes=%zu", path,
+             d->rules->n, d->reminders->n, d->nroutes);
     if (s_senders(d, cfg) != 0) {
         dispatch_free(d);
         return NULL;
@@ -99,6 +120,7 @@ void dispatch_free(dispatch_t *d)
     for (int i = 0; i < DISPATCH_NCHANNELS; i++)
         sender_stop(d->senders[i]);
     rules_free(d->rules);
+    reminders_free(d->reminders);
     free(d->routes);
     free(d);
 }
@@ -170,7 +192,7 @@ static int s_rule(tx_t *tx, const Lianxin__V1__Event *ev, const dispatch_t *d,
 int dispatch_apply(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCMessage *msg,
                    void *app)
 {
-    const dispatch_t *d = app;
+    dispatch_t *d = app;
     json_t *payload = jsonpb_encode(msg);
     int rc = payload ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < d->rules->n; i++) {
@@ -178,6 +200,8 @@ int dispatch_apply(tx_t *tx, const Lianxin__V1__Event *ev, const ProtobufCMessag
         if (strcmp(r->event, ev->type) == 0 && rules_match(r, payload))
             rc = r->partner ? s_partner(tx, ev, d, r, payload) : s_rule(tx, ev, d, r, payload);
     }
+    if (rc == 0)
+        rc = reminders_apply(tx, ev, payload, d->reminders);
     json_decref(payload);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "evroute.h"
 #include "channels.h"
 #include "digest.h"
+#include "reminders.h"
 #include "rules.h"
 #include "sender.h"
 
@@ -18,6 +19,7 @@ enum { DISPATCH_EMAIL, DISPATCH_SMS, DISPATCH_WEBHOOK, DISPATCH_NCHANNELS };
 
 typedef struct dispatch {
     rules_t *rules;
+    reminders_t *reminders;             /* deploy/notify/reminders.json (reminders.h) */
     evroute_t *routes;                  /* fixed + one per rule event type */
     size_t nroutes;
     channels_cfg_t channels;
@@ -33,7 +35,9 @@ typedef struct dispatch {
  * (notify.smtp_url, notify.sms_url; notify.quiet_hours default
  * 22:00-08:00, notify.retry_max default 5, notify.retry_base_ms default
  * 1000, notify.retry_cap_ms default 600000, notify.deliver_poll_ms default
- * 500). NULL when the rules, templates or those keys are wrong (logged: the
+ * 500); loads the reminders of notify.reminders (default
+ * deploy/notify/reminders.json, reminders.h) and routes their events too.
+ * NULL when the rules, templates or those keys are wrong (logged: the
  * fault), which stops notify from starting. */
 dispatch_t *dispatch_new(const config_t *cfg, const ProtobufCMessageDescriptor *const *payloads,
                          size_t npayloads, const evroute_t *fixed, size_t nfixed);

@@ -21,12 +21,13 @@
  * event key (items_by_event) is the safety net. The batched form inserts
  * plainly (a duplicate, which the cursor rules out, fails it with 23505 and
  * the consumer falls back to one event at a time); the one-event form skips
- * duplicates ON CONFLICT. */
+ * duplicates ON CONFLICT. The business time is read once per statement (a
+ * scalar subquery), not parsed again for every row. */
 #define S_INSERT \
     "INSERT INTO notify.items (district_code, id, recipient_kind, recipient_ids, kind," \
     "  title, body, object_type, object_id, source_producer, source_seq, created_at)" \
     " SELECT d, nextval('notify.inbox_ids'), 'member', r::bigint[], 'visit.recorded', $1, b," \
-    "  'visit', o, p, s, core.clock_now()" \
+    "  'visit', o, p, s, (SELECT core.clock_now())" \
     " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]," \
     "  $7::bigint[]) WITH ORDINALITY AS u(d, r, b, o, p, s, n) ORDER BY n"
 

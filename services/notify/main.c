@@ -57,10 +57,10 @@ static const evroute_t s_fixed[] = {
       .apply = inbox_visit_recorded, .apply_many = inbox_visits_recorded },
 };
 
-/* periodic: the daily digest (digest.c), under the district lease */
-static const timers_kind_t s_timers[] = {
-    { .kind = "notify.digest", .every = digest_every },
-};
+/* periodic: the daily digest (digest.c), under the district lease; the
+ * reminders' row kinds (reminders.c, from the rules file) come before it */
+static const timers_kind_t s_digest = { .kind = "notify.digest", .every = digest_every };
+static timers_kind_t s_timers[RULES_MAX + 1];
 
 static int s_init(const config_t *cfg, void **app);
 static void s_fini(void *app);
@@ -70,7 +70,6 @@ static service_def_t s_def = {
     .handlers = s_handlers,
     .nhandlers = sizeof s_handlers / sizeof s_handlers[0],
     .consumes = "intake,proposal,consult,supervise,assess",
-    .timers = { .kinds = s_timers, .nkinds = sizeof s_timers / sizeof s_timers[0] },
     .machines = s_machines,
     .nmachines = sizeof s_machines / sizeof s_machines[0],
     .init = s_init,
@@ -89,6 +88,14 @@ static int s_init(const config_t *cfg, void **app)
     }
     s_def.routes = d->routes;
     s_def.nroutes = d->nroutes;
+    timers_def_t t = reminders_timers(d->reminders);
+    size_t n = 0;
+    for (size_t i = 0; i < t.nkinds; i++)
+        s_timers[n++] = t.kinds[i];
+    s_timers[n++] = s_digest;
+    t.kinds = s_timers;
+    t.nkinds = n;
+    s_def.timers = t;
     *app = d;
     return 0;
 }

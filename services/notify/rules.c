@@ -104,10 +104,15 @@ static int s_when(const ctx_t *c, rules_rule_t *r, const json_t *when)
         if (!(x->field = s_field(c, r, json_object_get(w, "field"), "condition")))
             return -1;
         const char *eq = json_string_value(json_object_get(w, "equals"));
+        const char *ne = json_string_value(json_object_get(w, "not_equals"));
+        if (ne && !eq) {
+            eq = ne;
+            x->negate = 1;
+        }
         if (eq && !(x->equals = strdup(eq)))
             return -1;
         if (!eq && !json_is_true(json_object_get(w, "present"))) {
-            snprintf(c->err, c->errsz, "%s: a condition needs equals or present", r->event);
+            snprintf(c->err, c->errsz, "%s: a condition needs equals, not_equals or present", r->event);
             return -1;
         }
     }
@@ -328,7 +333,7 @@ static int s_holds(const rules_when_t *w, const json_t *payload)
 {
     const json_t *v = json_object_get(payload, w->field->name);
     if (w->equals)
-        return json_is_string(v) && strcmp(json_string_value(v), w->equals) == 0;
+        return (json_is_string(v) && strcmp(json_string_value(v), w->equals) == 0) != w->negate;
     if (json_is_array(v))
         return json_array_size(v) > 0;
     if (json_is_string(v) && w->field->type == PROTOBUF_C_TYPE_STRING)

@@ -16,8 +16,8 @@
  *   partner  the partner office named by the string field "field" (e.g.
  *         ReferralChanged.partner): no inbox item, channels ["webhook"] only;
  *         the body is the event as JSON (dispatch.c)
- * Conditions ("when", all must hold): {"field": f, "equals": "text"} or
- * {"field": f, "present": true} (a non-empty string or list, a non-zero
+ * Conditions ("when", all must hold): {"field": f, "equals": "text"},
+ * {"field": f, "not_equals": "text"} or {"field": f, "present": true} (a non-empty string or list, a non-zero
  * number). Pure but for reading the files. */
 #ifndef LIANXIN_NOTIFY_RULES_H
 #define LIANXIN_NOTIFY_RULES_H
@@ -39,6 +39,7 @@ enum { RULES_CH_INBOX = 1, RULES_CH_SMS = 2, RULES_CH_EMAIL = 4, RULES_CH_WEBHOO
 typedef struct rules_when {
     const ProtobufCFieldDescriptor *field;
     char *equals;                       /* NULL: "present" */
+    int negate;                         /* 1: "not_equals" */
 } rules_when_t;
 
 typedef struct rules_rule {

@@ -29,7 +29,8 @@ typedef struct row {
 } row_t;
 
 static const char *s_claim_sql =
-    "UPDATE notify.deliveries d SET status = 'sending', attempts = attempts + 1"
+    "UPDATE notify.deliveries d SET status = 'sending', attempts = attempts + 1,"
+    "  claimed_pid = pg_backend_pid()"
     " FROM (SELECT district_code, id FROM notify.deliveries"
     "       WHERE channel = $1 AND status = 'pending' AND next_at <= core.clock_now()"
     "       ORDER BY next_at, id LIMIT 16 FOR UPDATE SKIP LOCKED) c"
@@ -51,8 +52,15 @@ static const char *s_defer_sql =
     "  next_at = 'epoch'::timestamptz + $3::bigint * interval '1 microsecond'"
     " WHERE district_code = $1 AND id = $2::bigint";
 
+/* Back to pending: the rows whose claiming connection is gone (its
+ * instance crashed between send and record, or the connection broke), never
+ * those another live instance is sending. */
 static const char *s_reset_sql =
-    "UPDATE notify.deliveries SET status = 'pending' WHERE channel = $1 AND status = 'sending'";
+    "UPDATE notify.deliveries d SET status = 'pending', claimed_pid = NULL"
+    " WHERE channel = $1 AND status = 'sending' AND (d.claimed_pid IS NULL"
+    "  OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = d.claimed_pid))";
+
+#define S_RESET_MS 10000                /* how often an idle sender looks for orphans */
 
 /* One statement in its own transaction (the sender's clock). 0 or -1. */
 static int s_run(sender_t *s, const char *sql, int n, const char *const *p, PGresult **out)
@@ -169,8 +177,13 @@ static void *s_main(void *arg)
     const char *p[1] = {s->channel};
     while (!s->stop && s_run(s, s_reset_sql, 1, p, NULL) != 0)
         s_nap(s, 1000);
+    int64_t reset_at = time_real_us() / 1000;       /* real time: I/O pacing */
     while (!s->stop) {
         int n = s_round(s);
+        if (n == 0 && time_real_us() / 1000 - reset_at >= S_RESET_MS) {
+            s_run(s, s_reset_sql, 1, p, NULL);
+            reset_at = time_real_us() / 1000;
+        }
         if (n <= 0)
             s_nap(s, n < 0 ? 1000 : s->o.poll_ms);
     }

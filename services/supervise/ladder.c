@@ -26,23 +26,9 @@ int ladder_step_from_name(const char *name)
 
 int ladder_urge_day(const calendar_t *cal, calendar_day_t due, int n, calendar_day_t *out)
 {
-    calendar_day_t d = due;
-    int count = 0, year;
     if (n < 1 || n > LADDER_WORKDAYS_MAX)
         return -1;
-    while (count < n) {
-        calendar_day_to_ymd(d, &year, NULL, NULL);
-        if (year < CALENDAR_YEAR_MIN || year > CALENDAR_YEAR_MAX)
-            return -1;
-        if (calendar_workday(cal, d) == 1)
-            count++;
-        d--;
-    }
-    for (int guard = 0; calendar_workday(cal, d) != 1; guard++, d--)
-        if (guard > 366)
-            return -1;
-    *out = d;
-    return 0;
+    return calendar_sub_workdays(cal, due, n, out);
 }
 
 int ladder_plan(const calendar_t *cal, const ladder_cfg_t *cfg, calendar_day_t due,

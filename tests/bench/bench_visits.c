@@ -158,29 +158,6 @@ static double s_pgbench(harness_t *h)
 
 /* ---- CPU time ------------------------------------------------------------------ */
 
-/* utime + stime of process `pid` (all its threads), in clock ticks; 0 when
- * it cannot be read. */
-static long long s_proc_ticks(pid_t pid)
-{
-    char path[64], buf[1024], *p;
-    unsigned long long ut = 0, st = 0;
-    FILE *f;
-    size_t n;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if (pid <= 0 || !(f = fopen(path, "r")))
-        return 0;
-    n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    /* after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt
-     * majflt cmajflt utime stime */
-    if (!(p = strrchr(buf, ')')) ||
-        sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-        return 0;
-    return (long long)(ut + st);
-}
-
 /* Busy ticks of the whole machine (every CPU), from /proc/stat. */
 static long long s_machine_ticks(void)
 {
@@ -198,38 +175,24 @@ static long long s_machine_ticks(void)
     return (long long)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]);    /* all but idle, iowait */
 }
 
-/* The backends of this database whose application_name is `app`. */
-static int s_backends(harness_t *h, const char *app, pid_t *out)
-{
-    const char *params[] = { app };
-    PGresult *r = harness_sql(h, "SELECT pid FROM pg_stat_activity WHERE datname ="
-                              " current_database() AND application_name = $1", 1, params);
-    int n = 0;
-
-    for (int i = 0; r && i < PQntuples(r) && n < MAX_BACKENDS; i++)
-        out[n++] = (pid_t)atoi(PQgetvalue(r, i, 0));
-    PQclear(r);
-    return n;
-}
-
 static void s_find_pids(harness_t *h, pids_t *p)
 {
     static const char *names[] = { "gateway", "intake", "notify", "bus" };
 
     for (int i = 0; i <= C_BUS; i++)
         p->proc[i] = harness_pid(h, names[i]);
-    p->npg[0] = s_backends(h, "lianxin-intake", p->pg[0]);
-    p->npg[1] = s_backends(h, "lianxin-notify", p->pg[1]);
+    p->npg[0] = fixture_backends(h, "lianxin-intake", p->pg[0], MAX_BACKENDS);
+    p->npg[1] = fixture_backends(h, "lianxin-notify", p->pg[1], MAX_BACKENDS);
 }
 
 static void s_cpu_sample(const pids_t *p, long long *ticks)
 {
     for (int i = 0; i <= C_BUS; i++)
-        ticks[i] = s_proc_ticks(p->proc[i]);
+        ticks[i] = fixture_cpu_ticks(p->proc[i]);
     for (int k = 0; k < 2; k++) {
         ticks[C_PG_INTAKE + k] = 0;
         for (int i = 0; i < p->npg[k]; i++)
-            ticks[C_PG_INTAKE + k] += s_proc_ticks(p->pg[k][i]);
+            ticks[C_PG_INTAKE + k] += fixture_cpu_ticks(p->pg[k][i]);
     }
     ticks[C_MACHINE] = s_machine_ticks();
 }

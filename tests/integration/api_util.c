@@ -86,6 +86,20 @@ long long api_wait_sqlp(harness_t *h, const char *sql, long long want, int ms, i
     return n;
 }
 
+long long api_wait_sql_down(harness_t *h, const char *sql, long long want, int ms, int np,
+                            const char *const *params)
+{
+    int64_t deadline = harness_now_ms() + harness_ms(h, ms);
+    long long n = -1;
+    while (harness_now_ms() < deadline) {
+        n = harness_sql_ll(h, sql, np, params);
+        if (n >= 0 && n <= want)
+            break;
+        harness_sleep_ms(100);
+    }
+    return n;
+}
+
 /* ---- CSV --------------------------------------------------------------------------- */
 
 static int s_csv_push(api_csv_t *c, const char *s, size_t n)

@@ -41,6 +41,10 @@ long long api_wait_sql(harness_t *h, const char *sql, long long want, int ms);
 /* api_wait_sql with `np` text parameters. */
 long long api_wait_sqlp(harness_t *h, const char *sql, long long want, int ms, int np,
                        const char *const *params);
+/* The other way: polls until the value is at most `want` (rows going away),
+ * at most `ms`. Returns the last value (-1 on error). */
+long long api_wait_sql_down(harness_t *h, const char *sql, long long want, int ms, int np,
+                            const char *const *params);
 
 /* ---- CSV (RFC 4180) ------------------------------------------------------------- */
 

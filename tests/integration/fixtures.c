@@ -334,6 +334,40 @@ void fixture_rss(harness_t *h, const char *name, long *rss_kb, long *hwm_kb)
         fclose(f);
     }
 }
+long long fixture_cpu_ticks(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long ut = 0, st = 0;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (pid <= 0 || !(f = fopen(path, "r")))
+        return 0;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt
+     * majflt cmajflt utime stime */
+    if (!(p = strrchr(buf, ')')) ||
+        sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return 0;
+    return (long long)(ut + st);
+}
+
+int fixture_backends(harness_t *h, const char *app, pid_t *out, int max)
+{
+    const char *params[] = { app };
+    PGresult *r = harness_sql(h, "SELECT pid FROM pg_stat_activity WHERE datname ="
+                              " current_database() AND application_name = $1", 1, params);
+    int n = 0;
+
+    for (int i = 0; r && i < PQntuples(r) && n < max; i++)
+        out[n++] = (pid_t)atoi(PQgetvalue(r, i, 0));
+    PQclear(r);
+    return n;
+}
+
 /* ---- the audit chain ------------------------------------------------------------------ */
 
 int fixture_audit_append(harness_t *h, const char *program, const char *district, int n)

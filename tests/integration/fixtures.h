@@ -80,6 +80,12 @@ int fixture_proposal_phase(harness_t *h, const char *district, fixture_id_t *ids
 
 /* VmRSS and VmHWM (kB) of the stack's process `name`; -1 each when unknown. */
 void fixture_rss(harness_t *h, const char *name, long *rss_kb, long *hwm_kb);
+/* utime + stime of process `pid` (all its threads), in clock ticks; 0 when
+ * it cannot be read. */
+long long fixture_cpu_ticks(pid_t pid);
+/* The PostgreSQL backends of the test database whose application_name is
+ * `app` ("lianxin-notify"), at most `max`, into out. Their count. */
+int fixture_backends(harness_t *h, const char *app, pid_t *out, int max);
 /* Appends `n` audit rows to `district`'s chain through common/tx, connected
  * as program `program`'s own role (its <program>.pg_dsn), each a
  * "test.append" by user 9 as office. 0 when committed, -1 otherwise (the

@@ -1,0 +1,254 @@
+/* test_notify_reminders: notify's reminders against the real stack. A
+ * proposal is created, accepted and assigned to unit 1 through the API
+ * (lianxin-proposal emits proposal.assigned with the due date); the stack's
+ * clock is moved to 7 working days before the due date, to 1 working day
+ * before it and past it (the days computed with the stack's own calendar):
+ * the unit's inbox gets each reminder exactly once, also across a notify
+ * restart and a SIGKILL; another proposal replied at once has its reminders
+ * disarmed and never hears of them. Then two notify instances: a 'sending' row claimed
+ * by another live sender connection is not put back at notify's start (not
+ * sent again) while one claimed by a dead connection is; once that other
+ * connection is gone, its row is sent too, with its idempotency key. Dates
+ * come from the stack's clock. Must never skip. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "reminders.h"
+#include "api_util.h"
+#include "fixtures.h"
+#include "harness.h"
+#include "sinks.h"
+
+#define D "330303"
+#define API "/v1/districts/" D
+#define WAIT_MS 20000
+
+static struct {
+    harness_t *h;
+    fixture_users_t u;
+    char id[24];
+    int ready;
+} S;
+
+static int s_setup(void **state)
+{
+    (void) state;
+    memset(&S, 0, sizeof S);
+    if (!(S.h = harness_new("notify_reminders")) || harness_set(S.h, "notify.timer_ms", "200")
+        || harness_start_all(S.h) != 0)
+        return 0;
+    S.ready = fixture_login(S.h, &S.u, "office member1 unit1 unit1head") == 0;
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    (void) state;
+    harness_destroy(&S.h);
+    fixture_logout(&S.u);
+    return 0;
+}
+
+static void s_step(const char *event, const char *token, const char *body, const char *after)
+{
+    char path[128];
+    http_resp_t r;
+    snprintf(path, sizeof path, API "/proposals/%s/%s", S.id, event);
+    assert_int_equal(api_req(S.h, "POST", path, token, body, 200, &r), 200);
+    assert_string_equal(api_str(r.json, "state"), after);
+    http_resp_clear(&r);
+}
+
+/* unit 1's items of reminder kind `kind` about the proposal, once `want`
+ * are there or after the wait. */
+static long long s_reminded(const char *kind, long long want)
+{
+    const char *p[2] = {kind, S.id};
+    return api_wait_sqlp(S.h, "SELECT count(*) FROM notify.inbox WHERE district_code = '" D "'"
+                         " AND kind = $1 AND recipient_kind = 'unit' AND recipient_id = 1"
+                         " AND object_type = 'proposal' AND object_id = $2", want, WAIT_MS, 2, p);
+}
+
+/* The instant a reminder `workdays` from the due date fires, by the stack's calendar. */
+static int64_t s_fires_at(const char *due, int workdays)
+{
+    calendar_t *cal = fixture_calendar(S.h);
+    calendar_day_t d, day;
+    assert_non_null(cal);
+    assert_int_equal(calendar_day_parse(due, &d), 0);
+    assert_int_equal(reminders_fire_day(cal, d, workdays, &day), 0);
+    calendar_destroy(&cal);
+    return calendar_day_start_us(day);
+}
+
+/* A proposal created by member1, accepted and assigned to unit 1: S.id. */
+static void s_assigned(const char *title)
+{
+    char body[256];
+    http_resp_t r;
+    snprintf(body, sizeof body, "{\"title\":\"%s\",\"reasons\":\"案由\",\"measures\":"
+             "\"办法\",\"category\":\"education\"}", title);
+    assert_int_equal(api_req(S.h, "POST", API "/proposals", S.u.member1, body, 201, &r), 201);
+    snprintf(S.id, sizeof S.id, "%s", api_str(r.json, "id"));
+    http_resp_clear(&r);
+    s_step("submit", S.u.member1, NULL, "submitted");
+    s_step("accept", S.u.office, NULL, "accepted");
+    s_step("assign", S.u.office, "{\"lead_unit_id\":\"1\",\"leader\":\"李副区长\"}",
+           "assigned");
+}
+
+static void test_proposal_deadline_reminders(void **state)
+{
+    char due[16], replied[24];
+    http_resp_t r;
+    (void) state;
+    assert_true(S.ready);
+    /* one replied at once: its reminders are disarmed, none ever fires */
+    s_assigned("关于增设公交站台遮阳棚的建议");
+    snprintf(replied, sizeof replied, "%s", S.id);
+    const char *q[1] = {replied};
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM notify.reminders WHERE"
+                                   " source_type = 'proposal' AND source_id = $1::bigint",
+                                   3, WAIT_MS, 1, q), 3);
+    s_step("reply", S.u.unit1head, "{\"class\":\"a\",\"text\":\"已增设遮阳棚\"}", "replied");
+    assert_int_equal(api_wait_sql_down(S.h, "SELECT count(*) FROM notify.reminders WHERE"
+                                       " source_type = 'proposal' AND source_id = $1::bigint",
+                                       0, WAIT_MS, 1, q), 0);
+    s_assigned("关于改善背街小巷照明的建议");
+    const char *p[1] = {S.id};
+    PGresult *res = harness_sql(S.h, "SELECT to_char(due_on, 'YYYY-MM-DD') FROM"
+                                " proposal.proposals WHERE id = $1::bigint", 1, p);
+    assert_non_null(res);
+    assert_int_equal(PQntuples(res), 1);
+    snprintf(due, sizeof due, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    /* armed: three rows, none fired, nothing in the inbox yet */
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM notify.reminders WHERE"
+                                   " source_type = 'proposal' AND source_id = $1::bigint"
+                                   " AND fired_at IS NULL", 3, WAIT_MS, 1, p), 3);
+    assert_int_equal(s_reminded("proposal.due_in_7", 0), 0);
+
+    /* 7 working days before */
+    assert_int_equal(harness_clock_set(S.h, s_fires_at(due, -7) + 60 * 1000000LL), 0);
+    assert_int_equal(s_reminded("proposal.due_in_7", 1), 1);
+    assert_int_equal(s_reminded("proposal.due_in_1", 0), 0);
+    assert_int_equal(harness_restart(S.h, "notify"), 0);
+
+    /* 1 working day before, after a restart: the 7-day one is not repeated */
+    assert_int_equal(harness_clock_set(S.h, s_fires_at(due, -1) + 60 * 1000000LL), 0);
+    assert_int_equal(s_reminded("proposal.due_in_1", 1), 1);
+    assert_int_equal(s_reminded("proposal.due_in_7", 1), 1);
+    assert_int_equal(harness_kill(S.h, "notify"), 0);
+    assert_int_equal(harness_start(S.h, "notify"), 0);
+
+    /* past due, after a SIGKILL */
+    assert_int_equal(harness_clock_set(S.h, s_fires_at(due, 1) + 60 * 1000000LL), 0);
+    assert_int_equal(s_reminded("proposal.overdue", 1), 1);
+    assert_int_equal(harness_restart(S.h, "notify"), 0);
+    assert_int_equal(harness_clock_advance(S.h, 2 * 86400 * 1000000LL), 0);
+    /* every reminder fired, each once; the texts name the proposal's due date */
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM notify.reminders WHERE"
+                                   " source_type = 'proposal' AND source_id = $1::bigint"
+                                   " AND fired_at IS NOT NULL", 3, WAIT_MS, 1, p), 3);
+    assert_int_equal(s_reminded("proposal.due_in_7", 1), 1);
+    assert_int_equal(s_reminded("proposal.due_in_1", 1), 1);
+    assert_int_equal(s_reminded("proposal.overdue", 1), 1);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox WHERE object_id = $1"
+                                    " AND kind LIKE 'proposal.%' AND title LIKE '提案答复%'", 1, p),
+                     3);
+    assert_int_equal(api_req(S.h, "GET", API "/inbox", S.u.unit1, NULL, 200, &r), 200);
+    assert_non_null(strstr(r.raw, "提案答复已逾期"));
+    http_resp_clear(&r);
+    /* the replied one: nothing, though its days have passed too */
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.inbox WHERE object_type ="
+                                    " 'proposal' AND object_id = $1 AND kind IN"
+                                    " ('proposal.due_in_7', 'proposal.due_in_1',"
+                                    " 'proposal.overdue')", 1, q), 0);
+}
+
+/* ---- two instances: the sending rows of another live sender ------------------------- */
+
+static void s_conf_smtp(sink_t *smtp)
+{
+    char v[64];
+    snprintf(v, sizeof v, "smtp://127.0.0.1:%d", smtp->port);
+    assert_int_equal(harness_set(S.h, "notify.smtp_url", v), 0);
+    assert_int_equal(harness_set(S.h, "notify.smtp_from", "lianxin@example.org"), 0);
+}
+
+/* A delivery as a sender claimed it: 'sending', attempt 1, by backend `pid`. */
+static void s_sending(const char *key, int pid)
+{
+    char sql[700];
+    snprintf(sql, sizeof sql, "INSERT INTO notify.deliveries (district_code, id, channel,"
+             " recipient_kind, recipient_id, address, idem_key, subject, body, status,"
+             " attempts, next_at, created_at, claimed_pid) VALUES ('" D "',"
+             " nextval('notify.delivery_ids'), 'email', 'member', 1, 'm@example.org', '%s',"
+             " '提醒', '正文', 'sending', 1, core.clock_now(), core.clock_now(), %d)", key, pid);
+    PGresult *r = harness_sql(S.h, sql, 0, NULL);
+    assert_non_null(r);
+    PQclear(r);
+}
+
+static const char *s_status(const char *key, char out[16])
+{
+    const char *p[1] = {key};
+    PGresult *r = harness_sql(S.h, "SELECT status FROM notify.deliveries WHERE idem_key = $1",
+                              1, p);
+    snprintf(out, 16, "%s", r && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "?");
+    PQclear(r);
+    return out;
+}
+
+static void test_other_instance_sending_kept(void **state)
+{
+    sink_t smtp = {0};
+    char st[16];
+    (void) state;
+    assert_true(S.ready);
+    assert_int_equal(sink_start(S.h, &smtp, "smtp", "smtp", "0"), 0);
+    /* the other instance's sender connection, alive, and one that is gone */
+    PGconn *other = PQconnectdb(harness_dsn(S.h)), *gone = PQconnectdb(harness_dsn(S.h));
+    assert_int_equal(PQstatus(other), CONNECTION_OK);
+    assert_int_equal(PQstatus(gone), CONNECTION_OK);
+    int other_pid = PQbackendPID(other), gone_pid = PQbackendPID(gone);
+    PQfinish(gone);
+    char q[128];
+    snprintf(q, sizeof q, "SELECT count(*) FROM pg_stat_activity WHERE pid = %d", gone_pid);
+    assert_int_equal(api_wait_sql_down(S.h, q, 0, WAIT_MS, 0, NULL), 0);
+    s_sending("test/other/live", other_pid);
+    s_sending("test/other/dead", gone_pid);
+
+    s_conf_smtp(&smtp);
+    assert_int_equal(harness_restart(S.h, "notify"), 0);
+    assert_int_equal(sink_wait(&smtp, "test/other/dead", 1, WAIT_MS), 1);
+    assert_string_equal(s_status("test/other/dead", st), "sent");
+    /* the live one is the other instance's: still sending, never sent here */
+    assert_string_equal(s_status("test/other/live", st), "sending");
+    assert_int_equal(sink_count(&smtp, "test/other/live"), 0);
+    assert_int_equal(harness_restart(S.h, "notify"), 0);
+    assert_string_equal(s_status("test/other/live", st), "sending");
+
+    /* the other instance dies: its row goes back to pending and is sent, same key */
+    PQfinish(other);
+    assert_int_equal(sink_wait(&smtp, "test/other/live", 1, WAIT_MS + 15000), 1);
+    const char *p[1] = {"test/other/live"};
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM notify.deliveries WHERE"
+                                   " idem_key = $1 AND status = 'sent'", 1, WAIT_MS, 1, p), 1);
+    assert_int_equal(sink_count(&smtp, "test/other/dead"), 1);
+    sink_stop(&smtp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_proposal_deadline_reminders),
+        cmocka_unit_test(test_other_instance_sending_kept),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
