@@ -21,7 +21,7 @@ int consult_checkin_code(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     if (tx_now_us(tx) > c.end_us)
         return consult_refuse(res, "ends_at", "past", "协商已结束");
     checkin_gate_scope(ctx->cmd->district, "consultation", scope);
-    if (checkin_gate_link(&app->checkin, scope, c.id, c.end_us, "checkin", &link) != 0) {
+    if (checkin_gate_link(&app->checkin, scope, c.id, c.end_us, "consult-checkin", &link) != 0) {
         checkin_gate_link_clear(&link);
         return cmd_fail(res, 500, "internal", "签到码生成失败");
     }

@@ -223,3 +223,24 @@ function actionsFor(ctx, c, venues) {
   if (before) act('cancel', '取消协商', [field('reason', '取消理由', input({}))], (e) => ({ reason: val(e, 'reason') }));
   return out;
 }
+
+/* 协商签到 (a member, opened by the consultation's QR code, not in the menu):
+ * the token "<consultation id>.<expiry>.<mac>" names its consultation; a
+ * refusal shows the server's reason.
+ *   POST /consultations/{id}/checkin {token}. */
+export const consultCheckinPage = {
+  id: 'consult-checkin',
+  title: '协商签到',
+  roles: ['member'],
+  nav: false,
+  async render(root, ctx, arg) {
+    const token = arg || '';
+    const id = token.split('.')[0];
+    const go = el('button', { type: 'button', id: 'checkin-now' }, '确认签到');
+    const result = el('p', { id: 'checkin-result', role: 'status' });
+    go.addEventListener('click', () => busy(go, () => api.post(C(id, '/checkin'), { token })
+      .then(() => { result.className = 'ok'; result.textContent = '签到成功'; go.hidden = true; },
+        (e) => { result.className = 'error'; result.textContent = e.serverMessage || e.message; })));
+    root.append(heading('协商签到'), card(el('p', {}, ctx.user.display_name || ''), go, result));
+  },
+};

@@ -18,7 +18,7 @@ import announcements from './announcements.js';
 import preferences from './preferences.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
 import supervise, { activityCheckinPage } from './supervise.js';
-import { consultPage } from './consult.js';
+import { consultPage, consultCheckinPage } from './consult.js';
 import { planPage } from './consult-plan.js';
 import { myFilePage, filePage, filesPage, groupPage, meetingsPage, meetingPage, checkinPage, filePrintPage, bulletinPrintPage } from './files.js';
 import users from './users.js';
@@ -49,6 +49,7 @@ export const PAGES = [
   groupPage,    // a liaison group's six at least (not in the menu)
   checkinPage,  // member, opened by the venue's QR code (not in the menu)
   activityCheckinPage, // member, opened by a supervision activity's QR code (not in the menu)
+  consultCheckinPage, // member, opened by a consultation's QR code (not in the menu)
   filePrintPage, // 一人一档 print view (not in the menu)
   bulletinPrintPage, // a published snapshot's print view (not in the menu)
   inbox,        // everybody
