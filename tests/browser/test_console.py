@@ -30,10 +30,10 @@ D = '/v1/districts/330303'
 EXPECTED_PAGES = {
     'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
               'proposal-rates', 'supervise', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'notifications',
-              'preferences', 'users', 'system', 'account'],
+              'announcements', 'preferences', 'users', 'system', 'account'],
     'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
                'proposal-rates', 'supervise', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'notifications',
-               'preferences', 'users', 'account'],
+               'announcements', 'preferences', 'users', 'account'],
     'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'supervise', 'consult', 'consult-plan',
                'files', 'meetings', 'inbox', 'preferences', 'account'],
     'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'consult', 'my-file', 'meetings',

@@ -11,6 +11,7 @@
  * service's own words (who, what and when). */
 
 import { api, dpath, today } from '../api.js';
+import { checkinPage } from './checkin.js';
 import {
   el, notice, field, input, select, busy, heading, card, table, clearErrors, formError, pagedList, showTime,
   conflictText, transitionForm, toRfc3339,
@@ -228,19 +229,4 @@ function actionsFor(ctx, c, venues) {
  * the token "<consultation id>.<expiry>.<mac>" names its consultation; a
  * refusal shows the server's reason.
  *   POST /consultations/{id}/checkin {token}. */
-export const consultCheckinPage = {
-  id: 'consult-checkin',
-  title: '协商签到',
-  roles: ['member'],
-  nav: false,
-  async render(root, ctx, arg) {
-    const token = arg || '';
-    const id = token.split('.')[0];
-    const go = el('button', { type: 'button', id: 'checkin-now' }, '确认签到');
-    const result = el('p', { id: 'checkin-result', role: 'status' });
-    go.addEventListener('click', () => busy(go, () => api.post(C(id, '/checkin'), { token })
-      .then(() => { result.className = 'ok'; result.textContent = '签到成功'; go.hidden = true; },
-        (e) => { result.className = 'error'; result.textContent = e.serverMessage || e.message; })));
-    root.append(heading('协商签到'), card(el('p', {}, ctx.user.display_name || ''), go, result));
-  },
-};
+export const consultCheckinPage = checkinPage('consult-checkin', '协商签到', (id) => C(id, '/checkin'));

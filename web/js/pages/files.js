@@ -9,6 +9,7 @@
  *   /checkin, /assess/snapshots. */
 
 import { api, dpath, today, nowLocal } from '../api.js';
+import { checkinPage as meetingCheckin } from './checkin.js';
 import { el, notice, field, input, select, busy, heading, card, table, download, showTime, toRfc3339, formError } from '../ui.js';
 
 export const KIND = {
@@ -320,20 +321,7 @@ function lineActions(ctx, m, l) {
   return el('span', { class: 'actions' }, out);
 }
 
-export const checkinPage = {
-  id: 'checkin',
-  title: '会议签到',
-  roles: ['member'],
-  nav: false,
-  async render(root, ctx, arg) {
-    const go = el('button', { type: 'button', id: 'checkin-now' }, '确认签到');
-    const result = el('p', { id: 'checkin-result', role: 'status' });
-    go.addEventListener('click', () => busy(go, () => api.post(dpath('/checkin'), { token: arg || '' })
-      .then(() => { result.className = 'ok'; result.textContent = '签到成功'; go.hidden = true; },
-        (e) => { result.className = 'error'; result.textContent = e.message; })));
-    root.append(heading('会议签到'), card(el('p', {}, ctx.user.display_name || ''), go, result));
-  },
-};
+export const checkinPage = meetingCheckin('checkin', '会议签到', () => dpath('/checkin'));
 
 /* ---- print views (A4) ------------------------------------------------------------------ */
 

@@ -7,6 +7,7 @@
  *   GET /items.csv, POST /items/{id}/{answer|return|close|reopen|refer}. */
 
 import { api, dpath } from '../api.js';
+import { checkinPage } from './checkin.js';
 import { el, field, heading, card, table, download, notice, conflictText, transitionForm, busy } from '../ui.js';
 import { chartCard } from './stats.js';
 
@@ -122,19 +123,5 @@ export default {
  * the token "<activity id>.<expiry>.<mac>" names its activity; a refusal
  * shows the server's reason (no form to mark).
  *   POST /supervision/activities/{id}/checkin {token}. */
-export const activityCheckinPage = {
-  id: 'activity-checkin',
-  title: '监督活动签到',
-  roles: ['member'],
-  nav: false,
-  async render(root, ctx, arg) {
-    const token = arg || '';
-    const id = token.split('.')[0];
-    const go = el('button', { type: 'button', id: 'checkin-now' }, '确认签到');
-    const result = el('p', { id: 'checkin-result', role: 'status' });
-    go.addEventListener('click', () => busy(go, () => api.post(dpath('/supervision/activities/' + encodeURIComponent(id) + '/checkin'), { token })
-      .then(() => { result.className = 'ok'; result.textContent = '签到成功'; go.hidden = true; },
-        (e) => { result.className = 'error'; result.textContent = e.serverMessage || e.message; })));
-    root.append(heading('监督活动签到'), card(el('p', {}, ctx.user.display_name || ''), go, result));
-  },
-};
+export const activityCheckinPage = checkinPage('activity-checkin', '监督活动签到',
+  (id) => dpath('/supervision/activities/' + encodeURIComponent(id) + '/checkin'));
