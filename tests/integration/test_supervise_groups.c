@@ -145,9 +145,9 @@ static void test_group_and_activity(void **state)
     assert_non_null(http_error_field(&r, "kind"));
     assert_non_null(http_error_field(&r, "attendance[0].status"));
     http_resp_clear(&r);
-    assert_int_equal(api_status(S.h, "POST", SUP "/groups/999999/activities", S.u.office,
-                                "{\"kind\":\"hearing\",\"date\":\"2000-01-01\",\"title\":\"x\","
-                                "\"attendance\":[{\"member_id\":\"1\",\"status\":\"present\"}]}"),
+    snprintf(body, sizeof body, "{\"kind\":\"hearing\",\"date\":\"%s\",\"title\":\"x\","
+             "\"attendance\":[{\"member_id\":\"1\",\"status\":\"present\"}]}", today);
+    assert_int_equal(api_status(S.h, "POST", SUP "/groups/999999/activities", S.u.office, body),
                      404);
 }
 
