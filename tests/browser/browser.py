@@ -3,6 +3,7 @@ python3-selenium, with the flags this closed network needs."""
 
 import atexit
 import email.utils
+import os
 import shutil
 import tempfile
 import time
@@ -157,3 +158,44 @@ def run_tests(tests, ctx, start, after_failure, stop):
         for n in failed:
             print('[  FAILED  ] %s' % n)
     return 1 if failed else 0
+
+
+def open_link_and_check_in(d, url, user, link):
+    """On `d`, logs in as `user` (a fresh session), opens a QR check-in
+    `link` (absolute, or a path of the console at `url`) and presses 签到."""
+    d.get(url + '/')
+    d.execute_script('sessionStorage.clear()')
+    login(d, url, user)
+    d.get(link if link.startswith('http') else url + link)
+    clickable(d, '#checkin-now').click()
+
+
+def run_phone_tests(tests, ctx, argv):
+    """run_tests for a test whose only browser is a phone (375 x 812, as
+    ctx.phone) against a stack of its own (ctx.stack): a failed test leaves
+    the phone's console lines and a screenshot in the stack's folder.
+    `argv`: the names of the tests to run (none: all)."""
+    from stack import Stack   # stack.py is the harness's, imported only here
+
+    def start(c):
+        c.stack = Stack().start()
+        c.phone = new_driver(375, 812, mobile=True)
+
+    def after_failure(c, name):
+        c.stack.failed = True
+        logs = severe_logs(c.phone)
+        if logs:
+            print('browser console (phone): ' + ' | '.join(logs[-5:]))
+        try:
+            c.phone.save_screenshot(os.path.join(c.stack.dir, '%s-phone.png' % name))
+        except Exception:   # noqa: BLE001 - a diagnostic only
+            pass
+
+    def stop(c):
+        if getattr(c, 'phone', None):
+            c.phone.quit()
+        if c.stack:
+            c.stack.stop()
+
+    return run_tests([t for t in tests if not argv or t.__name__ in argv], ctx, start,
+                     after_failure, stop)

@@ -17,9 +17,8 @@ from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from browser import (By, StackClient, clickable, login, new_driver, run_tests,  # noqa: E402
+from browser import (By, StackClient, open_link_and_check_in, run_phone_tests,  # noqa: E402
                      severe_logs, text_in, wait)
-from stack import Stack  # noqa: E402
 
 D = '/v1/districts/330303'
 
@@ -66,11 +65,7 @@ def _schedule(c):
 
 
 def _open_and_check_in(c, user):
-    c.phone.get(c.stack.url + '/')
-    c.phone.execute_script('sessionStorage.clear()')
-    login(c.phone, c.stack.url, user)
-    c.phone.get(c.code['url'] if c.code['url'].startswith('http') else c.stack.url + c.code['url'])
-    clickable(c.phone, '#checkin-now').click()
+    open_link_and_check_in(c.phone, c.stack.url, user, c.code['url'])
 
 
 def _attendance(c):
@@ -98,34 +93,9 @@ def test_member_not_invited_refused(c):
 TESTS = [test_member_checks_in_by_the_link, test_member_not_invited_refused]
 
 
-def _start(c):
-    c.stack = Stack().start()
-    c.phone = new_driver(375, 812, mobile=True)
-
-
-def _after_failure(c, name):
-    c.stack.failed = True
-    logs = severe_logs(c.phone)
-    if logs:
-        print('browser console (phone): ' + ' | '.join(logs[-5:]))
-    try:
-        c.phone.save_screenshot(os.path.join(c.stack.dir, '%s-phone.png' % name))
-    except Exception:   # noqa: BLE001
-        pass
-
-
-def _stop(c):
-    if c.phone:
-        c.phone.quit()
-    if c.stack:
-        c.stack.stop()
-
-
 def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    names = sys.argv[1:]
-    return run_tests([t for t in TESTS if not names or t.__name__ in names], Ctx(), _start,
-                     _after_failure, _stop)
+    return run_phone_tests(TESTS, Ctx(), sys.argv[1:])
 
 
 if __name__ == '__main__':
