@@ -72,11 +72,7 @@ static int s_teardown(void **state)
 static void s_post(const char *path, const char *token, const char *body, long want,
                    const char *key, char *out, size_t outsz)
 {
-    http_resp_t r;
-    assert_int_equal(api_req(S.h, "POST", path, token, body, want, &r), want);
-    if (out)
-        snprintf(out, outsz, "%s", api_str(r.json, key));
-    http_resp_clear(&r);
+    assert_true(api_post_key(S.h, path, token, body, want, key, out, outsz));
 }
 
 /* POST /consultations/{id}/<event>: the state after it, or the error's field. */

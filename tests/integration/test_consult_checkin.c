@@ -58,11 +58,7 @@ static int s_teardown(void **state)
 static void s_post(const char *path, const char *token, const char *body, long want,
                    const char *key, char *out, size_t outsz)
 {
-    http_resp_t r;
-    assert_int_equal(api_req(S.h, "POST", path, token, body, want, &r), want);
-    if (out)
-        snprintf(out, outsz, "%s", api_str(r.json, key));
-    http_resp_clear(&r);
+    assert_true(api_post_key(S.h, path, token, body, want, key, out, outsz));
 }
 
 /* member `who` posts `token` to consultation `id`'s check-in: the status,
@@ -71,15 +67,9 @@ static void s_checkin(const char *id, const char *who, const char *token, long w
                       const char *code, const char *field)
 {
     char path[128], body[256];
-    http_resp_t r;
     snprintf(path, sizeof path, D "/consultations/%s/checkin", id);
     snprintf(body, sizeof body, "{\"token\":\"%s\"}", token);
-    assert_int_equal(api_req(S.h, "POST", path, who, body, want, &r), want);
-    if (code)
-        assert_string_equal(http_error_code(&r), code);
-    if (field)
-        assert_non_null(http_error_field(&r, field));
-    http_resp_clear(&r);
+    assert_true(api_refused(S.h, "POST", path, who, body, want, code, field));
 }
 
 /* A count of `sql`, $1 the consultation (when the statement names it). */
