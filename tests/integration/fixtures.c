@@ -164,6 +164,12 @@ void fixture_logout(fixture_users_t *u)
     }
 }
 
+long long fixture_member_of(harness_t *h, const char *username)
+{
+    const char *p[1] = {username};
+    return harness_sql_ll(h, "SELECT member_id FROM auth.users WHERE username = $1", 1, p);
+}
+
 /* ---- dates on the stack's clock ------------------------------------------------------ */
 
 calendar_day_t fixture_today(void)

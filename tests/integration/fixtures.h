@@ -24,6 +24,10 @@ int fixture_login(harness_t *h, fixture_users_t *u, const char *names);
 /* Frees the sessions' tokens and NULLs them. Idempotent. */
 void fixture_logout(fixture_users_t *u);
 
+/* The member id of the demo user `username` ("member1"), or -1 (no such
+ * user, or the user is no member). */
+long long fixture_member_of(harness_t *h, const char *username);
+
 /* A RecordVisit JSON body (malloc'd): room `room`, members `members[n]`,
  * `category` ("transport"), received `ago_s` seconds before now (UTC+8 text);
  * with the visitor 张三 / 13812345678 when `visitor`, else anonymous. */

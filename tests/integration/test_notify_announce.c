@@ -42,10 +42,8 @@ static int s_setup(void **state)
     if (sink_start(S.h, &S.smtp, "smtp", "smtp", "0") != 0)
         return 0;
     S.ready = fixture_login(S.h, &S.u, "office member1 member2") == 0;
-    S.member1 = harness_sql_ll(S.h, "SELECT member_id FROM auth.users WHERE username = 'member1'",
-                               0, NULL);
-    S.member2 = harness_sql_ll(S.h, "SELECT member_id FROM auth.users WHERE username = 'member2'",
-                               0, NULL);
+    S.member1 = fixture_member_of(S.h, "member1");
+    S.member2 = fixture_member_of(S.h, "member2");
     S.ready &= notify_util_channels(S.h, S.smtp.port, 0) == 0;
     S.ready &= harness_restart(S.h, "notify") == 0;
     S.ready &= S.member1 > 0 && S.member2 > 0;

@@ -22,6 +22,7 @@
 #include "timeutil.h"
 #include "tx.h"
 #include "api_util.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "sinks.h"
 
@@ -44,8 +45,7 @@ static int s_setup(void **state)
     if (!(S.h = harness_new("notify_burst")) || harness_start_all(S.h) != 0
         || sink_start(S.h, &S.smtp, "smtp", "smtp", "0") != 0)
         return 0;
-    S.member = harness_sql_ll(S.h, "SELECT member_id FROM auth.users WHERE username = 'member1'",
-                              0, NULL);
+    S.member = fixture_member_of(S.h, "member1");
     snprintf(sql, sizeof sql, "INSERT INTO notify.contacts (district_code, recipient_kind,"
              " recipient_id, email) VALUES ('" D "', 'member', %lld, 'm1@example.org')", S.member);
     harness_sql_ll(S.h, sql, 0, NULL);

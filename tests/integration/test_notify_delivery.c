@@ -69,10 +69,8 @@ static int s_setup(void **state)
         || sink_start(S.h, &S.sms, "sms", "http", "0") != 0)
         return 0;
     S.ready = fixture_login(S.h, &S.u, "office member1") == 0;
-    S.member1 = harness_sql_ll(S.h, "SELECT member_id FROM auth.users WHERE username = 'member1'",
-                               0, NULL);
-    S.member2 = harness_sql_ll(S.h, "SELECT member_id FROM auth.users WHERE username = 'member2'",
-                               0, NULL);
+    S.member1 = fixture_member_of(S.h, "member1");
+    S.member2 = fixture_member_of(S.h, "member2");
     char sql[600];
     snprintf(sql, sizeof sql, "INSERT INTO notify.contacts (district_code, recipient_kind,"
              " recipient_id, email, phone) VALUES ('" D "', 'member', %lld, 'm1@example.org',"

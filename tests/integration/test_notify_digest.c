@@ -44,8 +44,7 @@ static int s_setup(void **state)
     if (sink_start(S.h, &S.smtp, "smtp", "smtp", "0") != 0)
         return 0;
     S.ready = fixture_login(S.h, &S.u, "office member1") == 0;
-    S.member1 = harness_sql_ll(S.h, "SELECT member_id FROM auth.users WHERE username = 'member1'",
-                               0, NULL);
+    S.member1 = fixture_member_of(S.h, "member1");
     char sql[300];
     snprintf(sql, sizeof sql, "INSERT INTO notify.contacts (district_code, recipient_kind,"
              " recipient_id, email) VALUES ('" D "', 'member', %lld, 'm1@example.org')",

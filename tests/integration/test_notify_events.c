@@ -41,10 +41,8 @@ static int s_setup(void **state)
     if (!(S.h = harness_new("notify_events")) || harness_start_all(S.h) != 0)
         return 0;
     S.ready = fixture_login(S.h, &S.u, "member1 unit1 leader") == 0;
-    S.member1 = harness_sql_ll(S.h, "SELECT member_id FROM auth.users WHERE username = 'member1'",
-                               0, NULL);
-    S.member2 = harness_sql_ll(S.h, "SELECT member_id FROM auth.users WHERE username = 'member2'",
-                               0, NULL);
+    S.member1 = fixture_member_of(S.h, "member1");
+    S.member2 = fixture_member_of(S.h, "member2");
     S.unit1 = harness_sql_ll(S.h, "SELECT unit_id FROM auth.users WHERE username = 'unit1'",
                              0, NULL);
     S.ready &= S.member1 > 0 && S.member2 > 0 && S.unit1 > 0;
