@@ -10,13 +10,12 @@
 
 #include <stdint.h>
 #include "calendar.h"
+#include "checkin_cfg.h"
 #include "config.h"
 #include "tx.h"
 
 typedef struct assess_app {
-    uint8_t checkin_key[32];
-    int checkin_before_min;
-    char public_url[128];        /* the console's address for the QR code (assess.public_url) */
+    checkin_cfg_t checkin;       /* assess.checkin_key, .checkin_before_min, .public_url */
 } assess_app_t;
 
 /* service_def_t.init. 0, or -1 (logged: a bad key). */

@@ -1,5 +1,5 @@
-/* assess_checkin: see assess_checkin.h. The token and QR rules are
- * common/checkin (scope "<district>/meeting"). */
+/* assess_checkin: see assess_checkin.h. The link, the token and the window
+ * are common/checkin_gate's (scope "<district>/meeting"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +8,7 @@
 #include "assess_checkin.h"
 #include "assess_fsm.h"
 #include "assess_meetings.h"
-#include "checkin.h"
-#include "timeutil.h"
+#include "checkin_gate.h"
 
 /* ---- commands ------------------------------------------------------------------------------- */
 
@@ -17,7 +16,8 @@ int assess_checkin_code_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *re
 {
     const assess_app_t *app = ctx->app;
     int64_t meeting;
-    char mt[24], token[CHECKIN_TOKEN_MAX], url[320], exp[40], scope[40];
+    char mt[24], scope[CHECKIN_SCOPE_MAX];
+    checkin_link_t link;
     if (cmd_object_id(ctx, &meeting) != 0)
         return cmd_fail(res, 404, "not_found", "没有找到该会议");
     const char *p[2] = {ctx->cmd->district, db_num(mt, meeting)};
@@ -34,23 +34,21 @@ int assess_checkin_code_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *re
     }
     int64_t ends = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
     PQclear(r);
-    snprintf(scope, sizeof scope, "%s/meeting", ctx->cmd->district);
-    if (checkin_sign(app->checkin_key, scope, meeting, ends, token) != 0)
+    checkin_gate_scope(ctx->cmd->district, "meeting", scope);
+    if (checkin_gate_link(&app->checkin, scope, meeting, ends * 1000000, "checkin", &link) != 0) {
+        checkin_gate_link_clear(&link);
         return cmd_fail(res, 500, "internal", "签到码生成失败");
-    snprintf(url, sizeof url, "%s/#/checkin/%s", app->public_url, token);
-    time_format(ends * 1000000, exp, sizeof exp);
+    }
     Lianxin__V1__CheckinCode code = LIANXIN__V1__CHECKIN_CODE__INIT;
     code.meeting_id = meeting;
-    code.token = token;
-    code.url = url;
-    code.expires_at = exp;
-    code.svg = checkin_svg(url);
-    if (!code.svg)
-        return cmd_fail(res, 500, "internal", "签到码生成失败");
+    code.token = link.token;
+    code.url = link.url;
+    code.expires_at = link.expires_at;
+    code.svg = link.svg;
     int rc = cmd_record(tx, ctx, res, NULL, &code.base, "meeting.checkin_code", "meeting", meeting);
     if (rc == 0)
         rc = cmd_ok(res, 200, &code.base);
-    free(code.svg);
+    checkin_gate_link_clear(&link);
     return rc;
 }
 
@@ -60,25 +58,20 @@ int assess_checkin_execute(tx_t *tx, const cmd_ctx_t *ctx, cmd_result_t *res)
     const assess_app_t *app = ctx->app;
     int64_t meeting = 0, now = tx_now_us(tx);
     assess_line_t line;
-    char scope[40];
-    if (!c->token || !*c->token)
-        return cmd_field_error(res, "token", "required");
-    snprintf(scope, sizeof scope, "%s/meeting", ctx->cmd->district);
-    if (checkin_verify(app->checkin_key, scope, c->token, now / 1000000, &meeting) != 0) {
-        cmd_fail(res, 403, "checkin_refused", "签到码无效或已过期");
-        return cmd_field_error(res, "token", "invalid");
-    }
+    char scope[CHECKIN_SCOPE_MAX];
+    checkin_gate_scope(ctx->cmd->district, "meeting", scope);
+    if (checkin_gate_token(&app->checkin, scope, c->token, now, &meeting, res) != 0)
+        return -1;
     if (c->meeting_id > 0 && c->meeting_id != meeting) {
         cmd_fail(res, 409, "checkin_refused", "签到码不属于本次会议");
         return cmd_field_error(res, "meeting_id", "mismatch");
     }
     if (assess_line_load(tx, ctx, meeting, ctx->cmd->actor->member_id, &line, res) != 0)
         return -1;
-    if (strcmp(line.state, "scheduled") != 0 || now > line.ends_us
-        || now < line.starts_us - (int64_t) app->checkin_before_min * 60 * 1000000) {
-        cmd_fail(res, 409, "checkin_refused", "不在签到时间内");
-        return cmd_field_error(res, "token", "outside_window");
-    }
+    /* a meeting closed or cancelled has no window */
+    int64_t ends = strcmp(line.state, "scheduled") == 0 ? line.ends_us : 0;
+    if (checkin_gate_window(&app->checkin, now, line.starts_us, ends, res) != 0)
+        return -1;
     if (cmd_fsm_gate(&assess_attendance_fsm, fsm_state_from_name(&assess_attendance_fsm,
                      line.status), 0, ATT_EV_CHECKIN, ctx, NULL, res) != 0)
         return -1;

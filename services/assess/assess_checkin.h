@@ -4,9 +4,10 @@
  * expiry); the member's phone opens it and posts the token. Refused: a bad
  * or expired signature, a token of another meeting, a time outside the
  * window (from assess.checkin_before_min before the start to the end). The
- * token rules and the QR code (SVG) are common/checkin, scope
- * "<district>/meeting": consult and supervise sign theirs the same way under
- * their own scopes. Never logs a token. */
+ * link, the token check and the window are common/checkin_gate's (scope
+ * "<district>/meeting"; a token of CHECKIN_TOKEN_MAX characters or more is
+ * 400 too_long): consult and supervise take theirs the same way under their
+ * own scopes. Never logs a token. */
 #ifndef LIANXIN_ASSESS_CHECKIN_H
 #define LIANXIN_ASSESS_CHECKIN_H
 
