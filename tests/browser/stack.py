@@ -7,6 +7,8 @@ the bus, every service of the config key `services` and the gateway,
 serving this checkout's web/. Reads the environment deploy/local.sh exports for tests:
 LIANXIN_ROOT, LIANXIN_BUILD, LIANXIN_TEST_PGHOST, LIANXIN_TEST_PGPORT,
 LIANXIN_TEST_TEMPLATE. The programs run at the real time (no test clock).
+Stack(settings) sets config keys of a test's own over these (test_notify:
+notify's SMS gateway, retries and quiet hours).
 """
 
 import json
@@ -52,7 +54,7 @@ def _pick_ports(n):
 
 
 class Stack:
-    def __init__(self):
+    def __init__(self, settings=None):
         self.root = _env('LIANXIN_ROOT')
         self.build = _env('LIANXIN_BUILD')
         self.pghost = _env('LIANXIN_TEST_PGHOST')
@@ -63,6 +65,7 @@ class Stack:
         self.procs = []
         self.url = None
         self.failed = False
+        self.settings = dict(settings or {})
 
     # ---- database ---------------------------------------------------------------
     def _psql(self, sql):
@@ -100,6 +103,7 @@ class Stack:
             # a reset password must be changed at the next login (test_console)
             'auth.password_expiry_days': '90',
         }
+        values.update(self.settings)
         for i, s in enumerate(services):
             values[s + '.endpoint'] = 'tcp://127.0.0.1:%d' % (base + 3 + i)
         # each program its own PostgreSQL role (deploy/sql/009); admin is the owner

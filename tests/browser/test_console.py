@@ -30,10 +30,10 @@ D = '/v1/districts/330303'
 EXPECTED_PAGES = {
     'admin': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
               'proposal-rates', 'supervise', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'notifications',
-              'announcements', 'preferences', 'users', 'system', 'account'],
+              'announcements', 'contacts', 'preferences', 'users', 'system', 'account'],
     'office': ['today', 'record', 'log', 'rota', 'issues', 'reports', 'stats', 'calendar', 'proposals',
                'proposal-rates', 'supervise', 'consult', 'consult-plan', 'files', 'meetings', 'inbox', 'notifications',
-               'announcements', 'preferences', 'users', 'account'],
+               'announcements', 'contacts', 'preferences', 'users', 'account'],
     'leader': ['log', 'issues', 'reports', 'stats', 'proposals', 'proposal-rates', 'supervise', 'consult', 'consult-plan',
                'files', 'meetings', 'inbox', 'preferences', 'account'],
     'member1': ['duties', 'record', 'log', 'issues', 'reports', 'proposals', 'consult', 'my-file', 'meetings',

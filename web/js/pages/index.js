@@ -15,6 +15,7 @@ import calendar from './calendar.js';
 import inbox from './inbox.js';
 import notifications from './notifications.js';
 import announcements from './announcements.js';
+import contacts from './contacts.js';
 import preferences from './preferences.js';
 import { proposalsPage, ratesPage, printPage } from './proposals.js';
 import supervise, { activityCheckinPage } from './supervise.js';
@@ -55,6 +56,7 @@ export const PAGES = [
   inbox,        // everybody
   notifications, // office, admin
   announcements, // office, admin
+  contacts,     // office, admin: recipients' e-mail and phone
   preferences,  // everybody with an inbox address
   users,        // office, admin
   system,       // admin

@@ -3,7 +3,8 @@
  * GET / PUT /v1/districts/{d}/me/preferences {channels, digest}. */
 
 import { api, dpath, session } from '../api.js';
-import { el, notice, busy, heading, card, field, input, formError, clearErrors } from '../ui.js';
+import { el, notice, busy, heading, card, formError, clearErrors } from '../ui.js';
+import { contactEditor } from './contacts.js';
 
 const CHANNELS = [['email', '电子邮件'], ['sms', '短信']];
 
@@ -43,30 +44,12 @@ export default {
   },
 };
 
-/* 我的联系方式 (members, units): GET / PUT /me/contact; shown masked; saving
- * replaces both values with what is entered (an empty one clears it). */
+/* 我的联系方式 (members, units): GET / PUT /me/contact, shown masked. */
 async function contactForm() {
   const cur = await api.get(dpath('/me/contact'));
-  const email = input({ type: 'email', id: 'contact-email', placeholder: cur.email || '未填写' });
-  const phone = input({ type: 'tel', id: 'contact-phone', placeholder: cur.phone || '未填写' });
-  const shown = el('p', { id: 'contact-current' },
-    '当前：邮箱 ' + (cur.email || '未填写') + '，手机 ' + (cur.phone || '未填写'));
-  const f = el('form', { id: 'contact-form', novalidate: true },
-    el('h3', {}, '我的联系方式'), shown,
-    el('p', { class: 'hint' }, '保存时以填写内容替换两项；留空的一项将被清除。'),
-    field('email', '电子邮箱', email), field('phone', '手机号码', phone),
-    el('div', { class: 'buttons' }, el('button', { type: 'submit' }, '保存联系方式')),
-    el('p', { class: 'error form-error', role: 'alert' }));
-  f.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(f);
-    await busy(f.querySelector('button[type=submit]'), async () => {
-      try {
-        const r = await api.put(dpath('/me/contact'), { email: email.value, phone: phone.value });
-        shown.textContent = '当前：邮箱 ' + (r.email || '未填写') + '，手机 ' + (r.phone || '未填写');
-        notice('联系方式已保存');
-      } catch (e) { formError(f, e); }
-    });
-  });
-  return f;
+  const now = (c) => '当前：邮箱 ' + (c.email || '未填写') + '，手机 ' + (c.phone || '未填写');
+  const shown = el('p', { id: 'contact-current' }, now(cur));
+  return contactEditor(dpath('/me/contact'), {}, cur, (r) => { shown.textContent = now(r); },
+    { id: 'contact-form', emailId: 'contact-email', phoneId: 'contact-phone',
+      head: [el('h3', {}, '我的联系方式'), shown] });
 }
