@@ -26,6 +26,8 @@ typedef struct {
     char producer[CONSUMER_NAME_MAX];
     char lease[2 * CONSUMER_NAME_MAX];
     int64_t cursor;                 /* as last read from the table; -1 unknown */
+    int cursor_missing;             /* the table has no row for it yet (cursor 0) */
+    unsigned cursor_gen;            /* the connection it was read or written on */
     int held;                       /* lease at the last run: 1, 0, -1 unknown */
     s_buffered_t *buf;              /* bus events ahead of the cursor, by seq */
     size_t nbuf;
@@ -42,7 +44,10 @@ typedef struct {
     size_t nbuf;
     int held, failed, more;
     unsigned generation;            /* the connection the lease was confirmed on */
-    int64_t cursor;                 /* after the run; -1 when not read */
+    int64_t cursor;                 /* the stream's cursor as known: before the run (-1
+                                     * unknown), then after it (-1: lost, read it again) */
+    int cursor_missing;             /* no row for it in the table yet */
+    unsigned cursor_gen;            /* the connection p->cursor is known on */
     uint64_t applied;
     evroute_counts_t passed;        /* skipped and ignored, in committed transactions */
 } s_part_t;
@@ -60,6 +65,7 @@ struct consumer {
     char **producers;
     size_t nproducers;
     int idle_ms, max_batch;
+    int linger_ms, linger_min;      /* see consumer_opts_t */
     txq_t *txq;
     bus_pub_t *pub;
     consumer_apply_fn *fn;
@@ -68,15 +74,15 @@ struct consumer {
     size_t nroutes;
     void *arg;
     bus_sub_t *sub;
-    uv_timer_t idle, retry;
+    uv_timer_t idle, retry, linger;
     int closing_handles;
-    int started, running, again, again_catchup, dying, db_down;
+    int started, running, lingering, again, again_catchup, dying, db_down;
     s_stream_t **streams;
     size_t nstreams;
     tx_t *tx;                       /* used by the job, then by its done callback */
     uint64_t applied;
     evroute_counts_t passed;
-    char sql_lock[192], sql_create[224], sql_update[192];
+    char sql_lock[192], sql_create[224], sql_update[224];
 };
 
 consumer_verdict_t
@@ -91,35 +97,41 @@ consumer_check(int64_t cursor, int64_t seq)
 
 /* ---- the worker side ---------------------------------------------------- */
 
-/* Locks the stream's cursor row and reads it; a missing row is created at
- * 0 first (only then: an idle catch-up must not write a row version). */
+/* Locks the stream's cursor row and reads it: *cursor, or 0 and *missing
+ * when there is no row yet (none is created: an idle catch-up writes
+ * nothing; s_save_cursor creates it with the first events applied). */
 static int
-s_lock_cursor(consumer_t *self, db_t *db, const s_stream_t *s, int64_t *cursor)
+s_lock_cursor(consumer_t *self, db_t *db, const s_stream_t *s, int64_t *cursor, int *missing)
 {
     const char *params[] = { s->district, self->name, s->producer };
-    for (int attempt = 0; attempt < 2; attempt++) {
-        PGresult *res = db_exec(db, self->sql_lock, 3, params);
-        if (!res)
-            return -1;
-        int found = PQntuples(res) == 1;
-        if (found)
-            *cursor = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-        PQclear(res);
-        if (found)
-            return 0;
-        if (attempt == 0 && db_run(db, self->sql_create, 3, params) != 0)
-            return -1;
-    }
-    return -1;
+    PGresult *res = db_exec(db, self->sql_lock, 3, params);
+    if (!res)
+        return -1;
+    *missing = PQntuples(res) != 1;
+    *cursor = *missing ? 0 : strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return 0;
 }
 
+/* Moves the cursor from `from` to `to` if it still is at `from` (or
+ * creates its row at `to` when `missing` and nobody has): 1 when moved, 0
+ * when the row was not as known (another instance moved it, or a relaxed
+ * commit was lost: the caller rolls back and reads the row again), -1 when
+ * the statement failed. The compare is what makes an unlocked run safe. */
 static int
-s_save_cursor(consumer_t *self, db_t *db, const s_stream_t *s, int64_t cursor)
+s_save_cursor(consumer_t *self, db_t *db, const s_stream_t *s, int64_t from, int64_t to,
+              int missing)
 {
-    char seq[24];
-    snprintf(seq, sizeof seq, "%lld", (long long) cursor);
-    const char *params[] = { s->district, self->name, s->producer, seq };
-    return db_run(db, self->sql_update, 4, params);
+    char a[24], b[24];
+    const char *params[] = { s->district, self->name, s->producer, db_num(b, to),
+                             db_num(a, from) };
+    PGresult *res = db_exec(db, missing ? self->sql_create : self->sql_update,
+                            missing ? 4 : 5, params);
+    if (!res)
+        return -1;
+    int moved = strcmp(PQcmdTuples(res), "1") == 0;
+    PQclear(res);
+    return moved;
 }
 
 /* Reads up to `limit` events after `after` from bus.events into `out`
@@ -133,18 +145,17 @@ s_read_log(db_t *db, const s_stream_t *s, int64_t after, int limit,
     snprintf(a, sizeof a, "%lld", (long long) after);
     snprintf(l, sizeof l, "%d", limit);
     const char *params[] = { s->district, s->producer, a, l };
-    PGresult *res = db_exec(db,
+    PGresult *res = db_exec_binary(db,
         "SELECT seq, envelope FROM bus.events WHERE district_code = $1 AND producer = $2"
         " AND seq > $3::bigint ORDER BY seq LIMIT $4::int", 4, params);
     if (!res)
         return -1;
     int rows = PQntuples(res);
     for (int i = 0; i < rows; i++) {
-        size_t len = 0;
-        unsigned char *raw = PQunescapeBytea((const unsigned char *) PQgetvalue(res, i, 1), &len);
-        Lianxin__V1__Event *ev = raw ? lianxin__v1__event__unpack(NULL, len, raw) : NULL;
-        PQfreemem(raw);
-        if (ev && (ev->seq != strtoll(PQgetvalue(res, i, 0), NULL, 10)
+        const uint8_t *raw = (const uint8_t *) PQgetvalue(res, i, 1);
+        Lianxin__V1__Event *ev = lianxin__v1__event__unpack(NULL, (size_t) PQgetlength(res, i, 1),
+                                                            raw);
+        if (ev && (ev->seq != db_get_int8(res, i, 0)
                    || strcmp(ev->district, s->district) != 0
                    || strcmp(ev->producer, s->producer) != 0)) {
             lianxin__v1__event__free_unpacked(ev, NULL);
@@ -254,17 +265,23 @@ s_apply_all(consumer_t *self, const s_stream_t *s, int64_t cursor,
 }
 
 /* One transaction for at most `limit` events of part `p`, applied one by
- * one or, with `many`, through apply_many. 0 when every collected event was
- * applied and committed; S_MANY_FAILED when apply_many failed (rolled back);
- * otherwise -1 and *stopped_at is the index of the event that could not be
- * applied (-1: no event to blame, e.g. the commit failed). */
+ * one or, with `many`, through apply_many. The cursor is the one the last
+ * run left when known (no lock: the compare in s_save_cursor keeps a stale
+ * one from applying anything), else read with its row locked. 0 when every
+ * collected event was applied and committed (or the cursor was found moved:
+ * p->cursor is then -1 and p->more asks for another run); S_MANY_FAILED
+ * when apply_many failed (rolled back); otherwise -1 and *stopped_at is the
+ * index of the event that could not be applied (-1: no event to blame, e.g.
+ * the commit failed). */
 static int
 s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at, int many)
 {
     Lianxin__V1__Event **evs = calloc((size_t) limit, sizeof *evs);
     evroute_counts_t passed = { 0, 0 };
-    int64_t cursor = 0;
-    int n = 0, more = 0, done = -1;
+    /* known on another connection: a relaxed commit may have been lost
+     * with the old one, so the cursor is read again */
+    int64_t cursor = p->cursor_gen == p->generation ? p->cursor : -1;
+    int n = 0, more = 0, done = -1, missing = p->cursor_missing;
     *stopped_at = -1;
     if (!evs || tx_begin(self->tx, db) != 0) {
         free(evs);
@@ -275,19 +292,29 @@ s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at, int
         free(evs);
         return -1;
     }
-    if (s_lock_cursor(self, db, p->stream, &cursor) == 0
+    if ((cursor >= 0 || s_lock_cursor(self, db, p->stream, &cursor, &missing) == 0)
         && s_collect(p, db, cursor, limit, evs, &n, &more) == 0) {
         p->cursor = cursor;
+        p->cursor_missing = missing;
+        p->cursor_gen = p->generation;
         done = s_apply_all(self, p->stream, cursor, evs, n, many, &passed);
     }
-    int rc = -1;
+    int rc = -1, moved = -1;
     if (done == n && n == 0) {
         tx_rollback(self->tx);
         rc = 0;
     } else if (done == n) {
-        if (s_save_cursor(self, db, p->stream, cursor + n) == 0
-            && tx_commit_relaxed(self->tx) == 0) {
+        moved = s_save_cursor(self, db, p->stream, cursor, cursor + n, missing);
+        if (moved == 0) {
+            p->cursor = -1;         /* not as known: rolled back, read again */
+            p->more = 1;
+            rc = 0;
+            log_info("consumer cursor moved elsewhere, reading it again", "consumer=%s"
+                     " district=%s producer=%s", self->name, p->stream->district,
+                     p->stream->producer);
+        } else if (moved == 1 && tx_commit_relaxed(self->tx) == 0) {
             p->cursor = cursor + n;
+            p->cursor_missing = 0;
             p->applied += (uint64_t) n;
             p->passed.malformed += passed.malformed;
             p->passed.ignored += passed.ignored;
@@ -299,7 +326,7 @@ s_batch(consumer_t *self, db_t *db, s_part_t *p, int limit, int *stopped_at, int
     } else if (done == S_MANY_FAILED) {
         rc = S_MANY_FAILED;
     }
-    if (rc != 0)
+    if (rc != 0 || moved == 0)
         tx_rollback(self->tx);
     s_free_events(evs, n);
     free(evs);
@@ -384,8 +411,11 @@ s_settle_part(consumer_t *self, s_part_t *p)
     s->held = p->held;
     if (p->held == 0)
         s->cursor = -1;             /* another instance moves it */
-    else if (p->cursor >= 0)
-        s->cursor = p->cursor;
+    else if (p->held == 1) {
+        s->cursor = p->cursor;      /* -1 when found moved: read again */
+        s->cursor_missing = p->cursor_missing;
+        s->cursor_gen = p->cursor_gen;
+    }
     s_drop_buffered(p->buf, &p->nbuf, p->held == 0 ? INT64_MAX : s->cursor);
     s_drop_buffered(s->buf, &s->nbuf, p->held == 0 ? INT64_MAX : s->cursor);
     if (p->held == 1 && p->nbuf > 0 && !p->more && !p->failed)
@@ -430,6 +460,34 @@ s_free_run(s_run_t *run)
 
 static void s_maybe_free(consumer_t *self);
 
+/* Starts the run asked for while one was in flight or while lingering. */
+static void
+s_again(consumer_t *self)
+{
+    int catchup = self->again_catchup;
+    self->again = self->again_catchup = 0;
+    s_run(self, catchup);
+}
+
+static void
+s_on_linger(uv_timer_t *timer)
+{
+    consumer_t *self = timer->data;
+    self->lingering = 0;
+    if (self->again)
+        s_again(self);
+}
+
+/* A stream's buffer is full while lingering: no point in waiting. */
+static void
+s_end_linger(consumer_t *self)
+{
+    if (!self->lingering)
+        return;
+    uv_timer_stop(&self->linger);
+    s_on_linger(&self->linger);
+}
+
 static void
 s_done(int rc, void *arg)
 {
@@ -447,18 +505,27 @@ s_done(int rc, void *arg)
                   run->db_down ? "consumer waits for the database" : "consumer database back",
                   "consumer=%s", self->name);
     self->db_down = run->db_down;
+    uint64_t applied = 0;
+    int backlog = 0;
     for (size_t i = 0; i < run->nparts; i++) {
         s_settle_part(self, &run->parts[i]);
-        self->again |= run->parts[i].more;
+        applied += run->parts[i].applied;
+        backlog |= run->parts[i].more;
     }
+    self->again |= backlog;
     tx_publish(self->tx, self->pub);
     s_free_run(run);
     s_arm_retry(self);
-    if (self->again) {
-        int catchup = self->again_catchup;
-        self->again = self->again_catchup = 0;
-        s_run(self, catchup);
+    if (!self->again)
+        return;
+    /* busy (a run of linger_min or more, and more came meanwhile), but no
+     * backlog in the table: gather for linger_ms before the next run */
+    if (self->linger_ms > 0 && !backlog && applied >= (uint64_t) self->linger_min) {
+        self->lingering = 1;
+        uv_timer_start(&self->linger, s_on_linger, (uint64_t) self->linger_ms, 0);
+        return;
     }
+    s_again(self);
 }
 
 /* Moves what a stream has to do into a part. 0 when there is nothing. */
@@ -471,7 +538,9 @@ s_plan_stream(s_stream_t *s, int catchup, uint64_t now, s_part_t *p)
     p->stream = s;
     p->read_table = catchup || s->need_read;
     p->held = -1;
-    p->cursor = -1;
+    p->cursor = s->cursor;
+    p->cursor_missing = s->cursor_missing;
+    p->cursor_gen = s->cursor_gen;
     p->buf = s->buf;
     p->nbuf = s->nbuf;
     s->buf = NULL;
@@ -487,7 +556,7 @@ s_run(consumer_t *self, int catchup)
 {
     if (self->dying || !self->started)
         return;
-    if (self->running) {
+    if (self->running || self->lingering) {
         self->again = 1;
         self->again_catchup |= catchup;
         return;
@@ -560,6 +629,8 @@ s_on_event(const Lianxin__V1__Event *ev, void *arg)
     int rc = s_buffer(self, s, ev);
     if (rc < 0)
         s->need_read = 1;
+    if (rc != 0 && (s->need_read || s->nbuf >= (size_t) self->max_batch))
+        s_end_linger(self);
     if (rc != 0)
         s_run(self, 0);
 }
@@ -614,17 +685,21 @@ s_init_opts(consumer_t *self, const consumer_opts_t *opts)
     self->cursor_table = strdup(opts->cursor_table);
     self->idle_ms = opts->idle_ms > 0 ? opts->idle_ms : 2000;
     self->max_batch = opts->max_batch > 0 ? opts->max_batch : 256;
+    self->linger_ms = opts->linger_ms > 0 && opts->linger_ms <= CONSUMER_LINGER_MAX_MS
+                      ? opts->linger_ms : 0;
+    self->linger_min = opts->linger_min > 0 ? opts->linger_min : 1;
     if (!self->name || !self->cursor_table || s_parse_producers(self, opts->producers) != 0)
         return -1;
     snprintf(self->sql_lock, sizeof self->sql_lock,
              "SELECT seq FROM %s WHERE district_code = $1 AND consumer = $2 AND producer = $3"
              " FOR UPDATE", self->cursor_table);
     snprintf(self->sql_create, sizeof self->sql_create,
-             "INSERT INTO %s (district_code, consumer, producer, seq) VALUES ($1, $2, $3, 0)"
+             "INSERT INTO %s (district_code, consumer, producer, seq)"
+             " VALUES ($1, $2, $3, $4::bigint)"
              " ON CONFLICT (district_code, consumer, producer) DO NOTHING", self->cursor_table);
     snprintf(self->sql_update, sizeof self->sql_update,
              "UPDATE %s SET seq = $4::bigint WHERE district_code = $1 AND consumer = $2"
-             " AND producer = $3", self->cursor_table);
+             " AND producer = $3 AND seq = $5::bigint", self->cursor_table);
     self->tx = tx_new(self->name);
     return self->tx ? 0 : -1;
 }
@@ -694,7 +769,8 @@ consumer_new(uv_loop_t *loop, void *zctx, const consumer_opts_t *opts,
     }
     uv_timer_init(loop, &self->idle);
     uv_timer_init(loop, &self->retry);
-    self->idle.data = self->retry.data = self;
+    uv_timer_init(loop, &self->linger);
+    self->idle.data = self->retry.data = self->linger.data = self;
     return self;
 }
 
@@ -779,7 +855,9 @@ consumer_destroy(consumer_t **self_p)
     bus_sub_destroy(&self->sub);
     uv_timer_stop(&self->idle);
     uv_timer_stop(&self->retry);
-    self->closing_handles = 2;
+    uv_timer_stop(&self->linger);
+    self->closing_handles = 3;
     uv_close((uv_handle_t *) &self->idle, s_on_close);
     uv_close((uv_handle_t *) &self->retry, s_on_close);
+    uv_close((uv_handle_t *) &self->linger, s_on_close);
 }

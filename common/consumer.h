@@ -52,6 +52,8 @@ typedef int (consumer_apply_many_fn)(tx_t *tx, const Lianxin__V1__Event *const *
 
 typedef struct consumer consumer_t;
 
+#define CONSUMER_LINGER_MAX_MS 1000
+
 typedef struct consumer_opts {
     const char *name;               /* "notify": the cursor rows' consumer name */
     const char *cursor_table;       /* "bus.cursors" (district_code, consumer, producer, seq) */
@@ -60,6 +62,12 @@ typedef struct consumer_opts {
     const char *producers;          /* comma-separated streams to follow: "intake" */
     int idle_ms;                    /* catch-up interval, default 2000 */
     int max_batch;                  /* events per transaction, default 256 */
+    /* Gathering when busy: after a run of at least linger_min events, with
+     * more arrived meanwhile and no backlog in the table, the next run waits
+     * linger_ms (0: never; at most CONSUMER_LINGER_MAX_MS) so that it
+     * applies more events in one transaction; a full buffer ends the wait.
+     * Light traffic (runs under linger_min) is never delayed. */
+    int linger_ms, linger_min;
     consumer_apply_many_fn *apply_many;     /* optional, see above (raw form only) */
     const evroute_t *routes;        /* the types consumed (evroute_check'ed); or NULL */
     size_t nroutes;

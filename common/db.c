@@ -284,7 +284,7 @@ db_conn(db_t *self)
  * *stale when a cached statement turned out stale (it is dropped). */
 static PGresult *
 s_attempt(db_t *self, const char *sql, int n, const char *const *values,
-          const int *lengths, const int *formats, int *stale)
+          const int *lengths, const int *formats, int binary, int *stale)
 {
     uint64_t hash = s_hash(sql);
     db_stmt_t *st = s_stmt_find(self, hash, sql);
@@ -296,8 +296,8 @@ s_attempt(db_t *self, const char *sql, int n, const char *const *values,
             return failed;
     }
     if (!st)
-        return PQexecParams(self->conn, sql, n, NULL, values, lengths, formats, 0);
-    PGresult *res = PQexecPrepared(self->conn, st->name, n, values, lengths, formats, 0);
+        return PQexecParams(self->conn, sql, n, NULL, values, lengths, formats, binary);
+    PGresult *res = PQexecPrepared(self->conn, st->name, n, values, lengths, formats, binary);
     if (s_stale(res)) {
         log_warn("prepared statement stale, dropped", "name=%s sqlstate=%s", st->name,
                  PQresultErrorField(res, PG_DIAG_SQLSTATE));
@@ -307,9 +307,9 @@ s_attempt(db_t *self, const char *sql, int n, const char *const *values,
     return res;
 }
 
-PGresult *
-db_exec_params(db_t *self, const char *sql, int n, const char *const *values,
-               const int *lengths, const int *formats)
+static PGresult *
+s_exec(db_t *self, const char *sql, int n, const char *const *values, const int *lengths,
+       const int *formats, int binary)
 {
     if (!self || !sql)
         return NULL;
@@ -321,7 +321,7 @@ db_exec_params(db_t *self, const char *sql, int n, const char *const *values,
     }
     for (int attempt = 0;; attempt++) {
         int stale = 0;
-        PGresult *res = s_attempt(self, sql, n, values, lengths, formats, &stale);
+        PGresult *res = s_attempt(self, sql, n, values, lengths, formats, binary, &stale);
         ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
         if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
             self->sqlstate[0] = '\0';
@@ -339,9 +339,34 @@ db_exec_params(db_t *self, const char *sql, int n, const char *const *values,
 }
 
 PGresult *
+db_exec_params(db_t *self, const char *sql, int n, const char *const *values,
+               const int *lengths, const int *formats)
+{
+    return s_exec(self, sql, n, values, lengths, formats, 0);
+}
+
+PGresult *
 db_exec(db_t *self, const char *sql, int n, const char *const *params)
 {
-    return db_exec_params(self, sql, n, params, NULL, NULL);
+    return s_exec(self, sql, n, params, NULL, NULL, 0);
+}
+
+PGresult *
+db_exec_binary(db_t *self, const char *sql, int n, const char *const *params)
+{
+    return s_exec(self, sql, n, params, NULL, NULL, 1);
+}
+
+int64_t
+db_get_int8(const PGresult *res, int row, int col)
+{
+    const unsigned char *v = (const unsigned char *) PQgetvalue(res, row, col);
+    uint64_t u = 0;
+    if (PQgetlength(res, row, col) != 8)
+        return INT64_MIN;
+    for (int i = 0; i < 8; i++)
+        u = u << 8 | v[i];
+    return (int64_t) u;
 }
 
 int

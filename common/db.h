@@ -62,6 +62,15 @@ PGresult *db_exec(db_t *self, const char *sql, int n, const char *const *params)
 PGresult *db_exec_params(db_t *self, const char *sql, int n, const char *const *values,
                          const int *lengths, const int *formats);
 
+/* db_exec with the result in binary format: a bytea column's value is its
+ * bytes (PQgetlength long), a bigint's 8 bytes big-endian (db_get_int8).
+ * For bulk reads of bytea, where the text form costs a hex encoding on the
+ * server and an unescape on the client. */
+PGresult *db_exec_binary(db_t *self, const char *sql, int n, const char *const *params);
+
+/* A bigint of a binary result; INT64_MIN when the value is not 8 bytes. */
+int64_t db_get_int8(const PGresult *res, int row, int col);
+
 /* Like db_exec for statements whose result is not needed. 0 or -1. */
 int db_run(db_t *self, const char *sql, int n, const char *const *params);
 

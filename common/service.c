@@ -15,6 +15,8 @@
 
 #define SERVICE_DISTRICTS_CHECK_MS 3000
 #define SERVICE_TIMER_MS 2000
+#define SERVICE_LINGER_MS 5         /* a busy consumer gathers this long ... */
+#define SERVICE_LINGER_MIN 8        /* ... after a run of this many events */
 #define SERVICE_TIMER_MIN_MS 50
 #define SERVICE_KEY_MAX 96
 #define SERVICE_ENDPOINT_MAX 256
@@ -87,6 +89,21 @@ s_follow_districts(s_service_t *svc)
 
 /* ---- start and stop ----------------------------------------------------- */
 
+/* "<name>.linger_ms" (0..CONSUMER_LINGER_MAX_MS, 0: never) and
+ * "<name>.linger_min" (1..100000): the consumer's gathering when busy
+ * (consumer.h). Out of range: the default, with a warning. */
+static int
+s_linger(const s_service_t *svc, const char *suffix, long long dflt, long long max)
+{
+    long long v = s_get_int(svc, suffix, dflt);
+    if (v < 0 || v > max) {
+        log_warn("config value out of range, default used", "key=%s.%s min=0 max=%lld",
+                 svc->def->name, suffix, max);
+        v = dflt;
+    }
+    return (int) v;
+}
+
 static int
 s_start_consumer(s_service_t *svc)
 {
@@ -98,6 +115,8 @@ s_start_consumer(s_service_t *svc)
         .producers = svc->def->consumes,
         .routes = svc->def->routes,
         .nroutes = svc->def->nroutes,
+        .linger_ms = s_linger(svc, "linger_ms", SERVICE_LINGER_MS, CONSUMER_LINGER_MAX_MS),
+        .linger_min = s_linger(svc, "linger_min", SERVICE_LINGER_MIN, 100000),
     };
     svc->consumer = consumer_new(&svc->loop, svc->zctx, &opts, svc->txq, svc->pub, NULL,
                                  svc->app);

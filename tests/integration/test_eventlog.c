@@ -640,6 +640,33 @@ test_consumer_end_to_end(void **state)
     s_check_applied(&b, 13);
     printf("# consumer: 13 events applied once each, %d apply calls\n",
            atomic_load(&s_apply_calls));
+
+    /* runs start from the cursor the last one left, unlocked: when another
+     * writer moved it meanwhile (as an instance that took the lease would),
+     * the run's compare finds it moved, rolls back what it applied and reads
+     * it again. Here 14 and 15 are applied "elsewhere" while this consumer
+     * still knows 13: only 16 is applied here, nothing twice. */
+    s_produce(&b, 3);
+    assert_int_equal(db_run(b.db, "INSERT INTO t.applied VALUES ('330303', 'tprod', 14, 1),"
+                            " ('330303', 'tprod', 15, 1)", 0, NULL), 0);
+    assert_int_equal(db_run(b.db, "UPDATE t.cursors SET seq = 15 WHERE district_code = '330303'"
+                            " AND consumer = 'tcons' AND producer = 'tprod'", 0, NULL), 0);
+    for (int i = 0; i < 200 && consumer_applied(b.consumer) < 2; i++) {
+        s_publish(&b, 16);
+        s_spin(&b, 2, 50);
+    }
+    s_spin(&b, 0, 300);
+    assert_int_equal(consumer_applied(b.consumer), 2);
+    assert_int_equal(s_scalar(b.db, "SELECT count(*) FROM t.applied WHERE seq BETWEEN 14 AND 16"
+                              " AND n = 1", 0, NULL), 3);
+    assert_int_equal(s_scalar(b.db, "SELECT seq FROM t.cursors WHERE district_code = '330303'"
+                              " AND consumer = 'tcons'", 0, NULL), 16);
+
+    /* a stream with no events yet: its catch-up writes no cursor row */
+    assert_int_equal(consumer_add_district(b.consumer, D2), 0);
+    s_spin(&b, 0, 500);
+    assert_int_equal(s_scalar(b.db, "SELECT count(*) FROM t.cursors WHERE district_code = $1",
+                              1, (const char *[]) { D2 }), 0);
     s_bus_teardown(&b);
 }
 
