@@ -42,7 +42,7 @@ INTEG_SUP:= $(filter-out $(INTEG_C),$(wildcard tests/integration/*.c))
 BENCH_C  := $(wildcard tests/bench/*.c)
 BENCH_BIN:= $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/%,$(BENCH_C))
 
-.PHONY: all deps run test test-san test-unit bench clean valgrind stop fuzz screenshots browser-test
+.PHONY: all deps run test test-san test-unit bench bench-compare clean valgrind stop fuzz screenshots browser-test
 .SECONDARY:
 
 all: $(BINS) $(UNIT_BIN) $(INTEG_BIN) $(BENCH_BIN)
@@ -162,6 +162,11 @@ valgrind: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@deploy/local.sh bench $(BUILD)
+
+# bench_visits of revision BASE and of this tree, alternating, in one run
+bench-compare: deps
+	@test -n "$(BASE)" || { echo "make bench-compare BASE=<revision> [ROUNDS=2]" >&2; exit 2; }
+	@tests/bench/compare_visits.sh $(BASE) $(or $(ROUNDS),2)
 
 stop:
 	@deploy/local.sh stop
