@@ -14,7 +14,9 @@
 #include "tx.h"
 
 /* Deliveries on `channel` ("email", "sms") of the item of (event, rkind)
- * to the recipients `ids` (array text) of kind `rkind`. 0 or -1 (logged). */
+ * to the recipients `ids` (array text) of kind `rkind`; for a fired
+ * reminder (reminders.h) the event is its item's: producer "notify", seq
+ * the reminder's id. 0 or -1 (logged). */
 int deliveries_enqueue(tx_t *tx, const Lianxin__V1__Event *ev, const char *channel,
                        const char *rkind, const char *ids, const char *subject,
                        const char *body);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "db.h"
+#include "deliveries.h"
+#include "dispatch.h"
 #include "log.h"
 #include "reminders.h"
 
@@ -52,8 +54,13 @@ static int s_remind(reminders_rule_t *x, const rules_rule_t *r, const json_t *j,
                  REMINDERS_MAX_WORKDAYS);
         return -1;
     }
-    if (r->channels != RULES_CH_INBOX || r->role || r->partner) {
-        snprintf(err, errsz, "%s: a reminder goes to the inbox of ids recipients only",
+    if (r->partner || (r->channels & ~REMINDERS_CHANNELS)) {
+        snprintf(err, errsz, "%s: a reminder goes by inbox, email and sms only, never to a"
+                 " partner's webhook", r->event);
+        return -1;
+    }
+    if (r->role) {
+        snprintf(err, errsz, "%s: a reminder names its recipients (resolver ids), not a role",
                  r->event);
         return -1;
     }
@@ -94,13 +101,13 @@ reminders_t *reminders_load(const char *path, const ProtobufCMessageDescriptor *
 {
     json_error_t je;
     reminders_t *rm = calloc(1, sizeof *rm);
-    json_t *root = NULL;
-    if (!rm || !(rm->rules = rules_load(path, payloads, npayloads, err, errsz)))
-        goto fail;
-    if (!(root = json_load_file(path, 0, &je))) {
-        snprintf(err, errsz, "reminders file unreadable: %s", je.text);
+    json_t *root = path ? json_load_file(path, 0, &je) : NULL;
+    if (!root) {
+        snprintf(err, errsz, "reminders file unreadable: %s", path ? je.text : "no path");
         goto fail;
     }
+    if (!rm || !(rm->rules = rules_load_json(root, path, payloads, npayloads, err, errsz)))
+        goto fail;
     const json_t *list = json_object_get(root, "rules");
     for (size_t i = 0; i < rm->rules->n; i++, rm->n++)
         if (s_remind(&rm->r[i], &rm->rules->r[i], json_array_get(list, i), err, errsz) != 0)
@@ -202,15 +209,18 @@ int reminders_fire_day(const calendar_t *cal, calendar_day_t due, int workdays,
 
 static const char *s_arm_sql =
     "INSERT INTO notify.reminders AS r (district_code, kind, source_type, source_id, id,"
-    "  due_on, due_at, recipient_kind, recipient_ids, title, body)"
+    "  due_on, due_at, recipient_kind, recipient_ids, title, body, email_subject, email_body,"
+    "  sms)"
     " VALUES ($1, $2, $3, $4::bigint, nextval('notify.reminder_ids'), $5::date,"
-    "  'epoch'::timestamptz + $6::bigint * interval '1 microsecond', $7, $8::bigint[], $9, $10)"
+    "  'epoch'::timestamptz + $6::bigint * interval '1 microsecond', $7, $8::bigint[], $9, $10,"
+    "  $11, $12, $13)"
     " ON CONFLICT (district_code, kind, source_type, source_id) DO UPDATE SET"
     "  id = CASE WHEN r.due_on = EXCLUDED.due_on THEN r.id ELSE EXCLUDED.id END,"
     "  fired_at = CASE WHEN r.due_on = EXCLUDED.due_on THEN r.fired_at END,"
     "  due_on = EXCLUDED.due_on, due_at = EXCLUDED.due_at,"
     "  recipient_kind = EXCLUDED.recipient_kind, recipient_ids = EXCLUDED.recipient_ids,"
-    "  title = EXCLUDED.title, body = EXCLUDED.body";
+    "  title = EXCLUDED.title, body = EXCLUDED.body, email_subject = EXCLUDED.email_subject,"
+    "  email_body = EXCLUDED.email_body, sms = EXCLUDED.sms";
 
 /* $5: a due date (NULL for any): an unfired row of another date is dropped. */
 static const char *s_disarm_sql =
@@ -225,17 +235,30 @@ static int s_disarm(tx_t *tx, const Lianxin__V1__Event *ev, const rules_rule_t *
     return db_run(tx_db(tx), s_disarm_sql, 5, p);
 }
 
+/* The texts of a reminder, rendered when it is armed: the inbox's always,
+ * the e-mail's and the SMS's when the rule names those channels (else
+ * their columns are NULL). */
+typedef struct texts {
+    char title[S_TITLE_MAX], body[S_BODY_MAX];
+    char subject[S_TITLE_MAX], email[S_BODY_MAX], sms[S_BODY_MAX];
+} texts_t;
+
 /* The texts and recipients of rule r for the payload: 0, 1 when there is
  * nobody to remind, -1 when a text does not fit. *ids is malloc'd. */
-static int s_texts(const rules_rule_t *r, const json_t *payload, char *title, char *body,
-                   char **ids)
+static int s_texts(const rules_rule_t *r, const json_t *payload, texts_t *t, char **ids)
 {
     int64_t v[RULES_MAX_IDS];
     size_t n = rules_recipients(r, payload, v, RULES_MAX_IDS);
     if (n == 0)
         return 1;
-    if (tmpl_render(r->title, payload, title, S_TITLE_MAX) != 0
-        || tmpl_render(r->body, payload, body, S_BODY_MAX) != 0)
+    if (tmpl_render(r->title, payload, t->title, sizeof t->title) != 0
+        || tmpl_render(r->body, payload, t->body, sizeof t->body) != 0)
+        return -1;
+    if ((r->channels & RULES_CH_EMAIL)
+        && (tmpl_render(r->email_subject, payload, t->subject, sizeof t->subject) != 0
+            || tmpl_render(r->email_body, payload, t->email, sizeof t->email) != 0))
+        return -1;
+    if ((r->channels & RULES_CH_SMS) && tmpl_render(r->sms, payload, t->sms, sizeof t->sms) != 0)
         return -1;
     return (*ids = db_ids_text(v, n)) ? 0 : -1;
 }
@@ -254,18 +277,24 @@ static int s_arm(tx_t *tx, const Lianxin__V1__Event *ev, const json_t *payload,
     int64_t at = calendar_day_start_us(day);
     if (at <= tx_now_us(tx))
         return s_disarm(tx, ev, x->rule, oid, due);
-    char title[S_TITLE_MAX], body[S_BODY_MAX], us[24], *ids = NULL;
-    int rc = s_texts(x->rule, payload, title, body, &ids);
+    texts_t t;
+    char us[24], *ids = NULL;
+    int rc = s_texts(x->rule, payload, &t, &ids);
     if (rc != 0) {
         if (rc < 0)
             log_error("notify reminder text too long", "district=%s producer=%s seq=%lld kind=%s",
                       ev->district, ev->producer, (long long) ev->seq, x->rule->item_kind);
+        free(ids);
         return rc < 0 ? -1 : s_disarm(tx, ev, x->rule, oid, NULL);
     }
+    unsigned ch = x->rule->channels;
     db_num(us, at);
-    const char *p[10] = {ev->district, x->rule->item_kind, x->rule->object_type, oid, due, us,
-                         x->rule->rkind, ids, title, body};
-    rc = db_run(tx_db(tx), s_arm_sql, 10, p);
+    const char *p[13] = {ev->district, x->rule->item_kind, x->rule->object_type, oid, due, us,
+                         x->rule->rkind, ids, t.title, t.body,
+                         ch & RULES_CH_EMAIL ? t.subject : NULL,
+                         ch & RULES_CH_EMAIL ? t.email : NULL,
+                         ch & RULES_CH_SMS ? t.sms : NULL};
+    rc = db_run(tx_db(tx), s_arm_sql, 13, p);
     free(ids);
     return rc;
 }
@@ -309,23 +338,52 @@ int reminders_apply(tx_t *tx, const Lianxin__V1__Event *ev, const json_t *payloa
 
 /* ---- firing ------------------------------------------------------------------------------- */
 
+/* The item of the reminder (once: the event key), and the row's id,
+ * recipients and external texts for its deliveries. */
 static const char *s_fire_sql =
-    "INSERT INTO notify.items (district_code, id, recipient_kind, recipient_ids, kind,"
+    "WITH r AS (SELECT * FROM notify.reminders WHERE district_code = $1 AND kind = $2"
+    "  AND source_type = $3 AND source_id = $4::bigint),"
+    " item AS (INSERT INTO notify.items (district_code, id, recipient_kind, recipient_ids, kind,"
     "  title, body, object_type, object_id, source_producer, source_seq, created_at)"
-    " SELECT district_code, nextval('notify.inbox_ids'), recipient_kind, recipient_ids, kind,"
-    "  title, body, source_type, source_id::text, 'notify', id, core.clock_now()"
-    " FROM notify.reminders WHERE district_code = $1 AND kind = $2 AND source_type = $3"
-    "  AND source_id = $4::bigint"
-    " ON CONFLICT (district_code, source_producer, source_seq, recipient_kind) DO NOTHING";
+    "  SELECT district_code, nextval('notify.inbox_ids'), recipient_kind, recipient_ids, kind,"
+    "   title, body, source_type, source_id::text, 'notify', id, core.clock_now() FROM r"
+    "  ON CONFLICT (district_code, source_producer, source_seq, recipient_kind) DO NOTHING)"
+    " SELECT id, recipient_kind, recipient_ids::text, email_subject, email_body, sms FROM r";
+
+/* The e-mail and SMS deliveries of a fired reminder (columns of s_fire_sql's
+ * row), on the channels its rule names and notify has configured (`on`),
+ * keyed as its item: producer 'notify', seq the reminder's id. 0 or -1. */
+static int s_deliveries(tx_t *tx, const char *district, PGresult *res, unsigned on)
+{
+    Lianxin__V1__Event ev = LIANXIN__V1__EVENT__INIT;
+    ev.district = (char *) district;
+    ev.producer = "notify";
+    ev.seq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    const char *rkind = PQgetvalue(res, 0, 1), *ids = PQgetvalue(res, 0, 2);
+    if ((on & RULES_CH_EMAIL) && !PQgetisnull(res, 0, 3) && !PQgetisnull(res, 0, 4)
+        && deliveries_enqueue(tx, &ev, "email", rkind, ids, PQgetvalue(res, 0, 3),
+                              PQgetvalue(res, 0, 4)) != 0)
+        return -1;
+    if ((on & RULES_CH_SMS) && !PQgetisnull(res, 0, 5)
+        && deliveries_enqueue(tx, &ev, "sms", rkind, ids, NULL, PQgetvalue(res, 0, 5)) != 0)
+        return -1;
+    return 0;
+}
 
 int reminders_fire(tx_t *tx, const timers_row_t *row, void *app)
 {
-    (void) app;
-    const char *p[4] = {row->district, row->kind, row->keys[0], row->keys[1]};
-    if (row->nkeys != 2 || db_run(tx_db(tx), s_fire_sql, 4, p) != 0) {
+    const dispatch_t *d = app;
+    PGresult *res = NULL;
+    int rc = -1;
+    if (row->nkeys == 2) {
+        const char *p[4] = {row->district, row->kind, row->keys[0], row->keys[1]};
+        res = db_exec(tx_db(tx), s_fire_sql, 4, p);
+    }
+    if (res)
+        rc = PQntuples(res) == 1 ? s_deliveries(tx, row->district, res, d ? d->enabled : 0) : 0;
+    PQclear(res);
+    if (rc != 0)
         log_warn("notify reminder not fired", "district=%s kind=%s sqlstate=%s", row->district,
                  row->kind, db_sqlstate(tx_db(tx)));
-        return -1;
-    }
-    return 0;
+    return rc;
 }

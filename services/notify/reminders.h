@@ -12,8 +12,12 @@
  * due date; positive: after it, calendar_add_workdays); the events of
  * "until" DISARM it (the rows not fired yet are deleted). common/timers fires
  * the due rows under the lease notify/<district>, each once, writing ONE inbox
- * item (producer 'notify', seq the reminder's id). No C per reminder kind.
- * Never logs titles, bodies or payloads. */
+ * item (producer 'notify', seq the reminder's id) and, on the channels the
+ * rule names ("inbox", "email", "sms") that notify has configured, the
+ * e-mail and SMS deliveries of its recipients (deliveries.h, with the texts
+ * rendered when it was armed; keyed like the item, so a fire repeated adds
+ * nothing; sent by sender.h: retries, quiet hours, preferences, digest).
+ * No C per reminder kind. Never logs titles, bodies or payloads. */
 #ifndef LIANXIN_NOTIFY_REMINDERS_H
 #define LIANXIN_NOTIFY_REMINDERS_H
 
@@ -27,6 +31,7 @@
 
 #define REMINDERS_MAX_EVENTS 4          /* events of "also", and of "until" */
 #define REMINDERS_MAX_WORKDAYS 250      /* |workdays| */
+#define REMINDERS_CHANNELS (RULES_CH_INBOX | RULES_CH_EMAIL | RULES_CH_SMS) /* a reminder's */
 
 typedef struct reminders_rule {
     const rules_rule_t *rule;           /* the rules entry: recipients, object, texts */
@@ -50,9 +55,11 @@ typedef struct reminders {
 /* Loads the reminders file `path` (a rules file, rules_load) and checks each
  * rule's "remind" block: `due` a string field of the payload, `workdays`
  * within +-REMINDERS_MAX_WORKDAYS, "also" and "until" event names (at most
- * REMINDERS_MAX_EVENTS each), channels inbox only, one reminder per
- * (item_kind, object type). `check_ms`: how often the working-day calendar
- * is looked at (calsync.h). NULL with the fault in err. */
+ * REMINDERS_MAX_EVENTS each), channels among REMINDERS_CHANNELS (no
+ * partner, no webhook), ids recipients (no role), one reminder per
+ * (item_kind, object type). The file is read and parsed once
+ * (rules_load_json). `check_ms`: how often the working-day calendar is
+ * looked at (calsync.h). NULL with the fault in err. */
 reminders_t *reminders_load(const char *path, const ProtobufCMessageDescriptor *const *payloads,
                             size_t npayloads, int check_ms, char *err, size_t errsz);
 void reminders_free(reminders_t *rm);
@@ -81,7 +88,9 @@ int reminders_fire_day(const calendar_t *cal, calendar_day_t due, int workdays,
 int reminders_apply(tx_t *tx, const Lianxin__V1__Event *ev, const json_t *payload,
                     reminders_t *rm);
 
-/* timers_fire_fn of every reminder kind: writes the row's inbox item. */
+/* timers_fire_fn of every reminder kind (`app`: the dispatch_t, for its
+ * configured channels; NULL: none): writes the row's inbox item and records
+ * its e-mail and SMS deliveries (producer 'notify', seq the row's id). */
 int reminders_fire(tx_t *tx, const timers_row_t *row, void *app);
 
 #endif

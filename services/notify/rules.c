@@ -257,18 +257,17 @@ static int s_consistent(const rules_t *rs, char *err, size_t errsz)
     return 0;
 }
 
-rules_t *rules_load(const char *path, const ProtobufCMessageDescriptor *const *payloads,
-                    size_t npayloads, char *err, size_t errsz)
+rules_t *rules_load_json(const json_t *root, const char *path,
+                         const ProtobufCMessageDescriptor *const *payloads, size_t npayloads,
+                         char *err, size_t errsz)
 {
-    json_error_t je;
     char dir[800];
-    json_t *root = path ? json_load_file(path, 0, &je) : NULL;
     rules_t *rs = calloc(1, sizeof *rs);
-    if (!root || !rs) {
-        snprintf(err, errsz, "rules file unreadable: %s", root ? "out of memory" : je.text);
-        goto fail;
+    if (!rs) {
+        snprintf(err, errsz, "rules: out of memory");
+        return NULL;
     }
-    snprintf(dir, sizeof dir, "%s", path);
+    snprintf(dir, sizeof dir, "%s", path ? path : "");
     char *slash = strrchr(dir, '/');
     if (slash)
         *slash = '\0';
@@ -287,12 +286,24 @@ rules_t *rules_load(const char *path, const ProtobufCMessageDescriptor *const *p
             goto fail;
     if (s_consistent(rs, err, errsz) != 0)
         goto fail;
-    json_decref(root);
     return rs;
 fail:
-    json_decref(root);
     rules_free(rs);
     return NULL;
+}
+
+rules_t *rules_load(const char *path, const ProtobufCMessageDescriptor *const *payloads,
+                    size_t npayloads, char *err, size_t errsz)
+{
+    json_error_t je;
+    json_t *root = path ? json_load_file(path, 0, &je) : NULL;
+    if (!root) {
+        snprintf(err, errsz, "rules file unreadable: %s", path ? je.text : "no path");
+        return NULL;
+    }
+    rules_t *rs = rules_load_json(root, path, payloads, npayloads, err, errsz);
+    json_decref(root);
+    return rs;
 }
 
 void rules_free(rules_t *rs)

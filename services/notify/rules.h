@@ -74,6 +74,11 @@ typedef struct rules {
  * knows. NULL with the first fault in err (rule index, event, what). */
 rules_t *rules_load(const char *path, const ProtobufCMessageDescriptor *const *payloads,
                     size_t npayloads, char *err, size_t errsz);
+/* rules_load of a file already parsed: `root` the file's JSON (not kept),
+ * `path` the file it came from (its templates/ folder is beside it). */
+rules_t *rules_load_json(const json_t *root, const char *path,
+                         const ProtobufCMessageDescriptor *const *payloads, size_t npayloads,
+                         char *err, size_t errsz);
 void rules_free(rules_t *rs);
 
 /* 1 when every condition of r holds for the payload (as JSON). */

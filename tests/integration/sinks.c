@@ -42,17 +42,22 @@ void sink_stop(sink_t *k)
     }
 }
 
-int sink_count(const sink_t *k, const char *text)
+int sink_count_with(const sink_t *k, const char *text, const char *also)
 {
     char path[600], line[8192];
     int n = 0;
     snprintf(path, sizeof path, "%s/log", k->dir);
     FILE *f = fopen(path, "r");
     while (f && fgets(line, sizeof line, f))
-        n += strstr(line, text) != NULL;
+        n += strstr(line, text) != NULL && (!also || strstr(line, also) != NULL);
     if (f)
         fclose(f);
     return n;
+}
+
+int sink_count(const sink_t *k, const char *text)
+{
+    return sink_count_with(k, text, NULL);
 }
 
 int sink_wait(const sink_t *k, const char *text, int want, int wait_ms)

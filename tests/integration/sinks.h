@@ -24,6 +24,9 @@ void sink_stop(sink_t *k);
 /* Lines of the receiver's log holding `text`. */
 int sink_count(const sink_t *k, const char *text);
 
+/* Lines of the receiver's log holding both `text` and `also` (NULL: any). */
+int sink_count_with(const sink_t *k, const char *text, const char *also);
+
 /* sink_count once it reaches `want`, or after `wait_ms`. */
 int sink_wait(const sink_t *k, const char *text, int want, int wait_ms);
 

@@ -8,8 +8,15 @@
  * disarmed and never hears of them. Then two notify instances: a 'sending' row claimed
  * by another live sender connection is not put back at notify's start (not
  * sent again) while one claimed by a dead connection is; once that other
- * connection is gone, its row is sent too, with its idempotency key. Dates
- * come from the stack's clock. Must never skip. */
+ * connection is gone, its row is sent too, with its idempotency key. Last,
+ * the reminders' channels: unit 1, whose e-mail and phone the office sets
+ * through the API, hears its 1-working-day reminder once in the inbox, once
+ * by e-mail (the loopback SMTP server) and once by SMS (the loopback HTTP
+ * gateway); the reminder fires at 00:00 (UTC+8), inside the quiet hours, so
+ * the SMS waits for 08:00 on the stack's clock and is sent once the clock
+ * passes it; a fire repeated across a notify restart sends nothing twice
+ * (the same idempotency keys). Dates come from the stack's clock. Must never
+ * skip. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -22,11 +29,13 @@
 #include "api_util.h"
 #include "fixtures.h"
 #include "harness.h"
+#include "notify_util.h"
 #include "sinks.h"
 
 #define D "330303"
 #define API "/v1/districts/" D
 #define WAIT_MS 20000
+#define HOUR_US (3600LL * 1000000)
 
 static struct {
     harness_t *h;
@@ -102,6 +111,18 @@ static void s_assigned(const char *title)
            "assigned");
 }
 
+/* The due date (YYYY-MM-DD) of proposal S.id, as lianxin-proposal set it. */
+static void s_due(char due[16])
+{
+    const char *p[1] = {S.id};
+    PGresult *res = harness_sql(S.h, "SELECT to_char(due_on, 'YYYY-MM-DD') FROM"
+                                " proposal.proposals WHERE id = $1::bigint", 1, p);
+    assert_non_null(res);
+    assert_int_equal(PQntuples(res), 1);
+    snprintf(due, 16, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+}
+
 static void test_proposal_deadline_reminders(void **state)
 {
     char due[16], replied[24];
@@ -120,13 +141,8 @@ static void test_proposal_deadline_reminders(void **state)
                                        " source_type = 'proposal' AND source_id = $1::bigint",
                                        0, WAIT_MS, 1, q), 0);
     s_assigned("关于改善背街小巷照明的建议");
+    s_due(due);
     const char *p[1] = {S.id};
-    PGresult *res = harness_sql(S.h, "SELECT to_char(due_on, 'YYYY-MM-DD') FROM"
-                                " proposal.proposals WHERE id = $1::bigint", 1, p);
-    assert_non_null(res);
-    assert_int_equal(PQntuples(res), 1);
-    snprintf(due, sizeof due, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
     /* armed: three rows, none fired, nothing in the inbox yet */
     assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM notify.reminders WHERE"
                                    " source_type = 'proposal' AND source_id = $1::bigint"
@@ -244,11 +260,116 @@ static void test_other_instance_sending_kept(void **state)
     sink_stop(&smtp);
 }
 
+/* ---- the reminders' channels: inbox, e-mail, SMS ------------------------------------ */
+
+/* Rows of notify.deliveries of the reminder `id` on `channel` with `status`
+ * ("%" any), once `want` are there or after the wait. */
+static long long s_deliveries(const char *id, const char *channel, const char *status,
+                              long long want)
+{
+    const char *p[3] = {id, channel, status};
+    return api_wait_sqlp(S.h, "SELECT count(*) FROM notify.deliveries WHERE idem_key LIKE"
+                         " '" D "/notify/' || $1 || '/' || $2 || '/unit/1' AND status LIKE $3",
+                         want, WAIT_MS, 3, p);
+}
+
+static void test_reminder_email_and_sms(void **state)
+{
+    sink_t smtp = {0}, sms = {0};
+    char due[16], id[24], ekey[96], skey[96], sql[300];
+    (void) state;
+    assert_true(S.ready);
+    assert_int_equal(sink_start(S.h, &smtp, "remind-smtp", "smtp", "0"), 0);
+    assert_int_equal(sink_start(S.h, &sms, "remind-sms", "http", "0"), 0);
+    assert_int_equal(notify_util_channels(S.h, smtp.port, sms.port), 0);
+    assert_int_equal(harness_restart(S.h, "notify"), 0);
+    /* the office sets unit 1's e-mail and phone */
+    assert_int_equal(api_status(S.h, "PUT", API "/contacts", S.u.office,
+                                "{\"recipient_kind\":\"unit\",\"recipient_id\":1,"
+                                "\"email\":\"unit1@example.org\",\"phone\":\"13900000001\"}"),
+                     200);
+
+    s_assigned("关于加快老旧小区加装电梯的建议");
+    s_due(due);
+    const char *p[1] = {S.id};
+    /* armed with the e-mail's and the SMS's texts, never an address */
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM notify.reminders WHERE"
+                                   " source_type = 'proposal' AND source_id = $1::bigint"
+                                   " AND fired_at IS NULL AND email_subject LIKE '【政协连心】%'"
+                                   " AND email_body LIKE '%仅剩1个工作日%' AND sms LIKE"
+                                   " '【政协连心】%' AND kind = 'proposal.due_in_1'",
+                                   1, WAIT_MS, 1, p), 1);
+    long long rid = harness_sql_ll(S.h, "SELECT id FROM notify.reminders WHERE kind ="
+                                   " 'proposal.due_in_1' AND source_type = 'proposal'"
+                                   " AND source_id = $1::bigint", 1, p);
+    assert_true(rid > 0);
+    snprintf(id, sizeof id, "%lld", rid);
+    snprintf(ekey, sizeof ekey, D "/notify/%s/email/unit/1", id);
+    snprintf(skey, sizeof skey, D "/notify/%s/sms/unit/1", id);
+
+    /* 00:01 (UTC+8) of the day 1 working day before: the reminder fires */
+    int64_t day = s_fires_at(due, -1), at08 = day + 8 * HOUR_US;
+    assert_int_equal(harness_clock_set(S.h, day + 60 * 1000000LL), 0);
+    assert_int_equal(s_reminded("proposal.due_in_1", 1), 1);
+    assert_int_equal(s_deliveries(id, "email", "sent", 1), 1);
+    assert_int_equal(sink_wait(&smtp, ekey, 1, WAIT_MS), 1);
+    assert_int_equal(sink_count_with(&smtp, ekey, "unit1@example.org"), 1);
+    assert_int_equal(sink_count_with(&smtp, ekey, "仅剩1个工作日"), 1);
+    assert_int_equal(sink_count(&smtp, "仅剩1个工作日"), 1);
+    /* the SMS waits for the end of the quiet hours: 08:00, its try not counted */
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM notify.deliveries WHERE idem_key = '%s'"
+             " AND status = 'pending' AND attempts = 0 AND"
+             " (extract(epoch FROM next_at) * 1000000)::bigint = %lld", skey, (long long) at08);
+    assert_int_equal(api_wait_sql(S.h, sql, 1, WAIT_MS), 1);
+    harness_sleep_ms(500);
+    assert_int_equal(sink_count(&sms, skey), 0);                /* not at night */
+
+    /* fired again across a restart (as if its fired_at were lost): the same
+     * keys, nothing added, nothing sent twice */
+    const char *q[1] = {id};
+    PGresult *res = harness_sql(S.h, "UPDATE notify.reminders SET fired_at = NULL"
+                                " WHERE id = $1::bigint", 1, q);
+    assert_non_null(res);
+    assert_int_equal(atoi(PQcmdTuples(res)), 1);
+    PQclear(res);
+    assert_int_equal(harness_restart(S.h, "notify"), 0);
+    assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM notify.reminders WHERE"
+                                   " id = $1::bigint AND fired_at IS NOT NULL", 1, WAIT_MS, 1, q),
+                     1);
+    assert_int_equal(s_reminded("proposal.due_in_1", 1), 1);
+    assert_int_equal(s_deliveries(id, "%", "%", 2), 2);
+    harness_sleep_ms(500);
+    assert_int_equal(sink_count(&smtp, ekey), 1);
+    assert_int_equal(sink_count(&sms, skey), 0);
+
+    /* 08:00 passes: the SMS is sent, once, to the unit's phone */
+    assert_int_equal(harness_clock_set(S.h, at08 + 30 * 1000000LL), 0);
+    assert_int_equal(s_deliveries(id, "sms", "sent", 1), 1);
+    assert_int_equal(sink_wait(&sms, skey, 1, WAIT_MS), 1);
+    assert_int_equal(sink_count_with(&sms, skey, "13900000001"), 1);
+    assert_int_equal(sink_count_with(&sms, skey, "仅剩1个工作日"), 1);
+    assert_int_equal(sink_count(&sms, "仅剩1个工作日"), 1);
+    assert_int_equal(harness_restart(S.h, "notify"), 0);
+    harness_sleep_ms(1000);
+    assert_int_equal(s_reminded("proposal.due_in_1", 1), 1);
+    assert_int_equal(sink_count(&smtp, ekey), 1);
+    assert_int_equal(sink_count(&sms, skey), 1);
+    assert_int_equal(harness_sql_ll(S.h, "SELECT count(*) FROM notify.deliveries WHERE idem_key"
+                                    " LIKE '" D "/notify/' || $1 || '/%'", 1, q), 2);
+    /* the address and the texts are never in notify's log */
+    assert_int_equal(api_log_has(S.h, "notify", "13900000001"), 0);
+    assert_int_equal(api_log_has(S.h, "notify", "unit1@example.org"), 0);
+    assert_int_equal(api_log_has(S.h, "notify", "老旧小区"), 0);
+    sink_stop(&smtp);
+    sink_stop(&sms);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_proposal_deadline_reminders),
         cmocka_unit_test(test_other_instance_sending_kept),
+        cmocka_unit_test(test_reminder_email_and_sms),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

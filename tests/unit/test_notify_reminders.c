@@ -3,9 +3,10 @@
  * calendar_add_workdays) across a holiday, a make-up working day and the year
  * boundary, checked against calendar_workdays_between over a long range; the
  * shipped deploy/notify/reminders.json loads (one timer kind per reminder
- * kind, the texts units read, not_equals conditions) and a faulty reminders
- * file is refused. The dates are a synthetic calendar's, not today's: the
- * test passes on any day. */
+ * kind, the texts units read on every channel, not_equals conditions) and a
+ * faulty reminders file is refused: also a partner's webhook, a role, an
+ * e-mail or SMS without its template. The dates are a synthetic calendar's,
+ * not today's: the test passes on any day. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -154,6 +155,19 @@ static void test_shipped_reminders(void **state)
     assert_string_equal(title, "提案答复期限提醒");
     assert_string_equal(body, "提案0005《加强社区养老服务》的答复期限为3月10日，距今还有7个工作日，"
                               "请按时答复。");
+    /* every shipped reminder on inbox, e-mail and SMS; the SMS one segment */
+    for (size_t i = 0; i < rm->n; i++) {
+        assert_int_equal(rm->r[i].rule->channels, REMINDERS_CHANNELS);
+        assert_true(tmpl_max_chars(rm->r[i].rule->sms) <= RULES_SMS_CHARS);
+    }
+    const rules_rule_t *d1 = s_kind(rm, "proposal.due_in_1")->rule;
+    assert_int_equal(tmpl_render(d1->sms, j, body, sizeof body), 0);
+    assert_string_equal(body, "【政协连心】提案0005答复期限为3月10日，仅剩1个工作日，请抓紧答复。");
+    assert_int_equal(tmpl_sms_segments(tmpl_utf8_chars(body)), 1);
+    assert_int_equal(tmpl_render(d1->email_subject, j, title, sizeof title), 0);
+    assert_string_equal(title, "【政协连心】提案0005答复期限提醒");
+    assert_int_equal(tmpl_render(d1->email_body, j, body, sizeof body), 0);
+    assert_non_null(strstr(body, "提案0005《加强社区养老服务》的答复期限为3月10日，距今仅剩1个工作日"));
     json_decref(j);
 
     /* an item tracked for a proposal is reminded by the proposal's own rules */
@@ -169,38 +183,58 @@ static void test_shipped_reminders(void **state)
     reminders_free(rm);
 }
 
-/* A reminders file of one rule with `remind` and `channels`, a template beside it. */
-static reminders_t *s_load(const char *remind, const char *channels, char *err, size_t errsz)
+#define S_IDS "{\"resolver\": \"ids\", \"kind\": \"unit\", \"fields\": [\"lead_unit_id\"]}"
+
+/* A reminders file of one rule with `remind`, `recipients` and `channels`,
+ * and beside it the templates "t.<channel>.txt" of the channels in the
+ * space-separated list `files`. */
+static reminders_t *s_load_with(const char *remind, const char *recipients, const char *channels,
+                                const char *files, char *err, size_t errsz)
 {
+    static const struct { const char *channel, *text; } tmpl[] = {
+        {"inbox", "标题\n{{title|trunc:10}}\n"},
+        {"email", "邮件标题\n{{title|trunc:10}}的期限为{{due_date|md}}\n"},
+        {"sms", "【政协连心】{{title|trunc:10}}的期限为{{due_date|md}}\n"},
+    };
     char dir[] = "/tmp/test_notify_reminders_XXXXXX", path[256], json[1024];
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/templates", dir);
     assert_int_equal(mkdir(path, 0700), 0);
-    snprintf(path, sizeof path, "%s/templates/t.inbox.txt", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("标题\n{{title|trunc:10}}\n", f);
-    fclose(f);
+    for (size_t i = 0; i < sizeof tmpl / sizeof tmpl[0]; i++) {
+        if (!strstr(files, tmpl[i].channel))
+            continue;
+        snprintf(path, sizeof path, "%s/templates/t.%s.txt", dir, tmpl[i].channel);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(tmpl[i].text, f);
+        fclose(f);
+    }
     snprintf(json, sizeof json,
              "{\"rules\": [{\"event\": \"proposal.assigned\", \"payload\": \"ProposalChanged\","
-             " \"item_kind\": \"x.due\", \"remind\": %s,"
-             " \"recipients\": {\"resolver\": \"ids\", \"kind\": \"unit\","
-             " \"fields\": [\"lead_unit_id\"]}, \"object\": {\"type\": \"proposal\","
-             " \"id\": \"proposal_id\"}, \"channels\": %s, \"template\": \"t\"}]}",
-             remind, channels);
+             " \"item_kind\": \"x.due\", \"remind\": %s, \"recipients\": %s,"
+             " \"object\": {\"type\": \"proposal\", \"id\": \"proposal_id\"},"
+             " \"channels\": %s, \"template\": \"t\"}]}", remind, recipients, channels);
     snprintf(path, sizeof path, "%s/reminders.json", dir);
-    f = fopen(path, "w");
+    FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(json, f);
     fclose(f);
     reminders_t *rm = reminders_load(path, notify_payloads, notify_npayloads, 0, err, errsz);
     unlink(path);
-    snprintf(path, sizeof path, "%s/templates/t.inbox.txt", dir);
-    unlink(path);
+    for (size_t i = 0; i < sizeof tmpl / sizeof tmpl[0]; i++) {
+        snprintf(path, sizeof path, "%s/templates/t.%s.txt", dir, tmpl[i].channel);
+        unlink(path);
+    }
     snprintf(path, sizeof path, "%s/templates", dir);
     rmdir(path);
     rmdir(dir);
     return rm;
+}
+
+/* s_load_with: ids recipients, every template there. */
+static reminders_t *s_load(const char *remind, const char *channels, char *err, size_t errsz)
+{
+    return s_load_with(remind, S_IDS, channels, "inbox email sms", err, errsz);
 }
 
 static void test_faulty_reminders_refused(void **state)
@@ -216,7 +250,7 @@ static void test_faulty_reminders_refused(void **state)
         {"{\"due\": \"lead_unit_id\", \"workdays\": -3}", "[\"inbox\"]", "remind.due"},
         {"{\"due\": \"due_date\", \"workdays\": 999}", "[\"inbox\"]", "remind.workdays"},
         {"{\"due\": \"due_date\"}", "[\"inbox\"]", "remind.workdays"},
-        {"{\"due\": \"due_date\", \"workdays\": -3}", "[\"inbox\", \"sms\"]", ""},
+        {"{\"due\": \"due_date\", \"workdays\": -3}", "[\"sms\"]", "inbox channel is always on"},
         {"{\"due\": \"due_date\", \"workdays\": -3, \"until\": [\"\"]}", "[\"inbox\"]",
          "remind.until"},
         {"{\"due\": \"due_date\", \"workdays\": -3, \"also\": \"x\"}", "[\"inbox\"]",
@@ -230,6 +264,51 @@ static void test_faulty_reminders_refused(void **state)
     }
 }
 
+/* Inbox, e-mail and SMS load, with their texts; a partner's webhook, a
+ * role, an e-mail or SMS without its template are refused. */
+static void test_reminder_channels(void **state)
+{
+    const char *remind = "{\"due\": \"due_date\", \"workdays\": -1}";
+    char err[512] = "", text[256];
+    (void) state;
+    reminders_t *rm = s_load(remind, "[\"inbox\", \"email\", \"sms\"]", err, sizeof err);
+    assert_non_null(rm);
+    const rules_rule_t *r = rm->r[0].rule;
+    assert_int_equal(r->channels, REMINDERS_CHANNELS);
+    Lianxin__V1__ProposalChanged m = LIANXIN__V1__PROPOSAL_CHANGED__INIT;
+    m.title = "加强社区养老服务";
+    m.due_date = "2027-03-10";
+    json_t *j = jsonpb_encode(&m.base);
+    assert_int_equal(tmpl_render(r->email_subject, j, text, sizeof text), 0);
+    assert_string_equal(text, "邮件标题");
+    assert_int_equal(tmpl_render(r->email_body, j, text, sizeof text), 0);
+    assert_string_equal(text, "加强社区养老服务的期限为3月10日");
+    assert_int_equal(tmpl_render(r->sms, j, text, sizeof text), 0);
+    assert_string_equal(text, "【政协连心】加强社区养老服务的期限为3月10日");
+    json_decref(j);
+    reminders_free(rm);
+
+    static const struct { const char *recipients, *channels, *files, *fault; } bad[] = {
+        /* webhook: not a channel of an ids rule, and a partner is never reminded */
+        {S_IDS, "[\"inbox\", \"webhook\"]", "inbox", "unknown channel 'webhook'"},
+        {"{\"resolver\": \"partner\", \"field\": \"converted_to\"}", "[\"webhook\"]", "",
+         "never to a partner's webhook"},
+        {"{\"resolver\": \"role\", \"role\": \"office\"}", "[\"inbox\"]", "inbox",
+         "not a role"},
+        {"{\"resolver\": \"role\", \"role\": \"leader\"}", "[\"inbox\", \"email\"]",
+         "inbox email", "not a role"},
+        {S_IDS, "[\"inbox\", \"email\"]", "inbox sms", "template t.email missing"},
+        {S_IDS, "[\"inbox\", \"sms\"]", "inbox email", "template t.sms missing"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        assert_null(s_load_with(remind, bad[i].recipients, bad[i].channels, bad[i].files, err,
+                                sizeof err));
+        print_message("refused: %s\n", err);
+        assert_non_null(strstr(err, bad[i].fault));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_fire_day_inverse),
         cmocka_unit_test(test_shipped_reminders),
         cmocka_unit_test(test_faulty_reminders_refused),
+        cmocka_unit_test(test_reminder_channels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
