@@ -538,7 +538,9 @@ s_plan_stream(s_stream_t *s, int catchup, uint64_t now, s_part_t *p)
     p->stream = s;
     p->read_table = catchup || s->need_read;
     p->held = -1;
-    p->cursor = s->cursor;
+    /* a catch-up (start, idle interval, retry) reads the row again, so that
+     * a cursor set back by hand (replaying a stream) is seen within idle_ms */
+    p->cursor = catchup ? -1 : s->cursor;
     p->cursor_missing = s->cursor_missing;
     p->cursor_gen = s->cursor_gen;
     p->buf = s->buf;
