@@ -15,7 +15,7 @@
 
 #define SERVICE_DISTRICTS_CHECK_MS 3000
 #define SERVICE_TIMER_MS 2000
-#define SERVICE_LINGER_MS 5         /* a busy consumer gathers this long ... */
+#define SERVICE_LINGER_MS 10        /* a busy consumer gathers this long ... */
 #define SERVICE_LINGER_MIN 8        /* ... after a run of this many events */
 #define SERVICE_TIMER_MIN_MS 50
 #define SERVICE_KEY_MAX 96
