@@ -85,8 +85,9 @@ static void s_act(const char *kind, const char *id, const char *event, const cha
 static void s_replay(const char *producer)
 {
     const char *p[1] = {producer};
-    assert_non_null(harness_sql(S.h, "UPDATE bus.cursors SET seq = 0 WHERE consumer ="
-                                     " 'supervise' AND producer = $1", 1, p));
+    assert_true(harness_sql_ll(S.h, "WITH u AS (UPDATE bus.cursors SET seq = 0 WHERE consumer ="
+                               " 'supervise' AND producer = $1 RETURNING 1)"
+                               " SELECT count(*) FROM u", 1, p) > 0);
     assert_int_equal(api_wait_sqlp(S.h, "SELECT count(*) FROM bus.cursors c WHERE consumer ="
                                    " 'supervise' AND producer = $1 AND seq > 0 AND seq = (SELECT"
                                    " max(seq) FROM bus.events e WHERE e.producer = $1 AND"
