@@ -25,7 +25,7 @@ typedef struct {
     char district[CONSUMER_NAME_MAX];
     char producer[CONSUMER_NAME_MAX];
     char lease[2 * CONSUMER_NAME_MAX];
-    int64_t cursor;                 /* as last read from the table; -1 unknown */
+    int64_t cursor;                 /* as last read or moved in the table; -1 unknown */
     int cursor_missing;             /* the table has no row for it yet (cursor 0) */
     unsigned cursor_gen;            /* the connection it was read or written on */
     int held;                       /* lease at the last run: 1, 0, -1 unknown */

@@ -10,8 +10,6 @@
 #include "jsonpb.h"
 #include "log.h"
 
-#define S_TITLE_MAX 256
-#define S_BODY_MAX 2048
 
 static int s_has_route(const evroute_t *routes, size_t n, const char *type)
 {
@@ -125,24 +123,17 @@ void dispatch_free(dispatch_t *d)
     free(d);
 }
 
-/* The e-mail and SMS deliveries of one rule for one event (configured
- * channels only; the inbox item is written already). 0 or -1. */
-static int s_external(tx_t *tx, const Lianxin__V1__Event *ev, const dispatch_t *d,
-                      const rules_rule_t *r, const json_t *payload, const char *ids)
+/* The e-mail and SMS deliveries of one rule for one event on the channels
+ * `on` (the rule's that are configured; texts rendered for them; the inbox
+ * item is written already). 0 or -1. */
+static int s_external(tx_t *tx, const Lianxin__V1__Event *ev, const rules_rule_t *r,
+                      const char *ids, const rules_texts_t *t, unsigned on)
 {
-    char subject[S_TITLE_MAX], body[S_BODY_MAX];
-    unsigned on = r->channels & d->enabled;
-    if (on & RULES_CH_EMAIL) {
-        if (tmpl_render(r->email_subject, payload, subject, sizeof subject) != 0
-            || tmpl_render(r->email_body, payload, body, sizeof body) != 0
-            || deliveries_enqueue(tx, ev, "email", r->rkind, ids, subject, body) != 0)
-            return -1;
-    }
-    if (on & RULES_CH_SMS) {
-        if (tmpl_render(r->sms, payload, body, sizeof body) != 0
-            || deliveries_enqueue(tx, ev, "sms", r->rkind, ids, NULL, body) != 0)
-            return -1;
-    }
+    if ((on & RULES_CH_EMAIL)
+        && deliveries_enqueue(tx, ev, "email", r->rkind, ids, t->subject, t->email) != 0)
+        return -1;
+    if ((on & RULES_CH_SMS) && deliveries_enqueue(tx, ev, "sms", r->rkind, ids, NULL, t->sms) != 0)
+        return -1;
     return 0;
 }
 
@@ -168,12 +159,12 @@ static int s_rule(tx_t *tx, const Lianxin__V1__Event *ev, const dispatch_t *d,
                   const rules_rule_t *r, const json_t *payload)
 {
     int64_t ids[RULES_MAX_IDS];
-    char title[S_TITLE_MAX], body[S_BODY_MAX];
+    rules_texts_t t;
+    unsigned on = r->role ? 0 : r->channels & d->enabled;
     size_t n = rules_recipients(r, payload, ids, RULES_MAX_IDS);
     if (n == 0)
         return 0;
-    if (tmpl_render(r->title, payload, title, sizeof title) != 0
-        || tmpl_render(r->body, payload, body, sizeof body) != 0) {
+    if (rules_render(r, payload, on, &t) != 0) {
         log_error("notify text too long", "district=%s producer=%s seq=%lld type=%s",
                   ev->district, ev->producer, (long long) ev->seq, ev->type);
         return -1;
@@ -181,10 +172,10 @@ static int s_rule(tx_t *tx, const Lianxin__V1__Event *ev, const dispatch_t *d,
     char *text = r->role ? NULL : db_ids_text(ids, n);
     if (!r->role && !text)
         return -1;
-    int rc = items_insert(tx, ev, r->rkind, r->role ? "{0}" : text, r->item_kind, title, body,
-                          r->object_type, rules_int(payload, r->object_id));
+    int rc = items_insert(tx, ev, r->rkind, r->role ? "{0}" : text, r->item_kind, t.title,
+                          t.body, r->object_type, rules_int(payload, r->object_id));
     if (rc == 0 && text)
-        rc = s_external(tx, ev, d, r, payload, text);
+        rc = s_external(tx, ev, r, text, &t, on);
     free(text);
     return rc;
 }

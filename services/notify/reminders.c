@@ -10,8 +10,6 @@
 #include "log.h"
 #include "reminders.h"
 
-#define S_TITLE_MAX 256
-#define S_BODY_MAX 2048
 
 /* ---- loading ------------------------------------------------------------------------------ */
 
@@ -235,30 +233,18 @@ static int s_disarm(tx_t *tx, const Lianxin__V1__Event *ev, const rules_rule_t *
     return db_run(tx_db(tx), s_disarm_sql, 5, p);
 }
 
-/* The texts of a reminder, rendered when it is armed: the inbox's always,
- * the e-mail's and the SMS's when the rule names those channels (else
- * their columns are NULL). */
-typedef struct texts {
-    char title[S_TITLE_MAX], body[S_BODY_MAX];
-    char subject[S_TITLE_MAX], email[S_BODY_MAX], sms[S_BODY_MAX];
-} texts_t;
-
-/* The texts and recipients of rule r for the payload: 0, 1 when there is
- * nobody to remind, -1 when a text does not fit. *ids is malloc'd. */
-static int s_texts(const rules_rule_t *r, const json_t *payload, texts_t *t, char **ids)
+/* The texts and recipients of rule r for the payload, rendered when the
+ * reminder is armed: the inbox's always, the e-mail's and the SMS's when
+ * the rule names those channels (else their columns are NULL). 0, 1 when
+ * there is nobody to remind, -1 when a text does not fit. *ids is
+ * malloc'd. */
+static int s_texts(const rules_rule_t *r, const json_t *payload, rules_texts_t *t, char **ids)
 {
     int64_t v[RULES_MAX_IDS];
     size_t n = rules_recipients(r, payload, v, RULES_MAX_IDS);
     if (n == 0)
         return 1;
-    if (tmpl_render(r->title, payload, t->title, sizeof t->title) != 0
-        || tmpl_render(r->body, payload, t->body, sizeof t->body) != 0)
-        return -1;
-    if ((r->channels & RULES_CH_EMAIL)
-        && (tmpl_render(r->email_subject, payload, t->subject, sizeof t->subject) != 0
-            || tmpl_render(r->email_body, payload, t->email, sizeof t->email) != 0))
-        return -1;
-    if ((r->channels & RULES_CH_SMS) && tmpl_render(r->sms, payload, t->sms, sizeof t->sms) != 0)
+    if (rules_render(r, payload, r->channels, t) != 0)
         return -1;
     return (*ids = db_ids_text(v, n)) ? 0 : -1;
 }
@@ -277,7 +263,7 @@ static int s_arm(tx_t *tx, const Lianxin__V1__Event *ev, const json_t *payload,
     int64_t at = calendar_day_start_us(day);
     if (at <= tx_now_us(tx))
         return s_disarm(tx, ev, x->rule, oid, due);
-    texts_t t;
+    rules_texts_t t;
     char us[24], *ids = NULL;
     int rc = s_texts(x->rule, payload, &t, &ids);
     if (rc != 0) {

@@ -354,6 +354,22 @@ static int s_holds(const rules_when_t *w, const json_t *payload)
     return s_num(v) != 0;
 }
 
+int rules_render(const rules_rule_t *r, const json_t *payload, unsigned channels,
+                 rules_texts_t *t)
+{
+    channels &= r->channels;
+    if (tmpl_render(r->title, payload, t->title, sizeof t->title) != 0
+        || tmpl_render(r->body, payload, t->body, sizeof t->body) != 0)
+        return -1;
+    if ((channels & RULES_CH_EMAIL)
+        && (tmpl_render(r->email_subject, payload, t->subject, sizeof t->subject) != 0
+            || tmpl_render(r->email_body, payload, t->email, sizeof t->email) != 0))
+        return -1;
+    if ((channels & RULES_CH_SMS) && tmpl_render(r->sms, payload, t->sms, sizeof t->sms) != 0)
+        return -1;
+    return 0;
+}
+
 int rules_match(const rules_rule_t *r, const json_t *payload)
 {
     for (size_t i = 0; i < r->nwhen; i++)

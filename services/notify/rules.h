@@ -88,6 +88,21 @@ int rules_match(const rules_rule_t *r, const json_t *payload);
  * rule the single id 0. Returns the count. */
 size_t rules_recipients(const rules_rule_t *r, const json_t *payload, int64_t *out, size_t max);
 
+/* A rule's texts for one event, rendered from its templates. */
+#define RULES_TITLE_MAX 256
+#define RULES_BODY_MAX 2048
+typedef struct rules_texts {
+    char title[RULES_TITLE_MAX], body[RULES_BODY_MAX];      /* the inbox item's */
+    char subject[RULES_TITLE_MAX], email[RULES_BODY_MAX];   /* when `channels` has email */
+    char sms[RULES_BODY_MAX];                               /* when `channels` has sms */
+} rules_texts_t;
+
+/* Renders r's inbox texts and, among `channels` (RULES_CH_*, within the
+ * rule's), its e-mail and SMS texts for the payload into t. 0, or -1 when
+ * a text does not fit. */
+int rules_render(const rules_rule_t *r, const json_t *payload, unsigned channels,
+                 rules_texts_t *t);
+
 /* The integer value of a field of the payload (int64 as string or number);
  * 0 when absent or not a number. */
 long long rules_int(const json_t *payload, const ProtobufCFieldDescriptor *f);
